@@ -1,0 +1,47 @@
+"""jaxscope: views that make JAX's machinery visible, for the JAX cheat-sheet notebooks.
+
+``import jaxscope as js``. Every view returns an object that renders as text, as static HTML and,
+in JupyterLab, as a live widget. Names load lazily so that ``import jaxscope`` stays cheap.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from ._version import __version__ as __version__
+
+# public name -> private module that defines it (one view per module)
+_EXPORTS = {
+    "device_info": "._device_info",
+    "jaxpr": "._jaxpr_view",
+    "trace": "._trace_view",
+    "hlo": "._hlo_view",
+    "timeit": "._timeit_view",
+    "check": "._exercises",
+}
+_MODULES = {"cheatsheet": "._cheatsheet"}
+
+__all__ = ["__version__", *_EXPORTS, *_MODULES]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import _cheatsheet as cheatsheet
+    from ._device_info import device_info as device_info
+    from ._exercises import check as check
+    from ._hlo_view import hlo as hlo
+    from ._jaxpr_view import jaxpr as jaxpr
+    from ._timeit_view import timeit as timeit
+    from ._trace_view import trace as trace
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name], __name__), name)
+    elif name in _MODULES:
+        value = import_module(_MODULES[name], __name__)
+    else:
+        raise AttributeError(f"module 'jaxscope' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)

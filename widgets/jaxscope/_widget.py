@@ -1,0 +1,42 @@
+"""The live side of a view: one anywidget class per view kind, built on first use.
+
+The widget receives the view's static HTML and its data; the view's ES module (in ``static/``)
+renders that HTML and adds interaction. ``selected`` syncs back to the kernel, so a notebook can
+read what the learner clicked.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import anywidget
+import traitlets
+
+from ._view import STATIC, View
+
+
+class ViewWidget(anywidget.AnyWidget):
+    """Base widget: the view's HTML, its data, and what the learner selected."""
+
+    html = traitlets.Unicode("").tag(sync=True)
+    data = traitlets.Dict().tag(sync=True)
+    selected = traitlets.Unicode("").tag(sync=True)
+    view_text = ""
+
+    def __repr__(self) -> str:
+        return self.view_text
+
+
+@cache
+def widget_class(kind: str, esm: str) -> type[ViewWidget]:
+    """One subclass per view kind, carrying that kind's ES module."""
+    name = "".join(part.title() for part in kind.split("_")) + "Widget"
+    return type(name, (ViewWidget,), {"_esm": (STATIC / esm).read_text(encoding="utf-8")})
+
+
+def make_widget(view: View) -> ViewWidget:
+    """Build the live widget of ``view``."""
+    cls = widget_class(view.kind, view.esm)
+    widget = cls(html=view.html(), data=view.widget_data())
+    widget.view_text = view.text()
+    return widget
