@@ -1,0 +1,52 @@
+# The README's commands. `make lab` sets everything up and opens JupyterLab; `make test` runs the
+# whole test suite. Both create the virtual environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.jaxscope-installed
+WORKSPACE ?= workspace
+NB ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test build workspace progress lint nbval unit clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+## lab: create the venv if needed, install, generate the learner workspace, open JupyterLab
+lab: $(STAMP) workspace
+	cd $(WORKSPACE) && ../$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) 00-start-here.ipynb
+
+## test: lint, unit tests, nbval over the notebooks and the browser suite
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
+
+## workspace: learner copies of the notebooks (never overwrites a learner's edits)
+workspace: $(STAMP)
+	$(BIN)/python -m jaxscope workspace --dest $(WORKSPACE)
+
+## build: re-execute source notebooks and store outputs (NB=01 for one)
+build: $(STAMP)
+	$(BIN)/python -m jaxscope build $(NB)
+
+## progress: the curriculum check over the learner workspace, with a per-table summary
+progress: $(STAMP)
+	$(BIN)/python -m jaxscope progress --workspace $(WORKSPACE)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check widgets tests benchmarks
+
+clean:
+	rm -rf $(VENV) test-artifacts

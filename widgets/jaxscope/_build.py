@@ -1,0 +1,92 @@
+"""Build the source notebooks: execute each top to bottom in a fresh kernel and store its outputs.
+
+Notebooks are never edited by hand: ``python -m jaxscope build [NAME ...]`` (or ``make build``)
+re-executes them, so that nbval can prove the stored outputs reproduce. Live-widget outputs are
+stored without their widget-view part: the static ``text/html`` then shows wherever the notebook is
+opened without a kernel, and the live widget appears as soon as the cell runs again.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+# Environment shared by the build and the curriculum check, so both produce the same outputs.
+BUILD_ENV = {"PYTHONHASHSEED": "0", "JAXSCOPE_STRICT": "1"}
+
+
+def find_notebooks(names: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
+    """Resolve ``names`` ("01", "01-core-concepts", a path) to source notebooks; all when empty."""
+    every = sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+    if not names:
+        return every
+    chosen = []
+    for name in names:
+        path = Path(name)
+        if path.suffix == ".ipynb" and path.exists():
+            chosen.append(path.resolve())
+            continue
+        matches = [p for p in every if p.stem == name or p.stem.startswith(f"{name}-")]
+        if len(matches) != 1:
+            known = ", ".join(p.stem for p in every) or "none"
+            raise ValueError(f"no single notebook matches {name!r}; known: {known}")
+        chosen.append(matches[0])
+    return chosen
+
+
+def tidy(nb) -> None:
+    """Drop what changes run to run or only matters to a live kernel."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data and WIDGET_MIME in data and len(data) > 1:
+                del data[WIDGET_MIME]
+
+
+def build(path: Path, timeout: int = 600) -> float:
+    """Execute ``path`` in a fresh kernel, store its outputs atomically; return seconds taken."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    for key, value in BUILD_ENV.items():
+        os.environ[key] = value
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+    )
+    client.execute()
+    seconds = time.perf_counter() - start
+    tidy(nb)
+    tmp = path.with_suffix(".ipynb.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = list(sys.argv[1:] if argv is None else argv)
+    try:
+        paths = find_notebooks(names)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(f"building {path.name} ...", flush=True)
+        print(f"  done in {build(path):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
