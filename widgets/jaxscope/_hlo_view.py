@@ -1,0 +1,436 @@
+"""What XLA makes of a function: lowered StableHLO, compiled HLO, fusions, cost and intensity.
+
+``hlo(fn, *args)`` lowers ``jax.jit(fn)`` for the given arguments, compiles it, and returns an
+:class:`HloView`. The compiled HLO is cleaned so that text and HTML are the same in every fresh
+process: ``metadata={...}`` attributes (op names, source files, line numbers, stack frames) and the
+``FileNames`` / ``FunctionNames`` / ``FileLocations`` / ``StackFrames`` tables are removed.
+Instruction names (``%add.0``) are XLA's own and are stable for the same program.
+
+Arithmetic intensity is flops per byte accessed, as estimated by XLA's ``cost_analysis``. Below
+:data:`INTENSITY_THRESHOLD` flops/byte the view calls the program *memory-bound*: a processor can
+do tens to hundreds of flops in the time it takes to move one byte, so a program doing fewer spends
+its time moving data. Above it the program is *likely compute-bound*. It is a rough rule of thumb,
+not a measurement (the true ridge point depends on the device and dtype).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ._errors import ErrorPanel, error_panel, require_callable
+from ._view import View, esc
+
+INTENSITY_THRESHOLD = 10.0  # flops per byte: the rough ridge point used to name the bound
+HTML_OPEN_LINES = 60  # listings up to this long start unfolded in HTML
+HTML_MAX_LINES = 2000  # longer listings are cut in HTML (the text keeps them whole)
+
+_DEBUG_TABLES = ("FileNames", "FunctionNames", "FileLocations", "StackFrames")
+
+
+# --- cleaning ---------------------------------------------------------------------------------
+def _strip_attribute(line: str, name: str) -> str:
+    """Remove every ``, name={...}`` from an HLO line (braces balanced, quoted text skipped)."""
+    key = f"{name}={{"
+    while True:
+        start = line.find(key)
+        if start < 0:
+            return line
+        i = start + len(key)
+        depth, in_str = 1, False
+        while i < len(line) and depth:
+            ch = line[i]
+            if in_str:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_str = False
+            elif ch == '"':
+                in_str = True
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            i += 1
+        cut = start
+        if line[:cut].endswith(", "):
+            cut -= 2
+        elif line[:cut].endswith(" "):
+            cut -= 1
+        line = line[:cut] + line[i:]
+
+
+def clean_hlo(text: str) -> str:
+    """Compiled HLO without source metadata and debug tables (deterministic across processes)."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped in _DEBUG_TABLES:
+            skipping = True
+            continue
+        if skipping:
+            if not stripped or re.match(r"^\d+ ", stripped):
+                continue
+            skipping = False
+        line = _strip_attribute(line, "metadata")
+        out.append(line.rstrip())
+    # collapse the blank lines left behind by the removed tables
+    text = "\n".join(out)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"
+
+
+def clean_stablehlo(text: str) -> str:
+    """StableHLO text without location info (``loc(...)``) and trailing blanks."""
+    lines = [ln.rstrip() for ln in text.splitlines() if not ln.startswith("#loc")]
+    text = "\n".join(lines)
+    text = re.sub(r" loc\(#loc\d*\)", "", text)
+    return text.strip() + "\n"
+
+
+# --- parsing the compiled HLO -------------------------------------------------------------------
+_COMP_HEAD = re.compile(r"^(ENTRY\s+)?%?([\w.\-]+)\s*\(.*\)\s*->\s*.*\{\s*$")
+_INSTR = re.compile(r"^\s*(ROOT\s+)?%?([\w.\-]+)\s*=\s*(.*)$")
+
+
+def _shape_end(rest: str) -> int:
+    """Where the shape at the start of ``rest`` ends (tuple shapes may nest)."""
+    if rest.startswith("("):
+        depth = 0
+        for i, ch in enumerate(rest):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                return i + 1
+        return len(rest)
+    end = rest.find(" ")
+    return len(rest) if end < 0 else end
+
+
+def _opcode(rest: str) -> str:
+    """The opcode of an instruction, given the text after ``name =`` (skips the shape)."""
+    match = re.match(r"\s*([a-z][\w\-]*)\(", rest[_shape_end(rest) :])
+    return match.group(1) if match else ""
+
+
+def parse_computations(text: str) -> dict[str, dict[str, Any]]:
+    """HLO computations: name -> {"entry": bool, "instructions": [(name, opcode, rest), ...]}."""
+    comps: dict[str, dict[str, Any]] = {}
+    current: dict[str, Any] | None = None
+    for line in text.splitlines():
+        if current is None:
+            head = _COMP_HEAD.match(line)
+            if head:
+                current = {"entry": bool(head.group(1)), "instructions": []}
+                comps[head.group(2)] = current
+            continue
+        if line.strip() == "}":
+            current = None
+            continue
+        instr = _INSTR.match(line)
+        if instr:
+            rest = instr.group(3)
+            current["instructions"].append((instr.group(2), _opcode(rest), rest))
+    return comps
+
+
+def _shape(rest: str) -> str:
+    """The shape of an instruction without its layout: ``f32[4,3]{1,0}`` -> ``f32[4,3]``."""
+    return re.sub(r"\{[^{}]*\}", "", rest[: _shape_end(rest)])
+
+
+def _count_ops(ops: list[str]) -> list[tuple[str, int]]:
+    order: list[str] = []
+    counts: dict[str, int] = {}
+    for op in ops:
+        if op not in counts:
+            order.append(op)
+            counts[op] = 0
+        counts[op] += 1
+    return [(op, counts[op]) for op in order]
+
+
+def find_fusions(text: str) -> list[dict[str, Any]]:
+    """Every ``fusion`` instruction: its name, kind, shape, called computation and fused ops."""
+    comps = parse_computations(text)
+    fusions = []
+    for comp_name, comp in comps.items():
+        for name, opcode, rest in comp["instructions"]:
+            if opcode != "fusion":
+                continue
+            kind = re.search(r"\bkind=(\w+)", rest)
+            calls = re.search(r"\bcalls=%?([\w.\-]+)", rest)
+            custom = re.search(r'"kind"\s*:\s*"([^"]+)"', rest)
+            called = calls.group(1) if calls else ""
+            ops = [
+                op
+                for _, op, _ in comps.get(called, {}).get("instructions", [])
+                if op and op != "parameter"
+            ]
+            fusions.append(
+                {
+                    "name": name,
+                    "kind": kind.group(1) if kind else "?",
+                    "detail": custom.group(1) if custom else "",
+                    "shape": _shape(rest),
+                    "computation": called,
+                    "in": comp_name,
+                    "ops": _count_ops(ops),
+                }
+            )
+    return fusions
+
+
+def _ops_text(ops: list[tuple[str, int]]) -> str:
+    return ", ".join(op if n == 1 else f"{op}×{n}" for op, n in ops) or "(none)"
+
+
+# --- cost --------------------------------------------------------------------------------------
+def normalise_cost(raw: Any) -> dict[str, float]:
+    """``cost_analysis()`` output (a dict, a list of dicts, or None) -> the main figures."""
+    if isinstance(raw, (list, tuple)):
+        raw = raw[0] if raw else None
+    if not isinstance(raw, dict):
+        return {}
+    cost: dict[str, float] = {}
+    for key, name in (
+        ("flops", "flops"),
+        ("bytes accessed", "bytes_accessed"),
+        ("transcendentals", "transcendentals"),
+    ):
+        value = raw.get(key)
+        if isinstance(value, (int, float)) and value >= 0:
+            cost[name] = float(value)
+    return cost
+
+
+def intensity(cost: dict[str, float]) -> tuple[float | None, str]:
+    """(flops per byte, a word: memory-bound / likely compute-bound / unknown)."""
+    flops, nbytes = cost.get("flops"), cost.get("bytes_accessed")
+    if flops is None or not nbytes:
+        return None, "unknown"
+    value = flops / nbytes
+    return value, "memory-bound" if value < INTENSITY_THRESHOLD else "likely compute-bound"
+
+
+def _num(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.3g}"
+
+
+def _bytes(value: float) -> str:
+    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if value >= size:
+            return f"{value / size:.1f} {unit}"
+    return f"{int(value)} B"
+
+
+# --- model -------------------------------------------------------------------------------------
+def _fn_name(fn: Any) -> str:
+    name = getattr(fn, "__name__", None)
+    if isinstance(name, str) and name:
+        return name
+    return type(fn).__name__
+
+
+def _is_jitted(fn: Any) -> bool:
+    return callable(getattr(fn, "lower", None)) and callable(getattr(fn, "trace", None))
+
+
+def hlo_model(lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
+    """Plain data from a ``Lowered`` and its ``Compiled``."""
+    stablehlo = clean_stablehlo(lowered.as_text())
+    compiled_hlo = clean_hlo(compiled.as_text() or "")
+    cost, source = {}, ""
+    try:
+        cost, source = normalise_cost(compiled.cost_analysis()), "compiled"
+    except Exception:  # noqa: BLE001 - not every backend implements it
+        cost = {}
+    if not cost:
+        try:
+            cost, source = normalise_cost(lowered.cost_analysis()), "lowered"
+        except Exception:  # noqa: BLE001
+            cost, source = {}, ""
+    value, bound = intensity(cost)
+    comps = parse_computations(compiled_hlo)
+    entry = next((c for c in comps.values() if c["entry"]), {"instructions": []})
+    return {
+        "name": name,
+        "stablehlo": stablehlo,
+        "compiled_hlo": compiled_hlo,
+        "fusions": find_fusions(compiled_hlo),
+        "entry_ops": len([i for i in entry["instructions"] if i[1] != "parameter"]),
+        "cost": cost,
+        "cost_source": source,
+        "intensity": value,
+        "bound": bound,
+    }
+
+
+# --- view --------------------------------------------------------------------------------------
+class HloView(View):
+    """Lowered StableHLO, compiled HLO, its fusions and XLA's cost estimate for one function."""
+
+    kind = "hlo"
+
+    @property
+    def stablehlo(self) -> str:
+        return self.data["stablehlo"]
+
+    @property
+    def compiled_hlo(self) -> str:
+        return self.data["compiled_hlo"]
+
+    @property
+    def fusions(self) -> list[dict[str, Any]]:
+        return list(self.data["fusions"])
+
+    @property
+    def cost(self) -> dict[str, float]:
+        return dict(self.data["cost"])
+
+    @property
+    def flops(self) -> float | None:
+        return self.data["cost"].get("flops")
+
+    @property
+    def bytes_accessed(self) -> float | None:
+        return self.data["cost"].get("bytes_accessed")
+
+    @property
+    def intensity(self) -> float | None:
+        return self.data["intensity"]
+
+    # --- summary shared by text and HTML -------------------------------------------------------
+    def _summary(self) -> list[tuple[str, str]]:
+        d = self.data
+        cost = d["cost"]
+        rows = []
+        if "flops" in cost:
+            rows.append(("flops", _num(cost["flops"])))
+        if "transcendentals" in cost:
+            rows.append(("transcendentals", _num(cost["transcendentals"])))
+        if "bytes_accessed" in cost:
+            b = cost["bytes_accessed"]
+            rows.append(("bytes accessed", f"{_num(b)} ({_bytes(b)})"))
+        if not cost:
+            rows.append(("cost", "not reported by this backend"))
+        if d["intensity"] is None:
+            rows.append(("arithmetic intensity", "unknown (needs flops and bytes)"))
+        else:
+            rows.append(
+                (
+                    "arithmetic intensity",
+                    f"{d['intensity']:.3g} flops/byte -> {d['bound']} "
+                    f"(threshold {INTENSITY_THRESHOLD:g} flops/byte)",
+                )
+            )
+        rows.append(("fusions", str(len(d["fusions"]))))
+        rows.append(("entry instructions", str(d["entry_ops"])))
+        return rows
+
+    def text(self) -> str:
+        d = self.data
+        lines = [f"hlo of {d['name']}"]
+        lines += [f"  {k}: {v}" for k, v in self._summary()]
+        if d["intensity"] is not None:
+            lines.append(
+                "  (intensity = flops / bytes accessed, XLA's estimate; below the threshold "
+                "moving data, not arithmetic, dominates)"
+            )
+        if d["fusions"]:
+            lines.append("fusions:")
+            for f in d["fusions"]:
+                kind = f["kind"] + (f" ({f['detail']})" if f["detail"] else "")
+                lines.append(f"  {f['name']}: {kind} -> {f['shape']}: {_ops_text(f['ops'])}")
+        n_s = d["stablehlo"].count("\n")
+        n_c = d["compiled_hlo"].count("\n")
+        lines.append(f"--- StableHLO (lowered, {n_s} lines) ---")
+        lines.append(d["stablehlo"].rstrip("\n"))
+        lines.append(f"--- compiled HLO (optimised, metadata removed, {n_c} lines) ---")
+        lines.append(d["compiled_hlo"].rstrip("\n"))
+        return "\n".join(lines)
+
+    @staticmethod
+    def _listing(title: str, text: str) -> str:
+        lines = text.rstrip("\n").split("\n")
+        shown = lines[:HTML_MAX_LINES]
+        cut = len(lines) - len(shown)
+        note = ""
+        if cut:
+            note = (
+                f'<div class="jxs-muted jxs-hlo-cut">{cut} more lines not shown here; '
+                f"the text form and the property hold them all</div>"
+            )
+        opened = " open" if len(lines) <= HTML_OPEN_LINES else ""
+        return (
+            f'<details class="jxs-hlo-listing"{opened}><summary>{esc(title)} '
+            f'<span class="jxs-muted">({len(lines)} lines)</span></summary>'
+            f'<pre class="jxs-hlo-code">{esc(chr(10).join(shown))}</pre>{note}</details>'
+        )
+
+    def html_body(self) -> str:
+        d = self.data
+        rows = "".join(
+            f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in self._summary()
+        )
+        parts = [
+            f'<div class="jxs-head">hlo of <code>{esc(d["name"])}</code></div>',
+            f'<table class="jxs-table jxs-hlo-summary">{rows}</table>',
+        ]
+        if d["intensity"] is not None:
+            parts.append(
+                f'<div class="jxs-muted jxs-hlo-note">Arithmetic intensity is flops per byte '
+                f"accessed (XLA's estimate). Below about {INTENSITY_THRESHOLD:g} flops/byte a "
+                f"program spends its time moving data rather than computing.</div>"
+            )
+        if d["fusions"]:
+            body = "".join(
+                f"<tr><td><code>{esc(f['name'])}</code></td>"
+                f'<td><span class="jxs-badge jxs-hlo-kind">{esc(f["kind"])}</span>'
+                f"{esc(f['detail'])}</td><td><code>{esc(f['shape'])}</code></td>"
+                f'<td class="jxs-hlo-ops">{esc(_ops_text(f["ops"]))}</td></tr>'
+                for f in d["fusions"]
+            )
+            parts.append(
+                '<table class="jxs-table jxs-hlo-fusions"><tr><th>fusion</th><th>kind</th>'
+                f"<th>shape</th><th>ops fused</th></tr>{body}</table>"
+            )
+        parts.append(self._listing("StableHLO (lowered)", d["stablehlo"]))
+        parts.append(self._listing("compiled HLO (optimised, metadata removed)", d["compiled_hlo"]))
+        return "".join(parts)
+
+
+def hlo(
+    fn: Any,
+    *args: Any,
+    static_argnums: int | tuple[int, ...] = (),
+    static_argnames: str | tuple[str, ...] = (),
+    **kwargs: Any,
+) -> HloView | ErrorPanel:
+    """Lower and compile ``fn`` for ``args`` and show the StableHLO, compiled HLO and its cost.
+
+    ``fn`` may already be jitted (``jax.jit(f)``); it is then lowered as it is, unless static
+    arguments are given here, in which case it is wrapped in a new ``jax.jit``.
+    """
+    require_callable(fn, "fn")
+    import jax
+
+    try:
+        if _is_jitted(fn) and not static_argnums and not static_argnames:
+            jitted = fn
+        else:
+            jitted = jax.jit(fn, static_argnums=static_argnums, static_argnames=static_argnames)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"static_argnums / static_argnames could not be used with fn: {exc}; pass ints "
+            f"(positions) and strings (keyword names), e.g. static_argnums=(1,)"
+        ) from None
+    try:
+        lowered = jitted.lower(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the learner's function failed: explain it
+        return error_panel("Could not lower fn", exc, fn)
+    try:
+        compiled = lowered.compile()
+    except Exception as exc:  # noqa: BLE001
+        return error_panel("Could not compile fn", exc, fn)
+    return HloView(hlo_model(lowered, compiled, _fn_name(fn)))
