@@ -1,0 +1,172 @@
+"""Tests of _explain.explain: plain-words explanations, fixes, concept ids and learner lines."""
+
+import os
+
+import jax
+import jax.numpy as jnp
+import pytest
+from jaxscope._errors import error_panel
+from jaxscope._explain import clean_message, explain, short_path
+
+HERE = os.path.basename(__file__)
+KEYS = {"explanation", "fix", "concept", "where"}
+
+
+def caught(fn, *args):
+    try:
+        jax.make_jaxpr(fn)(*args)
+    except Exception as exc:  # noqa: BLE001
+        return exc
+    raise AssertionError("expected an error")
+
+
+def branch(x):
+    if x > 0:
+        return x
+    return -x
+
+
+def mask(x):
+    return x[x > 0]
+
+
+def count(n):
+    return [0 for _ in range(n)]
+
+
+def as_float(x):
+    return float(x) + 1
+
+
+def to_numpy(x):
+    import numpy as np
+
+    return np.sin(x)
+
+
+def shapes(x):
+    return x + jnp.ones(4)
+
+
+def value_error(x):
+    raise ValueError("the learner said no")
+
+
+@pytest.mark.parametrize(
+    ("fn", "arg", "cls", "offset", "concept", "fix_words"),
+    [
+        (branch, 1.0, jax.errors.TracerBoolConversionError, 1, "python-control-flow", "lax.cond"),
+        (mask, jnp.ones(3), jax.errors.NonConcreteBooleanIndexError, 1, "masking-where", "where"),
+        (count, 3, jax.errors.TracerIntegerConversionError, 1, "static-args", "fori_loop"),
+        (as_float, 1.0, jax.errors.ConcretizationTypeError, 1, "static-args", "static_argnums"),
+        (to_numpy, 1.0, jax.errors.TracerArrayConversionError, 3, "tracer-errors", "jnp"),
+    ],
+)
+def test_each_tracer_error(fn, arg, cls, offset, concept, fix_words):
+    exc = caught(fn, arg)
+    assert type(exc) is cls
+    info = explain(exc, fn)
+    assert set(info) == KEYS
+    assert info["concept"] == concept
+    assert fix_words in info["fix"]
+    assert info["explanation"]
+    assert info["where"] == f"{HERE}:{fn.__code__.co_firstlineno + offset}"
+    # without the function, the learner frame is still found
+    assert explain(exc)["where"] == info["where"]
+
+
+def test_bool_error_uses_the_argument_name():
+    info = explain(caught(branch, 1.0), branch)
+    assert info["explanation"].startswith("x is a tracer: under jit only its shape and dtype")
+    assert "static_argnums" in info["fix"] and "jnp.where" in info["fix"]
+
+
+def test_bool_error_under_vmap_points_at_select():
+    exc = caught(jax.vmap(branch), jnp.ones(3))
+    assert explain(exc, jax.vmap(branch))["concept"] == "select-where"
+
+
+def test_unexpected_tracer_error():
+    leaked = []
+
+    def store(x):
+        leaked.append(x)
+        return x
+
+    jax.make_jaxpr(store)(1.0)
+
+    def use(x):
+        return x + leaked[0]
+
+    with pytest.raises(jax.errors.UnexpectedTracerError) as info:
+        jax.jit(use)(1.0)
+    result = explain(info.value, use)
+    assert result["concept"] == "leaked-tracers"
+    assert "Return the value" in result["fix"]
+    # jit finds the leak when it lowers, so the learner frame is the call of the jitted function
+    assert result["where"] == f"{HERE}:{use.__code__.co_firstlineno + 4}"
+
+
+def test_generic_value_error_and_shape_mismatch():
+    exc = caught(value_error, 1.0)
+    info = explain(exc, value_error)
+    assert info["explanation"] == "the learner said no"
+    assert info["fix"] == "" and info["concept"] == ""
+    assert info["where"] == f"{HERE}:{value_error.__code__.co_firstlineno + 1}"
+    info = explain(caught(shapes, jnp.ones(3)), shapes)
+    assert info["explanation"].startswith("The shapes do not fit together")
+    assert info["where"].startswith(f"{HERE}:")
+
+
+def test_never_raises_on_weird_exceptions():
+    class BadStr(Exception):
+        def __str__(self):
+            raise RuntimeError("no str for you")
+
+    class WeirdFn:
+        def __getattr__(self, name):
+            raise RuntimeError(name)
+
+    for exc in (BadStr(), ValueError(), KeyboardInterrupt(), Exception(object())):
+        for fn in (None, WeirdFn(), 42, print):
+            info = explain(exc, fn)
+            assert set(info) == KEYS and all(isinstance(v, str) for v in info.values())
+    assert explain(BadStr())["explanation"] == "BadStr was raised."
+    try:
+        raise BadStr()
+    except BadStr as exc:
+        assert explain(exc)["where"] == f"{HERE}:{exc.__traceback__.tb_lineno}"
+
+
+def test_paths_are_shortened_and_messages_cleaned():
+    assert short_path("/tmp/ipykernel_1234/5678.py") == "<cell>"
+    assert short_path("/home/me/work/model.py") == "model.py"
+    assert short_path("<stdin>") == "<stdin>"
+    msg = clean_message(
+        "bad at /tmp/ipykernel_12/34.py:3 and /x/y/z.py:9 (<Foo 140234567890123>)\n"
+        "See https://docs.jax.dev/en/latest/errors.html"
+    )
+    assert msg == "bad at <cell>:3 and z.py:9 (<Foo>)"
+
+
+def test_error_panel_uses_the_explanation():
+    panel = error_panel("trace failed", caught(branch, 1.0), branch)
+    text = panel.text()
+    assert "TracerBoolConversionError" in text
+    assert "Cheat sheet: python-control-flow" in text
+    assert f"at {HERE}:{branch.__code__.co_firstlineno + 1}" in text
+
+
+def test_every_concept_id_exists_in_the_cheatsheet():
+    import pathlib
+    import re
+
+    import jaxscope._explain as mod
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "cheatsheet"
+    ids = set()
+    for path in root.glob("*.yml"):
+        ids |= set(re.findall(r"^\s*- id: ([\w-]+)", path.read_text(encoding="utf-8"), re.M))
+    used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)",\n', pathlib.Path(mod.__file__).read_text()))
+    assert used, "no concept ids found in _explain.py"
+    assert used <= ids, used - ids
