@@ -95,5 +95,8 @@ class View:
         if in_kernel():
             widget = self.widget()
             if widget is not None:
-                bundle[WIDGET_MIME] = widget._repr_mimebundle_()[WIDGET_MIME]
+                shown = widget._repr_mimebundle_()
+                # ipywidgets returns a dict; anywidget returns (data, metadata)
+                data = shown[0] if isinstance(shown, tuple) else shown
+                bundle[WIDGET_MIME] = data[WIDGET_MIME]
         return bundle
