@@ -4,6 +4,7 @@ Commands (one small function each; add a new one with ``_add_<name>`` and list i
 
 * ``workspace [--source notebooks] [--dest workspace] [--reset NOTEBOOK]``: make or update the
   learner workspace (solutions replaced by stubs; your edits are never overwritten).
+* ``build [NOTEBOOK ...]``: re-execute source notebooks in a fresh kernel and store outputs.
 * ``progress [--workspace workspace] [PYTEST_ARGS...]``: run the curriculum check on the
   workspace and print passed / total per table and what to do next.
 """
@@ -59,12 +60,24 @@ def _add_progress(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_progress)
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from ._build import main as build_main
+
+    return build_main(args.notebooks)
+
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="re-execute source notebooks and store their outputs")
+    p.add_argument("notebooks", nargs="*", help="names such as 01 or 01-core-concepts (default: all)")
+    p.set_defaults(func=_cmd_build)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m jaxscope", description="jaxscope: the JAX cheat-sheet course tools"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_workspace, _add_progress):
+    for add in (_add_workspace, _add_progress, _add_build):
         add(sub)
     return parser
 

@@ -1,0 +1,53 @@
+"""The notebook build command: name resolution, output tidying, atomic store."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from jaxscope._build import WIDGET_MIME, build, find_notebooks, tidy
+from jaxscope.__main__ import main
+
+
+def _folder(tmp_path):
+    for name in ("00-start-here", "01-core-concepts", "02-arrays-dtypes"):
+        nbformat.write(new_notebook(), tmp_path / f"{name}.ipynb")
+    return tmp_path
+
+
+def test_names_resolve_by_number_stem_or_path(tmp_path):
+    folder = _folder(tmp_path)
+    assert [p.stem for p in find_notebooks(["01"], folder)] == ["01-core-concepts"]
+    assert [p.stem for p in find_notebooks(["02-arrays-dtypes"], folder)] == ["02-arrays-dtypes"]
+    assert len(find_notebooks([], folder)) == 3
+
+
+def test_unknown_name_lists_the_known_ones(tmp_path):
+    with pytest.raises(ValueError, match="known: 00-start-here, 01-core-concepts"):
+        find_notebooks(["99"], _folder(tmp_path))
+
+
+def test_cli_reports_bad_names_without_a_traceback(capsys):
+    assert main(["build", "no-such-notebook"]) == 2
+    assert "no single notebook matches" in capsys.readouterr().err
+
+
+def test_tidy_keeps_static_html_and_drops_live_widget_parts():
+    out = new_output(
+        "execute_result",
+        data={"text/plain": "v", "text/html": "<b>v</b>", WIDGET_MIME: {"model_id": "x"}},
+    )
+    cell = new_code_cell("v", outputs=[out])
+    cell.metadata["execution"] = {"iopub.execute_input": "2026-01-01"}
+    nb = new_notebook(cells=[cell], metadata={"widgets": {"state": {}}})
+    tidy(nb)
+    assert set(nb.cells[0].outputs[0]["data"]) == {"text/plain", "text/html"}
+    assert "execution" not in nb.cells[0].metadata and "widgets" not in nb.metadata
+
+
+def test_build_executes_and_stores_outputs(tmp_path):
+    path = tmp_path / "01-demo.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), path)
+    build(path, timeout=120)
+    cell = nbformat.read(path, as_version=4).cells[0]
+    assert cell.execution_count == 1 and cell.outputs[0]["text"] == "42\n"
+    assert not list(tmp_path.glob("*.tmp"))
