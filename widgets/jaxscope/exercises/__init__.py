@@ -26,8 +26,14 @@ __all__ = [
     "table_of",
 ]
 
-# modules holding the exercises of each table, in curriculum order
-_TABLE_MODULES = ("t01",)
+
+
+def _table_modules() -> list[str]:
+    """The modules holding each table's exercises (``t01``, ``t02``...), in curriculum order."""
+    import pkgutil
+
+    names = [m.name for m in pkgutil.iter_modules(__path__)]
+    return sorted(n for n in names if len(n) == 3 and n[0] == "t" and n[1:].isdigit())
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def _registry() -> dict[str, Exercise]:
     global _REGISTRY
     if _REGISTRY is None:
         found: dict[str, Exercise] = {}
-        for name in _TABLE_MODULES:
+        for name in _table_modules():
             for ex in import_module(f"{__name__}.{name}").EXERCISES:
                 if ex.id in found:
                     raise RuntimeError(f"exercise id {ex.id!r} is defined twice")
