@@ -4,8 +4,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from jaxscope._build import WIDGET_MIME, build, find_notebooks, tidy
 from jaxscope.__main__ import main
+from jaxscope._build import WIDGET_MIME, build, find_notebooks, tidy
 
 
 def _folder(tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from jaxscope import _cheatsheet as cs
 
 TABLE1_IDS = [

@@ -3,6 +3,7 @@
 import re
 
 import jax
+
 import jaxscope as js
 from jaxscope._device_info import DeviceInfoView, device_model
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import jaxscope as js
 import nbformat
 import numpy as np
 import pytest
+
+import jaxscope as js
 from jaxscope import exercises
 from jaxscope._exercises import ExerciseNotPassed, evaluate
 from jaxscope._workspace import find_exercises

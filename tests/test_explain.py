@@ -5,6 +5,7 @@ import os
 import jax
 import jax.numpy as jnp
 import pytest
+
 from jaxscope._errors import error_panel
 from jaxscope._explain import clean_message, explain, short_path
 

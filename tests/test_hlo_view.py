@@ -6,8 +6,9 @@ import textwrap
 
 import jax
 import jax.numpy as jnp
-import jaxscope as js
 import pytest
+
+import jaxscope as js
 from jaxscope._errors import ErrorPanel
 from jaxscope._hlo_view import (
     HloView,

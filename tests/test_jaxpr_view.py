@@ -7,11 +7,12 @@ import textwrap
 
 import jax
 import jax.numpy as jnp
-import jaxscope as js
 import numpy as np
 import pytest
 from jax import lax
 from jax.sharding import PartitionSpec as P
+
+import jaxscope as js
 from jaxscope._errors import ErrorPanel
 from jaxscope._jaxpr_view import HTML_EQN_LIMIT, JaxprView, jaxpr_model
 

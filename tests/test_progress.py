@@ -9,11 +9,12 @@ import subprocess
 import sys
 
 import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
 from jaxscope.__main__ import main
 from jaxscope._progress import read_progress, render, summarize
 from jaxscope._workspace import generate
 from jaxscope.exercises import get
-from nbformat.v4 import new_code_cell, new_notebook
 
 IDS = ["t01-pure-functions-1", "t01-immutable-arrays-1", "t01-explicit-state-1"]
 

@@ -23,7 +23,7 @@ def test_environment_yml_agrees_with_pyproject():
         _name_and_range(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip"
     )
     for name, version_range in wanted.items():
-        assert conda.get(name) == version_range, f"{name}: pyproject {version_range}, conda {conda.get(name)}"
+        assert conda.get(name) == version_range, (name, version_range, conda.get(name))
     for name in ("jupyterlab", "ipywidgets", "jax", "matplotlib", "nbval"):
         assert name in conda
     assert {"pip": ["-e ."]} in env["dependencies"]

@@ -4,9 +4,10 @@ import re
 
 import jax
 import jax.numpy as jnp
-import jaxscope as js
 import numpy as np
 import pytest
+
+import jaxscope as js
 from jaxscope._timeit_view import TimeitView, format_seconds, format_speedup
 
 X = jnp.ones((16, 16))

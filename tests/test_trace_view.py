@@ -9,8 +9,9 @@ import textwrap
 
 import jax
 import jax.numpy as jnp
-import jaxscope as js
 import pytest
+
+import jaxscope as js
 from jaxscope._trace_view import TraceView, trace_model
 
 HERE = os.path.basename(__file__)

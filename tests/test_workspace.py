@@ -9,11 +9,12 @@ import stat
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
 from jaxscope import _workspace
 from jaxscope.__main__ import main
 from jaxscope._workspace import MANIFEST, generate, replace_solution, sha256
 from jaxscope.exercises import get
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 EX = "t01-immutable-arrays-1"
 SOLUTION = (

@@ -23,7 +23,7 @@ _MODULES = {"cheatsheet": "._cheatsheet"}
 __all__ = ["__version__", *_EXPORTS, *_MODULES]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import _cheatsheet as cheatsheet
+    from . import _cheatsheet as cheatsheet  # noqa: F401
     from ._device_info import device_info as device_info
     from ._exercises import check as check
     from ._hlo_view import hlo as hlo

@@ -68,7 +68,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="re-execute source notebooks and store their outputs")
-    p.add_argument("notebooks", nargs="*", help="names such as 01 or 01-core-concepts (default: all)")
+    p.add_argument("notebooks", nargs="*", help="names like 01 or 01-core-concepts (default: all)")
     p.set_defaults(func=_cmd_build)
 
 

@@ -68,7 +68,7 @@ class ErrorPanel(View):
 
 
 def error_panel(title: str, exc: BaseException, fn: Any = None) -> ErrorPanel:
-    """An :class:`ErrorPanel` for ``exc`` raised by the learner's ``fn``, explained in plain words."""
+    """An :class:`ErrorPanel` for ``exc`` raised by the learner's ``fn``, in plain words."""
     from ._explain import explain
 
     info = explain(exc, fn)
