@@ -17,6 +17,8 @@ _EXPORTS = {
     "hlo": "._hlo_view",
     "timeit": "._timeit_view",
     "check": "._exercises",
+    "key_tree": "._key_tree_view",
+    "transforms": "._transforms_view",
 }
 _MODULES = {"cheatsheet": "._cheatsheet"}
 
@@ -28,8 +30,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._exercises import check as check
     from ._hlo_view import hlo as hlo
     from ._jaxpr_view import jaxpr as jaxpr
+    from ._key_tree_view import key_tree as key_tree
     from ._timeit_view import timeit as timeit
     from ._trace_view import trace as trace
+    from ._transforms_view import transforms as transforms
 
 
 def __getattr__(name: str):
