@@ -281,9 +281,21 @@ def run_all(page, timeout: float) -> None:
     # running the cells from the first unrun one again (once, said on stdout) hides nothing.
     first_unrun = page.evaluate(
         """() => {
-            const nb = window.jupyterapp.shell.currentWidget.content;
-            return nb.widgets.findIndex((c) => c.model.type === 'code'
+            const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+            const unrun = cells.findIndex((c) => c.model.type === 'code'
                 && c.model.executionCount === null);
+            // an untagged error before it stopped Run All on purpose: leave that to collect()
+            const stopped = cells.slice(0, Math.max(unrun, 0)).some((c) => {
+                if (c.model.type !== 'code') return false;
+                const tags = c.model.getMetadata('tags') || [];
+                if (tags.includes('raises-exception')) return false;
+                const outs = c.model.outputs;
+                for (let i = 0; i < outs.length; i++) {
+                    if (outs.get(i).type === 'error') return true;
+                }
+                return false;
+            });
+            return stopped ? -1 : unrun;
         }"""
     )
     if first_unrun >= 0:
