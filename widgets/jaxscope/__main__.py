@@ -72,12 +72,62 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_build)
 
 
+def _cmd_cheatsheet(args: argparse.Namespace) -> int:
+    from . import _explorer
+
+    name = f"jaxscope cheatsheet {args.action}"
+    if args.action == "search":
+        try:
+            view = _explorer.explorer(" ".join(args.words), args.table)
+            if not view.data["query"].strip():
+                raise ValueError("give a few words to search for, e.g. split a key")
+        except (TypeError, ValueError) as err:
+            print(f"{name}: {err}", file=sys.stderr)
+            return 2
+        print(view.text())
+        return 0 if view.data["results"] else 1
+    if args.action == "show":
+        from ._cheatsheet import N_TABLES, table
+
+        n = args.n.strip()
+        if not n.isdigit() or not 1 <= int(n) <= N_TABLES:
+            print(
+                f"{name}: no table {args.n!r}; give a number from 1 to {N_TABLES}", file=sys.stderr
+            )
+            return 2
+        print(table(int(n)).text())
+        return 0
+    try:
+        path = _explorer.export_html(args.file, force=args.force)
+    except (FileExistsError, ValueError, OSError) as err:
+        print(f"{name}: {err}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+def _add_cheatsheet(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cheatsheet", help="search, show or export the JAX cheat sheet")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = actions.add_parser("search", help="print the concepts that best match some words")
+    s.add_argument("words", nargs="+", help="what you are looking for, e.g. split a key")
+    s.add_argument("--table", type=int, default=None, help="only this table (1-20)")
+    s.set_defaults(func=_cmd_cheatsheet)
+    w = actions.add_parser("show", help="print one table as text")
+    w.add_argument("n", help="the table number, 1-20")
+    w.set_defaults(func=_cmd_cheatsheet)
+    e = actions.add_parser("export", help="write the whole cheat sheet as one printable HTML page")
+    e.add_argument("file", help="the HTML file to write, e.g. cheatsheet.html")
+    e.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    e.set_defaults(func=_cmd_cheatsheet)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m jaxscope", description="jaxscope: the JAX cheat-sheet course tools"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_workspace, _add_progress, _add_build):
+    for add in (_add_workspace, _add_progress, _add_build, _add_cheatsheet):
         add(sub)
     return parser
 

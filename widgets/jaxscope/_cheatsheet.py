@@ -462,3 +462,25 @@ class TableView(View):
 def table(n: int) -> TableView:
     """Table ``n`` (1..20) of the cheat sheet as a view."""
     return TableView(table_data(_table_record(n)))
+
+
+# --- search, explorer and export (thin re-exports; they live in _search and _explorer) ---------
+def search(query: str, limit: int = 10, table: int | None = None) -> list:
+    """The concepts that best answer ``query``, best first: a list of ``SearchHit``."""
+    from ._search import search as _search
+
+    return _search(query, limit=limit, table=table)
+
+
+def explorer(query: str = "", table: int | None = None) -> View:
+    """The searchable, runnable cheat sheet (all 20 tables; Run buttons in a kernel)."""
+    from ._explorer import explorer as _explorer
+
+    return _explorer(query, table)
+
+
+def export_html(path: str | os.PathLike, force: bool = False) -> Path:
+    """Write the whole cheat sheet as one self-contained, printable HTML page to ``path``."""
+    from ._explorer import export_html as _export_html
+
+    return _export_html(path, force=force)

@@ -1,0 +1,278 @@
+"""The cheat-sheet search: learner-style queries find the intended concept in the top 3, typos and
+everyday phrasing included; bad queries are refused with a hint; results are deterministic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import jaxscope as js
+from jaxscope import _cheatsheet as cs
+from jaxscope import _search as se
+
+# (query, the concept it should find in the top 3), written the way a learner half-remembering
+# would ask: 2+ per table, all 20 tables.
+QUERIES = [
+    # 1 core concepts
+    ("what makes a function pure", "pure-functions"),
+    ("can I change an array element in place", "immutable-arrays"),
+    ("what is a tracer object", "tracers"),
+    ("static vs traced value", "static-vs-traced"),
+    ("pass state in and out instead of globals", "explicit-state"),
+    # 2 arrays, dtypes
+    ("make an array of zeros", "array-creation"),
+    ("enable float64 double precision", "default-dtypes-x64"),
+    ("move an array from the gpu back to numpy", "host-device-transfer"),
+    ("bfloat16 half precision", "low-precision"),
+    ("weak type promotion rules", "type-promotion"),
+    ("reshape and broadcast", "broadcasting-reshaping"),
+    # 3 indexing
+    ("index out of bounds gives no error", "out-of-bounds"),
+    ("x.at[i].set", "at-set"),
+    ("scatter add with repeated indices", "duplicate-indices"),
+    ("advanced indexing with an array of indices", "indexing"),
+    ("jnp.where mask under jit", "masking-where"),
+    # 4 random
+    ("split a key", "split"),
+    ("reusing the same key twice", "key-reuse"),
+    ("fold_in the step number into a key", "fold-in"),
+    ("sample from a normal distribution", "samplers"),
+    ("PRNGKey vs key", "random-key"),
+    ("random keys inside vmap", "keys-vmap-jit"),
+    # 5 jit
+    ("that static_argnums thing", "static-args"),
+    ("why does my function recompile", "retracing"),
+    ("block_until_ready async", "async-dispatch"),
+    ("donate buffers", "donation"),
+    ("compile ahead of time with lower", "aot"),
+    ("jit a method of a class", "jit-methods-partial"),
+    # 6 tracing, jaxprs
+    ("see the jaxpr of a function", "make-jaxpr"),
+    ("UnexpectedTracerError leaked", "leaked-tracers"),
+    ("print only runs once while tracing", "trace-time-side-effects"),
+    ("get the output shape without running", "eval-shape"),
+    ("ShapeDtypeStruct abstract", "abstract-values"),
+    # 7 autodiff
+    ("gradient with respect to the second argument", "argnums"),
+    ("return loss and gradient together", "value-and-grad"),
+    ("return extra outputs from the loss aux", "has-aux"),
+    ("second derivative", "higher-order"),
+    ("jacobian matrix", "jacobians"),
+    ("hesian", "hessian"),
+    # 8 advanced autodiff
+    ("forward mode jvp", "jvp"),
+    ("stop the gradient flowing", "stop-gradient"),
+    ("define my own backward pass", "custom-vjp"),
+    ("save memory by recomputing activations", "checkpoint"),
+    ("lineraize", "linearize"),
+    # 9 vmap
+    ("vmpa over a batch", "vmap-basics"),
+    ("in_axes None for some arguments", "in-axes"),
+    ("per-example gradients", "per-example-gradients"),
+    ("map over a batch without running out of memory", "lax-map"),
+    ("vmap inside vmap", "nested-vmap"),
+    # 10 control flow
+    ("if statement inside jit", "python-control-flow"),
+    ("for loop", "fori-loop"),
+    ("carry state across a loop", "scan"),
+    ("pick one of several functions by index", "switch"),
+    ("while loop with a condition", "while-loop"),
+    ("differentiate through a loop", "control-flow-autodiff"),
+    # 11 pytrees
+    ("nested dict of parameters", "pytree-basics"),
+    ("apply a function to every leaf", "tree-map"),
+    ("register my class as a pytree", "custom-nodes"),
+    ("dataclass pytree static field", "dataclass-nodes"),
+    ("path to each leaf", "key-paths"),
+    ("flatten a tree into leaves", "flatten-unflatten"),
+    # 12 devices
+    ("run on 8 devices", "simulated-devices"),
+    ("how many gpus do I have", "devices"),
+    ("pmpa", "pmap"),
+    ("sum across devices psum", "collectives"),
+    ("data parallel training", "data-parallel-step"),
+    # 13 sharding
+    ("mesh of devices", "mesh"),
+    ("PartitionSpec P('x', None)", "partition-spec"),
+    ("shard an array across devices", "named-sharding"),
+    ("shard_map manual", "shard-map"),
+    ("several machines multi host", "multi-process"),
+    # 14 lax
+    ("einsum matmul precision", "dot-general"),
+    ("2d convolution", "convolution"),
+    ("dynamic slice with a traced start index", "dynamic-slicing"),
+    ("cumulative sum in parallel", "associative-scan"),
+    ("max pooling window", "reductions"),
+    ("lax vs jnp difference", "lax-vs-jnp"),
+    # 15 debugging
+    ("print inside jit", "debug-print"),
+    ("nan gradient where", "nan-safe-where"),
+    ("ConcretizationTypeError", "tracer-errors"),
+    ("find where nans come from", "debug-nans"),
+    ("turn off jit to debug", "disable-jit"),
+    ("pdb breakpoint in a jitted function", "debug-breakpoint"),
+    # 16 performance
+    ("time my function correctly", "benchmarking"),
+    ("compilation cache on disk", "compile-cache"),
+    ("slow compile with a python for loop", "loops-compile-time"),
+    ("profile with tensorboard", "profiler"),
+    ("see the fused HLO", "fusion-hlo"),
+    ("how much gpu memory am I using", "memory"),
+    # 17 nn libraries
+    ("flax nnx linear layer", "flax-nnx"),
+    ("equinox filter_jit", "equinox"),
+    ("haiku transform", "haiku"),
+    ("count the number of parameters", "params-as-pytrees"),
+    ("dropout and batchnorm train mode", "stateful-layers"),
+    # 18 optax
+    ("adam optimizer", "optimizers"),
+    ("clip gradients by norm", "chain-clip"),
+    ("learning rate warmup cosine", "schedules"),
+    ("cross entropy loss", "losses"),
+    ("accumulate gradients over several batches", "grad-accumulation"),
+    ("different learning rate for some parameters", "per-param-transforms"),
+    # 19 training loops
+    ("save model", "checkpointing"),
+    ("write a train step function", "train-step"),
+    ("log metrics from inside the loop", "metrics-logging"),
+    ("reproducible results with the same seed", "reproducibility"),
+    ("prefetch batches to the device", "data-pipeline"),
+    ("optimizer state container", "train-state"),
+    # 20 interop
+    ("call a numpy function inside jit", "pure-callback"),
+    ("convert to a pytorch tensor without copying", "dlpack"),
+    ("serialize a jitted function", "export"),
+    ("write a custom gpu kernel", "pallas"),
+    ("solve a linear system", "scipy-linalg"),
+    ("type hint for arrays", "typing"),
+]
+
+
+@pytest.mark.parametrize(("query", "want"), QUERIES, ids=[q for q, _ in QUERIES])
+def test_natural_query_finds_the_concept_in_the_top_3(query, want):
+    top = [h.id for h in se.search(query, limit=3)]
+    assert want in top, f"{query!r}: {want!r} not in top 3 {top}"
+
+
+def test_queries_cover_every_table_twice_and_name_real_concepts():
+    by_id = {c.id: c for c in cs.concepts()}
+    assert len(QUERIES) >= 60
+    assert all(want in by_id for _, want in QUERIES)
+    per_table = {n: 0 for n in range(1, cs.N_TABLES + 1)}
+    for _, want in QUERIES:
+        per_table[by_id[want].table] += 1
+    assert min(per_table.values()) >= 2, per_table
+
+
+def test_top_3_hit_rate_is_total():
+    hits = sum(want in [h.id for h in se.search(q, limit=3)] for q, want in QUERIES)
+    assert hits == len(QUERIES)
+
+
+def test_hits_are_ranked_records():
+    hits = js.cheatsheet.search("split a key")
+    assert 1 <= len(hits) <= 10
+    assert all(isinstance(h, se.SearchHit) for h in hits)
+    assert hits[0].id == "split" and hits[0].concept is cs.concept("split")
+    assert hits[0].table == 4 and hits[0].title == "Splitting keys"
+    assert all(isinstance(h.score, float) for h in hits)
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_limit_and_table_filter():
+    assert len(se.search("jit", limit=2)) == 2
+    hits = se.search("key", table=4)
+    assert hits and all(h.table == 4 for h in hits)
+    assert {h.id for h in se.search("loop", table=10)} >= {"fori-loop", "while-loop"}
+
+
+def test_exact_title_word_beats_near_spellings():
+    assert se.search("vmap", limit=1)[0].id == "vmap-basics"
+    assert se.search("cond", limit=1)[0].id == "cond"
+    assert se.search("jit", limit=1)[0].id == "jit-basics"
+
+
+def test_typos_are_tolerated():
+    assert se.edit_distance("vmpa", "vmap") == 1  # a swap counts once
+    assert se.edit_distance("checkpint", "checkpoint") == 1
+    assert se.edit_distance("abc", "xyz", limit=1) == 2  # capped at limit + 1
+    assert se.search("checkpint", limit=1)[0].id == "checkpoint"
+    assert "vmap-basics" in [h.id for h in se.search("vamp a functon", limit=3)]
+
+
+def test_stemming_joins_word_forms():
+    assert se.stem("keys") == se.stem("key")
+    assert se.stem("jitted") == se.stem("jit")
+    assert se.stem("compiles") == se.stem("compilation") == se.stem("compile")
+    assert se.stem("vectorise") == se.stem("vectorize")
+    assert se.stem("leaves") == "leaf"
+    assert se.words("static_argnums") == ["static_argnums", "static", "argnums"]
+
+
+def test_nonsense_finds_nothing():
+    assert se.search("qqqzzz xxyyzz") == []
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_empty_query_is_a_value_error_with_a_hint(query):
+    with pytest.raises(ValueError, match="e.g."):
+        se.search(query)
+
+
+@pytest.mark.parametrize("query", [None, 3, ["split"], b"split"])
+def test_non_string_query_is_a_type_error(query):
+    with pytest.raises(TypeError, match="query must be a string"):
+        se.search(query)
+
+
+def test_bad_limit_and_table():
+    with pytest.raises(ValueError, match="limit"):
+        se.search("jit", limit=0)
+    with pytest.raises(TypeError, match="limit"):
+        se.search("jit", limit="3")
+    with pytest.raises(ValueError, match="table"):
+        se.search("jit", table=21)
+    with pytest.raises(TypeError, match="table"):
+        se.search("jit", table="5")
+
+
+def test_phrase_map_is_small_and_names_real_concepts():
+    ids = {c.id for c in cs.concepts()}
+    assert len(se.PHRASES) <= 60
+    for phrases, meaning in se.PHRASES:
+        assert phrases and all(p.strip() for p in phrases)
+        assert meaning, phrases
+        for m in meaning:
+            if m.startswith("@"):
+                assert m[1:] in ids, m
+
+
+def test_phrases_match_side_by_side_words_only():
+    own, extra, boosts = se.interpret("how do I split my keys")
+    assert "split" in boosts and "split" in own
+    # "compile" and "time" apart do not make the phrase "compile time"
+    assert "compile-cache" not in se.interpret("compile it ahead of time")[2]
+    assert "compile-cache" in se.interpret("why is the compile time so long")[2]
+
+
+def test_results_are_the_same_whatever_the_hash_seed():
+    code = (
+        "from jaxscope._search import search\n"
+        "for q in ['split a key', 'why does my function recompile', 'for loop', 'vmpa']:\n"
+        "    print([(h.id, h.score) for h in search(q)])\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "12345")
+    }
+    assert len(outs) == 1
