@@ -189,3 +189,77 @@ def test_sample_notebooks_are_valid_json():
     sample = json.loads(_source(SAMPLE).read_text(encoding="utf-8"))
     tags = [c.get("metadata", {}).get("tags", []) for c in sample["cells"]]
     assert ["raises-exception"] in tags
+
+
+def _notebook_using(call: str) -> str | None:
+    """The first notebook whose source calls ``call`` (e.g. ``js.transforms(``)."""
+    for relpath in NOTEBOOKS:
+        if call in _source(relpath).read_text(encoding="utf-8"):
+            return relpath
+    return None
+
+
+def _kernel_traits(page, trait: str) -> str:
+    """What the kernel holds in ``trait`` for every live widget that has it (as a repr)."""
+    code = (
+        "import ipywidgets.widgets.widget as _w\n"
+        f"print(repr([getattr(w, {trait!r}) for w in list(_w._instances.values())"
+        f" if getattr(w, {trait!r}, None)]))"
+    )
+    return labmod.wait_kernel_value(page, code, lambda s: s not in ("", "[]"))
+
+
+def test_explorer_search_filter_and_run(context, lab):
+    """Type a query, filter by table, run an example: results, output and kernel state agree."""
+    relpath = _notebook_using("cheatsheet.explorer(")
+    if relpath is None:
+        pytest.skip("no notebook shows the cheat-sheet explorer yet")
+    page, log = _open_and_run(context, lab, relpath)
+    try:
+        box = page.locator(".jp-OutputArea-output .jxs-explorer-search").first
+        box.scroll_into_view_if_needed()
+        box.fill("splt a key")  # a typo on purpose
+        first = page.locator(".jxs-explorer-results .jxs-explorer-card[data-id]").first
+        page.wait_for_function(
+            """() => { const c = document.querySelector(
+                   '.jxs-explorer-results .jxs-explorer-card[data-id]');
+                   return c && c.dataset.id === 'split'; }""",
+            timeout=15_000,
+        )
+        assert "splt a key" in _kernel_traits(page, "query")
+        page.locator(".jp-OutputArea-output .jxs-explorer-filter").first.select_option("4")
+        page.wait_for_timeout(500)
+        first.locator(".jxs-explorer-run").click()
+        output = first.locator(".jxs-explorer-output")
+        page.wait_for_function(
+            """(el) => el && el.textContent && !el.textContent.startsWith('running')""",
+            arg=output.element_handle(),
+            timeout=30_000,
+        )
+        assert "Error" not in output.text_content()
+        assert not labmod.collect(page, log).problems
+    finally:
+        _close(page)
+
+
+def test_transforms_choose_and_order(context, lab):
+    """Add a transformation with the toolbar: the view recomputes and the kernel sees the chain."""
+    relpath = _notebook_using("js.transforms(")
+    if relpath is None:
+        pytest.skip("no notebook shows the transforms view yet")
+    page, log = _open_and_run(context, lab, relpath)
+    try:
+        view = page.locator(".jp-OutputArea-output .jxs-transforms-toolbar").first.locator("..")
+        view.scroll_into_view_if_needed()
+        chips = view.locator(".jxs-transforms-chip")
+        before = chips.count()
+        view.locator("button", has_text="+ jit").first.click()
+        page.wait_for_function(
+            "([el, n]) => el.querySelectorAll('.jxs-transforms-chip').length === n + 1",
+            arg=[view.element_handle(), before],
+            timeout=15_000,
+        )
+        assert "jit" in _kernel_traits(page, "chain")
+        assert not labmod.collect(page, log).problems
+    finally:
+        _close(page)

@@ -1,0 +1,541 @@
+"""Table 4 exercises: splitting keys, fold_in, never reusing a key, keys under jit and vmap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, aval, describe, expect_function, message_has, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _host(value: Any) -> np.ndarray:
+    return np.asarray(value)
+
+
+def _reuse_message(fn: Any, *args: Any, static_argnums: tuple[int, ...] = ()) -> str | None:
+    """Trace ``fn`` under jit with JAX's key-reuse checker on; the checker's message, if any."""
+    try:
+        with jax.debug_key_reuse(True):
+            jax.jit(fn, static_argnums=static_argnums).trace(*args)
+    except jax.errors.KeyReuseError as exc:
+        return str(exc).splitlines()[0]
+    except Exception:  # noqa: BLE001 - other errors are reported by the calls that follow
+        return None
+    return None
+
+
+def _uses(fn: Any, *args: Any, primitive: str, static_argnums: tuple[int, ...] = ()) -> bool:
+    """True when the jaxpr of ``fn(*args)`` contains ``primitive`` (nested jaxprs included)."""
+    try:
+        closed = jax.jit(fn, static_argnums=static_argnums).trace(*args).jaxpr
+    except Exception:  # noqa: BLE001
+        return False
+    return f"{primitive}[" in str(closed) or f"= {primitive} " in str(closed)
+
+
+def _keys_error_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, jax.errors.TracerArrayConversionError | jax.errors.ConcretizationTypeError):
+        return _NUMPY_HINT
+    return None
+
+
+_NUMPY_HINT = (
+    "NumPy's random numbers come from hidden global state: they ignore the key, can't be "
+    "reproduced, and turn into constants under jit. Draw with jax.random from the key you get."
+)
+
+
+def _follows_key(fn: Any, label: str, *rest: Any, hint: str) -> None:
+    """Same key -> same result; another key -> another result."""
+    a = attempt(fn, jax.random.key(3), *rest, label=label, hint_for=_keys_error_hint)
+    b = attempt(fn, jax.random.key(3), *rest, label=label, hint_for=_keys_error_hint)
+    same(a, b, f"{label} called twice with the same key", _NUMPY_HINT)
+    c = attempt(fn, jax.random.key(4), *rest, label=label, hint_for=_keys_error_hint)
+    pairs = zip(jax.tree.leaves(a), jax.tree.leaves(c), strict=True)
+    if all(np.allclose(_host(x), _host(y)) for x, y in pairs):
+        raise CheckFailure(
+            f"{label}: two different keys gave the same result",
+            hint=hint,
+            expected="a different draw for a different key",
+            yours=describe(a),
+        )
+
+
+def _standard_normal(sample: np.ndarray, label: str, hint: str) -> None:
+    flat = sample.ravel()
+    if abs(flat.mean()) > 0.15 or abs(flat.std() - 1) > 0.15:
+        raise CheckFailure(
+            f"{label}: the draws are not standard normal",
+            hint=hint,
+            expected="mean 0.00, std 1.00 (roughly)",
+            yours=f"mean {flat.mean():.2f}, std {flat.std():.2f}",
+        )
+
+
+# --- split ----------------------------------------------------------------------------------
+
+_SPLIT_HINT_SAME = (
+    "`w` and `b` were both drawn from `key` itself, so their random bits are the same: "
+    "split first (`key_w, key_b = jax.random.split(key)`) and give each draw its own key."
+)
+_SPLIT_HINT_PARENT = (
+    "You split `key` but then still drew from `key`: once a key has been split it is spent. "
+    "Draw only from the new keys split returned."
+)
+
+
+def _init_reference(key):
+    key_w, key_b = jax.random.split(key)
+    return {"w": jax.random.normal(key_w, (3, 2)), "b": jax.random.uniform(key_b, (2,))}
+
+
+def _check_init_params(answer: Any) -> None:
+    fn = expect_function(answer, "init_params(key)")
+    key = jax.random.key(0)
+    out = attempt(fn, key, label="init_params(key)", hint_for=_keys_error_hint)
+    if not isinstance(out, dict) or set(out) != {"w", "b"}:
+        raise CheckFailure(
+            "init_params(key) should return a dict with keys 'w' and 'b'",
+            hint='return {"w": ..., "b": ...}',
+            expected="{'w': float32[3,2], 'b': float32[2]}",
+            yours=describe(out),
+        )
+    for name, shape in (("w", (3, 2)), ("b", (2,))):
+        leaf = out[name]
+        if isinstance(leaf, np.ndarray):
+            raise CheckFailure(f"init_params: {name} is a NumPy array", hint=_NUMPY_HINT)
+        if not isinstance(leaf, jax.Array) or leaf.shape != shape or leaf.dtype != jnp.float32:
+            raise CheckFailure(
+                f"init_params: {name} should be float32 of shape {shape}",
+                hint=f"pass the shape: jax.random.{'normal' if name == 'w' else 'uniform'}"
+                f"(k, {shape})",
+                expected=f"float32{list(shape)}",
+                yours=describe(leaf),
+            )
+    if not np.all((_host(out["b"]) >= 0) & (_host(out["b"]) < 1)):
+        raise CheckFailure(
+            "init_params: b should be uniform in [0, 1)",
+            hint="jax.random.uniform(k, (2,))",
+            yours=describe(out["b"]),
+        )
+    reuse = _reuse_message(fn, jax.random.key(1))
+    if reuse:
+        split_used = _uses(fn, jax.random.key(1), primitive="random_split")
+        raise CheckFailure(
+            f"JAX's key-reuse checker refused init_params: {reuse}",
+            hint=_SPLIT_HINT_PARENT if split_used else _SPLIT_HINT_SAME,
+            expected="every key used once",
+        )
+    _follows_key(fn, "init_params", hint=_NUMPY_HINT)
+    jitted = jax.jit(fn)
+    same(out, attempt(jitted, key, label="jax.jit(init_params)(key)"), "jax.jit(init_params)")
+    many = attempt(
+        jax.jit(jax.vmap(fn)),
+        jax.random.split(jax.random.key(5), 2000),
+        label="jax.vmap(init_params)",
+    )
+    _standard_normal(_host(many["w"]), "w over 2000 keys", "draw w with jax.random.normal")
+    w0, b0 = _host(many["w"])[:, 0, 0], _host(many["b"])[:, 0]
+    corr = float(np.corrcoef(w0, b0)[0, 1])
+    if abs(corr) > 0.15:
+        raise CheckFailure(
+            "over 2000 keys, w and b are correlated",
+            hint=_SPLIT_HINT_SAME,
+            expected="corr(w[0,0], b[0]) near 0",
+            yours=f"{corr:.2f}",
+        )
+
+
+_SPLIT = Exercise(
+    id="t04-split-1",
+    concept="split",
+    title="One key per parameter",
+    prompt=(
+        "Write `init_params(key)` returning `{'w': ..., 'b': ...}` where `w` is standard normal "
+        "of shape `(3, 2)` and `b` is uniform in [0, 1) of shape `(2,)`. Each draw needs its "
+        "own key, and `key` itself must not be used for anything else once it is split. The "
+        "check runs JAX's key-reuse checker on your function."
+    ),
+    difficulty=1,
+    answer_name="init_params",
+    stub=_stub("init_params(key)"),
+    reference=(
+        "def init_params(key):\n"
+        "    key_w, key_b = jax.random.split(key)\n"
+        '    return {"w": jax.random.normal(key_w, (3, 2)), '
+        '"b": jax.random.uniform(key_b, (2,))}\n'
+    ),
+    hints=("Split the key into as many keys as you have draws, then use only the new keys.",),
+    mistakes=(
+        Mistake(
+            "same_key_for_both",
+            "def init_params(key):\n"
+            '    return {"w": jax.random.normal(key, (3, 2)), '
+            '"b": jax.random.uniform(key, (2,))}\n',
+            _SPLIT_HINT_SAME,
+        ),
+        Mistake(
+            "draws_from_parent",
+            "def init_params(key):\n"
+            "    key_w, key_b = jax.random.split(key)\n"
+            '    return {"w": jax.random.normal(key, (3, 2)), '
+            '"b": jax.random.uniform(key_b, (2,))}\n',
+            _SPLIT_HINT_PARENT,
+        ),
+    ),
+    checker=_check_init_params,
+)
+
+# --- fold_in --------------------------------------------------------------------------------
+
+_FOLD_HINT_IGNORES_STEP = (
+    "Every step got the same noise: the step number never reached the key. "
+    "`jax.random.fold_in(key, step)` gives each step its own key."
+)
+_FOLD_HINT_NEW_SEED = (
+    "`jax.random.key(step)` starts a brand-new stream from the step number and throws away the "
+    "key you were given, so two runs with different keys share their noise. Derive from the "
+    "key instead: `jax.random.fold_in(key, step)`."
+)
+_FOLD_HINT_SPLIT_TRACED = (
+    "`jax.random.split(key, n)` needs a concrete Python int for n, but under jit `step` is "
+    "traced. `jax.random.fold_in(key, step)` accepts a traced integer."
+)
+
+
+def _fold_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, jax.errors.ConcretizationTypeError | TypeError) and message_has(
+        exc, "concrete", "Concret", "shape", "num"
+    ):
+        return _FOLD_HINT_SPLIT_TRACED
+    return _keys_error_hint(exc)
+
+
+def _check_step_noise(answer: Any) -> None:
+    fn = expect_function(answer, "step_noise(key, step)")
+    jitted = jax.jit(fn)
+    key = jax.random.key(0)
+    outs = []
+    for step in range(4):
+        label = f"jax.jit(step_noise)(key, {step})"
+        got = attempt(jitted, key, jnp.int32(step), label=label, hint_for=_fold_hint)
+        if not isinstance(got, jax.Array) or got.shape != (4,) or got.dtype != jnp.float32:
+            raise CheckFailure(
+                f"{label} should be float32 of shape (4,)",
+                hint="jax.random.normal(k, (4,))",
+                expected="float32[4]",
+                yours=describe(got),
+            )
+        outs.append(_host(got))
+    if np.allclose(outs[0], outs[1]):
+        raise CheckFailure(
+            "step 0 and step 1 gave the same noise",
+            hint=_FOLD_HINT_IGNORES_STEP,
+            expected="different noise for each step",
+            yours=f"{describe(outs[0])} for both",
+        )
+    again = attempt(jitted, key, jnp.int32(2), label="step_noise(key, 2) again")
+    same(jnp.asarray(outs[2]), again, "step_noise(key, 2) called twice", _NUMPY_HINT)
+    other = attempt(jitted, jax.random.key(1), jnp.int32(2), label="step_noise(other key, 2)")
+    if np.allclose(_host(other), outs[2]):
+        raise CheckFailure(
+            "two different keys gave the same noise for step 2",
+            hint=_FOLD_HINT_NEW_SEED,
+            expected="noise that depends on the key and the step",
+            yours=describe(other),
+        )
+    if jitted._cache_size() != 1:
+        raise CheckFailure(
+            f"jax.jit(step_noise) compiled {jitted._cache_size()} times for 4 steps",
+            hint="keep `step` a traced integer: fold it into the key, don't branch on it",
+        )
+    reuse = _reuse_message(fn, jax.random.key(2), jnp.int32(0))
+    if reuse:
+        raise CheckFailure(
+            f"JAX's key-reuse checker refused step_noise: {reuse}",
+            hint="derive a fresh key with fold_in and draw once from it",
+        )
+    many = attempt(
+        jax.jit(jax.vmap(fn, in_axes=(None, 0))),
+        key,
+        jnp.arange(1000, dtype=jnp.int32),
+        label="jax.vmap(step_noise, in_axes=(None, 0))(key, 1000 steps)",
+        hint_for=_fold_hint,
+    )
+    _standard_normal(_host(many), "noise over 1000 steps", "draw with jax.random.normal")
+
+
+_FOLD_IN = Exercise(
+    id="t04-fold-in-1",
+    concept="fold-in",
+    title="Per-step noise with fold_in",
+    prompt=(
+        "A training loop wants fresh noise at every step without carrying a key from step to "
+        "step. Write `step_noise(key, step)` returning standard-normal noise of shape `(4,)` "
+        "that depends on both `key` and the integer `step`: the same pair always gives the "
+        "same noise, a different step or a different key gives different noise. The check "
+        "calls it under `jax.jit`, where `step` is a traced int32."
+    ),
+    difficulty=2,
+    answer_name="step_noise",
+    stub=_stub("step_noise(key, step)"),
+    reference=(
+        "def step_noise(key, step):\n"
+        "    return jax.random.normal(jax.random.fold_in(key, step), (4,))\n"
+    ),
+    hints=("`jax.random.fold_in(key, data)` mixes an integer (traced or not) into a key.",),
+    mistakes=(
+        Mistake(
+            "ignores_step",
+            "def step_noise(key, step):\n    return jax.random.normal(key, (4,))\n",
+            _FOLD_HINT_IGNORES_STEP,
+        ),
+        Mistake(
+            "new_seed_from_step",
+            "def step_noise(key, step):\n"
+            "    return jax.random.normal(jax.random.key(step), (4,))\n",
+            _FOLD_HINT_NEW_SEED,
+        ),
+        Mistake(
+            "split_by_step",
+            "def step_noise(key, step):\n"
+            "    keys = jax.random.split(key, step + 1)\n"
+            "    return jax.random.normal(keys[-1], (4,))\n",
+            _FOLD_HINT_SPLIT_TRACED,
+        ),
+    ),
+    checker=_check_step_noise,
+)
+
+# --- never reuse a key ----------------------------------------------------------------------
+
+_WALK_HINT_SAME = (
+    "Every step of your walk is the same number: the loop draws from the same key each time. "
+    "Split inside the loop: `key, sub = jax.random.split(key)`, then draw from `sub`."
+)
+_WALK_HINT_CARRY = (
+    "Inside the loop you split `key` into `key, sub` but drew from `key`, the one you carry "
+    "to the next split: that key is used twice. Draw from `sub`, carry `key`."
+)
+
+
+def _check_random_walk(answer: Any) -> None:
+    fn = expect_function(answer, "random_walk(key, n)")
+    key = jax.random.key(0)
+    walk = attempt(fn, key, 6, label="random_walk(key, 6)", hint_for=_keys_error_hint)
+    if not isinstance(walk, jax.Array) or walk.shape != (6,) or walk.dtype != jnp.float32:
+        raise CheckFailure(
+            "random_walk(key, 6) should be float32 of shape (6,)",
+            hint="stack the positions: jnp.stack(positions) or jnp.cumsum(steps)",
+            expected="float32[6]",
+            yours=describe(walk),
+        )
+    steps = np.diff(np.concatenate([[0.0], _host(walk)]))
+    if np.allclose(steps, steps[0]):
+        raise CheckFailure(
+            "all 6 steps of the walk are equal",
+            hint=_WALK_HINT_SAME,
+            expected="6 different steps",
+            yours=f"steps {describe(jnp.asarray(steps, jnp.float32))}",
+        )
+    reuse = _reuse_message(fn, jax.random.key(1), 6, static_argnums=(1,))
+    if reuse:
+        raise CheckFailure(
+            f"JAX's key-reuse checker refused random_walk: {reuse}",
+            hint=_WALK_HINT_CARRY,
+            expected="every key used once",
+        )
+    _follows_key(fn, "random_walk(key, 6)", 6, hint=_NUMPY_HINT)
+    many = attempt(
+        jax.jit(jax.vmap(lambda k: fn(k, 5))),
+        jax.random.split(jax.random.key(7), 1000),
+        label="jax.vmap(random_walk)(1000 keys, 5)",
+        hint_for=_keys_error_hint,
+    )
+    inc = np.diff(np.concatenate([np.zeros((1000, 1)), _host(many)], axis=1), axis=1)
+    _standard_normal(inc, "steps over 1000 walks", "each step is jax.random.normal(sub)")
+    corr = float(np.corrcoef(inc[:, 0], inc[:, 1])[0, 1])
+    if abs(corr) > 0.15:
+        raise CheckFailure(
+            "over 1000 walks, step 1 and step 2 are correlated",
+            hint=_WALK_HINT_SAME,
+            expected="corr near 0",
+            yours=f"{corr:.2f}",
+        )
+    first = _host(attempt(fn, key, 3, label="random_walk(key, 3)"))
+    if first.shape != (3,):
+        raise CheckFailure(
+            f"random_walk(key, 3) has shape {first.shape}",
+            hint="return n positions",
+            expected="float32[3]",
+            yours=aval(first),
+        )
+
+
+_REUSE = Exercise(
+    id="t04-key-reuse-1",
+    concept="key-reuse",
+    title="A random walk without reusing keys",
+    prompt=(
+        "Write `random_walk(key, n)` returning the positions of a 1-D random walk that starts "
+        "at 0 and takes `n` standard-normal steps: a float32 array of shape `(n,)` whose "
+        "entry `i` is the sum of the first `i + 1` steps. Draw one step per loop iteration, "
+        "and use no key twice (the check runs JAX's key-reuse checker)."
+    ),
+    difficulty=2,
+    answer_name="random_walk",
+    stub=_stub("random_walk(key, n)"),
+    reference=(
+        "def random_walk(key, n):\n"
+        "    x, positions = 0.0, []\n"
+        "    for _ in range(n):\n"
+        "        key, sub = jax.random.split(key)\n"
+        "        x = x + jax.random.normal(sub)\n"
+        "        positions.append(x)\n"
+        "    return jnp.stack(positions)\n"
+    ),
+    hints=(
+        "Carry one key through the loop; each iteration splits it into the key to carry and "
+        "a subkey to draw from.",
+    ),
+    mistakes=(
+        Mistake(
+            "same_key_every_step",
+            "def random_walk(key, n):\n"
+            "    x, positions = 0.0, []\n"
+            "    for _ in range(n):\n"
+            "        x = x + jax.random.normal(key)\n"
+            "        positions.append(x)\n"
+            "    return jnp.stack(positions)\n",
+            _WALK_HINT_SAME,
+        ),
+        Mistake(
+            "draws_from_carried_key",
+            "def random_walk(key, n):\n"
+            "    x, positions = 0.0, []\n"
+            "    for _ in range(n):\n"
+            "        key, sub = jax.random.split(key)\n"
+            "        x = x + jax.random.normal(key)\n"
+            "        positions.append(x)\n"
+            "    return jnp.stack(positions)\n",
+            _WALK_HINT_CARRY,
+        ),
+    ),
+    checker=_check_random_walk,
+)
+
+# --- keys under jit and vmap ----------------------------------------------------------------
+
+_VMAP_HINT_SHARED = (
+    "Every row got the same noise: one key was shared by the whole batch "
+    "(`in_axes=(None, 0)`). Split it into one key per row, "
+    "`jax.random.split(key, xs.shape[0])`, and map over the keys too."
+)
+_VMAP_HINT_CONST = (
+    "Your noise ignores the key argument: a key made once outside the function (or from a "
+    "fixed seed inside it) becomes a constant, and every call draws the same numbers. Use "
+    "the key you are given."
+)
+
+
+def _check_noisy_batch(answer: Any) -> None:
+    fn = expect_function(answer, "noisy_batch(key, xs)")
+    xs = jnp.arange(15.0, dtype=jnp.float32).reshape(5, 3)
+    jitted = jax.jit(fn)
+    key = jax.random.key(0)
+    out = attempt(jitted, key, xs, label="jax.jit(noisy_batch)(key, xs)", hint_for=_keys_error_hint)
+    if not isinstance(out, jax.Array) or out.shape != xs.shape or out.dtype != xs.dtype:
+        raise CheckFailure(
+            "noisy_batch(key, xs) should have the shape and dtype of xs",
+            hint="add noise of the shape of one row to each row",
+            expected=aval(xs),
+            yours=describe(out),
+        )
+    noise = _host(out) - _host(xs)
+    if np.allclose(noise, noise[0]):
+        raise CheckFailure(
+            "every row got the same noise",
+            hint=_VMAP_HINT_SHARED,
+            expected="different noise in each row",
+            yours=f"noise row {describe(jnp.asarray(noise[0]))} 5 times",
+        )
+    other = attempt(jitted, jax.random.key(1), xs, label="noisy_batch(another key, xs)")
+    if np.allclose(_host(other), _host(out)):
+        raise CheckFailure(
+            "another key gave the same noise", hint=_VMAP_HINT_CONST, yours=describe(other)
+        )
+    again = attempt(fn, key, xs, label="noisy_batch(key, xs) without jit")
+    same(out, again, "noisy_batch with and without jit", _NUMPY_HINT, rtol=1e-4)
+    attempt(jitted, jax.random.key(2), xs + 1, label="jax.jit(noisy_batch) again")
+    if jitted._cache_size() != 1:
+        raise CheckFailure(
+            f"jax.jit(noisy_batch) compiled {jitted._cache_size()} times for one shape",
+            hint="pass keys as arguments; don't make them from Python values inside",
+        )
+    big = jnp.zeros((2000, 2), jnp.float32)
+    drawn = _host(attempt(jitted, jax.random.key(3), big, label="noisy_batch(key, 2000 rows)"))
+    _standard_normal(drawn, "noise over 2000 rows", "draw each row with jax.random.normal")
+    corr = float(np.corrcoef(drawn[:-1, 0], drawn[1:, 0])[0, 1])
+    if abs(corr) > 0.15:
+        raise CheckFailure(
+            "neighbouring rows have correlated noise", hint=_VMAP_HINT_SHARED, yours=f"{corr:.2f}"
+        )
+
+
+_VMAP = Exercise(
+    id="t04-keys-vmap-jit-1",
+    concept="keys-vmap-jit",
+    title="A batch of keys for a batch of examples",
+    prompt=(
+        "`add_noise(key, x)` adds standard-normal noise to one example:\n\n"
+        "```python\ndef add_noise(key, x):\n"
+        "    return x + jax.random.normal(key, x.shape)\n```\n\n"
+        "Write `noisy_batch(key, xs)` that applies it to every row of `xs` (shape `(B, D)`) "
+        "with `jax.vmap`, giving each row its **own** noise. The check runs it under "
+        "`jax.jit` with several keys and batch sizes."
+    ),
+    difficulty=2,
+    answer_name="noisy_batch",
+    stub=_stub("noisy_batch(key, xs)"),
+    reference=(
+        "def noisy_batch(key, xs):\n"
+        "    def add_noise(key, x):\n"
+        "        return x + jax.random.normal(key, x.shape)\n"
+        "    keys = jax.random.split(key, xs.shape[0])\n"
+        "    return jax.vmap(add_noise)(keys, xs)\n"
+    ),
+    hints=(
+        "`jax.random.split(key, n)` returns a batch of n keys, which vmap maps over like "
+        "any other array.",
+    ),
+    mistakes=(
+        Mistake(
+            "one_key_for_the_batch",
+            "def noisy_batch(key, xs):\n"
+            "    def add_noise(key, x):\n"
+            "        return x + jax.random.normal(key, x.shape)\n"
+            "    return jax.vmap(add_noise, in_axes=(None, 0))(key, xs)\n",
+            _VMAP_HINT_SHARED,
+        ),
+        Mistake(
+            "key_made_inside",
+            "def noisy_batch(key, xs):\n"
+            "    def add_noise(key, x):\n"
+            "        return x + jax.random.normal(key, x.shape)\n"
+            "    keys = jax.random.split(jax.random.key(0), xs.shape[0])\n"
+            "    return jax.vmap(add_noise)(keys, xs)\n",
+            _VMAP_HINT_CONST,
+        ),
+    ),
+    checker=_check_noisy_batch,
+)
+
+EXERCISES = (_SPLIT, _FOLD_IN, _REUSE, _VMAP)

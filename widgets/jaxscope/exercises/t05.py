@@ -1,0 +1,439 @@
+"""Table 5 exercises: jit, static arguments, retracing, donation, ahead-of-time compilation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, aval, describe, expect_function, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _jit_stub(signature: str) -> str:
+    return (
+        f"@jax.jit  # adjust the jit options as needed\ndef {signature}:\n"
+        "    ...  # your code here\n    raise NotImplementedError\n"
+    )
+
+
+def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+def _expect_jitted(answer: Any, signature: str, hint: str) -> Any:
+    fn = expect_function(answer, signature)
+    if not hasattr(fn, "_cache_size") or not hasattr(fn, "lower"):
+        raise CheckFailure(
+            f"{signature.split('(')[0]} is a plain Python function, not a jitted one",
+            hint=hint,
+            expected="the result of jax.jit(...)",
+            yours=f"{type(fn).__name__} {getattr(fn, '__name__', '')}".strip(),
+        )
+    return fn
+
+
+def _if_hint(hint: str):
+    def hint_for(exc: BaseException) -> str | None:
+        if isinstance(exc, jax.errors.ConcretizationTypeError) or (
+            isinstance(exc, ValueError) and "truth value" in str(exc)
+        ):
+            return hint
+        return None
+
+    return hint_for
+
+
+# --- jit basics -----------------------------------------------------------------------------
+
+_LEAKY_HINT_IF = (
+    "A Python `if` (or `x if c else y`) needs a concrete True/False, but under jit `x` is a "
+    "tracer: pick per element with `jnp.where(x > 0, x, slope * x)`."
+)
+_LEAKY_HINT_STATIC = (
+    "`slope` is data, not a setting: making it static compiles a new program for every slope. "
+    "Leave it traced (plain `jax.jit(...)`)."
+)
+_LEAKY_HINT_NOT_JIT = "Wrap the function: `leaky_relu = jax.jit(lambda x, slope: ...)`."
+
+
+def _leaky(x, slope):
+    return jnp.where(x > 0, x, slope * x)
+
+
+def _check_leaky_relu(answer: Any) -> None:
+    fn = _expect_jitted(answer, "leaky_relu(x, slope)", _LEAKY_HINT_NOT_JIT)
+    hint_for = _if_hint(_LEAKY_HINT_IF)
+    x = _normal(1, (6,))
+    before = fn._cache_size()
+    for slope in (0.1, 0.2, 0.01):
+        label = f"leaky_relu(x: float32[6], {slope})"
+        same(_leaky(x, slope), attempt(fn, x, slope, label=label, hint_for=hint_for), label)
+    grown = fn._cache_size() - before
+    if grown > 1:
+        raise CheckFailure(
+            f"leaky_relu compiled {grown} times for 3 slopes and one input shape",
+            hint=_LEAKY_HINT_STATIC,
+            expected="1 compilation",
+            yours=f"{grown} compilations",
+        )
+    for seed, shape in ((2, (3, 4)), (3, ())):
+        x = _normal(seed, shape)
+        label = f"leaky_relu(x: {aval(x)}, 0.3)"
+        same(_leaky(x, 0.3), attempt(fn, x, 0.3, label=label, hint_for=hint_for), label)
+
+
+_JIT = Exercise(
+    id="t05-jit-basics-1",
+    concept="jit-basics",
+    title="Jit a leaky ReLU that compiles once",
+    prompt=(
+        "Define `leaky_relu` as a **jitted** function of `(x, slope)` returning `x` where "
+        "`x > 0` and `slope * x` elsewhere. Calling it with new slopes on inputs of one shape "
+        "must reuse one compiled program."
+    ),
+    difficulty=1,
+    answer_name="leaky_relu",
+    stub=_jit_stub("leaky_relu(x, slope)"),
+    reference="leaky_relu = jax.jit(lambda x, slope: jnp.where(x > 0, x, slope * x))\n",
+    hints=(
+        "`jax.jit(f)` returns the compiled function; inside it, choose per element with "
+        "`jnp.where`.",
+    ),
+    mistakes=(
+        Mistake(
+            "python_if",
+            "@jax.jit\ndef leaky_relu(x, slope):\n    return x if x > 0 else slope * x\n",
+            _LEAKY_HINT_IF,
+        ),
+        Mistake(
+            "static_slope",
+            "def _f(x, slope):\n    return jnp.where(x > 0, x, slope * x)\n\n"
+            "leaky_relu = jax.jit(_f, static_argnums=1)\n",
+            _LEAKY_HINT_STATIC,
+        ),
+        Mistake(
+            "not_jitted",
+            "def leaky_relu(x, slope):\n    return jnp.where(x > 0, x, slope * x)\n",
+            _LEAKY_HINT_NOT_JIT,
+        ),
+    ),
+    checker=_check_leaky_relu,
+)
+
+# --- static arguments -----------------------------------------------------------------------
+
+_TILE_HINT_FORGOT = (
+    "`n` decides the output's shape, so jit must know it while tracing: mark it static with "
+    "`jax.jit(f, static_argnums=1)` (or static_argnames='n')."
+)
+_TILE_HINT_WRONG = (
+    "static_argnums counts from 0: `x` is argument 0 (an array, which cannot be static: it is "
+    "unhashable) and `n` is argument 1."
+)
+_TILE_HINT_NOT_JIT = "Wrap it: `repeat_rows = jax.jit(f, static_argnums=1)`."
+
+
+def _tile_hint(exc: BaseException) -> str | None:
+    text = str(exc)
+    if "Non-hashable static" in text or "unhashable" in text:
+        return _TILE_HINT_WRONG
+    if isinstance(exc, jax.errors.ConcretizationTypeError | TypeError):
+        return _TILE_HINT_FORGOT
+    return None
+
+
+def _check_repeat_rows(answer: Any) -> None:
+    fn = _expect_jitted(answer, "repeat_rows(x, n)", _TILE_HINT_NOT_JIT)
+    x = _normal(1, (3,))
+    for n in (2, 4):
+        label = f"repeat_rows(x: float32[3], {n})"
+        same(jnp.tile(x, (n, 1)), attempt(fn, x, n, label=label, hint_for=_tile_hint), label)
+    before = fn._cache_size()
+    attempt(fn, _normal(2, (3,)), 2, label="repeat_rows(new x, 2)", hint_for=_tile_hint)
+    if fn._cache_size() != before:
+        raise CheckFailure(
+            "repeat_rows compiled again for new values with the same shape and n",
+            hint="only `n` should be static; `x` stays traced",
+        )
+    x = _normal(3, (2, 2))
+    label = "repeat_rows(x: float32[2,2], 3)"
+    same(jnp.tile(x, (3, 1, 1)), attempt(fn, x, 3, label=label, hint_for=_tile_hint), label)
+
+
+_STATIC = Exercise(
+    id="t05-static-args-1",
+    concept="static-args",
+    title="A static argument that sets a shape",
+    prompt=(
+        "Define a **jitted** `repeat_rows(x, n)` that stacks `n` copies of `x` along a new "
+        "first axis (result shape `(n, *x.shape)`, like `jnp.stack([x] * n)`). `n` is a small "
+        "Python int that decides the output's shape."
+    ),
+    difficulty=2,
+    answer_name="repeat_rows",
+    stub=_jit_stub("repeat_rows(x, n)"),
+    reference=(
+        "def _repeat_rows(x, n):\n    return jnp.stack([x] * n)\n\n"
+        "repeat_rows = jax.jit(_repeat_rows, static_argnums=1)\n"
+    ),
+    hints=("A value that decides a shape must be static: `static_argnums` / `static_argnames`.",),
+    mistakes=(
+        Mistake(
+            "forgot_static",
+            "repeat_rows = jax.jit(lambda x, n: jnp.stack([x] * n))\n",
+            _TILE_HINT_FORGOT,
+        ),
+        Mistake(
+            "wrong_argnum",
+            "repeat_rows = jax.jit(lambda x, n: jnp.stack([x] * n), static_argnums=0)\n",
+            _TILE_HINT_WRONG,
+        ),
+    ),
+    checker=_check_repeat_rows,
+)
+
+# --- retracing ------------------------------------------------------------------------------
+
+_PAD_HINT_NONE = (
+    "Every new length is a new shape, and every new shape is a new trace and compile. Round the "
+    "length up to a multiple of 8 and pad with zeros, so lengths 1..8 share one shape."
+)
+_PAD_HINT_ALWAYS = (
+    "Adding 8 zeros to every input keeps the lengths all different: round the length *up to the "
+    "next multiple of 8* instead, e.g. `-(-n // 8) * 8`."
+)
+_PAD_HINT_DOWN = (
+    "`n // 8 * 8` rounds down and cuts values off; round up: `-(-n // 8) * 8` (or "
+    "`math.ceil(n / 8) * 8`)."
+)
+
+
+def _pad_ref(x):
+    n = x.shape[0]
+    return jnp.pad(x, (0, -(-n // 8) * 8 - n))
+
+
+def _check_pad_to_bucket(answer: Any) -> None:
+    fn = expect_function(answer, "pad_to_bucket(x)")
+    consumer = jax.jit(lambda v: jnp.sum(v * v))
+    for n in (1, 3, 8, 9, 13, 16, 17):
+        x = _normal(n, (n,))
+        label = f"pad_to_bucket(x: float32[{n}])"
+        got = attempt(fn, x, label=label)
+        want = _pad_ref(x)
+        if np.shape(got) != want.shape:
+            hint = _PAD_HINT_NONE
+            if np.ndim(got) == 1 and np.shape(got)[0] == n + 8:
+                hint = _PAD_HINT_ALWAYS
+            elif np.ndim(got) == 1 and np.shape(got)[0] < n:
+                hint = _PAD_HINT_DOWN
+            raise CheckFailure(
+                f"{label} has shape {np.shape(got)}",
+                hint=hint,
+                expected=aval(want),
+                yours=aval(got),
+            )
+        same(want, got, label)
+        consumer(got)
+    if consumer._cache_size() != 3:
+        raise CheckFailure(
+            f"a jitted consumer compiled {consumer._cache_size()} times for 7 lengths",
+            hint=_PAD_HINT_NONE,
+            expected="3 compilations (lengths 8, 16, 24)",
+        )
+
+
+_RETRACE = Exercise(
+    id="t05-retracing-1",
+    concept="retracing",
+    title="Pad to buckets to stop retracing",
+    prompt=(
+        "A jitted function fed 1-D arrays of many lengths compiles once per length. Write a "
+        "plain Python `pad_to_bucket(x)` that pads `x` **at the end** with zeros up to the next "
+        "multiple of 8 (a length that is already a multiple stays as it is), so that lengths "
+        "1..8 share one compiled program, 9..16 the next, and so on."
+    ),
+    difficulty=2,
+    answer_name="pad_to_bucket",
+    stub=_stub("pad_to_bucket(x)"),
+    reference=(
+        "def pad_to_bucket(x):\n"
+        "    n = x.shape[0]\n"
+        "    size = -(-n // 8) * 8\n"
+        "    return jnp.pad(x, (0, size - n))\n"
+    ),
+    hints=("Shapes are known in Python: compute the padded length from `x.shape[0]`.",),
+    mistakes=(
+        Mistake("no_padding", "def pad_to_bucket(x):\n    return x\n", _PAD_HINT_NONE),
+        Mistake(
+            "always_pad_8",
+            "def pad_to_bucket(x):\n    return jnp.pad(x, (0, 8))\n",
+            _PAD_HINT_ALWAYS,
+        ),
+        Mistake(
+            "rounds_down",
+            "def pad_to_bucket(x):\n    return x[: x.shape[0] // 8 * 8]\n",
+            _PAD_HINT_DOWN,
+        ),
+    ),
+    checker=_check_pad_to_bucket,
+)
+
+# --- donation -------------------------------------------------------------------------------
+
+_DONATE_HINT_NONE = (
+    "Nothing was donated: `params` is still alive after the step. Pass `donate_argnums=0` to "
+    "jax.jit so XLA may write the new params into the old buffer."
+)
+_DONATE_HINT_WRONG = (
+    "You donated `grads` (argument 1), not `params` (argument 0): donate the buffer the "
+    "output replaces, `donate_argnums=0`."
+)
+
+
+def _check_sgd_step(answer: Any) -> None:
+    fn = _expect_jitted(answer, "sgd_step(params, grads, lr)", _DONATE_HINT_NONE)
+    params, grads = _normal(1, (5,)), _normal(2, (5,))
+    want = params - 0.1 * grads
+    got = attempt(fn, params, grads, 0.1, label="sgd_step(params, grads, 0.1)")
+    same(want, got, "sgd_step(params, grads, 0.1)")
+    if grads.is_deleted():
+        raise CheckFailure("grads was deleted by the step", hint=_DONATE_HINT_WRONG)
+    if not params.is_deleted():
+        raise CheckFailure(
+            "params is still usable after the step: it was not donated",
+            hint=_DONATE_HINT_NONE,
+            expected="params.is_deleted() == True",
+            yours="params.is_deleted() == False",
+        )
+    p = jnp.ones((2, 3))
+    label = "sgd_step(ones((2, 3)), ones((2, 3)), 0.5)"
+    same(jnp.full((2, 3), 0.5), attempt(fn, p, jnp.ones((2, 3)), 0.5, label=label), label)
+
+
+_DONATION = Exercise(
+    id="t05-donation-1",
+    concept="donation",
+    title="Donate the parameters of an update step",
+    prompt=(
+        "Define a **jitted** `sgd_step(params, grads, lr)` returning `params - lr * grads` "
+        "that donates `params` (only `params`), so XLA can reuse its buffer for the result."
+    ),
+    difficulty=1,
+    answer_name="sgd_step",
+    stub=_jit_stub("sgd_step(params, grads, lr)"),
+    reference=(
+        "def _sgd_step(params, grads, lr):\n    return params - lr * grads\n\n"
+        "sgd_step = jax.jit(_sgd_step, donate_argnums=0)\n"
+    ),
+    hints=("`jax.jit(f, donate_argnums=...)` names the arguments whose buffers XLA may reuse.",),
+    mistakes=(
+        Mistake(
+            "no_donation",
+            "sgd_step = jax.jit(lambda params, grads, lr: params - lr * grads)\n",
+            _DONATE_HINT_NONE,
+        ),
+        Mistake(
+            "donates_grads",
+            "sgd_step = jax.jit(lambda params, grads, lr: params - lr * grads, donate_argnums=1)\n",
+            _DONATE_HINT_WRONG,
+        ),
+    ),
+    checker=_check_sgd_step,
+)
+
+# --- ahead-of-time compilation --------------------------------------------------------------
+
+_AOT_HINT_LOWERED = (
+    "`.lower(...)` gives a Lowered (StableHLO, not yet compiled): call `.compile()` on it to "
+    "get the executable."
+)
+_AOT_HINT_JIT = (
+    "`jax.jit(f)` compiles lazily, on its first call: lower it for the given shape with "
+    "`.lower(jax.ShapeDtypeStruct(shape, dtype))` and `.compile()` it."
+)
+
+
+def _check_compile_for(answer: Any) -> None:
+    fn = expect_function(answer, "compile_for(f, shape, dtype)")
+    calls: list[str] = []
+
+    def f(x):
+        calls.append(type(x).__name__)
+        return jnp.cos(x) * 2
+
+    out = attempt(fn, f, (4, 3), jnp.float32, label="compile_for(f, (4, 3), jnp.float32)")
+    if isinstance(out, jax.stages.Lowered):
+        raise CheckFailure("compile_for returned a Lowered", hint=_AOT_HINT_LOWERED)
+    if not isinstance(out, jax.stages.Compiled):
+        hint = _AOT_HINT_JIT if callable(out) else ""
+        raise CheckFailure(
+            f"compile_for returned {type(out).__name__}, not a jax.stages.Compiled",
+            hint=hint,
+            expected="jax.stages.Compiled",
+            yours=describe(out) if not callable(out) else type(out).__name__,
+        )
+    if not calls:
+        raise CheckFailure("f was never traced", hint=_AOT_HINT_JIT)
+    x = _normal(1, (4, 3))
+    same(jnp.cos(x) * 2, attempt(out, x, label="compiled(x: float32[4,3])"), "compiled(x)")
+    try:
+        out(_normal(1, (5,)))
+    except TypeError:
+        pass
+    else:
+        raise CheckFailure("the Compiled accepted a float32[5]: it was not built for (4, 3)")
+    out16 = attempt(fn, f, (2,), jnp.int32, label="compile_for(f, (2,), jnp.int32)")
+    if not isinstance(out16, jax.stages.Compiled):
+        raise CheckFailure("compile_for(f, (2,), jnp.int32) is not a Compiled", hint=_AOT_HINT_JIT)
+    ins = jax.tree.leaves(out16.args_info)
+    if [(tuple(a.shape), a.dtype) for a in ins] != [((2,), np.dtype(np.int32))]:
+        raise CheckFailure(
+            "compile_for(f, (2,), jnp.int32) was not compiled for int32[2]",
+            hint="build the input description from both arguments: "
+            "jax.ShapeDtypeStruct(shape, dtype)",
+        )
+
+
+_AOT = Exercise(
+    id="t05-aot-1",
+    concept="aot",
+    title="Compile ahead of time for a shape",
+    prompt=(
+        "Write `compile_for(f, shape, dtype)` that returns a `jax.stages.Compiled` of "
+        "`jax.jit(f)` built for one input of that shape and dtype, **without** creating an "
+        "array of that size."
+    ),
+    difficulty=2,
+    answer_name="compile_for",
+    stub=_stub("compile_for(f, shape, dtype)"),
+    reference=(
+        "def compile_for(f, shape, dtype):\n"
+        "    spec = jax.ShapeDtypeStruct(shape, dtype)\n"
+        "    return jax.jit(f).lower(spec).compile()\n"
+    ),
+    hints=("`jax.jit(f).lower(spec).compile()`, with `spec = jax.ShapeDtypeStruct(...)`.",),
+    mistakes=(
+        Mistake(
+            "forgot_compile",
+            "def compile_for(f, shape, dtype):\n"
+            "    return jax.jit(f).lower(jax.ShapeDtypeStruct(shape, dtype))\n",
+            _AOT_HINT_LOWERED,
+        ),
+        Mistake(
+            "returns_jit",
+            "def compile_for(f, shape, dtype):\n    return jax.jit(f)\n",
+            _AOT_HINT_JIT,
+        ),
+    ),
+    checker=_check_compile_for,
+)
+
+EXERCISES = (_JIT, _STATIC, _RETRACE, _DONATION, _AOT)
