@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+CONDA_NAMES = {"flatbuffers": "python-flatbuffers"}  # PyPI name -> conda-forge name
 
 
 def _name_and_range(spec: str) -> tuple[str, str]:
@@ -23,7 +24,8 @@ def test_environment_yml_agrees_with_pyproject():
         _name_and_range(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip"
     )
     for name, version_range in wanted.items():
-        assert conda.get(name) == version_range, (name, version_range, conda.get(name))
+        conda_name = CONDA_NAMES.get(name, name)
+        assert conda.get(conda_name) == version_range, (name, version_range, conda.get(conda_name))
     for name in ("jupyterlab", "ipywidgets", "jax", "matplotlib", "nbval"):
         assert name in conda
     assert {"pip": ["-e ."]} in env["dependencies"]
