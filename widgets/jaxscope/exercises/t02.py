@@ -1,0 +1,490 @@
+"""Table 2 exercises: creating arrays, transfers, 64-bit mode, promotion, low precision, shapes."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, aval, describe, expect_function, message_has, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+def _quiet(fn, *args: Any, label: str, hint_for=None) -> Any:
+    """``attempt`` with JAX's dtype warnings silenced (the check reports the dtype itself)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return attempt(fn, *args, label=label, hint_for=hint_for)
+
+
+def _expect_jax_array(got: Any, label: str, hint: str, want: Any) -> None:
+    if not isinstance(got, jax.Array) or isinstance(got, jax.core.Tracer):
+        raise CheckFailure(
+            f"{label} returned {type(got).__name__}, not a jax.Array",
+            hint=hint,
+            expected=describe(want),
+            yours=describe(got),
+        )
+
+
+# --- creating arrays ------------------------------------------------------------------------
+
+_GRID_HINT_ARANGE = (
+    "jnp.arange(start, stop, step) stops *before* stop, so 1.0 is missing (and float steps "
+    "round unpredictably). jnp.linspace(0.0, 1.0, n) gives exactly n points, both ends included."
+)
+_GRID_HINT_STEP = (
+    "n points from 0 to 1 inclusive are n - 1 steps apart: the spacing is 1 / (n - 1), not "
+    "1 / n. jnp.linspace(0.0, 1.0, n) does the arithmetic for you."
+)
+_GRID_HINT_INT = (
+    "The values must be float32: jnp.arange(n) is int32, and integer division rounds. "
+    "Use jnp.linspace(0.0, 1.0, n)."
+)
+
+
+def _check_unit_grid(answer: Any) -> None:
+    fn = expect_function(answer, "unit_grid(n)")
+    for n in (5, 2, 11, 101):
+        want = jnp.linspace(0.0, 1.0, n)
+        label = f"unit_grid({n})"
+        got = attempt(fn, n, label=label)
+        _expect_jax_array(got, label, "build it with jax.numpy, not numpy or a list", want)
+        shape = getattr(got, "shape", None)
+        if shape != (n,):
+            raise CheckFailure(
+                f"{label} has shape {shape} instead of ({n},)",
+                hint=_GRID_HINT_ARANGE,
+                expected=describe(want),
+                yours=describe(got),
+            )
+        if not jnp.issubdtype(got.dtype, jnp.floating):
+            raise CheckFailure(
+                f"{label} has dtype {got.dtype}",
+                hint=_GRID_HINT_INT,
+                expected=describe(want),
+                yours=describe(got),
+            )
+        hint = _GRID_HINT_STEP if float(got[-1]) != 1.0 else ""
+        same(want, got, label, hint)
+    jitted = jax.jit(fn, static_argnums=0)
+    same(jnp.linspace(0.0, 1.0, 7), attempt(jitted, 7, label="jit"), "jax.jit(unit_grid, 0)(7)")
+
+
+_GRID = Exercise(
+    id="t02-array-creation-1",
+    concept="array-creation",
+    title="Evenly spaced points, both ends included",
+    prompt=(
+        "Write `unit_grid(n)` returning a float32 array of `n` evenly spaced values from 0.0 to "
+        "1.0, **both ends included** (`unit_grid(5)` is `[0, 0.25, 0.5, 0.75, 1]`)."
+    ),
+    difficulty=1,
+    answer_name="unit_grid",
+    stub=_stub("unit_grid(n)"),
+    reference="def unit_grid(n):\n    return jnp.linspace(0.0, 1.0, n)\n",
+    hints=("One constructor takes a start, a stop and a number of points.",),
+    mistakes=(
+        Mistake(
+            "arange_float_step",
+            "def unit_grid(n):\n    return jnp.arange(0.0, 1.0, 1.0 / (n - 1))\n",
+            _GRID_HINT_ARANGE,
+        ),
+        Mistake(
+            "divides_by_n",
+            "def unit_grid(n):\n    return jnp.arange(n) / n\n",
+            _GRID_HINT_STEP,
+        ),
+        Mistake(
+            "integer_division",
+            "def unit_grid(n):\n    return jnp.arange(n) // (n - 1)\n",
+            _GRID_HINT_INT,
+        ),
+    ),
+    checker=_check_unit_grid,
+)
+
+# --- host and device transfers --------------------------------------------------------------
+
+_XFER_HINT_NUMPY = (
+    "That ran in NumPy on the host and returned a float64 NumPy array. Move the batch to the "
+    "device once (jax.device_put(batch) or jnp.asarray(batch)) and compute with jnp."
+)
+_XFER_HINT_GET = (
+    "jax.device_get (like np.asarray) copies the result back to host memory. Return the "
+    "jax.Array: the next step of the pipeline runs on the device, so keep the data there."
+)
+_XFER_HINT_INPLACE = (
+    "`batch -= ...` changed the caller's NumPy array in place. Copy it to the device first and "
+    "build new arrays from there."
+)
+
+
+def _standardize_reference(batch: np.ndarray) -> jax.Array:
+    x = jax.device_put(batch)
+    return (x - x.mean()) / x.std()
+
+
+def _check_standardize(answer: Any) -> None:
+    fn = expect_function(answer, "standardize(batch)")
+    rng = np.random.default_rng(0)
+    for shape in ((8,), (4, 5)):
+        batch = rng.normal(3.0, 2.0, size=shape)
+        kept = batch.copy()
+        want = _standardize_reference(kept.copy())
+        label = f"standardize(NumPy float64{list(shape)})"
+        got = _quiet(fn, batch, label=label)
+        if not np.array_equal(batch, kept):
+            raise CheckFailure(f"{label} changed its input batch", hint=_XFER_HINT_INPLACE)
+        if isinstance(got, np.ndarray | np.generic):
+            hint = _XFER_HINT_NUMPY if got.dtype == np.float64 else _XFER_HINT_GET
+            raise CheckFailure(
+                f"{label} returned a NumPy array, which lives in host memory",
+                hint=hint,
+                expected=describe(want),
+                yours=describe(got),
+            )
+        _expect_jax_array(got, label, _XFER_HINT_NUMPY, want)
+        same(want, got, label, rtol=1e-4)
+
+
+_XFER = Exercise(
+    id="t02-host-device-transfer-1",
+    concept="host-device-transfer",
+    title="Standardise a NumPy batch on the device",
+    prompt=(
+        "A data loader hands you `batch`, a float64 **NumPy** array. Write `standardize(batch)` "
+        "that copies it to the default device and returns `(x - mean) / std` there, as a "
+        "float32 `jax.Array`, leaving `batch` unchanged."
+    ),
+    difficulty=1,
+    answer_name="standardize",
+    stub=_stub("standardize(batch)"),
+    reference=(
+        "def standardize(batch):\n"
+        "    x = jax.device_put(batch)\n"
+        "    return (x - x.mean()) / x.std()\n"
+    ),
+    hints=("jax.device_put copies host data to the device; jnp operations then run there.",),
+    mistakes=(
+        Mistake(
+            "numpy_math",
+            "def standardize(batch):\n    return (batch - batch.mean()) / batch.std()\n",
+            _XFER_HINT_NUMPY,
+        ),
+        Mistake(
+            "copies_back",
+            "def standardize(batch):\n"
+            "    x = jax.device_put(batch)\n"
+            "    return jax.device_get((x - x.mean()) / x.std())\n",
+            _XFER_HINT_GET,
+        ),
+        Mistake(
+            "in_place_numpy",
+            "def standardize(batch):\n"
+            "    batch -= batch.mean()\n"
+            "    batch /= batch.std()\n"
+            "    return jnp.asarray(batch)\n",
+            _XFER_HINT_INPLACE,
+        ),
+    ),
+    checker=_check_standardize,
+)
+
+# --- default dtypes and 64-bit mode ---------------------------------------------------------
+
+_X64_HINT_CAST = (
+    "With 64-bit mode off, JAX quietly turns float64 requests into float32 (it only warns). "
+    "Turn it on for this computation only: `with jax.enable_x64(True): ...`."
+)
+_X64_HINT_GLOBAL = (
+    "jax.config.update('jax_enable_x64', True) switches 64-bit mode on for the whole process "
+    "and leaves it on. Use the scoped `with jax.enable_x64(True):` so it ends with your function."
+)
+
+
+def _check_precise_sum(answer: Any) -> None:
+    fn = expect_function(answer, "precise_sum(values)")
+    rng = np.random.default_rng(1)
+    values = rng.normal(0.0, 1.0, size=1000) + 1e4
+    want = float(np.sum(values))
+    before = bool(jax.config.jax_enable_x64)
+    try:
+        got = _quiet(fn, values, label="precise_sum(values)")
+        after = bool(jax.config.jax_enable_x64)
+    finally:
+        jax.config.update("jax_enable_x64", before)
+    if after != before:
+        raise CheckFailure(
+            "precise_sum left 64-bit mode switched "
+            + ("on" if after else "off")
+            + " for the whole process",
+            hint=_X64_HINT_GLOBAL,
+            expected=f"jax_enable_x64 still {before} afterwards",
+            yours=f"jax_enable_x64 = {after}",
+        )
+    if isinstance(got, np.ndarray | np.generic) or not isinstance(got, jax.Array):
+        raise CheckFailure(
+            f"precise_sum returned {type(got).__name__}, not a jax.Array",
+            hint="do the sum with jnp inside the 64-bit block and return its result",
+            yours=describe(got),
+        )
+    if got.dtype != np.float64 or got.shape != ():
+        raise CheckFailure(
+            f"precise_sum returned {aval(got)} instead of a float64 scalar",
+            hint=_X64_HINT_CAST,
+            expected=f"float64[] {want:.10g}",
+            yours=describe(got),
+        )
+    if abs(float(got) - want) > 1e-9 * abs(want):
+        raise CheckFailure(
+            "the sum is not accurate to 64-bit precision",
+            hint="convert the NumPy values inside the 64-bit block, so they are never float32",
+            expected=f"{want:.12g}",
+            yours=f"{float(got):.12g}",
+        )
+
+
+_X64 = Exercise(
+    id="t02-default-dtypes-x64-1",
+    concept="default-dtypes-x64",
+    title="A float64 sum without changing global config",
+    prompt=(
+        "Write `precise_sum(values)` that sums a float64 NumPy array **in 64-bit precision** "
+        "with JAX and returns a float64 scalar `jax.Array`. 64-bit mode must be on only while "
+        "your function computes: afterwards JAX is back to its float32 default."
+    ),
+    difficulty=2,
+    answer_name="precise_sum",
+    stub=_stub("precise_sum(values)"),
+    reference=(
+        "def precise_sum(values):\n"
+        "    with jax.enable_x64(True):\n"
+        "        return jnp.sum(jnp.asarray(values, dtype=jnp.float64))\n"
+    ),
+    hints=("`jax.enable_x64(True)` is a context manager: 64-bit only inside the `with` block.",),
+    mistakes=(
+        Mistake(
+            "astype_float64_without_x64",
+            "def precise_sum(values):\n"
+            "    return jnp.sum(jnp.asarray(values).astype(jnp.float64))\n",
+            _X64_HINT_CAST,
+        ),
+        Mistake(
+            "global_config",
+            "def precise_sum(values):\n"
+            '    jax.config.update("jax_enable_x64", True)\n'
+            "    return jnp.sum(jnp.asarray(values))\n",
+            _X64_HINT_GLOBAL,
+        ),
+    ),
+    checker=_check_precise_sum,
+)
+
+# --- type promotion and weak types ----------------------------------------------------------
+
+_PROMO_HINT_STRONG = (
+    "A strongly typed float32 operand (jnp.float32(0.5), np.float32, a NumPy array) or a cast "
+    "with .astype(jnp.float32) turns a bfloat16 or float16 input into float32. Multiply by a "
+    "plain Python float: it is weakly typed and takes the input's dtype."
+)
+
+
+def _check_halve(answer: Any) -> None:
+    fn = expect_function(answer, "halve(x)")
+    for seed, dtype in enumerate((jnp.float32, jnp.bfloat16, jnp.float16)):
+        x = _normal(seed, (2, 3), dtype)
+        want = x * 0.5
+        for name, f in (("halve", fn), ("jax.jit(halve)", jax.jit(fn))):
+            label = f"{name}(x: {aval(x)})"
+            got = _quiet(f, x, label=label)
+            _expect_jax_array(got, label, "use jnp operations", want)
+            if got.dtype != want.dtype:
+                raise CheckFailure(
+                    f"{label} returned dtype {got.dtype}",
+                    hint=_PROMO_HINT_STRONG,
+                    expected=describe(want),
+                    yours=describe(got),
+                )
+            same(want, got, label, rtol=1e-2)
+
+
+_PROMO = Exercise(
+    id="t02-type-promotion-1",
+    concept="type-promotion",
+    title="Scale an array without changing its dtype",
+    prompt=(
+        "Write `halve(x)` returning `x` times one half, with **the same dtype as `x`**, for "
+        "float32, bfloat16 and float16 inputs. `jnp.result_type` tells you what a mix of "
+        "operands gives."
+    ),
+    difficulty=1,
+    answer_name="halve",
+    stub=_stub("halve(x)"),
+    reference="def halve(x):\n    return x * 0.5\n",
+    hints=("A Python float is weakly typed: it adapts to the array's dtype.",),
+    mistakes=(
+        Mistake(
+            "strong_float32_constant",
+            "def halve(x):\n    return x * jnp.float32(0.5)\n",
+            _PROMO_HINT_STRONG,
+        ),
+        Mistake(
+            "casts_to_float32",
+            "def halve(x):\n    return x.astype(jnp.float32) / 2\n",
+            _PROMO_HINT_STRONG,
+        ),
+    ),
+    checker=_check_halve,
+)
+
+# --- bfloat16 and float16 -------------------------------------------------------------------
+
+_LOWP_HINT_OVERFLOW = (
+    "float16 tops out at 65504, so squaring values in the hundreds gives inf. Cast to float32 "
+    "*before* squaring and summing: x.astype(jnp.float32)."
+)
+_LOWP_HINT_LATE_CAST = (
+    "Casting the result is too late: the squares (or their sum) already overflowed to inf in "
+    "float16. Cast the input to float32 first, then square and sum."
+)
+
+
+def _check_sum_of_squares(answer: Any) -> None:
+    fn = expect_function(answer, "sum_of_squares(x)")
+    cases = [
+        jnp.array([300.0, -200.0, 1.5], jnp.float16),
+        (_normal(4, (64,)) * 100).astype(jnp.float16),
+        _normal(5, (3, 4)).astype(jnp.float16),
+    ]
+    for x in cases:
+        want = jnp.sum(jnp.square(x.astype(jnp.float32)))
+        for name, f in (("sum_of_squares", fn), ("jax.jit(sum_of_squares)", jax.jit(fn))):
+            label = f"{name}(x: {aval(x)})"
+            got = _quiet(f, x, label=label)
+            _expect_jax_array(got, label, "use jnp operations", want)
+            if not bool(jnp.all(jnp.isfinite(got))):
+                hint = _LOWP_HINT_LATE_CAST if got.dtype == jnp.float32 else _LOWP_HINT_OVERFLOW
+                raise CheckFailure(
+                    f"{label} overflowed", hint=hint, expected=describe(want), yours=describe(got)
+                )
+            same(want, got, label, hint=_LOWP_HINT_OVERFLOW, rtol=1e-3)
+
+
+_LOWP = Exercise(
+    id="t02-low-precision-1",
+    concept="low-precision",
+    title="Sum of squares of a float16 array without overflow",
+    prompt=(
+        "Write `sum_of_squares(x)` for a **float16** array `x` whose entries may be in the "
+        "hundreds. Return the sum of the squares as a float32 scalar, without overflowing "
+        "(float16's largest value is 65504)."
+    ),
+    difficulty=2,
+    answer_name="sum_of_squares",
+    stub=_stub("sum_of_squares(x)"),
+    reference=(
+        "def sum_of_squares(x):\n    x32 = x.astype(jnp.float32)\n    return jnp.sum(x32 * x32)\n"
+    ),
+    hints=("Do the arithmetic that can overflow in float32, not in float16.",),
+    mistakes=(
+        Mistake(
+            "squares_in_float16",
+            "def sum_of_squares(x):\n    return jnp.sum(x**2)\n",
+            _LOWP_HINT_OVERFLOW,
+        ),
+        Mistake(
+            "casts_the_result",
+            "def sum_of_squares(x):\n    return jnp.sum(x**2).astype(jnp.float32)\n",
+            _LOWP_HINT_LATE_CAST,
+        ),
+    ),
+    checker=_check_sum_of_squares,
+)
+
+# --- broadcasting and reshaping -------------------------------------------------------------
+
+_BCAST_HINT_ROWWISE = (
+    "x - y subtracts row i of y from row i of x (it only works when both have n rows) and "
+    "gives n numbers, not an (n, m) table. Insert axes so the shapes broadcast to (n, m, d): "
+    "x[:, None, :] - y[None, :, :]."
+)
+_BCAST_HINT_AXIS = (
+    "Sum over the feature axis (the last one, d) after broadcasting to (n, m, d), so that the "
+    "(n, m) pairs remain: jnp.sum(diff ** 2, axis=-1)."
+)
+
+
+def _bcast_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "broadcast", "Incompatible shapes"):
+        return _BCAST_HINT_ROWWISE
+    return None
+
+
+def _check_pairwise(answer: Any) -> None:
+    fn = expect_function(answer, "pairwise_sq_dists(x, y)")
+    for n, m, d in ((4, 4, 3), (3, 5, 2), (1, 2, 4)):
+        x, y = _normal(n, (n, d)), _normal(10 + m, (m, d))
+        want = jnp.sum((x[:, None, :] - y[None, :, :]) ** 2, axis=-1)
+        for name, f in (("pairwise_sq_dists", fn), ("jax.jit(pairwise_sq_dists)", jax.jit(fn))):
+            label = f"{name}(x: {aval(x)}, y: {aval(y)})"
+            got = attempt(f, x, y, label=label, hint_for=_bcast_hint)
+            shape = getattr(got, "shape", None)
+            if shape != (n, m):
+                hint = _BCAST_HINT_ROWWISE if shape == (n,) else _BCAST_HINT_AXIS
+                raise CheckFailure(
+                    f"{label} has shape {shape} instead of {(n, m)}",
+                    hint=hint,
+                    expected=describe(want),
+                    yours=describe(got),
+                )
+            same(want, got, label, rtol=1e-4)
+
+
+_BCAST = Exercise(
+    id="t02-broadcasting-reshaping-1",
+    concept="broadcasting-reshaping",
+    title="Pairwise squared distances by broadcasting",
+    prompt=(
+        "Write `pairwise_sq_dists(x, y)` for `x` of shape `(n, d)` and `y` of shape `(m, d)`: "
+        "return the `(n, m)` array whose entry `[i, j]` is `sum((x[i] - y[j]) ** 2)`. No loops: "
+        "add axes so that broadcasting makes every pair."
+    ),
+    difficulty=2,
+    answer_name="pairwise_sq_dists",
+    stub=_stub("pairwise_sq_dists(x, y)"),
+    reference=(
+        "def pairwise_sq_dists(x, y):\n"
+        "    diff = x[:, None, :] - y[None, :, :]\n"
+        "    return jnp.sum(diff**2, axis=-1)\n"
+    ),
+    hints=("Shapes (n, 1, d) and (1, m, d) broadcast to (n, m, d).",),
+    mistakes=(
+        Mistake(
+            "rowwise_difference",
+            "def pairwise_sq_dists(x, y):\n    return jnp.sum((x - y) ** 2, axis=-1)\n",
+            _BCAST_HINT_ROWWISE,
+        ),
+        Mistake(
+            "sums_wrong_axis",
+            "def pairwise_sq_dists(x, y):\n"
+            "    diff = x[:, None, :] - y[None, :, :]\n"
+            "    return jnp.sum(diff**2, axis=0)\n",
+            _BCAST_HINT_AXIS,
+        ),
+    ),
+    checker=_check_pairwise,
+)
+
+EXERCISES = (_GRID, _XFER, _X64, _PROMO, _LOWP, _BCAST)
