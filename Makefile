@@ -6,10 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.jaxscope-installed
 WORKSPACE ?= workspace
 NB ?=
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test build workspace progress lint nbval unit clean
+.PHONY: lab test build workspace progress lint nbval unit clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +18,7 @@ $(STAMP): pyproject.toml
 
 ## lab: create the venv if needed, install, generate the learner workspace, open JupyterLab
 lab: $(STAMP) workspace
-	cd $(WORKSPACE) && ../$(BIN)/python -m jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) 00-start-here.ipynb
+	$(BIN)/python -m jaxscope lab --workspace $(WORKSPACE)
 
 ## test: lint, unit tests, nbval over the notebooks and the browser suite
 test: $(STAMP)
@@ -50,3 +49,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) test-artifacts
+
+## bench: performance measurements; writes benchmarks/report.md and report.json
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py

@@ -4,6 +4,8 @@ Commands (one small function each; add a new one with ``_add_<name>`` and list i
 
 * ``workspace [--source notebooks] [--dest workspace] [--reset NOTEBOOK]``: make or update the
   learner workspace (solutions replaced by stubs; your edits are never overwritten).
+* ``lab [--workspace workspace] [--port N]``: open JupyterLab on 00-start-here (localhost,
+  token authentication on).
 * ``build [NOTEBOOK ...]``: re-execute source notebooks in a fresh kernel and store outputs.
 * ``progress [--workspace workspace] [PYTEST_ARGS...]``: run the curriculum check on the
   workspace and print passed / total per table and what to do next.
@@ -122,12 +124,25 @@ def _add_cheatsheet(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=_cmd_cheatsheet)
 
 
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from ._lab import main as lab_main
+
+    return lab_main(args.workspace, args.port)
+
+
+def _add_lab(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lab", help="open JupyterLab on the workspace (localhost, token auth)")
+    p.add_argument("--workspace", default="workspace", help="default: workspace")
+    p.add_argument("--port", type=int, default=None, help="default: Jupyter's (8888 or next)")
+    p.set_defaults(func=_cmd_lab)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m jaxscope", description="jaxscope: the JAX cheat-sheet course tools"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_workspace, _add_progress, _add_build, _add_cheatsheet):
+    for add in (_add_workspace, _add_progress, _add_build, _add_cheatsheet, _add_lab):
         add(sub)
     return parser
 
