@@ -387,6 +387,7 @@ def _sub_jaxprs(value: Any, key: str) -> list[tuple[str, Any]] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # called once per equation with a handful of distinct paths
 def _short_file(path: str) -> str:
     if "ipykernel_" in path or "/ipython-input-" in path:
         return "<cell>"
@@ -422,11 +423,13 @@ class _Builder:
         self.n_vars = 0
         self.n_eqns = 0
         self.budget = MODEL_EQN_BUDGET
+        from jax.extend.core import ClosedJaxpr, DropVar, Literal
+
+        # looked up once here rather than imported again for each of many variables and equations
+        self._closed, self._drop, self._literal = ClosedJaxpr, DropVar, Literal
 
     def new_var(self, env: dict, var: Any, extra: dict | None = None) -> dict[str, Any]:
-        from jax.extend.core import DropVar
-
-        if isinstance(var, DropVar):
+        if isinstance(var, self._drop):
             return {"name": "_", "aval": aval_str(var.aval)}
         rec = {"id": f"v{self.n_vars}", "name": _alpha(self.n_vars), "aval": aval_str(var.aval)}
         self.n_vars += 1
@@ -436,9 +439,7 @@ class _Builder:
         return rec
 
     def atom(self, env: dict, x: Any) -> dict[str, Any]:
-        from jax.extend.core import Literal
-
-        if isinstance(x, Literal):
+        if isinstance(x, self._literal):
             aval = aval_str(x.aval).removesuffix("~weak")  # as JAX prints literals
             return {"literal": _literal_str(x.val), "aval": aval}
         rec = env.get(x)
@@ -469,8 +470,6 @@ class _Builder:
         }
 
     def equation(self, env: dict, eqn: Any) -> dict[str, Any]:
-        from jax.extend.core import ClosedJaxpr
-
         prim = eqn.primitive.name
         index = self.n_eqns
         self.n_eqns += 1
@@ -488,7 +487,7 @@ class _Builder:
                     if self.budget <= 0:
                         subs.append({"label": label, "elided": _count_eqns(sub)})
                         continue
-                    if isinstance(sub, ClosedJaxpr):
+                    if isinstance(sub, self._closed):
                         subs.append(self.record(sub.jaxpr, label, list(sub.consts)))
                     else:
                         subs.append(self.record(sub, label, None))

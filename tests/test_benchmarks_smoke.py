@@ -1,0 +1,81 @@
+"""The benchmark script runs end to end on tiny sizes (no timing is asserted: only that every
+part produces its figures and the reports render)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("jxs_bench_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_jaxpr_part_on_tiny_jaxprs(bench):
+    figs, raw = bench.bench_jaxpr(True, sizes=(3, 7), depth=2, html_sizes=(5, 9))
+    assert [c["n_eqns"] for c in raw["cases"][:2]] == [3, 7]
+    assert all(c["ratio_total_to_str"] > 0 and c["html_bytes"] > 0 for c in raw["cases"])
+    assert raw["cases"][2]["n_eqns"] > 2  # the nested jit/cond levels are counted
+    assert figs[-1]["value"] > 0  # HTML bytes per added equation
+
+
+def test_nested_fn_nests_sub_jaxprs(bench):
+    import jax
+    import jax.numpy as jnp
+
+    import jaxscope as js
+
+    view = js.jaxpr(jax.make_jaxpr(bench.nested_fn(3))(jnp.ones(2)))
+    assert view.data["n_subs"] >= 6  # a jit and two cond branches per level
+
+
+def test_import_and_timeit_parts(bench):
+    figs, raw = bench.bench_import(True, runs=1)
+    assert len(raw["runs"]) == 1 and figs[0]["met"] in (True, False)
+    figs, raw = bench.bench_timeit(True, rounds=1)
+    assert len(raw["rounds"]) == 1 and figs[0]["value"] > 0
+
+
+def test_nbval_run_times_each_notebook_and_fills_the_cache(bench, tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    path = tmp_path / "jit.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import jax\n_ = jax.jit(abs)(-1.0)")]), path)
+    res = bench.nbval_run([bench.floor_notebook(tmp_path), path], 1, tmp_path / "cache")
+    assert res["passed"], res["summary"]
+    assert sorted(res["per_notebook_s"]) == ["floor.ipynb", "jit.ipynb"]
+    assert any((tmp_path / "cache").iterdir())  # the kernel wrote its compiled program there
+
+
+def test_reports_render(bench, tmp_path):
+    fig = bench.figure("x", "a figure | with a bar", 2.0, "s", 1.0, note="n")
+    assert fig["met"] is False
+    assert bench.figure("x", "ratio", 1.1, "", 0.2, within=True)["met"] is True
+    report = {
+        "quick": True,
+        "seconds": 1.0,
+        "environment": {
+            "cpus": 2,
+            "loadavg_start": "1",
+            "loadavg_end": "1",
+            "python": "3",
+            "jax": "0",
+            "backend": "cpu",
+        },
+        "figures": [fig],
+        "raw": {},
+        "notes": ["a note"],
+    }
+    text = bench.markdown(report)
+    assert "**missed**" in text and "a figure \\| with a bar" in text and "- a note" in text
+    json.dumps(report)
