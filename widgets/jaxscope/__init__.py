@@ -19,6 +19,8 @@ _EXPORTS = {
     "check": "._exercises",
     "key_tree": "._key_tree_view",
     "transforms": "._transforms_view",
+    "pytree": "._pytree_view",
+    "sharding": "._sharding_view",
 }
 _MODULES = {"cheatsheet": "._cheatsheet"}
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._hlo_view import hlo as hlo
     from ._jaxpr_view import jaxpr as jaxpr
     from ._key_tree_view import key_tree as key_tree
+    from ._pytree_view import pytree as pytree
+    from ._sharding_view import sharding as sharding
     from ._timeit_view import timeit as timeit
     from ._trace_view import trace as trace
     from ._transforms_view import transforms as transforms
