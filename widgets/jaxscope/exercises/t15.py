@@ -1,0 +1,364 @@
+"""Table 15 exercises: debug.print, checkify, tracer errors and the double-where trick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.experimental import checkify
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, aval, captured_stdout, describe, expect_function, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+# --- jax.debug.print ------------------------------------------------------------------------
+
+_PRINT_HINT_PLAIN = (
+    "A plain `print` runs while JAX traces, once, and shows a tracer; later jitted calls print "
+    'nothing. `jax.debug.print("x = {}", x)` runs every time the compiled code runs.'
+)
+_PRINT_HINT_FSTRING = (
+    "An f-string is formatted right away, while tracing, so it bakes the tracer's text into the "
+    'message. Pass the value as an argument instead: `jax.debug.print("x = {}", x)`.'
+)
+
+
+def _run_printing(fn, x, label: str) -> tuple[Any, str]:
+    with captured_stdout() as out:
+        got = attempt(fn, x, label=label)
+        jax.block_until_ready(got)
+        jax.effects_barrier()
+    return got, out.getvalue()
+
+
+def _check_show_and_square(answer: Any) -> None:
+    fn = expect_function(answer, "show_and_square(x)")
+    jitted = jax.jit(fn)
+    x1, x2 = jnp.array([1.5, -2.0]), jnp.array([3.25, 4.0])
+    _, first = _run_printing(jitted, x1, "jax.jit(show_and_square)(x1)")
+    got, second = _run_printing(jitted, x2, "jax.jit(show_and_square)(x2)")
+    same(x2**2, got, "jax.jit(show_and_square)(x2)")
+    if "Tracer" in first + second:
+        raise CheckFailure(
+            "the printed text shows a tracer instead of the numbers",
+            hint=_PRINT_HINT_FSTRING if second else _PRINT_HINT_PLAIN,
+            expected="x = [3.25 4.  ] (the values of this call)",
+            yours=second.strip() or first.strip(),
+        )
+    if not second.strip():
+        raise CheckFailure(
+            "the second jitted call printed nothing",
+            hint=_PRINT_HINT_PLAIN,
+            expected="x = [3.25 4.  ] on every call",
+            yours=f"1st call: {first.strip()!r}, 2nd call: nothing",
+        )
+    if "3.25" not in second:
+        raise CheckFailure(
+            "the second call did not print the value of x",
+            hint=_PRINT_HINT_FSTRING,
+            expected="x = [3.25 4.  ]",
+            yours=second.strip(),
+        )
+    got, out = _run_printing(jax.vmap(fn), jnp.array([7.5, 8.5]), "jax.vmap(show_and_square)")
+    same(jnp.array([56.25, 72.25]), got, "jax.vmap(show_and_square)")
+
+
+_PRINT = Exercise(
+    id="t15-debug-print-1",
+    concept="debug-print",
+    title="Print values from compiled code",
+    prompt=(
+        "Write `show_and_square(x)` that prints `x = <value of x>` **every time it runs, also "
+        "under `jax.jit`**, and returns `x ** 2`. The check calls the jitted function twice "
+        "and looks at what each call printed."
+    ),
+    difficulty=1,
+    answer_name="show_and_square",
+    stub=_stub("show_and_square(x)"),
+    reference=('def show_and_square(x):\n    jax.debug.print("x = {}", x)\n    return x**2\n'),
+    hints=("Inside jit, only `jax.debug.print` sees the run-time values.",),
+    mistakes=(
+        Mistake(
+            "plain_print",
+            'def show_and_square(x):\n    print("x =", x)\n    return x**2\n',
+            _PRINT_HINT_PLAIN,
+        ),
+        Mistake(
+            "fstring",
+            'def show_and_square(x):\n    jax.debug.print(f"x = {x}")\n    return x**2\n',
+            _PRINT_HINT_FSTRING,
+        ),
+    ),
+    checker=_check_show_and_square,
+)
+
+# --- checkify -------------------------------------------------------------------------------
+
+_CHK_HINT_ASSERT = (
+    "`assert` (like `if ...: raise`) needs a concrete True/False, but inside jit and checkify "
+    "the condition is a tracer. Use `checkify.check(jnp.all(x > 0), 'message')`."
+)
+_CHK_HINT_NONE = (
+    "Nothing was flagged for an input with a negative entry: add "
+    "`checkify.check(jnp.all(x > 0), 'x must be positive')` before the log."
+)
+_CHK_HINT_ANY = (
+    "`jnp.any(x > 0)` passes as soon as one entry is positive; every entry must be: "
+    "`jnp.all(x > 0)`."
+)
+
+
+def _chk_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, jax.errors.ConcretizationTypeError | AssertionError | ValueError):
+        return _CHK_HINT_ASSERT
+    return None
+
+
+def _check_checked_log(answer: Any) -> None:
+    fn = expect_function(answer, "checked_log(x)")
+    checked = jax.jit(checkify.checkify(fn))
+    x = jnp.abs(_normal(1, (4,))) + 0.1
+    err, got = attempt(
+        checked, x, label="jax.jit(checkify.checkify(checked_log))(x > 0)", hint_for=_chk_hint
+    )
+    if err.get() is not None:
+        raise CheckFailure(
+            "an all-positive input was flagged",
+            hint="check that every entry is positive: `jnp.all(x > 0)`",
+            yours=err.get().splitlines()[0],
+        )
+    same(jnp.log(x), got, "checked_log(positive x)")
+    for bad in (jnp.array([1.0, -2.0, 3.0]), jnp.array([-1.0, -2.0]), jnp.array([0.0, 1.0])):
+        label = f"checked_log({np.asarray(bad).tolist()})"
+        err, _ = attempt(checked, bad, label=label, hint_for=_chk_hint)
+        if err.get() is None:
+            flags_all_negative = _flags(checked, jnp.array([-1.0, -2.0]))
+            hint = _CHK_HINT_ANY if flags_all_negative else _CHK_HINT_NONE
+            raise CheckFailure(
+                f"{label} was not flagged",
+                hint=hint,
+                expected="err.get() returns your message",
+                yours="err.get() is None",
+            )
+
+
+def _flags(checked, x) -> bool:
+    err, _ = checked(x)
+    return err.get() is not None
+
+
+_CHECKIFY = Exercise(
+    id="t15-checkify-1",
+    concept="checkify",
+    title="A run-time check that survives jit",
+    prompt=(
+        "Write `checked_log(x)` returning `jnp.log(x)` that reports an error when **any** "
+        "entry of `x` is not positive, with `checkify.check`. The check runs "
+        "`jax.jit(checkify.checkify(checked_log))(x)` and looks at the returned error "
+        "(`err.get()`). Import it inside your cell: `from jax.experimental import checkify`."
+    ),
+    difficulty=2,
+    answer_name="checked_log",
+    stub=_stub("checked_log(x)"),
+    reference=(
+        "def checked_log(x):\n"
+        "    from jax.experimental import checkify\n\n"
+        '    checkify.check(jnp.all(x > 0), "x must be positive")\n'
+        "    return jnp.log(x)\n"
+    ),
+    hints=("`checkify.check(predicate, message)` records an error value instead of raising.",),
+    mistakes=(
+        Mistake(
+            "python_assert",
+            'def checked_log(x):\n    assert jnp.all(x > 0), "x must be positive"\n'
+            "    return jnp.log(x)\n",
+            _CHK_HINT_ASSERT,
+        ),
+        Mistake("no_check", "def checked_log(x):\n    return jnp.log(x)\n", _CHK_HINT_NONE),
+        Mistake(
+            "any_instead_of_all",
+            "def checked_log(x):\n"
+            "    from jax.experimental import checkify\n\n"
+            '    checkify.check(jnp.any(x > 0), "x must be positive")\n'
+            "    return jnp.log(x)\n",
+            _CHK_HINT_ANY,
+        ),
+    ),
+    checker=_check_checked_log,
+)
+
+# --- tracer errors --------------------------------------------------------------------------
+
+_TRACER_HINT_MASK = (
+    "`x[x > 0]` has a size that depends on the values, and jit needs every shape before it "
+    "runs (NonConcreteBooleanIndexError). Keep the shape: `jnp.where(x > 0, x, 0).sum()`."
+)
+_TRACER_HINT_IF = (
+    "A Python `if` on an element needs a concrete bool, but under jit it is a tracer "
+    "(TracerBoolConversionError). Select with `jnp.where(x > 0, x, 0)` and sum."
+)
+_TRACER_HINT_NONZERO = (
+    "`jnp.nonzero` returns as many indices as there are positive entries: a value-dependent "
+    "shape, refused under jit. Use `jnp.where(x > 0, x, 0).sum()`."
+)
+
+
+def _tracer_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, jax.errors.NonConcreteBooleanIndexError):
+        return _TRACER_HINT_MASK
+    if isinstance(exc, jax.errors.TracerBoolConversionError):
+        return _TRACER_HINT_IF
+    if isinstance(exc, jax.errors.ConcretizationTypeError):
+        return _TRACER_HINT_NONZERO
+    return None
+
+
+def _check_sum_positive(answer: Any) -> None:
+    fn = expect_function(answer, "sum_positive(x)")
+    jitted = jax.jit(fn)
+    for seed, shape in ((1, (6,)), (2, (3, 4)), (3, (1,))):
+        x = _normal(seed, shape)
+        want = jnp.sum(jnp.where(x > 0, x, 0.0))
+        label = f"jax.jit(sum_positive)(x: {aval(x)})"
+        got = attempt(jitted, x, label=label, hint_for=_tracer_hint)
+        same(want, got, label)
+    x = -jnp.ones(3)
+    same(
+        jnp.float32(0.0),
+        attempt(jitted, x, label="all negative", hint_for=_tracer_hint),
+        "jax.jit(sum_positive)(all negative)",
+    )
+    g = attempt(
+        jax.grad(fn),
+        jnp.array([1.0, -1.0, 2.0]),
+        label="jax.grad(sum_positive)",
+        hint_for=_tracer_hint,
+    )
+    if not np.array_equal(np.asarray(g), [1.0, 0.0, 1.0]):
+        raise CheckFailure("the gradient is wrong", expected="[1, 0, 1]", yours=describe(g))
+
+
+_TRACER = Exercise(
+    id="t15-tracer-errors-1",
+    concept="tracer-errors",
+    title="Sum the positive entries under jit",
+    prompt=(
+        "Write `sum_positive(x)` returning the sum of the positive entries of a float array "
+        "`x` (0.0 when there are none). It must work under `jax.jit`, where `x[x > 0]` and a "
+        "Python `if` on an element both fail."
+    ),
+    difficulty=1,
+    answer_name="sum_positive",
+    stub=_stub("sum_positive(x)"),
+    reference="def sum_positive(x):\n    return jnp.where(x > 0, x, 0.0).sum()\n",
+    hints=("Keep shapes fixed: select with jnp.where, then reduce.",),
+    mistakes=(
+        Mistake(
+            "boolean_mask", "def sum_positive(x):\n    return x[x > 0].sum()\n", _TRACER_HINT_MASK
+        ),
+        Mistake(
+            "python_if",
+            "def sum_positive(x):\n    total = 0.0\n    for v in x.ravel():\n"
+            "        if v > 0:\n            total = total + v\n    return total\n",
+            _TRACER_HINT_IF,
+        ),
+        Mistake(
+            "nonzero",
+            "def sum_positive(x):\n    return x[jnp.nonzero(x > 0)].sum()\n",
+            _TRACER_HINT_NONZERO,
+        ),
+    ),
+    checker=_check_sum_positive,
+)
+
+# --- NaN-safe where -------------------------------------------------------------------------
+
+_WHERE_HINT_SINGLE = (
+    "jnp.where picks the value, but the gradient flows through both branches: sqrt's "
+    "derivative at x <= 0 is inf or nan, and 0 * nan is nan. Also feed sqrt a safe input: "
+    "`jnp.sqrt(jnp.where(x > 0, x, 1.0))` inside the outer where."
+)
+_WHERE_HINT_CLAMP = (
+    "Clamping with `jnp.maximum(x, 0)` still feeds sqrt a 0, whose derivative is infinite: "
+    "the gradient at x <= 0 becomes inf or nan. Replace the unsafe inputs by a safe value "
+    "(1.0) and select the result with an outer where."
+)
+
+
+def _safe_sqrt_ref(x):
+    return jnp.where(x > 0, jnp.sqrt(jnp.where(x > 0, x, 1.0)), 0.0)
+
+
+def _check_safe_sqrt(answer: Any) -> None:
+    fn = expect_function(answer, "safe_sqrt(x)")
+    x = jnp.concatenate([_normal(1, (6,)), jnp.array([0.0, -0.0, 4.0, -4.0])])
+    got = attempt(fn, x, label="safe_sqrt(x)")
+    same(_safe_sqrt_ref(x), got, "safe_sqrt(x) with negative entries and zeros")
+    grad = jax.vmap(jax.grad(fn))
+    g = attempt(grad, x, label="jax.vmap(jax.grad(safe_sqrt))(x)")
+    if not np.all(np.isfinite(np.asarray(g))):
+        bad = [
+            float(v) for v, ok in zip(x.tolist(), np.isfinite(np.asarray(g)), strict=True) if not ok
+        ]
+        prims = {e.primitive.name for e in jax.make_jaxpr(fn)(1.0).eqns}
+        src_has_max = "max" in prims and "select_n" not in prims
+        raise CheckFailure(
+            f"the gradient is not finite at x = {bad[:3]}",
+            hint=_WHERE_HINT_CLAMP if src_has_max else _WHERE_HINT_SINGLE,
+            expected="finite gradients everywhere (0 for x <= 0)",
+            yours=describe(g),
+        )
+    same(jax.vmap(jax.grad(_safe_sqrt_ref))(x), g, "the gradient of safe_sqrt")
+    jitted = jax.jit(jax.grad(fn))
+    same(
+        jnp.float32(0.0),
+        attempt(jitted, 0.0, label="jit(grad(safe_sqrt))(0.0)"),
+        "jax.jit(jax.grad(safe_sqrt))(0.0)",
+        _WHERE_HINT_SINGLE,
+    )
+
+
+_WHERE = Exercise(
+    id="t15-nan-safe-where-1",
+    concept="nan-safe-where",
+    title="A square root with finite gradients",
+    prompt=(
+        "Write `safe_sqrt(x)` returning `sqrt(x)` where `x > 0` and `0.0` elsewhere, elementwise,"
+        " whose **gradient is finite everywhere** (0 for `x <= 0`). The check takes "
+        "`jax.vmap(jax.grad(safe_sqrt))` over inputs that include zeros and negatives."
+    ),
+    difficulty=2,
+    answer_name="safe_sqrt",
+    stub=_stub("safe_sqrt(x)"),
+    reference=(
+        "def safe_sqrt(x):\n"
+        "    safe_x = jnp.where(x > 0, x, 1.0)\n"
+        "    return jnp.where(x > 0, jnp.sqrt(safe_x), 0.0)\n"
+    ),
+    hints=("Both branches of jnp.where are differentiated: keep the unused one finite too.",),
+    mistakes=(
+        Mistake(
+            "single_where",
+            "def safe_sqrt(x):\n    return jnp.where(x > 0, jnp.sqrt(x), 0.0)\n",
+            _WHERE_HINT_SINGLE,
+        ),
+        Mistake(
+            "clamp_with_maximum",
+            "def safe_sqrt(x):\n    return jnp.sqrt(jnp.maximum(x, 0.0))\n",
+            _WHERE_HINT_CLAMP,
+        ),
+    ),
+    checker=_check_safe_sqrt,
+)
+
+EXERCISES = (_PRINT, _CHECKIFY, _TRACER, _WHERE)

@@ -1,0 +1,452 @@
+"""Table 16 exercises: honest timing, arithmetic intensity, bfloat16 matmuls, rolled loops."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, describe, expect_function, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+# --- benchmarking ---------------------------------------------------------------------------
+
+_BENCH_HINT_BLOCK = (
+    "JAX returns before the work is done (asynchronous dispatch), so your timer stopped at the "
+    "dispatch. Wait inside the timed region: `jax.block_until_ready(f(x))`."
+)
+_BENCH_HINT_WARMUP = (
+    "The first call pays for tracing and compiling. Call `f(x)` once, untimed (and blocked), "
+    "before you start measuring."
+)
+_BENCH_HINT_MEAN = (
+    "One slow outlier (here the first, compiling call) drags a mean up; report the median of "
+    "the timed calls, after a warm-up."
+)
+
+_COMPILE_S = 0.3
+_RUN_S = 0.01
+
+
+class _Pending:
+    """A stand-in result whose work finishes only when someone waits for it."""
+
+    def __init__(self) -> None:
+        self.waited = False
+
+    def block_until_ready(self) -> _Pending:
+        if not self.waited:
+            time.sleep(_RUN_S)
+            self.waited = True
+        return self
+
+
+class _FakeJitted:
+    """Behaves like a jitted function: slow first call (compile), then quick dispatch."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, x: Any) -> _Pending:
+        if self.calls == 0:
+            time.sleep(_COMPILE_S)
+        self.calls += 1
+        return _Pending()
+
+
+def _check_time_call(answer: Any) -> None:
+    fn = expect_function(answer, "time_call(f, x, n=5)")
+    fake = _FakeJitted()
+    got = attempt(fn, fake, 1.0, label="time_call(f, x)")
+    if not isinstance(got, float | int | np.floating):
+        raise CheckFailure(
+            "time_call should return the median time in seconds, a float",
+            yours=describe(got),
+            hint="return `statistics.median(times)` (or `float(np.median(times))`)",
+        )
+    got = float(got)
+    if fake.calls < 6:
+        raise CheckFailure(
+            f"f was called {fake.calls} times for n=5",
+            hint=_BENCH_HINT_WARMUP,
+            expected="1 warm-up call + 5 timed calls",
+            yours=f"{fake.calls} calls",
+        )
+    if got < _RUN_S * 0.7:
+        raise CheckFailure(
+            f"time_call measured {got * 1e3:.2f} ms for a call whose work takes "
+            f"{_RUN_S * 1e3:.0f} ms",
+            hint=_BENCH_HINT_BLOCK,
+            expected=f"about {_RUN_S * 1e3:.0f} ms",
+            yours=f"{got * 1e3:.2f} ms",
+        )
+    if got > _RUN_S * 3:
+        first_only = fake.calls < 6 or got > _COMPILE_S
+        raise CheckFailure(
+            f"time_call measured {got * 1e3:.1f} ms for a call whose work takes "
+            f"{_RUN_S * 1e3:.0f} ms (the first call compiles for {_COMPILE_S * 1e3:.0f} ms)",
+            hint=_BENCH_HINT_WARMUP if first_only else _BENCH_HINT_MEAN,
+            expected=f"about {_RUN_S * 1e3:.0f} ms",
+            yours=f"{got * 1e3:.1f} ms",
+        )
+    real = jax.jit(lambda v: v * 2)
+    got = attempt(fn, real, jnp.ones(3), label="time_call(jax.jit(f), x)")
+    if not 0 <= float(got) < 1.0:
+        raise CheckFailure("time_call of a tiny jitted function took over a second", yours=got)
+
+
+_BENCH = Exercise(
+    id="t16-benchmarking-1",
+    concept="benchmarking",
+    title="Time a jitted call honestly",
+    prompt=(
+        "Write `time_call(f, x, n=5)` returning the **median** wall-clock time, in seconds, of "
+        "`n` calls `f(x)`, measured with `time.perf_counter`. Make one untimed warm-up call "
+        "first, and make every timed call wait for its result. The check passes an `f` that "
+        "compiles slowly on its first call and whose work finishes only when waited for."
+    ),
+    difficulty=2,
+    answer_name="time_call",
+    stub=_stub("time_call(f, x, n=5)"),
+    reference=(
+        "def time_call(f, x, n=5):\n"
+        "    import statistics\n"
+        "    import time\n\n"
+        "    jax.block_until_ready(f(x))  # warm-up: compile outside the timer\n"
+        "    times = []\n"
+        "    for _ in range(n):\n"
+        "        start = time.perf_counter()\n"
+        "        jax.block_until_ready(f(x))\n"
+        "        times.append(time.perf_counter() - start)\n"
+        "    return statistics.median(times)\n"
+    ),
+    hints=("Warm up, block inside the timer, repeat, take the median.",),
+    mistakes=(
+        Mistake(
+            "no_block",
+            "def time_call(f, x, n=5):\n"
+            "    import statistics\n    import time\n\n"
+            "    jax.block_until_ready(f(x))\n"
+            "    times = []\n"
+            "    for _ in range(n):\n"
+            "        start = time.perf_counter()\n"
+            "        f(x)\n"
+            "        times.append(time.perf_counter() - start)\n"
+            "    return statistics.median(times)\n",
+            _BENCH_HINT_BLOCK,
+        ),
+        Mistake(
+            "first_call_only",
+            "def time_call(f, x, n=5):\n"
+            "    import time\n\n"
+            "    start = time.perf_counter()\n"
+            "    jax.block_until_ready(f(x))\n"
+            "    return time.perf_counter() - start\n",
+            _BENCH_HINT_WARMUP,
+        ),
+        Mistake(
+            "mean_with_compile",
+            "def time_call(f, x, n=5):\n"
+            "    import time\n\n"
+            "    times = []\n"
+            "    for _ in range(n + 1):\n"
+            "        start = time.perf_counter()\n"
+            "        jax.block_until_ready(f(x))\n"
+            "        times.append(time.perf_counter() - start)\n"
+            "    return sum(times) / len(times)\n",
+            _BENCH_HINT_MEAN,
+        ),
+    ),
+    checker=_check_time_call,
+)
+
+# --- arithmetic intensity -------------------------------------------------------------------
+
+_AI_HINT_INVERTED = "Arithmetic intensity is flops per byte: `flops / bytes accessed`."
+_AI_HINT_LOWERED = (
+    "`lower(x).cost_analysis()` estimates the program before XLA optimises it, without "
+    "fusion, so it counts every intermediate array as memory traffic. Compile first: "
+    "`jax.jit(f).lower(x).compile().cost_analysis()`."
+)
+
+
+def _intensity_ref(f, x) -> float:
+    cost = jax.jit(f).lower(x).compile().cost_analysis()
+    if isinstance(cost, list | tuple):
+        cost = cost[0]
+    return float(cost["flops"]) / float(cost["bytes accessed"])
+
+
+def _lowered_intensity(f, x) -> float:
+    cost = jax.jit(f).lower(x).cost_analysis()
+    if isinstance(cost, list | tuple):
+        cost = cost[0]
+    return float(cost["flops"]) / float(cost["bytes accessed"])
+
+
+def _check_intensity(answer: Any) -> None:
+    fn = expect_function(answer, "arithmetic_intensity(f, x)")
+    cases = (
+        ("x -> exp(sin(x) * 2).sum()", lambda x: jnp.exp(jnp.sin(x) * 2).sum(), jnp.ones(1000)),
+        ("x -> x @ x", lambda x: x @ x, jnp.ones((64, 64))),
+        ("x -> tanh(x) * x + 1", lambda x: jnp.tanh(x) * x + 1, jnp.ones(4096)),
+    )
+    for name, f, x in cases:
+        label = f"arithmetic_intensity({name}, x)"
+        got = attempt(fn, f, x, label=label)
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            raise CheckFailure(
+                f"{label} is not a number", hint=_AI_HINT_INVERTED, yours=describe(got)
+            ) from None
+        want = _intensity_ref(f, x)
+        if np.isclose(got, 1 / want, rtol=1e-3):
+            hint = _AI_HINT_INVERTED
+        elif np.isclose(got, _lowered_intensity(f, x), rtol=1e-3):
+            hint = _AI_HINT_LOWERED
+        else:
+            hint = ""
+        if not np.isclose(got, want, rtol=1e-3):
+            raise CheckFailure(
+                f"{label} differs from the compiled program's estimate",
+                hint=hint,
+                expected=f"{want:.4g} flops/byte",
+                yours=f"{got:.4g}",
+            )
+
+
+_AI = Exercise(
+    id="t16-fusion-hlo-1",
+    concept="fusion-hlo",
+    title="Arithmetic intensity of the compiled program",
+    prompt=(
+        "Write `arithmetic_intensity(f, x)` returning XLA's estimate of flops per byte for "
+        "`jax.jit(f)` on `x`, as a Python float: `flops / bytes accessed` from the "
+        "`cost_analysis()` of the **compiled** (optimised, fused) program."
+    ),
+    difficulty=2,
+    answer_name="arithmetic_intensity",
+    stub=_stub("arithmetic_intensity(f, x)"),
+    reference=(
+        "def arithmetic_intensity(f, x):\n"
+        "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
+        '    return float(cost["flops"]) / float(cost["bytes accessed"])\n'
+    ),
+    hints=("`jax.jit(f).lower(x).compile()` gives a Compiled with `.cost_analysis()`.",),
+    mistakes=(
+        Mistake(
+            "inverted",
+            "def arithmetic_intensity(f, x):\n"
+            "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
+            '    return float(cost["bytes accessed"]) / float(cost["flops"])\n',
+            _AI_HINT_INVERTED,
+        ),
+        Mistake(
+            "lowered_not_compiled",
+            "def arithmetic_intensity(f, x):\n"
+            "    cost = jax.jit(f).lower(x).cost_analysis()\n"
+            '    return float(cost["flops"]) / float(cost["bytes accessed"])\n',
+            _AI_HINT_LOWERED,
+        ),
+    ),
+    checker=_check_intensity,
+)
+
+# --- mixed precision ------------------------------------------------------------------------
+
+_BF16_HINT_OUT = (
+    "Without `preferred_element_type=jnp.float32` the product of two bfloat16 arrays is "
+    "bfloat16, and so is its accumulation. Ask for float32: "
+    "`jnp.dot(a16, b16, preferred_element_type=jnp.float32)`."
+)
+_BF16_HINT_CAST_AFTER = (
+    "Casting the result to float32 afterwards is too late: the sums were already accumulated "
+    "in bfloat16. Pass `preferred_element_type=jnp.float32` to the matmul itself."
+)
+_BF16_HINT_F32 = (
+    "This multiplies in float32: cast both inputs to bfloat16 first (`a.astype(jnp.bfloat16)`)."
+)
+
+
+def _dots(fn, a, b) -> list[tuple[str, str, str]]:
+    eqns = jax.make_jaxpr(fn)(a, b).jaxpr.eqns
+    return [
+        (str(e.invars[0].aval.dtype), str(e.invars[1].aval.dtype), str(e.outvars[0].aval.dtype))
+        for e in eqns
+        if e.primitive.name == "dot_general"
+    ]
+
+
+def _bf16_ref(a, b):
+    return jnp.dot(
+        a.astype(jnp.bfloat16), b.astype(jnp.bfloat16), preferred_element_type=jnp.float32
+    )
+
+
+def _check_bf16_matmul(answer: Any) -> None:
+    fn = expect_function(answer, "bf16_matmul(a, b)")
+    a, b = _normal(1, (16, 32)), _normal(2, (32, 8))
+    got = attempt(fn, a, b, label="bf16_matmul(a: float32[16,32], b: float32[32,8])")
+    dots = _dots(fn, a, b)
+    if not dots:
+        raise CheckFailure("no matmul (dot_general) in the jaxpr", hint=_BF16_HINT_F32)
+    lhs, rhs, out = dots[0]
+    if (lhs, rhs) != ("bfloat16", "bfloat16"):
+        raise CheckFailure(
+            f"the matmul multiplies {lhs} by {rhs}",
+            hint=_BF16_HINT_F32,
+            expected="bfloat16 x bfloat16",
+            yours=f"{lhs} x {rhs}",
+        )
+    if out != "float32":
+        in_f32 = np.asarray(got).dtype == np.float32
+        raise CheckFailure(
+            f"the matmul accumulates and returns {out}",
+            hint=_BF16_HINT_CAST_AFTER if in_f32 else _BF16_HINT_OUT,
+            expected="dot_general with preferred_element_type=float32",
+            yours=f"{out} result" + (", cast to float32 afterwards" if in_f32 else ""),
+        )
+    same(_bf16_ref(a, b), got, "bf16_matmul(a, b)", rtol=1e-3)
+    exact = a @ b
+    err = float(jnp.max(jnp.abs(got - exact)))
+    if err == 0.0:
+        raise CheckFailure("the result is exactly the float32 product", hint=_BF16_HINT_F32)
+    jitted = jax.jit(fn)
+    same(_bf16_ref(a, b), attempt(jitted, a, b, label="jax.jit(bf16_matmul)"), "jit", rtol=1e-3)
+
+
+_BF16 = Exercise(
+    id="t16-mixed-precision-1",
+    concept="mixed-precision",
+    title="bfloat16 inputs, float32 accumulation",
+    prompt=(
+        "Write `bf16_matmul(a, b)` for float32 matrices: multiply them in **bfloat16** (cast "
+        "both inputs) but **accumulate and return float32**, the usual mixed-precision recipe."
+    ),
+    difficulty=2,
+    answer_name="bf16_matmul",
+    stub=_stub("bf16_matmul(a, b)"),
+    reference=(
+        "def bf16_matmul(a, b):\n"
+        "    a16, b16 = a.astype(jnp.bfloat16), b.astype(jnp.bfloat16)\n"
+        "    return jnp.dot(a16, b16, preferred_element_type=jnp.float32)\n"
+    ),
+    hints=("`jnp.dot(..., preferred_element_type=jnp.float32)` sets the accumulation type.",),
+    mistakes=(
+        Mistake(
+            "bf16_output",
+            "def bf16_matmul(a, b):\n    return a.astype(jnp.bfloat16) @ b.astype(jnp.bfloat16)\n",
+            _BF16_HINT_OUT,
+        ),
+        Mistake(
+            "cast_after",
+            "def bf16_matmul(a, b):\n"
+            "    c = a.astype(jnp.bfloat16) @ b.astype(jnp.bfloat16)\n"
+            "    return c.astype(jnp.float32)\n",
+            _BF16_HINT_CAST_AFTER,
+        ),
+        Mistake("float32", "def bf16_matmul(a, b):\n    return a @ b\n", _BF16_HINT_F32),
+    ),
+    checker=_check_bf16_matmul,
+)
+
+# --- rolled loops ---------------------------------------------------------------------------
+
+_LOOP_HINT_PYTHON = (
+    "A Python loop runs while JAX traces, so the jaxpr (and the compiled program) holds 100 "
+    "copies of the body. `lax.fori_loop(0, 100, body, x)` or `lax.scan` keeps one copy."
+)
+_LOOP_HINT_UNROLL = (
+    "`unroll=True` copies the body 100 times again, as a Python loop would: leave unroll at its "
+    "default (or a small number)."
+)
+
+
+def _sin100_ref(x):
+    return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x)
+
+
+def _count_eqns(jaxpr) -> int:
+    from jax.extend import core as jax_core
+
+    total = 0
+    for eqn in jaxpr.eqns:
+        total += 1
+        for sub in jax_core.jaxprs_in_params(eqn.params):
+            total += _count_eqns(sub)
+    return total
+
+
+def _check_sin_100(answer: Any) -> None:
+    fn = expect_function(answer, "sin_100(x)")
+    for seed, shape in ((1, (5,)), (2, ())):
+        x = _normal(seed, shape)
+        got = attempt(fn, x, label=f"sin_100(x: {x.dtype}{list(x.shape)})")
+        same(_sin100_ref(x), got, "sin_100(x)", rtol=1e-4)
+    closed = jax.make_jaxpr(fn)(jnp.ones(5))
+    n = _count_eqns(closed.jaxpr)
+    sins = str(closed).count(" sin ")
+    if n > 20:
+        raise CheckFailure(
+            f"the jaxpr of sin_100 holds {n} equations ({sins} sin)",
+            hint=_LOOP_HINT_PYTHON,
+            expected="one loop (scan or while) with one sin inside",
+            yours=f"{n} equations",
+        )
+    compiled = jax.jit(fn).lower(jnp.ones(5)).compile().as_text()
+    sines = compiled.count("sine(")
+    if sines > 10:
+        raise CheckFailure(
+            f"the compiled program holds {sines} sine operations",
+            hint=_LOOP_HINT_UNROLL,
+            expected="one sine inside a while loop",
+            yours=f"{sines} sines",
+        )
+
+
+_LOOP = Exercise(
+    id="t16-loops-compile-time-1",
+    concept="loops-compile-time",
+    title="Apply sin 100 times without 100 copies",
+    prompt=(
+        "Write `sin_100(x)` that applies `jnp.sin` to `x` 100 times in a row (`sin(sin(...x))`)"
+        " with a loop that XLA compiles **once**: the jaxpr must hold one loop with one `sin` in "
+        "its body, not 100 equations."
+    ),
+    difficulty=1,
+    answer_name="sin_100",
+    stub=_stub("sin_100(x)"),
+    reference=(
+        "def sin_100(x):\n    return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x)\n"
+    ),
+    hints=("`lax.fori_loop(lower, upper, body(i, carry), init)` or `lax.scan` roll a loop up.",),
+    mistakes=(
+        Mistake(
+            "python_loop",
+            "def sin_100(x):\n    for _ in range(100):\n        x = jnp.sin(x)\n    return x\n",
+            _LOOP_HINT_PYTHON,
+        ),
+        Mistake(
+            "fully_unrolled",
+            "def sin_100(x):\n"
+            "    return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x, unroll=True)\n",
+            _LOOP_HINT_UNROLL,
+        ),
+    ),
+    checker=_check_sin_100,
+)
+
+EXERCISES = (_BENCH, _AI, _BF16, _LOOP)
