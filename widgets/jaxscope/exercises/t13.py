@@ -1,0 +1,560 @@
+"""Table 13 exercises: meshes, placing arrays, jit partitioning, resharding and shard_map.
+
+The checks build their meshes from whatever devices exist (one CPU in the test suite, eight
+simulated ones in the notebook), so every known mistake is caught on a single device too: by the
+PartitionSpec of the result, by the error JAX raises, or by the shape of the result.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.sharding import AxisType, NamedSharding
+from jax.sharding import PartitionSpec as P
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _n() -> int:
+    return len(jax.devices())
+
+
+def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+
+
+def _spec(value: Any) -> tuple | None:
+    """The PartitionSpec of an array's NamedSharding without trailing Nones; None otherwise."""
+    sh = getattr(value, "sharding", None)
+    if not isinstance(sh, NamedSharding):
+        return None
+    entries = list(sh.spec)
+    while entries and entries[-1] is None:
+        entries.pop()
+    return tuple(entries)
+
+
+def _spec_str(spec: tuple | None) -> str:
+    if spec is None:
+        return "not a NamedSharding"
+    return "P(" + ", ".join(repr(e) for e in spec) + ")"
+
+
+def _sharding_str(value: Any) -> str:
+    sh = getattr(value, "sharding", None)
+    if isinstance(sh, NamedSharding):
+        return f"NamedSharding with {_spec_str(_spec(value))}"
+    return f"{type(sh).__name__}" if sh is not None else f"{type(value).__name__} (no sharding)"
+
+
+def _expect_spec(value: Any, spec: tuple, label: str, hint: str) -> None:
+    if not isinstance(value, jax.Array):
+        raise CheckFailure(
+            f"{label} returned {describe(value)}, not a jax.Array",
+            hint=hint,
+            expected=f"a jax.Array sharded {_spec_str(spec)}",
+            yours=describe(value),
+        )
+    if _spec(value) != spec:
+        raise CheckFailure(
+            f"{label} is laid out differently: {_sharding_str(value)}",
+            hint=hint,
+            expected=f"NamedSharding with {_spec_str(spec)}",
+            yours=_sharding_str(value),
+        )
+
+
+def _data_mesh() -> jax.sharding.Mesh:
+    return jax.make_mesh((_n(),), ("data",))
+
+
+def _rows(seed: int, shape: tuple[int, ...], mesh: jax.sharding.Mesh) -> jax.Array:
+    return jax.device_put(_normal(seed, shape), NamedSharding(mesh, P("data")))
+
+
+# --- meshes ---------------------------------------------------------------------------------
+
+_MESH_HINT_EXPLICIT = (
+    "In JAX 0.10 jax.make_mesh gives Explicit axes unless you say otherwise: pass "
+    "axis_types=(AxisType.Auto, AxisType.Auto), one entry per axis name."
+)
+_MESH_HINT_ONE_TYPE = (
+    "axis_types needs one AxisType per mesh axis: two axes, so "
+    "(AxisType.Auto, AxisType.Auto) (or (AxisType.Auto,) * 2)."
+)
+
+
+def _mesh_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "axis_types"):
+        return _MESH_HINT_ONE_TYPE
+    return None
+
+
+def _check_auto_mesh(answer: Any) -> None:
+    fn = expect_function(answer, "auto_mesh(n_data, n_model)")
+    n = _n()
+    shapes = [(1, n), (n, 1)] + ([(2, n // 2)] if n % 2 == 0 and n > 2 else [])
+    for shape in dict.fromkeys(shapes):
+        label = f"auto_mesh{shape}"
+        mesh = attempt(fn, *shape, label=label, hint_for=_mesh_hint)
+        if not isinstance(mesh, jax.sharding.Mesh):
+            raise CheckFailure(
+                f"{label} returned {describe(mesh)}, not a jax.sharding.Mesh",
+                hint="return the mesh itself: jax.make_mesh(shape, names, axis_types=...)",
+                expected="a Mesh",
+                yours=describe(mesh),
+            )
+        want = {"data": shape[0], "model": shape[1]}
+        got = dict(mesh.shape)
+        if tuple(mesh.axis_names) != ("data", "model") or got != want:
+            raise CheckFailure(
+                f"{label} has axes {got} instead of {want}",
+                hint="the shape tuple and the names tuple go in the same order: "
+                "jax.make_mesh((n_data, n_model), ('data', 'model'), ...)",
+                expected=str(want),
+                yours=str(got),
+            )
+        types = tuple(mesh.axis_types)
+        if types != (AxisType.Auto, AxisType.Auto):
+            raise CheckFailure(
+                f"{label} has axis types {tuple(t.name for t in types)}",
+                hint=_MESH_HINT_EXPLICIT,
+                expected="('Auto', 'Auto')",
+                yours=str(tuple(t.name for t in types)),
+            )
+
+
+_MESH = Exercise(
+    id="t13-mesh-1",
+    concept="mesh",
+    title="A mesh with Auto axes",
+    prompt=(
+        "Write `auto_mesh(n_data, n_model)` returning a 2-D device mesh of shape "
+        "`(n_data, n_model)` with axis names `('data', 'model')`, where the compiler chooses "
+        "the shardings of intermediates: both axes of type `AxisType.Auto`. The check calls it "
+        "with shapes whose product is the number of devices."
+    ),
+    difficulty=1,
+    answer_name="auto_mesh",
+    stub=_stub("auto_mesh(n_data, n_model)"),
+    reference=(
+        "from jax.sharding import AxisType\n\n"
+        "def auto_mesh(n_data, n_model):\n"
+        "    return jax.make_mesh(\n"
+        '        (n_data, n_model), ("data", "model"), axis_types=(AxisType.Auto,) * 2\n'
+        "    )\n"
+    ),
+    hints=(
+        "jax.make_mesh(shape, names, axis_types=...) builds the mesh; axis_types takes one "
+        "jax.sharding.AxisType per axis.",
+    ),
+    mistakes=(
+        Mistake(
+            "default_explicit",
+            "def auto_mesh(n_data, n_model):\n"
+            '    return jax.make_mesh((n_data, n_model), ("data", "model"))\n',
+            _MESH_HINT_EXPLICIT,
+        ),
+        Mistake(
+            "one_axis_type",
+            "from jax.sharding import AxisType\n\n"
+            "def auto_mesh(n_data, n_model):\n"
+            "    return jax.make_mesh(\n"
+            '        (n_data, n_model), ("data", "model"), axis_types=(AxisType.Auto,)\n'
+            "    )\n",
+            _MESH_HINT_ONE_TYPE,
+        ),
+    ),
+    checker=_check_auto_mesh,
+)
+
+# --- NamedSharding and device_put -----------------------------------------------------------
+
+_PUT_HINT_COLUMNS = (
+    "A PartitionSpec lists the mesh axis for each array dimension in order: rows are dimension "
+    "0, so P('data', None) splits rows; P(None, 'data') splits columns."
+)
+_PUT_HINT_BARE_SPEC = (
+    "A bare PartitionSpec does not say which devices: wrap it with the mesh, "
+    "jax.device_put(x, NamedSharding(mesh, P('data', None)))."
+)
+_PUT_HINT_NO_SHARDING = (
+    "jnp.asarray and device_put without a sharding put the whole array on one device: pass "
+    "NamedSharding(mesh, P('data', None)) to jax.device_put."
+)
+
+
+def _put_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "set_mesh", "mesh context"):
+        return _PUT_HINT_BARE_SPEC
+    if message_has(exc, "evenly divide"):
+        return _PUT_HINT_COLUMNS
+    return None
+
+
+def _check_shard_rows(answer: Any) -> None:
+    fn = expect_function(answer, "shard_rows(x, mesh)")
+    mesh = _data_mesh()
+    n = _n()
+    for seed, cols in ((1, n), (2, 2 * n)):
+        x = np.asarray(_normal(seed, (2 * n, cols)))
+        label = f"shard_rows(x of shape {x.shape}, mesh)"
+        out = attempt(fn, x, mesh, label=label, hint_for=_put_hint)
+        hint = _PUT_HINT_NO_SHARDING
+        if _spec(out) is not None:
+            hint = _PUT_HINT_COLUMNS
+        _expect_spec(out, ("data",), label, hint)
+        if out.sharding.mesh != mesh:
+            raise CheckFailure(
+                f"{label} is on a different mesh",
+                hint="use the mesh you were given",
+                expected=str(mesh),
+                yours=str(out.sharding.mesh),
+            )
+        same(jnp.asarray(x), out, label)
+
+
+_PUT = Exercise(
+    id="t13-named-sharding-1",
+    concept="named-sharding",
+    title="Split rows over a mesh axis",
+    prompt=(
+        "Write `shard_rows(x, mesh)` that puts the host array `x` (a NumPy matrix) on `mesh` "
+        "with its **rows** split over the mesh axis `'data'` and its columns whole on each "
+        "device: the result's `sharding.spec` must be `P('data', None)`."
+    ),
+    difficulty=1,
+    answer_name="shard_rows",
+    stub=_stub("shard_rows(x, mesh)"),
+    reference=(
+        "from jax.sharding import NamedSharding\n"
+        "from jax.sharding import PartitionSpec as P\n\n"
+        "def shard_rows(x, mesh):\n"
+        '    return jax.device_put(x, NamedSharding(mesh, P("data", None)))\n'
+    ),
+    hints=(
+        "NamedSharding(mesh, spec) says where each block goes; jax.device_put(x, sharding) "
+        "sends it there.",
+    ),
+    mistakes=(
+        Mistake(
+            "splits_columns",
+            "from jax.sharding import NamedSharding\n"
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def shard_rows(x, mesh):\n"
+            '    return jax.device_put(x, NamedSharding(mesh, P(None, "data")))\n',
+            _PUT_HINT_COLUMNS,
+        ),
+        Mistake(
+            "bare_spec",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def shard_rows(x, mesh):\n"
+            '    return jax.device_put(x, P("data", None))\n',
+            _PUT_HINT_BARE_SPEC,
+        ),
+        Mistake(
+            "no_sharding",
+            "def shard_rows(x, mesh):\n    return jnp.asarray(x)\n",
+            _PUT_HINT_NO_SHARDING,
+        ),
+    ),
+    checker=_check_shard_rows,
+)
+
+# --- computation follows data ---------------------------------------------------------------
+
+_NORM_HINT_KEEPDIMS = (
+    "jnp.linalg.norm(x, axis=1) has shape (rows,), which cannot divide a (rows, cols) matrix "
+    "row by row: keep the reduced axis with keepdims=True, giving (rows, 1)."
+)
+_NORM_HINT_GLOBAL = (
+    "jnp.linalg.norm(x) without axis= is one number for the whole matrix; each row needs its "
+    "own norm: jnp.linalg.norm(x, axis=1, keepdims=True)."
+)
+_NORM_HINT_LAYOUT = (
+    "Each row's norm needs only that row, so the result can stay where the rows are: keep the "
+    "work in jnp on x itself and jit keeps the layout P('data', None)."
+)
+
+
+def _norm_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "broadcast", "illegally sharded"):
+        return _NORM_HINT_KEEPDIMS
+    return None
+
+
+def _check_normalise_rows(answer: Any) -> None:
+    fn = expect_function(answer, "normalise_rows(x)")
+    mesh = _data_mesh()
+    jitted = jax.jit(fn)
+    n = _n()
+    for seed, shape in ((3, (2 * n, 4)), (4, (4 * n, 4 * n))):
+        x = _rows(seed, shape, mesh)
+        label = f"jax.jit(normalise_rows)(x of shape {shape}, sharded P('data', None))"
+        out = attempt(jitted, x, label=label, hint_for=_norm_hint)
+        expected = x / jnp.linalg.norm(x, axis=1, keepdims=True)
+        hint = ""
+        if isinstance(out, jax.Array) and out.shape == shape:
+            rows = np.linalg.norm(np.asarray(out), axis=1)
+            if not np.allclose(rows, 1.0, atol=1e-4):
+                hint = _NORM_HINT_GLOBAL
+        same(expected, out, label, hint)
+        _expect_spec(out, ("data",), label, _NORM_HINT_LAYOUT)
+
+
+_NORM = Exercise(
+    id="t13-jit-partitioning-1",
+    concept="jit-partitioning",
+    title="Row-wise work stays where the rows are",
+    prompt=(
+        "Write `normalise_rows(x)` that divides each row of the matrix `x` by its Euclidean "
+        "norm. The check runs `jax.jit(normalise_rows)` on a matrix whose rows are split over "
+        "the mesh axis `'data'`; the result must have unit-norm rows and keep the layout "
+        "`P('data', None)` (no device needs another's rows)."
+    ),
+    difficulty=2,
+    answer_name="normalise_rows",
+    stub=_stub("normalise_rows(x)"),
+    reference=(
+        "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=1, keepdims=True)\n"
+    ),
+    hints=("Reduce along axis 1 and keep that axis so the norms broadcast against the rows.",),
+    mistakes=(
+        Mistake(
+            "no_keepdims",
+            "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=1)\n",
+            _NORM_HINT_KEEPDIMS,
+        ),
+        Mistake(
+            "global_norm",
+            "def normalise_rows(x):\n    return x / jnp.linalg.norm(x)\n",
+            _NORM_HINT_GLOBAL,
+        ),
+    ),
+    checker=_check_normalise_rows,
+)
+
+# --- resharding -----------------------------------------------------------------------------
+
+_RESHARD_HINT_NONE = (
+    "Under jit the result follows the input, so 2 * x keeps the rows split. Ask for the new "
+    "layout: jax.sharding.reshard(2 * x, NamedSharding(mesh, P(None, 'data')))."
+)
+_RESHARD_HINT_WSC = (
+    "with_sharding_constraint only steers Auto mesh axes; this mesh's axes are Explicit, where "
+    "a layout change is jax.sharding.reshard(value, NamedSharding(mesh, P(None, 'data')))."
+)
+_RESHARD_HINT_BARE = (
+    "A bare PartitionSpec needs a mesh in scope: wrap it as NamedSharding(mesh, P(None, 'data')) "
+    "(or call inside `with jax.set_mesh(mesh):`)."
+)
+
+
+def _reshard_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "Auto axes"):
+        return _RESHARD_HINT_WSC
+    if message_has(exc, "mesh context", "set_mesh"):
+        return _RESHARD_HINT_BARE
+    return None
+
+
+def _check_to_columns(answer: Any) -> None:
+    fn = expect_function(answer, "to_columns(x, mesh)")
+    mesh = _data_mesh()
+    jitted = jax.jit(fn, static_argnums=1)
+    n = _n()
+    for seed, shape in ((5, (2 * n, 2 * n)), (6, (n, 3 * n))):
+        x = _rows(seed, shape, mesh)
+        label = f"jax.jit(to_columns, static_argnums=1)(x of shape {shape}, mesh)"
+        out = attempt(jitted, x, mesh, label=label, hint_for=_reshard_hint)
+        same(2 * x, out, label)
+        _expect_spec(out, (None, "data"), label, _RESHARD_HINT_NONE)
+
+
+_RESHARD = Exercise(
+    id="t13-sharding-constraints-1",
+    concept="sharding-constraints",
+    title="Change layout inside jit",
+    prompt=(
+        "`x` arrives with its rows split over the **Explicit** mesh axis `'data'`. Write "
+        "`to_columns(x, mesh)` returning `2 * x` with its **columns** split over `'data'` "
+        "instead (`P(None, 'data')`). The check compiles it with "
+        "`jax.jit(to_columns, static_argnums=1)`."
+    ),
+    difficulty=2,
+    answer_name="to_columns",
+    stub=_stub("to_columns(x, mesh)"),
+    reference=(
+        "from jax.sharding import NamedSharding\n"
+        "from jax.sharding import PartitionSpec as P\n\n"
+        "def to_columns(x, mesh):\n"
+        '    return jax.sharding.reshard(2 * x, NamedSharding(mesh, P(None, "data")))\n'
+    ),
+    hints=(
+        "On Explicit axes the sharding is part of the array's type; jax.sharding.reshard "
+        "changes it (XLA adds the all-to-all).",
+    ),
+    mistakes=(
+        Mistake(
+            "no_reshard",
+            "def to_columns(x, mesh):\n    return 2 * x\n",
+            _RESHARD_HINT_NONE,
+        ),
+        Mistake(
+            "constraint_on_explicit",
+            "from jax.sharding import NamedSharding\n"
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def to_columns(x, mesh):\n"
+            "    return jax.lax.with_sharding_constraint(\n"
+            '        2 * x, NamedSharding(mesh, P(None, "data"))\n'
+            "    )\n",
+            _RESHARD_HINT_WSC,
+        ),
+        Mistake(
+            "bare_spec",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def to_columns(x, mesh):\n"
+            '    return jax.sharding.reshard(2 * x, P(None, "data"))\n',
+            _RESHARD_HINT_BARE,
+        ),
+    ),
+    checker=_check_to_columns,
+)
+
+# --- shard_map ------------------------------------------------------------------------------
+
+_SMAP_HINT_IN_SPECS = (
+    "in_specs describes how the input is already split: x is sharded P('data'), so "
+    "in_specs=P('data'); each device then gets its own block, not the whole array."
+)
+_SMAP_HINT_NO_PSUM = (
+    "Each device only sums its own block; out_specs=P() promises one replicated value, so "
+    "combine the partial sums across devices with jax.lax.psum(partial, 'data')."
+)
+_SMAP_HINT_PARTIALS = (
+    "With out_specs=P('data') you return the per-device partial sums stacked together, one per "
+    "device: add them up inside with jax.lax.psum(..., 'data') and return a scalar with "
+    "out_specs=P()."
+)
+_SMAP_HINT_NO_SHARD_MAP = (
+    "The result is right, but jit wrote the per-device code for you: this exercise is about "
+    "writing it yourself with jax.shard_map(..., mesh=mesh, in_specs=..., out_specs=...)."
+)
+
+
+def _smap_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "in_specs"):
+        return _SMAP_HINT_IN_SPECS
+    if message_has(exc, "replicat"):
+        return _SMAP_HINT_NO_PSUM
+    return None
+
+
+def _has_primitive(jaxpr: Any, name: str) -> bool:
+    for eqn in jaxpr.eqns:
+        if eqn.primitive.name == name:
+            return True
+        for value in eqn.params.values():
+            inner = getattr(value, "jaxpr", value)  # a ClosedJaxpr holds its Jaxpr
+            if hasattr(inner, "eqns") and _has_primitive(inner, name):
+                return True
+    return False
+
+
+def _check_sum_of_squares(answer: Any) -> None:
+    fn = expect_function(answer, "sum_of_squares(x, mesh)")
+    mesh = _data_mesh()
+    n = _n()
+    for seed, length in ((7, 4 * n), (8, 2 * n)):
+        x = _rows(seed, (length,), mesh)
+        label = f"sum_of_squares(x of shape ({length},), mesh)"
+        out = attempt(fn, x, mesh, label=label, hint_for=_smap_hint)
+        hint = ""
+        if isinstance(out, jax.Array) and out.shape == (n,):
+            hint = _SMAP_HINT_PARTIALS
+        same(jnp.sum(x**2), out, label, hint, rtol=1e-4)
+        jitted = jax.jit(fn, static_argnums=1)
+        same(jnp.sum(x**2), attempt(jitted, x, mesh, label="jit " + label), "jit " + label)
+    closed = jax.make_jaxpr(partial(fn, mesh=mesh))(x)
+    if not _has_primitive(closed.jaxpr, "shard_map"):
+        raise CheckFailure(
+            "sum_of_squares does not use shard_map",
+            hint=_SMAP_HINT_NO_SHARD_MAP,
+            expected="a shard_map in the jaxpr",
+            yours=", ".join(sorted({e.primitive.name for e in closed.jaxpr.eqns})),
+        )
+
+
+_SMAP = Exercise(
+    id="t13-shard-map-1",
+    concept="shard-map",
+    title="Per-device sums with shard_map",
+    prompt=(
+        "`x` is a vector split over the mesh axis `'data'` (`P('data')`). Write "
+        "`sum_of_squares(x, mesh)` with `jax.shard_map`: each device squares and sums its own "
+        "block, then the partial sums are combined so that every device holds the total, a "
+        "scalar (`out_specs=P()`)."
+    ),
+    difficulty=2,
+    answer_name="sum_of_squares",
+    stub=_stub("sum_of_squares(x, mesh)"),
+    reference=(
+        "from jax.sharding import PartitionSpec as P\n\n"
+        "def sum_of_squares(x, mesh):\n"
+        "    def per_device(block):\n"
+        '        return jax.lax.psum(jnp.sum(block**2), "data")\n\n'
+        '    return jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), out_specs=P())(x)\n'
+    ),
+    hints=(
+        "Inside shard_map you see one block; a collective such as jax.lax.psum(value, 'data') "
+        "talks to the other devices.",
+    ),
+    mistakes=(
+        Mistake(
+            "in_specs_replicated",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def sum_of_squares(x, mesh):\n"
+            "    def per_device(block):\n"
+            '        return jax.lax.psum(jnp.sum(block**2), "data")\n\n'
+            "    return jax.shard_map(per_device, mesh=mesh, in_specs=P(), out_specs=P())(x)\n",
+            _SMAP_HINT_IN_SPECS,
+        ),
+        Mistake(
+            "no_psum",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def sum_of_squares(x, mesh):\n"
+            "    def per_device(block):\n"
+            "        return jnp.sum(block**2)\n\n"
+            '    return jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), '
+            "out_specs=P())(x)\n",
+            _SMAP_HINT_NO_PSUM,
+        ),
+        Mistake(
+            "partial_sums",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def sum_of_squares(x, mesh):\n"
+            "    def per_device(block):\n"
+            "        return jnp.sum(block**2, keepdims=True)\n\n"
+            '    return jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), '
+            'out_specs=P("data"))(x)\n',
+            _SMAP_HINT_PARTIALS,
+        ),
+        Mistake(
+            "plain_jnp",
+            "def sum_of_squares(x, mesh):\n    return jnp.sum(x**2)\n",
+            _SMAP_HINT_NO_SHARD_MAP,
+        ),
+    ),
+    checker=_check_sum_of_squares,
+)
+
+EXERCISES = (_MESH, _PUT, _NORM, _RESHARD, _SMAP)

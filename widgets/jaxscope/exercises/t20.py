@@ -1,0 +1,510 @@
+"""Table 20 exercises: host callbacks, export round trips, Pallas kernels and least squares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+
+
+class _VmapMethodMissing(Exception):
+    """pure_callback under vmap without vmap_method (JAX raises NotImplementedError, which the
+    checks would otherwise read as 'not attempted')."""
+
+
+def _vmap_guard(fn: Any) -> Any:
+    def call(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except NotImplementedError as exc:
+            if "vmap_method" in str(exc):
+                raise _VmapMethodMissing(str(exc)) from None
+            raise
+
+    return call
+
+
+def _primitives(jaxpr: Any) -> set[str]:
+    names = set()
+    for eqn in jaxpr.eqns:
+        names.add(eqn.primitive.name)
+        for value in eqn.params.values():
+            inner = getattr(value, "jaxpr", value)
+            if hasattr(inner, "eqns"):
+                names |= _primitives(inner)
+    return names
+
+
+# --- pure_callback --------------------------------------------------------------------------
+
+_PC_HINT_NO_SHAPE = (
+    "pure_callback(callback, result_shape_dtypes, *args): the second argument says what the "
+    "callback returns, e.g. jax.ShapeDtypeStruct(x.shape, x.dtype); the arrays come after it."
+)
+_PC_HINT_DIRECT = (
+    "Under jit x is a tracer with no numbers, so NumPy cannot run on it directly: hand NumPy "
+    "the real values on the host with jax.pure_callback."
+)
+_PC_HINT_VMAP = (
+    "pure_callback does not know how to batch your host function: say so with vmap_method=, "
+    "e.g. vmap_method='sequential' (one host call per batch element)."
+)
+_PC_HINT_EXPAND = (
+    "vmap_method='expand_dims' hands the callback the whole batch at once, and "
+    "np.maximum.accumulate then runs down the batch axis (axis 0), not along each row: use "
+    "vmap_method='sequential'."
+)
+
+
+def _pc_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, _VmapMethodMissing):
+        return _PC_HINT_VMAP
+    if isinstance(exc, jax.errors.TracerArrayConversionError):
+        return _PC_HINT_DIRECT
+    if message_has(exc, "CpuCallback", "Callback", "callback"):
+        return _PC_HINT_NO_SHAPE
+    return None
+
+
+def _check_running_max(answer: Any) -> None:
+    fn = expect_function(answer, "running_max(x)")
+    x = _normal(1, (6,))
+    label = "jax.jit(running_max)(x of shape (6,))"
+    out = attempt(_vmap_guard(jax.jit(fn)), x, label=label, hint_for=_pc_hint)
+    same(jax.lax.cummax(x), out, label)
+    if "pure_callback" not in _primitives(jax.make_jaxpr(fn)(x).jaxpr):
+        raise CheckFailure(
+            "running_max does not call back to the host",
+            hint="wrap NumPy's np.maximum.accumulate in jax.pure_callback",
+            expected="a pure_callback in the jaxpr",
+            yours="no pure_callback",
+        )
+    xs = _normal(2, (3, 5))
+    label = "jax.jit(jax.vmap(running_max))(xs of shape (3, 5))"
+    out = attempt(_vmap_guard(jax.jit(jax.vmap(fn))), xs, label=label, hint_for=_pc_hint)
+    same(jax.lax.cummax(xs, axis=1), out, label, _PC_HINT_EXPAND)
+
+
+_PC = Exercise(
+    id="t20-pure-callback-1",
+    concept="pure-callback",
+    title="Call NumPy from jit and vmap",
+    prompt=(
+        "NumPy's `np.maximum.accumulate(a)` gives the running maximum of a 1-D array. Write "
+        "`running_max(x)` that calls it on the host through `jax.pure_callback`, so that it "
+        "works under `jax.jit` and under `jax.vmap` (batched over rows: each row its own "
+        "running maximum). The result has `x`'s shape and dtype."
+    ),
+    difficulty=2,
+    answer_name="running_max",
+    stub=_stub("running_max(x)"),
+    reference=(
+        "def running_max(x):\n"
+        "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
+        "    return jax.pure_callback(\n"
+        '        np.maximum.accumulate, out, x, vmap_method="sequential"\n'
+        "    )\n"
+    ),
+    hints=(
+        "jax.pure_callback(host_fn, jax.ShapeDtypeStruct(shape, dtype), *args, vmap_method=...)",
+    ),
+    mistakes=(
+        Mistake(
+            "no_result_shape",
+            "def running_max(x):\n    return jax.pure_callback(np.maximum.accumulate, x)\n",
+            _PC_HINT_NO_SHAPE,
+        ),
+        Mistake(
+            "numpy_directly",
+            "def running_max(x):\n    return jnp.asarray(np.maximum.accumulate(x))\n",
+            _PC_HINT_DIRECT,
+        ),
+        Mistake(
+            "no_vmap_method",
+            "def running_max(x):\n"
+            "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
+            "    return jax.pure_callback(np.maximum.accumulate, out, x)\n",
+            _PC_HINT_VMAP,
+        ),
+        Mistake(
+            "expand_dims",
+            "def running_max(x):\n"
+            "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
+            "    return jax.pure_callback(\n"
+            '        np.maximum.accumulate, out, x, vmap_method="expand_dims"\n'
+            "    )\n",
+            _PC_HINT_EXPAND,
+        ),
+    ),
+    checker=_check_running_max,
+)
+
+# --- io_callback ----------------------------------------------------------------------------
+
+_IO_HINT_APPEND = (
+    "log.append inside a jitted function runs once, while JAX traces, and stores a tracer. To "
+    "act on every call, hand the value to the host: io_callback(record, None, x.sum(), "
+    "ordered=True)."
+)
+_IO_HINT_RESULT = (
+    "The logging function returns nothing, so io_callback's result_shape_dtypes is None; a "
+    "ShapeDtypeStruct there promises an output the callback never gives."
+)
+
+
+def _io_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "number of outputs", "Mismatched"):
+        return _IO_HINT_RESULT
+    return None
+
+
+def _check_logged_double(answer: Any) -> None:
+    factory = expect_function(answer, "make_logged_double(log)")
+    log: list = []
+    fn = attempt(factory, log, label="make_logged_double(log)")
+    fn = expect_function(fn, "f(x), the function make_logged_double(log) returns")
+    jitted = jax.jit(fn)
+    xs = [_normal(seed, (4,)) for seed in (3, 4, 5)]
+    for i, x in enumerate(xs):
+        label = f"call {i + 1} of jax.jit(make_logged_double(log))(x)"
+        out = attempt(jitted, x, label=label, hint_for=_io_hint)
+        same(2 * x, out, label)
+    jax.effects_barrier()
+    sums = [float(jnp.sum(x)) for x in xs]
+    ok = len(log) == len(sums)
+    if ok:
+        try:
+            ok = np.allclose(np.asarray(log, dtype=np.float64).ravel(), sums, rtol=1e-5)
+        except (TypeError, ValueError):
+            ok = False
+    if not ok:
+        raise CheckFailure(
+            "after three jitted calls, log does not hold the three sums in order",
+            hint=_IO_HINT_APPEND,
+            expected=describe(np.asarray(sums, np.float32)),
+            yours=describe(log),
+        )
+
+
+_IO = Exercise(
+    id="t20-io-callback-1",
+    concept="io-callback",
+    title="Log from compiled code",
+    prompt=(
+        "Write `make_logged_double(log)` that returns a function `f(x)`: it returns `2 * x` "
+        "and, **on every call, even under `jax.jit`**, appends `float(x.sum())` to the Python "
+        "list `log`, in call order. Use `jax.experimental.io_callback`."
+    ),
+    difficulty=2,
+    answer_name="make_logged_double",
+    stub=_stub("make_logged_double(log)"),
+    reference=(
+        "from jax.experimental import io_callback\n\n"
+        "def make_logged_double(log):\n"
+        "    def record(total):\n"
+        "        log.append(float(total))\n\n"
+        "    def f(x):\n"
+        "        io_callback(record, None, x.sum(), ordered=True)\n"
+        "        return 2 * x\n\n"
+        "    return f\n"
+    ),
+    hints=(
+        "io_callback(host_fn, result_shape_dtypes, *args, ordered=True) runs host_fn with "
+        "real values each time the compiled code runs; host_fn returns None here.",
+    ),
+    mistakes=(
+        Mistake(
+            "append_while_tracing",
+            "def make_logged_double(log):\n"
+            "    def f(x):\n"
+            "        log.append(x.sum())\n"
+            "        return 2 * x\n\n"
+            "    return f\n",
+            _IO_HINT_APPEND,
+        ),
+        Mistake(
+            "promises_a_result",
+            "from jax.experimental import io_callback\n\n"
+            "def make_logged_double(log):\n"
+            "    def f(x):\n"
+            "        io_callback(lambda s: log.append(float(s)),\n"
+            "                    jax.ShapeDtypeStruct((), jnp.float32), x.sum(), ordered=True)\n"
+            "        return 2 * x\n\n"
+            "    return f\n",
+            _IO_HINT_RESULT,
+        ),
+    ),
+    checker=_check_logged_double,
+)
+
+# --- jax.export -----------------------------------------------------------------------------
+
+_EXPORT_HINT_FIXED = (
+    "An export made for float32[3] only accepts length 3. Make the length symbolic: "
+    "(n,) = export.symbolic_shape('n'), then export for jax.ShapeDtypeStruct((n,), jnp.float32)."
+)
+_EXPORT_HINT_OBJECT = (
+    "export.export(...)(...) gives an Exported object; its .serialize() gives the bytes you "
+    "can store or send."
+)
+
+
+def _export_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "Shape mismatch", "expected same constant"):
+        return _EXPORT_HINT_FIXED
+    return None
+
+
+def _check_to_bytes(answer: Any) -> None:
+    from jax import export
+
+    fn = expect_function(answer, "to_bytes(fn)")
+    for name, target in (
+        ("lambda x: jnp.sin(x) * 2", lambda x: jnp.sin(x) * 2),
+        ("lambda x: x - x.mean()", lambda x: x - x.mean()),
+    ):
+        blob = attempt(fn, target, label=f"to_bytes({name})")
+        if not isinstance(blob, bytes | bytearray):
+            raise CheckFailure(
+                f"to_bytes({name}) returned {type(blob).__name__}, not bytes",
+                hint=_EXPORT_HINT_OBJECT,
+                expected="bytes (or a bytearray)",
+                yours=f"{type(blob).__name__} {describe(blob)}"[:120],
+            )
+        try:
+            restored = export.deserialize(blob)
+        except Exception as exc:  # noqa: BLE001 - any bytes may come back
+            raise CheckFailure(
+                f"jax.export.deserialize could not read the bytes: {type(exc).__name__}",
+                hint=_EXPORT_HINT_OBJECT,
+            ) from None
+        for seed, length in ((6, 3), (7, 7)):
+            x = _normal(seed, (length,))
+            label = f"deserialize(to_bytes({name})).call(x of shape ({length},))"
+            out = attempt(restored.call, x, label=label, hint_for=_export_hint)
+            same(target(x), out, label)
+
+
+_EXPORT = Exercise(
+    id="t20-export-1",
+    concept="export",
+    title="Ship a function as bytes",
+    prompt=(
+        "Write `to_bytes(fn)` that exports the jitted `fn` for **float32 vectors of any "
+        "length** and returns the serialized bytes. The check deserializes them with "
+        "`jax.export.deserialize` and calls the result on vectors of length 3 and 7."
+    ),
+    difficulty=2,
+    answer_name="to_bytes",
+    stub=_stub("to_bytes(fn)"),
+    reference=(
+        "from jax import export\n\n"
+        "def to_bytes(fn):\n"
+        '    (n,) = export.symbolic_shape("n")\n'
+        "    spec = jax.ShapeDtypeStruct((n,), jnp.float32)\n"
+        "    return export.export(jax.jit(fn))(spec).serialize()\n"
+    ),
+    hints=(
+        "export.export(jax.jit(fn))(shape_spec).serialize(); a symbolic dimension from "
+        "export.symbolic_shape lets one export serve every length.",
+    ),
+    mistakes=(
+        Mistake(
+            "fixed_length",
+            "from jax import export\n\n"
+            "def to_bytes(fn):\n"
+            "    spec = jax.ShapeDtypeStruct((3,), jnp.float32)\n"
+            "    return export.export(jax.jit(fn))(spec).serialize()\n",
+            _EXPORT_HINT_FIXED,
+        ),
+        Mistake(
+            "not_serialized",
+            "from jax import export\n\n"
+            "def to_bytes(fn):\n"
+            '    (n,) = export.symbolic_shape("n")\n'
+            "    return export.export(jax.jit(fn))(jax.ShapeDtypeStruct((n,), jnp.float32))\n",
+            _EXPORT_HINT_OBJECT,
+        ),
+    ),
+    checker=_check_to_bytes,
+)
+
+# --- Pallas ---------------------------------------------------------------------------------
+
+_PALLAS_HINT_REBIND = (
+    "`o_ref = ...` only rebinds the local name; the output buffer is never written. Write "
+    "into it: o_ref[...] = 2 * x_ref[...] + y_ref[...]."
+)
+_PALLAS_HINT_RETURN = (
+    "A Pallas kernel returns nothing: it writes its result into the output ref, o_ref[...] = ...."
+)
+_PALLAS_HINT_REF_MATH = (
+    "Refs are memory, not values: read them first with x_ref[...] (all of it) before doing "
+    "arithmetic."
+)
+
+
+def _pallas_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "should return None"):
+        return _PALLAS_HINT_RETURN
+    if message_has(exc, "Ref"):
+        return _PALLAS_HINT_REF_MATH
+    return None
+
+
+def _check_axpy_kernel(answer: Any) -> None:
+    from jax.experimental import pallas as pl
+
+    kernel = expect_function(answer, "axpy_kernel(x_ref, y_ref, o_ref)")
+    for seed, n in ((8, 8), (9, 16)):
+        x, y = _normal(seed, (n,)), _normal(seed + 10, (n,))
+        call = pl.pallas_call(
+            kernel, out_shape=jax.ShapeDtypeStruct((n,), jnp.float32), interpret=True
+        )
+        label = f"pallas_call(axpy_kernel, interpret=True)(x, y) with length {n}"
+        out = attempt(call, x, y, label=label, hint_for=_pallas_hint)
+        hint = _PALLAS_HINT_REBIND if np.isnan(np.asarray(out)).any() else ""
+        same(2 * x + y, out, label, hint)
+
+
+_PALLAS = Exercise(
+    id="t20-pallas-1",
+    concept="pallas",
+    title="A first Pallas kernel",
+    prompt=(
+        "Write the Pallas kernel `axpy_kernel(x_ref, y_ref, o_ref)` that stores `2 * x + y` in "
+        "the output. The check runs it with `pl.pallas_call(axpy_kernel, out_shape=..., "
+        "interpret=True)` on float32 vectors."
+    ),
+    difficulty=1,
+    answer_name="axpy_kernel",
+    stub=_stub("axpy_kernel(x_ref, y_ref, o_ref)"),
+    reference=(
+        "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref[...] + y_ref[...]\n"
+    ),
+    hints=("Read a ref with ref[...] and write one with ref[...] = value.",),
+    mistakes=(
+        Mistake(
+            "rebinds_output",
+            "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref = 2 * x_ref[...] + y_ref[...]\n",
+            _PALLAS_HINT_REBIND,
+        ),
+        Mistake(
+            "returns_value",
+            "def axpy_kernel(x_ref, y_ref, o_ref):\n    return 2 * x_ref[...] + y_ref[...]\n",
+            _PALLAS_HINT_RETURN,
+        ),
+        Mistake(
+            "math_on_refs",
+            "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref + y_ref\n",
+            _PALLAS_HINT_REF_MATH,
+        ),
+    ),
+    checker=_check_axpy_kernel,
+)
+
+# --- least squares --------------------------------------------------------------------------
+
+_LSQ_HINT_TUPLE = (
+    "jnp.linalg.lstsq returns four things (solution, residuals, rank, singular values): take "
+    "the first, jnp.linalg.lstsq(A, y)[0]."
+)
+_LSQ_HINT_SOLVE = (
+    "solve needs a square system, and this one has more equations than unknowns: use "
+    "jnp.linalg.lstsq(A, y)[0], or solve the normal equations A.T @ A w = A.T @ y."
+)
+_LSQ_HINT_ORDER = "Return [slope, intercept]: the column of t first, the column of ones second."
+
+
+def _lsq_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "core dimension", "square"):
+        return _LSQ_HINT_SOLVE
+    return None
+
+
+def _check_fit_line(answer: Any) -> None:
+    fn = expect_function(answer, "fit_line(t, y)")
+    for seed, n in ((11, 20), (12, 9)):
+        t = jnp.linspace(-1.0, 2.0, n)
+        slope, icpt = 1.5 + seed / 10, -0.5
+        y = slope * t + icpt + 0.05 * _normal(seed, (n,))
+        a = jnp.stack([t, jnp.ones_like(t)], axis=1)
+        expected = jnp.linalg.lstsq(a, y)[0]
+        label = f"jax.jit(fit_line)(t, y) with {n} points"
+        out = attempt(jax.jit(fn), t, y, label=label, hint_for=_lsq_hint)
+        if isinstance(out, tuple | list) and len(out) == 4:
+            raise CheckFailure(
+                f"{label} returned a tuple of {len(out)} arrays",
+                hint=_LSQ_HINT_TUPLE,
+                expected=describe(expected),
+                yours=describe(out),
+            )
+        hint = ""
+        if isinstance(out, jax.Array) and out.shape == (2,):
+            if np.allclose(np.asarray(out)[::-1], np.asarray(expected), atol=1e-3):
+                hint = _LSQ_HINT_ORDER
+        same(expected, out, label, hint, rtol=1e-3)
+
+
+_LSQ = Exercise(
+    id="t20-scipy-linalg-1",
+    concept="scipy-linalg",
+    title="Fit a line by least squares",
+    prompt=(
+        "Write `fit_line(t, y)` returning `jnp.array([slope, intercept])` of the straight line "
+        "that best fits the points `(t[i], y[i])` in the least-squares sense. Build the design "
+        "matrix `A` with columns `t` and ones; there are more points than unknowns. It must "
+        "work under `jax.jit`."
+    ),
+    difficulty=2,
+    answer_name="fit_line",
+    stub=_stub("fit_line(t, y)"),
+    reference=(
+        "def fit_line(t, y):\n"
+        "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
+        "    return jnp.linalg.lstsq(A, y)[0]\n"
+    ),
+    hints=(
+        "jnp.linalg.lstsq(A, y) solves an overdetermined system; so does "
+        "jax.scipy.linalg.solve(A.T @ A, A.T @ y).",
+    ),
+    mistakes=(
+        Mistake(
+            "whole_lstsq_tuple",
+            "def fit_line(t, y):\n"
+            "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
+            "    return jnp.linalg.lstsq(A, y)\n",
+            _LSQ_HINT_TUPLE,
+        ),
+        Mistake(
+            "solve_rectangular",
+            "def fit_line(t, y):\n"
+            "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
+            "    return jax.scipy.linalg.solve(A, y)\n",
+            _LSQ_HINT_SOLVE,
+        ),
+        Mistake(
+            "columns_swapped",
+            "def fit_line(t, y):\n"
+            "    A = jnp.stack([jnp.ones_like(t), t], axis=1)\n"
+            "    return jnp.linalg.lstsq(A, y)[0]\n",
+            _LSQ_HINT_ORDER,
+        ),
+    ),
+    checker=_check_fit_line,
+)
+
+EXERCISES = (_PC, _IO, _EXPORT, _PALLAS, _LSQ)
