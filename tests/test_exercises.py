@@ -191,7 +191,12 @@ _DETERMINISM = """
 import jax, jax.numpy as jnp, numpy as np
 from jaxscope import exercises
 from jaxscope._exercises import CheckView, evaluate
+# every mistake of the first exercise of each table: all tables, in bounded time
+first = {}
 for ex in exercises.all_exercises():
+    if ex.id != "t16-benchmarking-1":  # its feedback quotes times it measured
+        first.setdefault(ex.table, ex)
+for ex in first.values():
     for m in ex.mistakes:
         ns = {"jax": jax, "jnp": jnp, "np": np}
         exec(m.code, ns)
@@ -210,7 +215,7 @@ def test_text_and_html_are_deterministic_across_processes():
         )
         for seed in ("1", "2")
     ]
-    outs = [p.communicate(timeout=120)[0] for p in procs]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert outs[0] == outs[1] and outs[0]
     assert b" at 0x" not in outs[0]

@@ -1,0 +1,689 @@
+"""Table 11 exercises: mapping, combining and reducing pytrees, custom nodes, dataclasses, paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, describe, expect_function, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+def _params(seed: int) -> dict[str, Any]:
+    """A nested parameter tree: dicts, a list and a tuple, leaves of several shapes."""
+    return {
+        "encoder": {"w": _normal(seed, (3, 2)), "b": _normal(seed + 1, (2,))},
+        "decoder": [_normal(seed + 2, (2, 4)), (_normal(seed + 3, (4,)), _normal(seed + 4, ()))],
+    }
+
+
+def _structure_hint(hint: str):
+    def hint_for(exc: BaseException) -> str | None:
+        if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
+            return hint
+        return None
+
+    return hint_for
+
+
+def _same_structure(expected: Any, yours: Any, label: str, hint: str) -> None:
+    if jax.tree.structure(expected) != jax.tree.structure(yours):
+        raise CheckFailure(
+            f"{label}: the result has a different structure",
+            hint=hint,
+            expected=str(jax.tree.structure(expected)),
+            yours=str(jax.tree.structure(yours)),
+        )
+
+
+# --- tree.map -------------------------------------------------------------------------------
+
+_CAST_HINT_TOP = (
+    "A dict comprehension walks only the top level, so nested dicts, lists and tuples are left "
+    "alone (or break). jax.tree.map(f, tree) reaches every leaf, however deep."
+)
+_CAST_HINT_INTS = (
+    "Integer leaves (step counters, token ids) must stay integers: cast only leaves whose dtype "
+    "is floating, e.g. `jnp.issubdtype(x.dtype, jnp.floating)`."
+)
+_CAST_HINT_LEAVES = (
+    "jax.tree.leaves gives a flat list and forgets the structure. Return a tree shaped like the "
+    "input: jax.tree.map(f, tree)."
+)
+
+
+def _cast_reference(tree):
+    def cast(x):
+        return x.astype(jnp.bfloat16) if jnp.issubdtype(x.dtype, jnp.floating) else x
+
+    return jax.tree.map(cast, tree)
+
+
+def _check_to_bf16(answer: Any) -> None:
+    fn = expect_function(answer, "to_bf16(tree)")
+    flat = {"w": _normal(1, (3,)), "b": _normal(2, ())}
+    nested = {**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)}
+    for label, tree in (("to_bf16(flat dict)", flat), ("to_bf16(nested tree)", nested)):
+        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_CAST_HINT_TOP))
+        want = _cast_reference(tree)
+        if isinstance(got, list) and not isinstance(tree, list):
+            raise CheckFailure(
+                f"{label} returned a list",
+                hint=_CAST_HINT_LEAVES,
+                expected=str(jax.tree.structure(want)),
+                yours=describe(got),
+            )
+        _same_structure(want, got, label, _CAST_HINT_TOP)
+        paths = jax.tree_util.tree_flatten_with_path(want)[0]
+        for (path, w), y in zip(paths, jax.tree.leaves(got), strict=True):
+            where = f"{label}, leaf {jax.tree_util.keystr(path)}"
+            y_dtype = getattr(y, "dtype", type(y).__name__)
+            if y_dtype != w.dtype:
+                int_leaf = jnp.issubdtype(w.dtype, jnp.integer)
+                raise CheckFailure(
+                    f"{where} has dtype {y_dtype} instead of {w.dtype}",
+                    hint=_CAST_HINT_INTS if int_leaf else _CAST_HINT_TOP,
+                    expected=describe(w),
+                    yours=describe(y),
+                )
+        same(want, got, label)
+    jitted = jax.jit(fn)
+    same(_cast_reference(nested), attempt(jitted, nested, label="jax.jit(to_bf16)"), "jit")
+
+
+_TREE_MAP = Exercise(
+    id="t11-tree-map-1",
+    concept="tree-map",
+    title="Cast a parameter tree to bfloat16",
+    prompt=(
+        "Write `to_bf16(tree)` that returns a tree of the same structure in which every "
+        "**floating-point** leaf is cast to `jnp.bfloat16` and every other leaf (integer step "
+        "counters, token ids) is left as it is. The tree may nest dicts, lists and tuples."
+    ),
+    difficulty=1,
+    answer_name="to_bf16",
+    stub=_stub("to_bf16(tree)"),
+    reference=(
+        "def to_bf16(tree):\n"
+        "    def cast(x):\n"
+        "        if jnp.issubdtype(x.dtype, jnp.floating):\n"
+        "            return x.astype(jnp.bfloat16)\n"
+        "        return x\n"
+        "    return jax.tree.map(cast, tree)\n"
+    ),
+    hints=("jax.tree.map(f, tree) calls f on every leaf and rebuilds the same structure.",),
+    mistakes=(
+        Mistake(
+            "top_level_only",
+            "def to_bf16(tree):\n    return {k: v.astype(jnp.bfloat16) for k, v in tree.items()}\n",
+            _CAST_HINT_TOP,
+        ),
+        Mistake(
+            "casts_integers",
+            "def to_bf16(tree):\n    return jax.tree.map(lambda x: x.astype(jnp.bfloat16), tree)\n",
+            _CAST_HINT_INTS,
+        ),
+        Mistake(
+            "flat_list",
+            "def to_bf16(tree):\n"
+            "    return [x.astype(jnp.bfloat16) if jnp.issubdtype(x.dtype, jnp.floating) else x\n"
+            "            for x in jax.tree.leaves(tree)]\n",
+            _CAST_HINT_LEAVES,
+        ),
+    ),
+    checker=_check_to_bf16,
+)
+
+# --- several trees: an SGD step -------------------------------------------------------------
+
+_SGD_HINT_LEAVES = (
+    "Every tree given to jax.tree.map must have the structure of the first one: passing "
+    "jax.tree.leaves(grads) (a flat list) next to the params dict is a different structure. "
+    "Pass both trees as they are: jax.tree.map(f, params, grads)."
+)
+_SGD_HINT_TOP = (
+    "Indexing params[k] and grads[k] only works one level deep; the parameters nest further. "
+    "jax.tree.map(lambda p, g: ..., params, grads) walks both trees in step, at every depth."
+)
+_SGD_HINT_SIGN = "Gradient descent goes downhill: new = p - lr * g, not p + lr * g."
+
+
+def _sgd_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, ValueError):
+        return _SGD_HINT_LEAVES
+    if isinstance(exc, TypeError | KeyError):
+        return _SGD_HINT_TOP
+    return None
+
+
+def _check_sgd_step(answer: Any) -> None:
+    fn = expect_function(answer, "sgd_step(params, grads, lr)")
+    for seed, lr in ((1, 0.1), (20, 0.01)):
+        params, grads = _params(seed), _params(seed + 10)
+        label = f"sgd_step(params, grads, {lr})"
+        got = attempt(fn, params, grads, lr, label=label, hint_for=_sgd_hint)
+        want = jax.tree.map(lambda p, g, lr=lr: p - lr * g, params, grads)
+        _same_structure(want, got, label, _SGD_HINT_TOP)
+        wrong_sign = jax.tree.map(lambda p, g, lr=lr: p + lr * g, params, grads)
+        try:
+            same(wrong_sign, got, label)
+        except CheckFailure:
+            pass
+        else:
+            raise CheckFailure(f"{label} moved uphill", hint=_SGD_HINT_SIGN)
+        same(want, got, label)
+    params, grads = _params(40), _params(50)
+    jitted = jax.jit(fn)
+    got = attempt(jitted, params, grads, 0.5, label="jax.jit(sgd_step)")
+    same(jax.tree.map(lambda p, g: p - 0.5 * g, params, grads), got, "jax.jit(sgd_step)")
+
+
+_SGD = Exercise(
+    id="t11-multi-tree-ops-1",
+    concept="multi-tree-ops",
+    title="An SGD step over two trees",
+    prompt=(
+        "Write `sgd_step(params, grads, lr)` that returns new parameters `p - lr * g` for "
+        "every leaf `p` of `params` and the matching leaf `g` of `grads`. The two trees have "
+        "the same (nested) structure; the result must have it too."
+    ),
+    difficulty=1,
+    answer_name="sgd_step",
+    stub=_stub("sgd_step(params, grads, lr)"),
+    reference=(
+        "def sgd_step(params, grads, lr):\n"
+        "    return jax.tree.map(lambda p, g: p - lr * g, params, grads)\n"
+    ),
+    hints=("jax.tree.map accepts several trees: f gets one leaf from each, in step.",),
+    mistakes=(
+        Mistake(
+            "leaves_list_as_second_tree",
+            "def sgd_step(params, grads, lr):\n"
+            "    return jax.tree.map(lambda p, g: p - lr * g, params, jax.tree.leaves(grads))\n",
+            _SGD_HINT_LEAVES,
+        ),
+        Mistake(
+            "top_level_keys",
+            "def sgd_step(params, grads, lr):\n"
+            "    return {k: params[k] - lr * grads[k] for k in params}\n",
+            _SGD_HINT_TOP,
+        ),
+        Mistake(
+            "wrong_sign",
+            "def sgd_step(params, grads, lr):\n"
+            "    return jax.tree.map(lambda p, g: p + lr * g, params, grads)\n",
+            _SGD_HINT_SIGN,
+        ),
+    ),
+    checker=_check_sgd_step,
+)
+
+# --- tree.reduce: a global norm -------------------------------------------------------------
+
+_NORM_HINT_INIT = (
+    "Without an initializer, tree.reduce starts from the first leaf itself, so that leaf is "
+    "never squared and summed. Pass a start value: jax.tree.reduce(f, tree, 0.0)."
+)
+_NORM_HINT_ITER = (
+    "Iterating over a dict gives its keys, not its leaves (and misses nested ones). Use "
+    "jax.tree.leaves(tree) or jax.tree.reduce(f, tree, 0.0)."
+)
+_NORM_HINT_SQRT = "The global norm is the square root of the sum of squares of all leaves."
+
+
+def _norm_reference(tree) -> jax.Array:
+    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in jax.tree.leaves(tree)))
+
+
+def _check_global_norm(answer: Any) -> None:
+    fn = expect_function(answer, "global_norm(tree)")
+    for seed in (1, 2):
+        tree = _params(seed)
+        label = f"global_norm(nested tree {seed})"
+        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_NORM_HINT_ITER))
+        want = _norm_reference(tree)
+        if np.shape(got) != ():
+            raise CheckFailure(
+                f"{label} returned shape {np.shape(got)}, not a scalar",
+                hint=_NORM_HINT_INIT,
+                expected=describe(want),
+                yours=describe(got),
+            )
+        if np.allclose(np.asarray(got), np.asarray(want) ** 2, rtol=1e-4):
+            raise CheckFailure(f"{label} is the squared norm", hint=_NORM_HINT_SQRT)
+        same(want, jnp.asarray(got, jnp.float32), label, _NORM_HINT_INIT)
+    tree = _params(5)
+    got = attempt(jax.jit(fn), tree, label="jax.jit(global_norm)")
+    same(_norm_reference(tree), jnp.asarray(got, jnp.float32), "jax.jit(global_norm)")
+
+
+_NORM = Exercise(
+    id="t11-multi-tree-ops-2",
+    concept="multi-tree-ops",
+    title="The global norm of a gradient tree",
+    prompt=(
+        "Write `global_norm(tree)`: the square root of the sum of the squares of **all** "
+        "elements of all leaves, a float32 scalar (gradient clipping uses it). The tree nests "
+        "dicts, lists and tuples; leaves have different shapes."
+    ),
+    difficulty=2,
+    answer_name="global_norm",
+    stub=_stub("global_norm(tree)"),
+    reference=(
+        "def global_norm(tree):\n"
+        "    total = jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n"
+        "    return jnp.sqrt(total)\n"
+    ),
+    hints=(
+        "jax.tree.reduce(f, tree, initializer) folds every leaf into one value, starting "
+        "from initializer.",
+    ),
+    mistakes=(
+        Mistake(
+            "no_initializer",
+            "def global_norm(tree):\n"
+            "    return jnp.sqrt(jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree))\n",
+            _NORM_HINT_INIT,
+        ),
+        Mistake(
+            "iterates_dict",
+            "def global_norm(tree):\n    return jnp.sqrt(sum(jnp.sum(x**2) for x in tree))\n",
+            _NORM_HINT_ITER,
+        ),
+        Mistake(
+            "no_sqrt",
+            "def global_norm(tree):\n"
+            "    return jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n",
+            _NORM_HINT_SQRT,
+        ),
+    ),
+    checker=_check_global_norm,
+)
+
+# --- custom nodes ---------------------------------------------------------------------------
+
+_NODE_HINT_UNREGISTERED = (
+    "JAX does not know your class, so the whole object is one opaque leaf: tree.leaves finds no "
+    "arrays inside and jit refuses it. Register it: decorate it with "
+    "@jax.tree_util.register_pytree_node_class and define tree_flatten / tree_unflatten."
+)
+_NODE_HINT_NAME_CHILD = (
+    "`name` is a string, not an array: returned among the children it becomes a leaf, and jit "
+    "and grad refuse it. Return it as aux data (the second item of tree_flatten)."
+)
+_NODE_HINT_ORDER = (
+    "tree_unflatten must put the children back in the order tree_flatten returned them: "
+    "(w, b) out, (w, b) in."
+)
+
+
+def _check_linear(answer: Any) -> None:
+    if answer is Ellipsis or answer is None:
+        expect_function(answer, "class Linear")
+    if not isinstance(answer, type):
+        raise CheckFailure(
+            f"expected the class Linear, got {type(answer).__name__}",
+            hint="pass the class itself: js.check(..., Linear)",
+        )
+    w, b = _normal(1, (3, 2)), _normal(2, (2,))
+    layer = attempt(answer, w, b, "enc", label="Linear(w, b, 'enc')")
+    leaves = jax.tree.leaves(layer)
+    if len(leaves) == 1 and leaves[0] is layer:
+        raise CheckFailure(
+            "jax.tree.leaves(Linear(w, b, 'enc')) is [the object itself]",
+            hint=_NODE_HINT_UNREGISTERED,
+            expected="[w, b]",
+            yours="[Linear(...)]: one opaque leaf",
+        )
+    if any(isinstance(leaf, str) for leaf in leaves):
+        raise CheckFailure(
+            "the name string is one of the leaves",
+            hint=_NODE_HINT_NAME_CHILD,
+            expected="[w, b]",
+            yours=describe(leaves),
+        )
+    same([w, b], leaves, "jax.tree.leaves(Linear(w, b, 'enc'))")
+    doubled = attempt(
+        jax.tree.map, lambda x: 2 * x, layer, label="jax.tree.map(lambda x: 2 * x, layer)"
+    )
+    if not isinstance(doubled, answer):
+        raise CheckFailure(
+            f"jax.tree.map returned {type(doubled).__name__}, not a Linear",
+            hint="tree_unflatten must build and return a new Linear",
+        )
+    for attr, want in (("w", 2 * w), ("b", 2 * b)):
+        got = getattr(doubled, attr, None)
+        if got is None or np.shape(got) != want.shape:
+            raise CheckFailure(
+                f"after jax.tree.map, layer.{attr} is {describe(got)}",
+                hint=_NODE_HINT_ORDER,
+                expected=describe(want),
+                yours=describe(got),
+            )
+        same(want, got, f"jax.tree.map(lambda x: 2 * x, layer).{attr}", _NODE_HINT_ORDER)
+    if getattr(doubled, "name", None) != "enc":
+        raise CheckFailure(
+            "the name was lost on the way through jax.tree.map",
+            hint="keep name as aux data and pass it to the constructor in tree_unflatten",
+            expected="'enc'",
+            yours=describe(getattr(doubled, "name", None)),
+        )
+    x = _normal(3, (5, 3))
+
+    def loss(layer, x):
+        return jnp.sum((x @ layer.w + layer.b) ** 2)
+
+    g = attempt(jax.jit(jax.grad(loss)), layer, x, label="jax.jit(jax.grad(loss))(layer, x)")
+    gw, gb = jax.grad(lambda w, b: jnp.sum((x @ w + b) ** 2), (0, 1))(w, b)
+    if not isinstance(g, answer):
+        raise CheckFailure("grad of a Linear should be a Linear", hint=_NODE_HINT_ORDER)
+    same(gw, g.w, "the gradient's w")
+    same(gb, g.b, "the gradient's b")
+
+
+_LINEAR_REF = (
+    "@jax.tree_util.register_pytree_node_class\n"
+    "class Linear:\n"
+    "    def __init__(self, w, b, name):\n"
+    "        self.w, self.b, self.name = w, b, name\n"
+    "\n"
+    "    def tree_flatten(self):\n"
+    "        return (self.w, self.b), self.name\n"
+    "\n"
+    "    @classmethod\n"
+    "    def tree_unflatten(cls, name, children):\n"
+    "        return cls(*children, name)\n"
+)
+
+_CUSTOM = Exercise(
+    id="t11-custom-nodes-1",
+    concept="custom-nodes",
+    title="Register a layer class as a pytree node",
+    prompt=(
+        "Make the class `Linear(w, b, name)` a pytree: its arrays `w` and `b` are the "
+        "children (in that order), the string `name` is static aux data. Then "
+        "`jax.tree.leaves(layer)` is `[w, b]`, `jax.tree.map` returns a new `Linear` with the "
+        "same name, and `jax.grad` of a loss of the layer returns a `Linear` of gradients."
+    ),
+    difficulty=2,
+    answer_name="Linear",
+    stub=(
+        "class Linear:\n"
+        "    def __init__(self, w, b, name):\n"
+        "        ...  # your code here\n"
+        "        raise NotImplementedError\n"
+    ),
+    reference=_LINEAR_REF,
+    hints=(
+        "@jax.tree_util.register_pytree_node_class with tree_flatten() -> (children, aux) and "
+        "a classmethod tree_unflatten(aux, children).",
+    ),
+    mistakes=(
+        Mistake(
+            "not_registered",
+            "class Linear:\n"
+            "    def __init__(self, w, b, name):\n"
+            "        self.w, self.b, self.name = w, b, name\n",
+            _NODE_HINT_UNREGISTERED,
+        ),
+        Mistake(
+            "name_as_child",
+            _LINEAR_REF.replace(
+                "(self.w, self.b), self.name", "(self.w, self.b, self.name), None"
+            ).replace("cls(*children, name)", "cls(*children)"),
+            _NODE_HINT_NAME_CHILD,
+        ),
+        Mistake(
+            "unflatten_swaps_children",
+            _LINEAR_REF.replace("cls(*children, name)", "cls(children[1], children[0], name)"),
+            _NODE_HINT_ORDER,
+        ),
+    ),
+    checker=_check_linear,
+)
+
+# --- dataclasses ----------------------------------------------------------------------------
+
+_DC_HINT_STATIC = (
+    "`activation` is a string, so it cannot be a leaf: jit refuses it and grad cannot "
+    "differentiate it. Mark it static: "
+    "`activation: str = dataclasses.field(default='relu', metadata={'static': True})`."
+)
+_DC_HINT_UNREGISTERED = (
+    "A plain dataclass is one opaque leaf to JAX. Decorate it with "
+    "@jax.tree_util.register_dataclass (above @dataclasses.dataclass)."
+)
+_DC_HINT_ALL_STATIC = (
+    "Only `activation` is static. Arrays marked static are not leaves at all: grad cannot see "
+    "them, and jit hashes them (arrays are unhashable). Leave w and b as ordinary fields."
+)
+
+
+def _check_dense(answer: Any) -> None:
+    if answer is Ellipsis or answer is None:
+        expect_function(answer, "class Dense")
+    if not isinstance(answer, type):
+        raise CheckFailure(
+            f"expected the class Dense, got {type(answer).__name__}",
+            hint="pass the class itself: js.check(..., Dense)",
+        )
+    w, b = _normal(1, (3, 2)), _normal(2, (2,))
+    layer = attempt(answer, w, b, label="Dense(w, b)")
+    if getattr(layer, "activation", None) != "relu":
+        raise CheckFailure(
+            "Dense(w, b).activation should default to 'relu'",
+            hint="give the field a default: dataclasses.field(default='relu', ...)",
+            yours=describe(getattr(layer, "activation", None)),
+        )
+    leaves = jax.tree.leaves(layer)
+    if len(leaves) == 1 and leaves[0] is layer:
+        raise CheckFailure(
+            "jax.tree.leaves(Dense(w, b)) is [the object itself]",
+            hint=_DC_HINT_UNREGISTERED,
+            expected="[w, b]",
+            yours="[Dense(...)]: one opaque leaf",
+        )
+    if any(isinstance(leaf, str) for leaf in leaves):
+        raise CheckFailure(
+            "the activation string is one of the leaves",
+            hint=_DC_HINT_STATIC,
+            expected="[w, b]",
+            yours=describe(leaves),
+        )
+    if len(leaves) != 2:
+        raise CheckFailure(
+            f"jax.tree.leaves(Dense(w, b)) has {len(leaves)} leaves",
+            hint=_DC_HINT_ALL_STATIC,
+            expected="[w, b]",
+            yours=describe(leaves),
+        )
+    same([w, b], leaves, "jax.tree.leaves(Dense(w, b))")
+    relu = jax.tree.structure(layer)
+    tanh = attempt(answer, w, b, "tanh", label="Dense(w, b, 'tanh')")
+    if jax.tree.structure(tanh) == relu:
+        raise CheckFailure(
+            "Dense(w, b, 'tanh') has the same tree structure as Dense(w, b, 'relu')",
+            hint=_DC_HINT_STATIC,
+        )
+    calls = []
+
+    @jax.jit
+    def apply(layer, x):
+        calls.append(1)
+        act = jnp.tanh if layer.activation == "tanh" else jax.nn.relu
+        return act(x @ layer.w + layer.b)
+
+    x = _normal(3, (4, 3))
+    for lyr, act in ((layer, jax.nn.relu), (tanh, jnp.tanh)):
+        got = attempt(apply, lyr, x, label=f"jitted apply with activation {lyr.activation!r}")
+        same(act(x @ w + b), got, f"apply with {lyr.activation!r}")
+    attempt(apply, answer(w + 1, b, "relu"), x, label="jitted apply with new weights")
+    if len(calls) != 2:
+        raise CheckFailure(
+            f"jit traced {len(calls)} times for 2 activations and new weights",
+            hint=_DC_HINT_STATIC,
+        )
+
+
+_DENSE_REF = (
+    "import dataclasses\n"
+    "\n\n"
+    "@jax.tree_util.register_dataclass\n"
+    "@dataclasses.dataclass\n"
+    "class Dense:\n"
+    "    w: jax.Array\n"
+    "    b: jax.Array\n"
+    '    activation: str = dataclasses.field(default="relu", metadata={"static": True})\n'
+)
+
+_DATACLASS = Exercise(
+    id="t11-dataclass-nodes-1",
+    concept="dataclass-nodes",
+    title="A dataclass layer with a static field",
+    prompt=(
+        "Write a dataclass `Dense` with array fields `w` and `b` and a string field "
+        "`activation` (default `'relu'`), registered as a pytree so that `w` and `b` are "
+        "its leaves and `activation` is static: part of the tree structure, so that jit "
+        "compiles once per activation and never sees the string as an input."
+    ),
+    difficulty=2,
+    answer_name="Dense",
+    stub=(
+        "import dataclasses\n\n\n"
+        "class Dense:\n"
+        "    def __init__(self, w, b, activation='relu'):\n"
+        "        ...  # your code here\n"
+        "        raise NotImplementedError\n"
+    ),
+    reference=_DENSE_REF,
+    hints=(
+        "@jax.tree_util.register_dataclass over @dataclasses.dataclass; static fields carry "
+        "metadata={'static': True}.",
+    ),
+    mistakes=(
+        Mistake(
+            "activation_not_static",
+            _DENSE_REF.replace(
+                'dataclasses.field(default="relu", metadata={"static": True})', '"relu"'
+            ),
+            _DC_HINT_STATIC,
+        ),
+        Mistake(
+            "not_registered",
+            _DENSE_REF.replace("@jax.tree_util.register_dataclass\n", ""),
+            _DC_HINT_UNREGISTERED,
+        ),
+        Mistake(
+            "arrays_static_too",
+            _DENSE_REF.replace(
+                "    w: jax.Array\n    b: jax.Array\n",
+                '    w: jax.Array = dataclasses.field(metadata={"static": True})\n'
+                '    b: jax.Array = dataclasses.field(metadata={"static": True})\n',
+            ),
+            _DC_HINT_ALL_STATIC,
+        ),
+    ),
+    checker=_check_dense,
+)
+
+# --- key paths ------------------------------------------------------------------------------
+
+_PATH_HINT_STR = (
+    "str(path) prints the key objects, e.g. (DictKey(key='enc'), ...). "
+    "jax.tree_util.keystr(path) renders the readable form ['enc']['w']."
+)
+_PATH_HINT_INDEX = (
+    "Numbering the leaves loses their names. jax.tree_util.tree_flatten_with_path(tree) "
+    "pairs each leaf with its key path; name it with jax.tree_util.keystr(path)."
+)
+
+
+def _shapes_reference(tree) -> dict[str, tuple[int, ...]]:
+    flat = jax.tree_util.tree_flatten_with_path(tree)[0]
+    return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}
+
+
+def _check_shapes_by_path(answer: Any) -> None:
+    fn = expect_function(answer, "shapes_by_path(tree)")
+    for seed in (1, 2):
+        tree = {**_params(seed), "head": {"scale": _normal(seed, (7,))}}
+        label = "shapes_by_path(params)"
+        got = attempt(fn, tree, label=label)
+        want = _shapes_reference(tree)
+        if not isinstance(got, dict):
+            raise CheckFailure(
+                f"{label} returned {type(got).__name__}, not a dict",
+                hint="return a dict {keystr(path): leaf.shape}",
+                yours=describe(got),
+            )
+        keys = [str(k) for k in got]
+        if keys and all("Key(" in k for k in keys):
+            raise CheckFailure(
+                f"{label}: the keys are the repr of the paths",
+                hint=_PATH_HINT_STR,
+                expected=", ".join(list(want)[:2]) + ", …",
+                yours=", ".join(keys[:2]) + ", …",
+            )
+        if sorted(keys) != sorted(want):
+            raise CheckFailure(
+                f"{label}: the keys are not the leaves' key paths",
+                hint=_PATH_HINT_INDEX,
+                expected=", ".join(list(want)[:3]) + ", …",
+                yours=", ".join(keys[:3]) + (", …" if len(keys) > 3 else ""),
+            )
+        for k, shape in want.items():
+            if tuple(got[k]) != shape:
+                raise CheckFailure(
+                    f"{label}[{k!r}] is {got[k]!r}, not the shape {shape}",
+                    hint="the value for each path is leaf.shape",
+                )
+
+
+_PATHS = Exercise(
+    id="t11-key-paths-1",
+    concept="key-paths",
+    title="Name every leaf by its key path",
+    prompt=(
+        "Write `shapes_by_path(tree)` returning a dict that maps each leaf's key path, "
+        "rendered as a string such as `\"['encoder']['w']\"` or `\"['decoder'][1][0]\"`, to "
+        "that leaf's shape."
+    ),
+    difficulty=1,
+    answer_name="shapes_by_path",
+    stub=_stub("shapes_by_path(tree)"),
+    reference=(
+        "def shapes_by_path(tree):\n"
+        "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
+        "    return {jax.tree_util.keystr(path): leaf.shape for path, leaf in flat}\n"
+    ),
+    hints=("tree_flatten_with_path gives (path, leaf) pairs; keystr(path) renders a path.",),
+    mistakes=(
+        Mistake(
+            "str_of_path",
+            "def shapes_by_path(tree):\n"
+            "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
+            "    return {str(path): leaf.shape for path, leaf in flat}\n",
+            _PATH_HINT_STR,
+        ),
+        Mistake(
+            "numbered_leaves",
+            "def shapes_by_path(tree):\n"
+            "    return {str(i): x.shape for i, x in enumerate(jax.tree.leaves(tree))}\n",
+            _PATH_HINT_INDEX,
+        ),
+    ),
+    checker=_check_shapes_by_path,
+)
+
+EXERCISES = (_TREE_MAP, _SGD, _NORM, _CUSTOM, _DATACLASS, _PATHS)

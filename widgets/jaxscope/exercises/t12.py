@@ -1,0 +1,386 @@
+"""Table 12 exercises: pmap over the local devices, collectives, a ring shift, data parallelism.
+
+The checks run per-device functions under ``jax.vmap(..., axis_name=...)``, which gives
+collectives the same meaning as ``jax.pmap`` on any number of devices, and under ``jax.pmap``
+too when this process sees two or more devices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+def _axis_hint(name: str, hint: str, other=None):
+    """A hint_for: an unbound axis name gives ``hint``; anything else asks ``other``."""
+
+    def hint_for(exc: BaseException) -> str | None:
+        if isinstance(exc, NameError) and message_has(exc, "axis name"):
+            return hint
+        return other(exc) if other else None
+
+    return hint_for
+
+
+def _spmd_runs(fn, axis: str, in_axes, args, label: str):
+    """``(label, result)`` for fn mapped with vmap over the leading axis, and with pmap when the
+    process has enough devices for it."""
+    yield f"jax.vmap({label}, axis_name={axis!r})", jax.vmap(fn, in_axes, axis_name=axis), args
+    size = next(a.shape[0] for a, i in zip(args, in_axes, strict=True) if i == 0)
+    if jax.local_device_count() >= size:
+        yield f"jax.pmap({label}, axis_name={axis!r})", jax.pmap(fn, axis, in_axes=in_axes), args
+
+
+# --- pmap -----------------------------------------------------------------------------------
+
+_PMAP_HINT_RESHAPE = (
+    "pmap maps over axis 0 and needs one row per device, so a flat batch longer than the number "
+    "of devices is refused. Reshape first: x.reshape(jax.local_device_count(), -1)."
+)
+_PMAP_HINT_VMAP = (
+    "The numbers are right but everything ran on one device: vmap (and a plain jnp.sum over an "
+    "axis) vectorise on a single device. jax.pmap runs one copy per device, each on its row."
+)
+
+
+def _pmap_hint(exc: BaseException) -> str | None:
+    return _PMAP_HINT_RESHAPE if isinstance(exc, ValueError | TypeError) else None
+
+
+def _check_device_sums(answer: Any) -> None:
+    fn = expect_function(answer, "device_sums(x)")
+    n = jax.local_device_count()
+    for seed, per_device in ((1, 3), (2, 5)):
+        x = _normal(seed, (n * per_device,))
+        label = f"device_sums(x: float32[{n * per_device}]) on {n} device(s)"
+        got = attempt(fn, x, label=label, hint_for=_pmap_hint)
+        same(jnp.sum(x.reshape(n, -1), axis=1), got, label)
+        sharding = getattr(got, "sharding", None)
+        if sharding is None or isinstance(sharding, jax.sharding.SingleDeviceSharding):
+            raise CheckFailure(
+                f"{label} returned an array on a single device",
+                hint=_PMAP_HINT_VMAP,
+                expected=f"a result spread over the {n} local device(s) (as pmap returns)",
+                yours=f"{type(sharding).__name__}",
+            )
+        if len(sharding.device_set) != n:
+            raise CheckFailure(
+                f"{label}: the result lives on {len(sharding.device_set)} of {n} devices",
+                hint=_PMAP_HINT_RESHAPE,
+            )
+
+
+_PMAP = Exercise(
+    id="t12-pmap-1",
+    concept="pmap",
+    title="One chunk per device with pmap",
+    prompt=(
+        "Write `device_sums(x)`: `x` is a flat float32 batch whose length is a multiple of "
+        "`jax.local_device_count()`. Split it into one equal, contiguous chunk per device and "
+        "return the sum of each chunk, shape `(n_devices,)`, computed with `jax.pmap` so that "
+        "every device sums its own chunk."
+    ),
+    difficulty=1,
+    answer_name="device_sums",
+    stub=_stub("device_sums(x)"),
+    reference=(
+        "def device_sums(x):\n"
+        "    chunks = x.reshape(jax.local_device_count(), -1)\n"
+        "    return jax.pmap(jnp.sum)(chunks)\n"
+    ),
+    hints=("pmap maps over axis 0: give it an array with one row per device.",),
+    mistakes=(
+        Mistake(
+            "flat_batch_to_pmap",
+            "def device_sums(x):\n    return jax.pmap(jnp.sum)(x)\n",
+            _PMAP_HINT_RESHAPE,
+        ),
+        Mistake(
+            "vmap_instead",
+            "def device_sums(x):\n"
+            "    return jax.vmap(jnp.sum)(x.reshape(jax.local_device_count(), -1))\n",
+            _PMAP_HINT_VMAP,
+        ),
+    ),
+    checker=_check_device_sums,
+)
+
+# --- psum, pmean --------------------------------------------------------------------------
+
+_CENTER_HINT_LOCAL = (
+    "jnp.mean(x) is the mean of this device's shard only. The mean over the whole batch needs "
+    'the other devices too: jax.lax.pmean(jnp.mean(x), "batch").'
+)
+_CENTER_HINT_PSUM = (
+    "psum adds the devices' values: the sum of the shard means is n_devices times the mean. "
+    "Average with pmean (or divide the psum by the number of devices)."
+)
+_CENTER_HINT_AXIS = (
+    "A collective names the mapped axis it combines over, and that name must be the one pmap "
+    '(or vmap) was given: here axis_name="batch".'
+)
+
+
+def _check_center(answer: Any) -> None:
+    fn = expect_function(answer, "center(x)")
+    for seed, shape in ((1, (8, 5)), (2, (4, 3))):
+        xs = _normal(seed, shape) + 3.0
+        want = xs - jnp.mean(xs)
+        for label, mapped, args in _spmd_runs(fn, "batch", (0,), (xs,), "center"):
+            call = f"{label} on {shape[0]} shards of {shape[1]}"
+            got = attempt(
+                mapped, *args, label=call, hint_for=_axis_hint("batch", _CENTER_HINT_AXIS)
+            )
+            local = xs - jnp.mean(xs, axis=1, keepdims=True)
+            summed = xs - shape[0] * jnp.mean(xs)
+            for wrong, hint in ((local, _CENTER_HINT_LOCAL), (summed, _CENTER_HINT_PSUM)):
+                if np.shape(got) == wrong.shape and np.allclose(got, wrong, atol=1e-5):
+                    raise CheckFailure(
+                        f"{call} does not subtract the mean of the whole batch",
+                        hint=hint,
+                        expected=describe(want),
+                        yours=describe(got),
+                    )
+            same(want, got, call)
+
+
+_CENTER = Exercise(
+    id="t12-collectives-1",
+    concept="collectives",
+    title="Center a sharded batch with a global mean",
+    prompt=(
+        "Each device holds one shard `x` of a batch. Write the per-device function "
+        '`center(x)` (it runs under `pmap(center, axis_name="batch")`) that subtracts the mean '
+        "of the **whole** batch, over all devices, from its shard. The shards all have the "
+        "same size."
+    ),
+    difficulty=2,
+    answer_name="center",
+    stub=_stub("center(x)"),
+    reference=('def center(x):\n    return x - jax.lax.pmean(jnp.mean(x), "batch")\n'),
+    hints=("pmean(value, axis_name) averages a value over every device of the named axis.",),
+    mistakes=(
+        Mistake("local_mean", "def center(x):\n    return x - jnp.mean(x)\n", _CENTER_HINT_LOCAL),
+        Mistake(
+            "psum_not_pmean",
+            'def center(x):\n    return x - jax.lax.psum(jnp.mean(x), "batch")\n',
+            _CENTER_HINT_PSUM,
+        ),
+        Mistake(
+            "wrong_axis_name",
+            'def center(x):\n    return x - jax.lax.pmean(jnp.mean(x), "devices")\n',
+            _CENTER_HINT_AXIS,
+        ),
+    ),
+    checker=_check_center,
+)
+
+# --- ppermute -------------------------------------------------------------------------------
+
+_RING_HINT_WRAP = (
+    "A ring closes: the last device sends to device 0. Build the pairs with a modulo, "
+    "[(i, (i + 1) % n) for i in range(n)]; a device nobody sends to receives zeros."
+)
+_RING_HINT_DIRECTION = (
+    "ppermute's pairs are (source, destination). To receive from the left-hand neighbour, "
+    "device i sends to i + 1: pairs (i, (i + 1) % n), not (i, i - 1)."
+)
+_RING_HINT_SIZE = (
+    'Take the ring\'s length from the axis itself, jax.lax.axis_size("ring"), rather than '
+    "writing a number in: the same code must run on any number of devices."
+)
+
+
+def _ring_error_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "Permutation doesn't match the axis size"):
+        return _RING_HINT_WRAP
+    if message_has(exc, "out of range", "axis size", "perm"):
+        return _RING_HINT_SIZE
+    return None
+
+
+def _check_shift_right(answer: Any) -> None:
+    fn = expect_function(answer, "shift_right(x)")
+    hint_for = _axis_hint("ring", _CENTER_HINT_AXIS.replace('"batch"', '"ring"'), _ring_error_hint)
+    for seed, shape in ((1, (8, 2)), (2, (5, 3))):
+        xs = _normal(seed, shape)
+        want = jnp.roll(xs, 1, axis=0)
+        for label, mapped, args in _spmd_runs(fn, "ring", (0,), (xs,), "shift_right"):
+            call = f"{label} on a ring of {shape[0]}"
+            got = attempt(mapped, *args, label=call, hint_for=hint_for)
+            if np.shape(got) == want.shape:
+                got_np = np.asarray(got)
+                if np.allclose(got_np, np.roll(xs, -1, axis=0)):
+                    raise CheckFailure(
+                        f"{call}: each device got its right-hand neighbour's value",
+                        hint=_RING_HINT_DIRECTION,
+                        expected=describe(want),
+                        yours=describe(got),
+                    )
+                if not got_np[0].any() and np.allclose(got_np[1:], want[1:]):
+                    raise CheckFailure(
+                        f"{call}: device 0 received zeros",
+                        hint=_RING_HINT_WRAP,
+                        expected=describe(want),
+                        yours=describe(got),
+                    )
+            same(want, got, call)
+
+
+_RING = Exercise(
+    id="t12-ppermute-all-gather-1",
+    concept="ppermute-all-gather",
+    title="Shift values one step around a ring",
+    prompt=(
+        'Write the per-device function `shift_right(x)`, run under `axis_name="ring"`, that '
+        "passes each device's `x` to its right-hand neighbour: device `i` ends up holding the "
+        "value of device `i - 1`, and device 0 the value of the last device. Use "
+        '`jax.lax.axis_size("ring")` for the number of devices on the ring.'
+    ),
+    difficulty=2,
+    answer_name="shift_right",
+    stub=_stub("shift_right(x)"),
+    reference=(
+        "def shift_right(x):\n"
+        '    n = jax.lax.axis_size("ring")\n'
+        '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % n) for i in range(n)])\n'
+    ),
+    hints=("ppermute(x, axis_name, perm) sends x along each (source, destination) pair.",),
+    mistakes=(
+        Mistake(
+            "no_wrap_around",
+            "def shift_right(x):\n"
+            '    n = jax.lax.axis_size("ring")\n'
+            '    return jax.lax.ppermute(x, "ring", [(i, i + 1) for i in range(n - 1)])\n',
+            _RING_HINT_WRAP,
+        ),
+        Mistake(
+            "pairs_reversed",
+            "def shift_right(x):\n"
+            '    n = jax.lax.axis_size("ring")\n'
+            '    return jax.lax.ppermute(x, "ring", [(i, (i - 1) % n) for i in range(n)])\n',
+            _RING_HINT_DIRECTION,
+        ),
+    ),
+    checker=_check_shift_right,
+)
+
+# --- data-parallel step ---------------------------------------------------------------------
+
+_DP_HINT_NO_PMEAN = (
+    "Without a collective each device steps with the gradient of its own shard, so the replicas "
+    "of w drift apart. Average the gradients first: g = jax.lax.pmean(g, 'batch')."
+)
+_DP_HINT_PSUM = (
+    "psum adds the devices' gradients, so the step is n_devices times too large. Each device's "
+    "loss is a mean over its shard: average the gradients with pmean."
+)
+_DP_HINT_AXIS = (
+    "The collective's axis name must be the one the step is mapped with: "
+    'pmap(train_step, axis_name="batch", ...), so jax.lax.pmean(g, "batch").'
+)
+_LR = 0.1
+
+
+def _loss(w, x, y):
+    return jnp.mean((x @ w - y) ** 2)
+
+
+def _check_train_step(answer: Any) -> None:
+    fn = expect_function(answer, "train_step(w, x, y)")
+    for seed, (devices, per_device) in ((1, (4, 6)), (2, (8, 2))):
+        w = _normal(seed, (3,))
+        xs = _normal(seed + 1, (devices, per_device, 3))
+        ys = _normal(seed + 2, (devices, per_device))
+        full = w - _LR * jax.grad(_loss)(w, xs.reshape(-1, 3), ys.reshape(-1))
+        want = jnp.broadcast_to(full, (devices, 3))
+        local = jax.vmap(lambda x, y, w=w: w - _LR * jax.grad(_loss)(w, x, y))(xs, ys)
+        summed = w - devices * _LR * jax.grad(_loss)(w, xs.reshape(-1, 3), ys.reshape(-1))
+        runs = _spmd_runs(fn, "batch", (None, 0, 0), (w, xs, ys), "train_step")
+        for label, mapped, args in runs:
+            call = f"{label} on {devices} devices"
+            got = attempt(mapped, *args, label=call, hint_for=_axis_hint("batch", _DP_HINT_AXIS))
+            if np.shape(got) == want.shape:
+                got_np = np.asarray(got)
+                if np.allclose(got_np, local, atol=1e-5):
+                    raise CheckFailure(
+                        f"{call}: the replicas of w differ after one step",
+                        hint=_DP_HINT_NO_PMEAN,
+                        expected=describe(want),
+                        yours=describe(got),
+                    )
+                if np.allclose(got_np, summed, atol=1e-5):
+                    raise CheckFailure(
+                        f"{call}: the step is {devices} times too large",
+                        hint=_DP_HINT_PSUM,
+                        expected=describe(want),
+                        yours=describe(got),
+                    )
+            same(want, got, call, rtol=1e-4)
+
+
+_DP = Exercise(
+    id="t12-data-parallel-step-1",
+    concept="data-parallel-step",
+    title="Average gradients across devices",
+    prompt=(
+        "Write the per-device step `train_step(w, x, y)` of data-parallel linear regression. "
+        'It runs under `jax.pmap(train_step, axis_name="batch", in_axes=(None, 0, 0))`: `w` '
+        "(shape `(3,)`) is the same on every device, `x` and `y` are this device's shard of "
+        "the batch. The loss is `jnp.mean((x @ w - y) ** 2)`. Return `w - 0.1 * g`, where `g` "
+        "is the gradient of the loss over the **whole** batch, so every replica of `w` stays "
+        "identical."
+    ),
+    difficulty=2,
+    answer_name="train_step",
+    stub=_stub("train_step(w, x, y)"),
+    reference=(
+        "def train_step(w, x, y):\n"
+        "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
+        '    return w - 0.1 * jax.lax.pmean(g, "batch")\n'
+    ),
+    hints=(
+        "Compute the local gradient with jax.grad, then combine the devices' gradients with "
+        "a collective over the 'batch' axis.",
+    ),
+    mistakes=(
+        Mistake(
+            "no_collective",
+            "def train_step(w, x, y):\n"
+            "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
+            "    return w - 0.1 * g\n",
+            _DP_HINT_NO_PMEAN,
+        ),
+        Mistake(
+            "psum_not_pmean",
+            "def train_step(w, x, y):\n"
+            "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
+            '    return w - 0.1 * jax.lax.psum(g, "batch")\n',
+            _DP_HINT_PSUM,
+        ),
+        Mistake(
+            "wrong_axis_name",
+            "def train_step(w, x, y):\n"
+            "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
+            '    return w - 0.1 * jax.lax.pmean(g, "i")\n',
+            _DP_HINT_AXIS,
+        ),
+    ),
+    checker=_check_train_step,
+)
+
+EXERCISES = (_PMAP, _CENTER, _RING, _DP)
