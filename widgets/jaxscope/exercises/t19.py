@@ -1,0 +1,530 @@
+"""Table 19 exercises: a train step, donation, metrics under jit, an Orbax round trip, keys."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import Exercise, Mistake
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+
+
+def _stub(signature: str) -> str:
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
+    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+
+
+def _regression(seed: int, n: int = 16, d: int = 3) -> tuple[dict, jax.Array, jax.Array]:
+    params = {"w": jnp.zeros(d), "b": jnp.float32(0.0)}
+    x = _normal(seed, (n, d))
+    y = x @ jnp.arange(1.0, d + 1.0) + 0.5
+    return params, x, y
+
+
+def _mse(params: dict, x: jax.Array, y: jax.Array) -> jax.Array:
+    return jnp.mean((x @ params["w"] + params["b"] - y) ** 2)
+
+
+# --- train step -----------------------------------------------------------------------------
+
+_STEP_HINT_RAW = (
+    "The step ignores the optimiser: it subtracts the raw gradient. Turn the gradients into "
+    "updates with `opt.update(grads, opt_state, params)` and add them with "
+    "`optax.apply_updates(params, updates)`."
+)
+_STEP_HINT_LOSS_AFTER = (
+    "Return the loss that value_and_grad computed for the parameters you were given, not a "
+    "loss recomputed after the update (that costs a second forward pass and is one step off)."
+)
+_STEP_HINT_STATE = (
+    "Return the new optimiser state from opt.update: with the old one Adam's moments and step "
+    "count never advance."
+)
+
+
+def _check_train_step(answer: Any) -> None:
+    import optax
+
+    make = expect_function(answer, "make_train_step(opt)")
+    for seed, opt_name, opt in (
+        (0, "optax.adam(0.1)", optax.adam(0.1)),
+        (1, "optax.sgd(0.05)", optax.sgd(0.05)),
+    ):
+        step = attempt(make, opt, label=f"make_train_step({opt_name})")
+        expect_function(step, "train_step(params, opt_state, x, y)")
+        jitted = jax.jit(step)
+        params, x, y = _regression(seed)
+        state = opt.init(params)
+        mine, my_state = params, state
+        for i in range(3):
+            label = f"step {i + 1} of jax.jit(make_train_step({opt_name}))"
+            got = attempt(jitted, mine, my_state, x, y, label=label)
+            if not (isinstance(got, tuple) and len(got) == 3):
+                raise CheckFailure(
+                    f"{label} returned {describe(got)}",
+                    hint="return the triple (new_params, new_opt_state, loss)",
+                )
+            loss, grads = jax.value_and_grad(_mse)(params, x, y)
+            updates, new_state = opt.update(grads, state, params)
+            want = optax.apply_updates(params, updates)
+            hint = ""
+            raw = jax.tree.map(lambda p, g: p - g, mine, jax.grad(_mse)(mine, x, y))
+            if jax.tree.structure(raw) == jax.tree.structure(got[0]) and all(
+                np.allclose(a, b, rtol=1e-4)
+                for a, b in zip(jax.tree.leaves(raw), jax.tree.leaves(got[0]), strict=True)
+            ):
+                hint = _STEP_HINT_RAW
+            elif (
+                i > 0
+                and opt_name.startswith("optax.adam")
+                and jax.tree.structure(got[1]) == jax.tree.structure(my_state)
+                and all(
+                    np.array_equal(a, b)
+                    for a, b in zip(jax.tree.leaves(got[1]), jax.tree.leaves(my_state), strict=True)
+                )
+            ):
+                hint = _STEP_HINT_STATE
+            same(want, got[0], f"{label}: new params", hint, rtol=1e-4)
+            after = _mse(want, x, y)
+            loss_hint = _STEP_HINT_LOSS_AFTER if np.allclose(got[2], after, rtol=1e-5) else ""
+            same(loss, got[2], f"{label}: loss", loss_hint, rtol=1e-4)
+            params, state, mine, my_state = want, new_state, got[0], got[1]
+
+
+_TRAIN_STEP = Exercise(
+    id="t19-train-step-1",
+    concept="train-step",
+    title="A pure train step",
+    prompt=(
+        "Write `make_train_step(opt)` that returns a pure function "
+        "`train_step(params, opt_state, x, y) -> (new_params, new_opt_state, loss)` for the "
+        "linear model `x @ params['w'] + params['b']` with the mean squared error loss. "
+        "`loss` is the loss of the parameters passed in. The check jits it and runs three "
+        "steps with Adam and with SGD."
+    ),
+    difficulty=2,
+    answer_name="make_train_step",
+    stub=_stub("make_train_step(opt)"),
+    reference=(
+        "import optax\n\n\n"
+        "def make_train_step(opt):\n"
+        "    def loss_fn(params, x, y):\n"
+        "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
+        "    def train_step(params, opt_state, x, y):\n"
+        "        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)\n"
+        "        updates, opt_state = opt.update(grads, opt_state, params)\n"
+        "        return optax.apply_updates(params, updates), opt_state, loss\n\n"
+        "    return train_step\n"
+    ),
+    hints=(
+        "value_and_grad gives loss and gradients; opt.update turns gradients into updates; "
+        "apply_updates applies them.",
+    ),
+    mistakes=(
+        Mistake(
+            "raw_gradient_step",
+            "def make_train_step(opt):\n"
+            "    def loss_fn(params, x, y):\n"
+            "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
+            "    def train_step(params, opt_state, x, y):\n"
+            "        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)\n"
+            "        params = jax.tree.map(lambda p, g: p - g, params, grads)\n"
+            "        return params, opt_state, loss\n\n"
+            "    return train_step\n",
+            _STEP_HINT_RAW,
+        ),
+        Mistake(
+            "stale_opt_state",
+            "import optax\n\n\n"
+            "def make_train_step(opt):\n"
+            "    def loss_fn(params, x, y):\n"
+            "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
+            "    def train_step(params, opt_state, x, y):\n"
+            "        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)\n"
+            "        updates, _ = opt.update(grads, opt_state, params)\n"
+            "        return optax.apply_updates(params, updates), opt_state, loss\n\n"
+            "    return train_step\n",
+            _STEP_HINT_STATE,
+        ),
+        Mistake(
+            "loss_after_update",
+            "import optax\n\n\n"
+            "def make_train_step(opt):\n"
+            "    def loss_fn(params, x, y):\n"
+            "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
+            "    def train_step(params, opt_state, x, y):\n"
+            "        grads = jax.grad(loss_fn)(params, x, y)\n"
+            "        updates, opt_state = opt.update(grads, opt_state, params)\n"
+            "        params = optax.apply_updates(params, updates)\n"
+            "        return params, opt_state, loss_fn(params, x, y)\n\n"
+            "    return train_step\n",
+            _STEP_HINT_LOSS_AFTER,
+        ),
+    ),
+    checker=_check_train_step,
+)
+
+# --- jit with donation ----------------------------------------------------------------------
+
+_DONATE_HINT_NONE = (
+    "Without donation XLA must keep the old state alive while it writes the new one: twice the "
+    "memory. `jax.jit(step, donate_argnums=0)` lets it reuse the old buffers."
+)
+_DONATE_HINT_BATCH = (
+    "donate_argnums counts positional arguments from 0: the state is argument 0. Donating the "
+    "batch (argument 1) frees the batch, not the state."
+)
+
+
+def _step(state: dict, batch: jax.Array) -> dict:
+    return {"w": state["w"] - 0.1 * jnp.mean(batch, axis=0), "count": state["count"] + 1}
+
+
+def _check_donating_jit(answer: Any) -> None:
+    fn = expect_function(answer, "compile_step(step)")
+    compiled = attempt(fn, _step, label="compile_step(step)")
+    expect_function(compiled, "the compiled step(state, batch)")
+    state = {"w": _normal(0, (4,)), "count": jnp.int32(0)}
+    batch = _normal(1, (8, 4))
+    if not hasattr(compiled, "lower"):
+        raise CheckFailure(
+            "compile_step(step) did not return a jitted function",
+            hint="return `jax.jit(step, donate_argnums=0)`",
+        )
+    with warnings.catch_warnings():  # "donated buffers were not usable" belongs to the hint
+        warnings.simplefilter("ignore")
+        lowered = attempt(compiled.lower, state, batch, label="compiled.lower(state, batch)")
+    (state_info, batch_info), _ = lowered.args_info
+    if any(info.donated for info in jax.tree.leaves(batch_info)):
+        raise CheckFailure("the batch is donated", hint=_DONATE_HINT_BATCH)
+    if not all(info.donated for info in jax.tree.leaves(state_info)):
+        raise CheckFailure(
+            "the state is not donated",
+            hint=_DONATE_HINT_NONE,
+            expected="every leaf of the state donated (its buffers reused)",
+        )
+    want = _step(state, batch)
+    theirs = jax.tree.map(jnp.copy, state)
+    got = attempt(compiled, theirs, batch, label="compiled(state, batch)")
+    same(want, got, "compiled(state, batch)")
+    nxt = _normal(2, (8, 4))
+    again = attempt(compiled, got, nxt, label="a second call")
+    same(_step(want, nxt), again, "a second compiled call")
+
+
+_DONATE = Exercise(
+    id="t19-jitted-loop-1",
+    concept="jitted-loop",
+    title="Jit the step and donate the state",
+    prompt=(
+        "Write `compile_step(step)` that takes a pure `step(state, batch) -> new_state` and "
+        "returns it compiled with `jax.jit`, **donating the state** so XLA can write the new "
+        "state into the old state's memory. The check calls the result and looks at which "
+        "inputs were consumed."
+    ),
+    difficulty=1,
+    answer_name="compile_step",
+    stub=_stub("compile_step(step)"),
+    reference="def compile_step(step):\n    return jax.jit(step, donate_argnums=0)\n",
+    hints=("jax.jit takes donate_argnums: the positions of the arguments whose buffers to reuse.",),
+    mistakes=(
+        Mistake(
+            "no_donation", "def compile_step(step):\n    return jax.jit(step)\n", _DONATE_HINT_NONE
+        ),
+        Mistake(
+            "donates_batch",
+            "def compile_step(step):\n    return jax.jit(step, donate_argnums=1)\n",
+            _DONATE_HINT_BATCH,
+        ),
+    ),
+    checker=_check_donating_jit,
+)
+
+# --- metrics under jit ----------------------------------------------------------------------
+
+_METRIC_HINT_FLOAT = (
+    "Inside jit the loss is a tracer, not a number, so float() / .item() cannot work (and "
+    "outside jit they would wait for the device on every step). Return arrays from the "
+    "step; convert them with jax.device_get outside, every N steps."
+)
+_METRIC_HINT_COUNT = (
+    "Accuracy is the fraction of correct predictions: `jnp.mean(pred == labels)`, not the "
+    "count `jnp.sum(...)`."
+)
+
+
+def _metric_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, jax.errors.ConcretizationTypeError) or message_has(
+        exc, "concrete value", "Abstract tracer"
+    ):
+        return _METRIC_HINT_FLOAT
+    return None
+
+
+def _check_metrics(answer: Any) -> None:
+    import optax
+
+    fn = expect_function(answer, "eval_metrics(params, x, labels)")
+    jitted = jax.jit(fn)
+    for seed, n, d, c in ((0, 32, 4, 3), (1, 20, 2, 5)):
+        params = {"w": _normal(seed, (d, c)), "b": _normal(seed + 1, (c,))}
+        x = _normal(seed + 2, (n, d))
+        labels = jax.random.randint(jax.random.key(seed + 3), (n,), 0, c)
+        logits = x @ params["w"] + params["b"]
+        want = {
+            "accuracy": jnp.mean(jnp.argmax(logits, -1) == labels),
+            "loss": optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(),
+        }
+        label = f"jax.jit(eval_metrics)(params, x: float32[{n},{d}], labels: int32[{n}])"
+        got = attempt(jitted, params, x, labels, label=label, hint_for=_metric_hint)
+        if not isinstance(got, dict) or sorted(got) != ["accuracy", "loss"]:
+            raise CheckFailure(
+                f"{label} returned {describe(got)}",
+                hint="return a dict with the keys 'loss' and 'accuracy'",
+            )
+        hint = ""
+        acc = np.asarray(got["accuracy"])
+        if (
+            acc.shape == ()
+            and np.isclose(acc, n * float(want["accuracy"]))
+            and n * float(want["accuracy"]) != float(want["accuracy"])
+        ):
+            hint = _METRIC_HINT_COUNT
+        got = {
+            k: jnp.asarray(v, jnp.float32) if np.asarray(v).dtype != np.float32 else v
+            for k, v in got.items()
+        }
+        same(want, got, label, hint, rtol=1e-4)
+
+
+_METRICS = Exercise(
+    id="t19-metrics-logging-1",
+    concept="metrics-logging",
+    title="Metrics that survive jit",
+    prompt=(
+        "Write `eval_metrics(params, x, labels)` for the linear classifier "
+        "`logits = x @ params['w'] + params['b']`, returning a dict "
+        "`{'loss': mean softmax cross-entropy, 'accuracy': fraction of argmax predictions "
+        "equal to labels}`. The check calls it under `jax.jit`, as a training loop would; "
+        "the values stay on the device until the loop fetches them."
+    ),
+    difficulty=1,
+    answer_name="eval_metrics",
+    stub=_stub("eval_metrics(params, x, labels)"),
+    reference=(
+        "import optax\n\n\n"
+        "def eval_metrics(params, x, labels):\n"
+        "    logits = x @ params['w'] + params['b']\n"
+        "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
+        "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
+        "    return {'loss': loss, 'accuracy': accuracy}\n"
+    ),
+    hints=("Keep metrics as JAX arrays inside the function; convert to floats outside jit.",),
+    mistakes=(
+        Mistake(
+            "python_floats",
+            "import optax\n\n\n"
+            "def eval_metrics(params, x, labels):\n"
+            "    logits = x @ params['w'] + params['b']\n"
+            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
+            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
+            "    return {'loss': float(loss), 'accuracy': accuracy.item()}\n",
+            _METRIC_HINT_FLOAT,
+        ),
+        Mistake(
+            "accuracy_is_a_count",
+            "import optax\n\n\n"
+            "def eval_metrics(params, x, labels):\n"
+            "    logits = x @ params['w'] + params['b']\n"
+            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
+            "    accuracy = jnp.sum(jnp.argmax(logits, axis=-1) == labels)\n"
+            "    return {'loss': loss, 'accuracy': accuracy}\n",
+            _METRIC_HINT_COUNT,
+        ),
+    ),
+    checker=_check_metrics,
+)
+
+# --- checkpointing --------------------------------------------------------------------------
+
+_CKPT_HINT_EXISTS = (
+    "Orbax refuses to save into a folder that already exists (it would mix two checkpoints). "
+    "Save to a new path inside it, e.g. `os.path.join(directory, 'step_0')`."
+)
+
+
+def _ckpt_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "already exists"):
+        return _CKPT_HINT_EXISTS
+    return None
+
+
+def _check_round_trip(answer: Any) -> None:
+    fn = expect_function(answer, "save_and_restore(state, directory)")
+    state = {
+        "params": {"w": _normal(0, (3, 2)), "b": jnp.zeros(2)},
+        "step": jnp.int32(7),
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        label = "save_and_restore(state, directory)"
+        try:
+            got = attempt(fn, state, directory, label=label, hint_for=_ckpt_hint)
+        except CheckFailure as failure:  # the temporary folder's name changes run to run
+            failure.message = failure.message.replace(directory, "<directory>")
+            raise
+        written = sorted(os.listdir(directory))
+        if not written:
+            raise CheckFailure(
+                f"{label} wrote nothing into directory",
+                hint="save with ocp.StandardCheckpointer().save(path, state) under directory",
+            )
+        if got is state or any(
+            a is b for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(state), strict=False)
+        ):
+            raise CheckFailure(
+                f"{label} returned the state it was given, not the restored one",
+                hint="return what ckpt.restore(path) gives back",
+            )
+        same(state, got, f"the restored state ({label})")
+
+
+_CKPT = Exercise(
+    id="t19-checkpointing-1",
+    concept="checkpointing",
+    title="An Orbax round trip",
+    prompt=(
+        "Write `save_and_restore(state, directory)` that saves the pytree `state` with "
+        "`orbax.checkpoint.StandardCheckpointer` somewhere under the **existing** folder "
+        "`directory`, waits for the save to finish, restores it and returns the restored "
+        "pytree."
+    ),
+    difficulty=2,
+    answer_name="save_and_restore",
+    stub=_stub("save_and_restore(state, directory)"),
+    reference=(
+        "import os\n\n"
+        "import orbax.checkpoint as ocp\n\n\n"
+        "def save_and_restore(state, directory):\n"
+        "    path = os.path.join(directory, 'step_0')\n"
+        "    ckpt = ocp.StandardCheckpointer()\n"
+        "    ckpt.save(path, state)\n"
+        "    ckpt.wait_until_finished()\n"
+        "    return ckpt.restore(path)\n"
+    ),
+    hints=("save, wait_until_finished, then restore from the same path.",),
+    mistakes=(
+        Mistake(
+            "saves_into_existing_folder",
+            "import orbax.checkpoint as ocp\n\n\n"
+            "def save_and_restore(state, directory):\n"
+            "    ckpt = ocp.StandardCheckpointer()\n"
+            "    ckpt.save(directory, state)\n"
+            "    ckpt.wait_until_finished()\n"
+            "    return ckpt.restore(directory)\n",
+            _CKPT_HINT_EXISTS,
+        ),
+    ),
+    checker=_check_round_trip,
+)
+
+# --- reproducibility ------------------------------------------------------------------------
+
+_KEY_HINT_SAME = (
+    "Every step drew its mask from the same key, so every step drops the same units. Give "
+    "each step its own key: `jax.random.fold_in(key, step)`."
+)
+_KEY_HINT_RATE = (
+    "rate is the probability of DROPPING a unit; bernoulli(k, p) is True with probability p, "
+    "so a keep-mask needs `p = 1 - rate`."
+)
+
+
+def _check_masks(answer: Any) -> None:
+    fn = expect_function(answer, "dropout_masks(key, n_steps, shape, rate)")
+    key = jax.random.key(3)
+    label = "dropout_masks(key, 6, (64, 32), 0.25)"
+    got = attempt(fn, key, 6, (64, 32), 0.25, label=label)
+    arr = np.asarray(got)
+    if arr.shape != (6, 64, 32) or arr.dtype != np.bool_:
+        raise CheckFailure(
+            f"{label} returned {describe(got)}",
+            hint="return a boolean array of shape (n_steps, *shape)",
+            expected="bool[6,64,32]",
+        )
+    if all(np.array_equal(arr[0], arr[i]) for i in range(1, 6)):
+        raise CheckFailure("every step got the same mask", hint=_KEY_HINT_SAME)
+    kept = float(arr.mean())
+    if abs(kept - 0.75) > 0.03:
+        raise CheckFailure(
+            f"{kept:.2f} of the units are kept",
+            hint=_KEY_HINT_RATE if abs(kept - 0.25) < 0.03 else "",
+            expected="about 0.75 kept for rate 0.25",
+        )
+    again = np.asarray(attempt(fn, key, 6, (64, 32), 0.25, label=label + " again"))
+    if not np.array_equal(arr, again):
+        raise CheckFailure(
+            "the same key gave different masks",
+            hint="draw only from JAX keys derived from `key`: no NumPy or global randomness",
+        )
+    longer = np.asarray(attempt(fn, key, 9, (64, 32), 0.25, label="dropout_masks(key, 9, ...)"))
+    if not np.array_equal(arr, longer[:6]):
+        raise CheckFailure(
+            "a 9-step run drew other masks for steps 0..5 than a 6-step run",
+            hint="derive step i's key from key and i alone, e.g. jax.random.fold_in(key, i), so "
+            "a resumed or longer run repeats the same masks",
+        )
+    other = np.asarray(attempt(fn, jax.random.key(4), 6, (64, 32), 0.25, label="another key"))
+    if np.array_equal(arr, other):
+        raise CheckFailure("another key gave the same masks", hint="use the key you are given")
+
+
+_MASKS = Exercise(
+    id="t19-reproducibility-1",
+    concept="reproducibility",
+    title="A fresh dropout mask every step",
+    prompt=(
+        "Write `dropout_masks(key, n_steps, shape, rate)` returning a boolean array of shape "
+        "`(n_steps, *shape)`: row `i` is the keep-mask (True = keep) that training step `i` "
+        "uses, each unit dropped with probability `rate`. Every step needs a different mask, "
+        "the same key must give the same masks, and step `i`'s mask must not depend on "
+        "`n_steps` (a resumed run repeats it)."
+    ),
+    difficulty=2,
+    answer_name="dropout_masks",
+    stub=_stub("dropout_masks(key, n_steps, shape, rate)"),
+    reference=(
+        "def dropout_masks(key, n_steps, shape, rate):\n"
+        "    def one(step):\n"
+        "        return jax.random.bernoulli(jax.random.fold_in(key, step), 1.0 - rate, shape)\n"
+        "    return jax.vmap(one)(jnp.arange(n_steps))\n"
+    ),
+    hints=("One key per step, derived from the root key and the step number.",),
+    mistakes=(
+        Mistake(
+            "same_key_every_step",
+            "def dropout_masks(key, n_steps, shape, rate):\n"
+            "    return jnp.stack([jax.random.bernoulli(key, 1.0 - rate, shape)\n"
+            "                      for _ in range(n_steps)])\n",
+            _KEY_HINT_SAME,
+        ),
+        Mistake(
+            "keep_probability_is_rate",
+            "def dropout_masks(key, n_steps, shape, rate):\n"
+            "    keys = [jax.random.fold_in(key, i) for i in range(n_steps)]\n"
+            "    return jnp.stack([jax.random.bernoulli(k, rate, shape) for k in keys])\n",
+            _KEY_HINT_RATE,
+        ),
+    ),
+    checker=_check_masks,
+)
+
+EXERCISES = (_TRAIN_STEP, _DONATE, _METRICS, _CKPT, _MASKS)
