@@ -3,6 +3,8 @@ crashing when the learner's function fails."""
 
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import Any
 
 from ._view import View, esc
@@ -15,6 +17,21 @@ def require_callable(fn: Any, name: str = "fn") -> None:
             f"{name} must be a function (a callable), got {type(fn).__name__} {short_repr(fn)}; "
             f"pass the function itself, e.g. js.jaxpr(f, x), not f(x)"
         )
+
+
+def jittable(fn: Any) -> Any:
+    """``fn``, wrapped in a plain function when it refuses a weak reference (NumPy ufuncs): jax.jit
+    keeps one, and jitting such a callable twice crashes the interpreter."""
+    try:
+        weakref.ref(fn)
+    except TypeError:
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        return call
+    return fn
 
 
 def short_repr(value: Any, limit: int = 60) -> str:
@@ -62,21 +79,21 @@ class ErrorPanel(View):
         if d.get("fix"):
             parts.append(f"<p><b>Fix:</b> {esc(d['fix'])}</p>")
         if d.get("concept"):
-            parts.append(f'<p><b>Cheat sheet:</b> <code>{esc(d["concept"])}</code></p>')
+            parts.append(f"<p><b>Cheat sheet:</b> <code>{esc(d['concept'])}</code></p>")
         parts.append("</div>")
         return "".join(parts)
 
 
 def error_panel(title: str, exc: BaseException, fn: Any = None) -> ErrorPanel:
     """An :class:`ErrorPanel` for ``exc`` raised by the learner's ``fn``, in plain words."""
-    from ._explain import explain
+    from ._explain import clean_message, explain, safe_str
 
     info = explain(exc, fn)
     return ErrorPanel(
         {
             "title": title,
             "error_type": type(exc).__name__,
-            "message": first_lines(str(exc)),
+            "message": first_lines(clean_message(safe_str(exc))),
             "where": info.get("where", ""),
             "explanation": info.get("explanation", ""),
             "fix": info.get("fix", ""),

@@ -14,6 +14,7 @@ import os
 from typing import Any
 
 from ._errors import first_lines
+from ._explain import safe_str
 from ._view import View, esc
 from .exercises import CheckFailure, NotAttempted, get
 
@@ -99,9 +100,10 @@ def evaluate(exercise_id: str, answer: Any) -> dict[str, str]:
     except NotImplementedError:
         result.update(status=NOT_ATTEMPTED, message="your answer still raises NotImplementedError")
     except Exception as exc:  # noqa: BLE001 - a learner's answer may break a check in any way
+        said = first_lines(safe_str(exc), 2)
         result.update(
             status=FAILED,
-            message=f"checking your answer raised {type(exc).__name__}: {first_lines(str(exc), 2)}",
+            message=f"checking your answer raised {type(exc).__name__}: {said}",
             hint=ex.hints[0],
         )
     return result

@@ -27,7 +27,10 @@ OUTPUT_LIMIT = 20_000  # characters of an example's output sent back to the brow
 # --- model ---------------------------------------------------------------------------------------
 def notebook_link(t: Table, concept_id: str) -> str:
     """The link from the explorer (shown in ``notebooks/``) to a concept's notebook section."""
-    return f"{Path(t.notebook).name}#{concept_id}"
+    name = Path(t.notebook).name
+    if ":" in name:  # never a URL scheme such as javascript: -- always a file next to the page
+        name = f"./{name}"
+    return f"{name}#{concept_id}"
 
 
 def card(c: Concept, t: Table, score: float | None = None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._errors import ErrorPanel, error_panel, require_callable
+from ._errors import ErrorPanel, error_panel, jittable, require_callable
 from ._view import View, esc
 
 INTENSITY_THRESHOLD = 10.0  # flops per byte: the rough ridge point used to name the bound
@@ -419,8 +419,12 @@ def hlo(
         if _is_jitted(fn) and not static_argnums and not static_argnames:
             jitted = fn
         else:
-            jitted = jax.jit(fn, static_argnums=static_argnums, static_argnames=static_argnames)
+            jitted = jax.jit(
+                jittable(fn), static_argnums=static_argnums, static_argnames=static_argnames
+            )
     except (TypeError, ValueError) as exc:
+        if not static_argnums and not static_argnames:  # fn itself cannot be jitted
+            return error_panel("Could not jit fn", exc, fn)
         raise TypeError(
             f"static_argnums / static_argnames could not be used with fn: {exc}; pass ints "
             f"(positions) and strings (keyword names), e.g. static_argnums=(1,)"

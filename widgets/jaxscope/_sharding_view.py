@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import short_repr
+from ._explain import safe_str
 from ._view import View, esc
 
 PALETTE = 12  # colours jxs-sharding-c0 .. c11 in the stylesheet; blocks cycle through them
@@ -180,7 +181,7 @@ def sharding_model(sh: Any, shape: tuple[int, ...], dtype: str | None = None) ->
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    text = safe_str(exc).strip().splitlines()
     return short_repr(text[0] if text else type(exc).__name__, 200).strip("'\"")
 
 

@@ -171,13 +171,13 @@ def _label(fn: Any) -> str:
 
 
 def _error_info(exc: BaseException, fn: Any) -> dict[str, str]:
-    from ._explain import explain
+    from ._explain import explain, safe_str
 
     try:
         info = explain(exc, fn) or {}
     except Exception:  # noqa: BLE001 - an explanation must never hide the error itself
         info = {}
-    message = first_lines(str(exc), 2)
+    message = first_lines(safe_str(exc), 2)
     explanation = info.get("explanation", "") or ""
     if explanation.strip() in message:  # no plain-words explanation beyond the message itself
         explanation = ""

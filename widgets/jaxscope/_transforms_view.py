@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import first_lines, require_callable, short_repr
+from ._errors import first_lines, jittable, require_callable, short_repr
 from ._jaxpr_view import _fn_name, aval_str, jaxpr_model
 from ._view import STATIC, View, esc
 
@@ -121,10 +121,10 @@ def _value_str(out: Any) -> str:
 
 
 def _error(exc: BaseException, fn: Any, transform: str) -> dict[str, str]:
-    from ._explain import clean_message, explain
+    from ._explain import clean_message, explain, safe_str
 
     info = explain(exc, fn)
-    message = first_lines(clean_message(str(exc)), 4)
+    message = first_lines(clean_message(safe_str(exc)), 4)
     err = {
         "type": type(exc).__name__,
         "message": message,
@@ -153,9 +153,14 @@ def _stage(g: Any, expr: str, name: str, fn: Any, args: tuple, kwargs: dict) -> 
     import jax
 
     rec: dict[str, Any] = {"expr": expr, "transform": name}
+    # shape-only arguments (ShapeDtypeStruct) are never run: their stages show shapes only
+    abstract = any(isinstance(a, jax.ShapeDtypeStruct) for a in jax.tree.leaves((args, kwargs)))
     try:
         closed = jax.make_jaxpr(g)(*args, **kwargs)
-        out = jax.block_until_ready(g(*args, **kwargs))
+        if abstract:
+            out = jax.eval_shape(g, *args, **kwargs)
+        else:
+            out = jax.block_until_ready(g(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 - the stage failed: explain it
         rec["ok"] = False
         rec["error"] = _error(exc, fn, name)
@@ -164,7 +169,7 @@ def _stage(g: Any, expr: str, name: str, fn: Any, args: tuple, kwargs: dict) -> 
     rec.update(
         ok=True,
         shape=_out_str(out),
-        value=_value_str(out),
+        value="(not computed: shape-only arguments)" if abstract else _value_str(out),
         n_eqns=model["n_eqns"],
         counts=model["counts"],
     )
@@ -189,9 +194,14 @@ def transforms_model(fn: Any, args: tuple, kwargs: dict, chain: tuple[str, ...])
     if not name.isidentifier():  # <lambda>, partial(...): call it f
         name = "f"
     stages = [_stage(fn, name, "", fn, args, kwargs)]
-    g, expr = fn, name
+    g, expr = jittable(fn), name
     for t in chain:  # every stage runs: vmap(grad(f)) works where grad(f) alone fails
-        g, expr = _transform(t)(g), f"{t}({expr})"
+        expr = f"{t}({expr})"
+        try:
+            g = _transform(t)(g)
+        except Exception as exc:  # noqa: BLE001 - e.g. a generator function: explain, stop
+            stages.append({"expr": expr, "transform": t, "ok": False, "error": _error(exc, fn, t)})
+            break
         rec = _stage(g, expr, t, fn, args, kwargs)
         prev = next((s for s in reversed(stages) if s.get("ok")), None)
         if rec["ok"] and prev is not None:
@@ -217,7 +227,9 @@ def plot_data(fn: Any, args: tuple, kwargs: dict, first: dict) -> dict[str, Any]
     if len(args) != 1 or kwargs or not first.get("ok") or first["shape"] not in ("f32[]", "f64[]"):
         return None
     x0 = args[0]
-    if isinstance(x0, bool) or not (isinstance(x0, float) or (_leaf_str(x0) in ("f32[]", "f64[]"))):
+    if isinstance(x0, (bool, jax.ShapeDtypeStruct)) or not (
+        isinstance(x0, float) or (_leaf_str(x0) in ("f32[]", "f64[]"))
+    ):
         return None
     x0 = float(x0)
     xs = np.linspace(x0 - PLOT_HALF_WIDTH, x0 + PLOT_HALF_WIDTH, PLOT_POINTS, dtype=np.float32)
