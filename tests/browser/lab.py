@@ -270,41 +270,30 @@ def open_notebook(context, lab: Lab, relpath: str, timeout: float = 60.0):
 
 
 def run_all(page, timeout: float) -> None:
-    """Run every cell (``notebook:run-all-cells``) and wait until execution has finished.
+    """Run every code cell top to bottom, as Run All does, and wait until each has finished.
 
-    Done means: the command's promise settled, the kernel is idle and no cell is still queued
-    or running (``[*]``). Widgets then get a moment to finish rendering.
+    Cells run one at a time (``notebook:run-cell`` on each, awaiting its reply) rather than with
+    ``notebook:run-all-cells``: on this 2-core machine JupyterLab 4.6 sometimes cancelled the
+    futures of the execute requests Run All had queued, leaving later cells unrun with no error
+    (seen in notebooks with large widget outputs). Like Run All, the run stops at a cell whose
+    error is not tagged ``raises-exception``; ``collect`` then reports it and the unrun cells.
+    A cell whose reply was cancelled is run once more, and the retry is said on stdout.
     """
-    _run_command(page, "notebook:run-all-cells", timeout)
-    # Under heavy load JupyterLab 4.6 now and then ends Run All early without an error: a cell
-    # is left unrun, with an empty prompt and no output. Errors are collected separately, so
-    # running the cells from the first unrun one again (once, said on stdout) hides nothing.
-    first_unrun = page.evaluate(
-        """() => {
-            const cells = window.jupyterapp.shell.currentWidget.content.widgets;
-            const unrun = cells.findIndex((c) => c.model.type === 'code'
-                && c.model.executionCount === null);
-            // an untagged error before it stopped Run All on purpose: leave that to collect()
-            const stopped = cells.slice(0, Math.max(unrun, 0)).some((c) => {
-                if (c.model.type !== 'code') return false;
-                const tags = c.model.getMetadata('tags') || [];
-                if (tags.includes('raises-exception')) return false;
-                const outs = c.model.outputs;
-                for (let i = 0; i < outs.length; i++) {
-                    if (outs.get(i).type === 'error') return true;
-                }
-                return false;
-            });
-            return stopped ? -1 : unrun;
-        }"""
-    )
-    if first_unrun >= 0:
-        print(f"browser: Run All stopped early before cell {first_unrun}; running the rest")
-        page.evaluate(
-            f"() => {{ window.jupyterapp.shell.currentWidget.content.activeCellIndex"
-            f" = {first_unrun}; }}"
-        )
-        _run_command(page, "notebook:run-all-below", timeout)
+    count = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets.length")
+    deadline = time.monotonic() + timeout
+    for index in range(count):
+        for _attempt in (1, 2):
+            left = max(1.0, deadline - time.monotonic())
+            state = page.evaluate(_RUN_CELL_JS, index)
+            if state == "skip":
+                break
+            _wait_idle(page, left)
+            state = page.evaluate(_CELL_STATE_JS, index)
+            if state != "unrun":
+                break
+            print(f"browser: cell {index} was not run (reply cancelled); running it again")
+        if state == "error":
+            break
     # widget views render asynchronously after the kernel went idle
     with contextlib.suppress(Exception):
         page.wait_for_function(
@@ -316,21 +305,35 @@ def run_all(page, timeout: float) -> None:
     page.wait_for_timeout(500)
 
 
-def _run_command(page, command: str, timeout: float) -> None:
-    """Execute a notebook run command and wait until the kernel is idle with nothing queued."""
-    page.evaluate(
-        """(command) => {
-            const app = window.jupyterapp;
-            window.__jxsRun = { done: false };
-            app.commands.execute(command).then(
-                (r) => { window.__jxsRun = { done: true, result: String(r) }; },
-                (e) => { window.__jxsRun = { done: true, error: String(e) }; });
-        }""",
-        command,
-    )
+_RUN_CELL_JS = """
+async (index) => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    const cell = nb.widgets[index];
+    if (cell.model.type !== 'code' || !cell.model.sharedModel.getSource().trim()) return 'skip';
+    nb.activeCellIndex = index;
+    try { await window.jupyterapp.commands.execute('notebook:run-cell'); } catch (e) { /* seen */ }
+    return 'ran';
+}
+"""
+
+_CELL_STATE_JS = """
+(index) => {
+    const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+    if (cell.model.executionCount === null) return 'unrun';
+    const tags = cell.model.getMetadata('tags') || [];
+    const outs = cell.model.outputs;
+    for (let i = 0; i < outs.length; i++) {
+        if (outs.get(i).type === 'error' && !tags.includes('raises-exception')) return 'error';
+    }
+    return 'ok';
+}
+"""
+
+
+def _wait_idle(page, timeout: float) -> None:
+    """Wait until the kernel is idle and no cell is running or queued."""
     page.wait_for_function(
         """() => {
-            if (!window.__jxsRun || !window.__jxsRun.done) return false;
             const nb = window.jupyterapp.shell.currentWidget;
             const k = nb.sessionContext.session && nb.sessionContext.session.kernel;
             if (!k || k.status !== 'idle') return false;
@@ -343,7 +346,7 @@ def _run_command(page, command: str, timeout: float) -> None:
             return true;
         }""",
         timeout=timeout * 1000,
-        polling=200,
+        polling=100,
     )
 
 
