@@ -263,3 +263,21 @@ def test_transforms_choose_and_order(context, lab):
         assert not labmod.collect(page, log).problems
     finally:
         _close(page)
+
+
+def test_pytree_click_shows_key_path(context, lab):
+    """Click a leaf of a pytree view: it is marked and the kernel sees its key path."""
+    relpath = _notebook_using("js.pytree(")
+    if relpath is None:
+        pytest.skip("no notebook shows the pytree view yet")
+    page, log = _open_and_run(context, lab, relpath)
+    try:
+        leaf = page.locator(".jp-OutputArea-output .jxs-pytree-tree [data-path]").last
+        leaf.scroll_into_view_if_needed()
+        path = leaf.get_attribute("data-path")
+        leaf.click()
+        page.wait_for_selector(".jxs-pytree-tree .jxs-pytree-sel", timeout=5_000)
+        assert path and path in _kernel_traits(page, "selected")
+        assert not labmod.collect(page, log).problems
+    finally:
+        _close(page)
