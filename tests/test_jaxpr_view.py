@@ -366,7 +366,7 @@ def test_model_is_plain_data():
 
 
 def test_source_file_names_are_stable():
-    from jaxscope._jaxpr_view import _short_file
+    from jaxscope._explain import short_path as _short_file
 
     assert _short_file("/tmp/ipykernel_4242/1234567.py") == "<cell>"
     assert _short_file("/home/me/project/model.py") == "model.py"

@@ -14,7 +14,7 @@ import sys
 import sysconfig
 from typing import Any
 
-_CELL_RE = re.compile(r"ipykernel_\d+[/\\]\d+\.py$")
+_CELL_RE = re.compile(r"ipykernel_\d+[/\\]\d+\.py$|[/\\]ipython-input-")
 _PATH_RE = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s:'\"()<>]*[/\\]([^\s:'\"()<>/\\]+\.py)")
 _ARG_RE = re.compile(r"the values? of the arguments? ([^\n]+?)\.(?:\s|$)")
 _AT_RE = re.compile(r" at (\S+\.py):(\d+)")
@@ -22,6 +22,7 @@ _ADDR_RE = re.compile(r"\s(?:at )?0x[0-9a-fA-F]+|(?<=\bid )\d{6,}")
 _OBJ_ID_RE = re.compile(r"(<[\w.]+) \d{6,}>")
 
 
+@functools.lru_cache(maxsize=1024)  # hot: the jaxpr view asks once per equation
 def short_path(path: str) -> str:
     """A deterministic short name for a source file: ``<cell>`` for notebook cells, else the
     basename (no directories, no process ids)."""

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import error_panel, require_callable, short_repr
+from ._explain import short_path
 from ._view import View, esc
 
 PKG_DIR = str(Path(__file__).resolve().parent)
@@ -387,15 +388,6 @@ def _sub_jaxprs(value: Any, key: str) -> list[tuple[str, Any]] | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)  # called once per equation with a handful of distinct paths
-def _short_file(path: str) -> str:
-    if "ipykernel_" in path or "/ipython-input-" in path:
-        return "<cell>"
-    if path.startswith("<"):
-        return path
-    return Path(path).name
-
-
 def source_of(eqn: Any) -> dict[str, str] | None:
     """The learner's frame behind an equation: ``{"where": "f.py:3 (f)", "code": "..."}``."""
     from jax._src import source_info_util as siu
@@ -409,7 +401,7 @@ def source_of(eqn: Any) -> dict[str, str] | None:
             if frame.file_name.startswith(PKG_DIR):
                 continue
             code = linecache.getline(frame.file_name, frame.start_line).strip()
-            where = f"{_short_file(frame.file_name)}:{frame.start_line} ({frame.function_name})"
+            where = f"{short_path(frame.file_name)}:{frame.start_line} ({frame.function_name})"
             return {"where": where, "code": code[:120]}
     except Exception:  # noqa: BLE001 - source info is a nicety, never a failure
         return None
