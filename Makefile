@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 lab: $(STAMP) workspace
 	$(BIN)/python -m jaxscope lab --workspace $(WORKSPACE)
 
-## test: lint, unit tests, nbval over the notebooks and the browser suite
+## test: lint, unit tests, nbval over the notebooks and the browser suite; then nbval again,
+## serially and last notebook first, so no notebook depends on another or on the first pass
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
+	$(BIN)/python -m pytest -q $(NBVAL) --notebook-order=reverse notebooks
 
 ## workspace: learner copies of the notebooks (never overwrites a learner's edits)
 workspace: $(STAMP)

@@ -1,8 +1,15 @@
-"""nbval runs these notebooks in kernels started from this process: give them the build's
-environment (fixed hash seed, strict exercise checks) so stored and fresh outputs agree."""
+"""nbval checks these notebooks with the jaxscope plugin: the build's environment for kernels,
+``--notebook-order``, and allowances for checking on another platform (see its docstring)."""
 
 import os
 
-from jaxscope._build import BUILD_ENV
+from jaxscope._build import JAX_CACHE, jax_cache_env
+from jaxscope._nbval_plugin import (  # noqa: F401 - pytest finds the hooks by name
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_runtest_setup,
+)
 
-os.environ.update(BUILD_ENV)
+# the whole test process shares the build's compile cache (an outer setting wins)
+for _key, _value in jax_cache_env(JAX_CACHE).items():
+    os.environ.setdefault(_key, _value)

@@ -1,5 +1,8 @@
 """The notebook build command: name resolution, output tidying, atomic store."""
 
+import os
+
+import jax
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -44,10 +47,17 @@ def test_tidy_keeps_static_html_and_drops_live_widget_parts():
     assert "execution" not in nb.cells[0].metadata and "widgets" not in nb.metadata
 
 
-def test_build_executes_and_stores_outputs(tmp_path):
+def test_build_executes_and_stores_outputs(tmp_path, monkeypatch):
+    monkeypatch.delenv("JAXSCOPE_STRICT", raising=False)
     path = tmp_path / "01-demo.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), path)
+    env_cell = "import os; print(os.environ.get('JAXSCOPE_STRICT'), os.environ['PYTHONHASHSEED'])"
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("print(6 * 7)"), new_code_cell(env_cell)]), path
+    )
     build(path, timeout=120)
-    cell = nbformat.read(path, as_version=4).cells[0]
-    assert cell.execution_count == 1 and cell.outputs[0]["text"] == "42\n"
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].execution_count == 1 and nb.cells[0].outputs[0]["text"] == "42\n"
+    assert nb.cells[1].outputs[0]["text"] == "1 0\n"  # the kernel runs with BUILD_ENV ...
+    assert "JAXSCOPE_STRICT" not in os.environ  # ... and this process is left as it was
+    assert nb.metadata["jaxscope"]["platform"] == jax.default_backend()
     assert not list(tmp_path.glob("*.tmp"))

@@ -269,7 +269,7 @@ def test_generated_pytrees(tree):
 @settings(FUZZ, max_examples=10)
 @given(st.sampled_from(["t01-pure-functions-1", "t01-immutable-arrays-1"]), trees)
 def test_check_with_any_answer(exercise_id, answer):
-    # interactive mode, whatever the environment nbval's kernels get (notebooks/conftest.py)
+    # interactive mode, whatever the environment this test process was started with
     with mock.patch.dict(os.environ):
         os.environ.pop("JAXSCOPE_STRICT", None)
         os.environ.pop("JAXSCOPE_PROGRESS_FILE", None)

@@ -54,6 +54,33 @@ def test_exemptions_are_tagged_with_a_reason(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_built_on_a_recorded_platform_and_device_specific_cells_say_why(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"].get("jaxscope", {}).get("platform") in {"cpu", "gpu", "tpu"}
+    for cell in _code(path):
+        why = cell["metadata"].get("jaxscope", {}).get("device-specific")
+        if why is not None:
+            assert isinstance(why, str) and len(why) > 10, "".join(cell["source"])[:60]
+
+
+def test_compiled_program_details_are_marked_device_specific():
+    # js.hlo and XLA's cost model show what one backend compiled, so a check on another platform
+    # must not compare them; notebooks that pin JAX to the CPU (jax_platforms) are exempt
+    compared = []
+    for path in NOTEBOOKS:
+        code = _code(path)
+        if any("jax_platforms" in "".join(c["source"]) for c in code):
+            continue
+        for cell in code:
+            source = "".join(cell["source"])
+            ignored = "nbval-ignore-output" in cell["metadata"].get("tags", [])
+            if re.search(r"js\.hlo\(|cost_analysis\(", source) and cell["outputs"] and not ignored:
+                compared.append(cell)
+    assert len(compared) >= 5
+    assert all(c["metadata"].get("jaxscope", {}).get("device-specific") for c in compared)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_error_outside_cells_tagged_to_raise(path):
     for cell in _code(path):
         raises = "raises-exception" in cell["metadata"].get("tags", [])

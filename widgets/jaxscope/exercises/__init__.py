@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 
-
 def _table_modules() -> list[str]:
     """The modules holding each table's exercises (``t01``, ``t02``...), in curriculum order."""
     import pkgutil
