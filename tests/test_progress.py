@@ -26,7 +26,23 @@ def _checks_notebook(path, ids):
     nbformat.write(nb, path)
 
 
-def test_read_progress_keeps_the_last_record_and_skips_junk(tmp_path):
+def test_read_progress_keeps_the_last_record_but_a_pass_stands(tmp_path):
+    path = tmp_path / "p.jsonl"
+    records = [(IDS[0], "failed"), (IDS[0], "passed"), (IDS[0], "not attempted")]
+    records += [(IDS[1], "passed"), (IDS[1], "failed"), (IDS[2], "failed"), (IDS[2], "not run")]
+    path.write_text("".join(json.dumps({"id": i, "status": s}) + "\n" for i, s in records))
+    assert read_progress(path) == {IDS[0]: "passed", IDS[1]: "passed", IDS[2]: "not run"}
+
+
+def test_a_renamed_copy_beside_a_fresh_one_counts_each_exercise_once(tmp_path):
+    _checks_notebook(tmp_path / "01-core-concepts.ipynb", IDS)
+    _checks_notebook(tmp_path / "01-my-work.ipynb", IDS[:2])
+    model = summarize(tmp_path, {IDS[0]: "passed"})
+    assert (model["passed"], model["total"]) == (1, 3)
+    assert [e["id"] for e in model["tables"][0]["exercises"]] == IDS
+
+
+def test_read_progress_skips_junk(tmp_path):
     path = tmp_path / "p.jsonl"
     lines = [
         json.dumps({"id": IDS[0], "status": "failed"}),

@@ -134,6 +134,38 @@ def test_deleted_copy_is_regenerated(course):
     assert (ws / "01-core-concepts.ipynb").exists()
 
 
+def test_renamed_copy_is_left_alone_and_a_fresh_one_generated(course):
+    src, ws = course
+    generate(src, ws)
+    mine = read(ws / "01-core-concepts.ipynb")
+    mine.cells[2].source = "def set_first(x, v):\n    return x.at[0].set(v)  # mine"
+    nbformat.write(mine, ws / "01-my-work.ipynb")
+    (ws / "01-core-concepts.ipynb").unlink()  # the rename: only the new name is left
+    before = (ws / "01-my-work.ipynb").read_bytes()
+
+    report = generate(src, ws)
+    assert (ws / "01-my-work.ipynb").read_bytes() == before
+    assert report.restored == ["01-core-concepts.ipynb"]
+    assert "01-my-work.ipynb (holds the exercises of 01-core-concepts.ipynb" in report.text()
+    assert "01-my-work.ipynb" not in _workspace._read_manifest(ws)
+
+    again = generate(src, ws)  # nothing new to say once the fresh copy is back
+    assert (ws / "01-my-work.ipynb").read_bytes() == before and not again.kept
+
+
+def test_renamed_copy_without_exercises_is_not_mentioned(course):
+    src, ws = course
+    generate(src, ws)
+    (ws / "01-core-concepts.ipynb").rename(ws / "notes.ipynb")
+    read_back = read(ws / "notes.ipynb")
+    read_back.cells = read_back.cells[:2]
+    nbformat.write(read_back, ws / "notes.ipynb")
+    (ws / "broken.ipynb").write_text("{ not json")
+    report = generate(src, ws)
+    assert report.restored == ["01-core-concepts.ipynb"] and not report.kept
+    assert (ws / "broken.ipynb").read_text() == "{ not json"
+
+
 def test_reset_keeps_a_timestamped_backup(course, capsys):
     src, ws = course
     generate(src, ws)

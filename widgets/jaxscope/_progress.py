@@ -26,7 +26,12 @@ NOT_RUN = "not run"
 
 
 def read_progress(path: Path | str) -> dict[str, str]:
-    """Exercise id -> status from a progress file (JSON lines; the last record of an id wins)."""
+    """Exercise id -> status from a progress file (JSON lines).
+
+    The last record of an id wins, except that a pass stands: when the workspace holds two copies
+    of a notebook (the learner renamed one and a fresh one was generated), solving it in either
+    counts.
+    """
     statuses: dict[str, str] = {}
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -38,7 +43,8 @@ def read_progress(path: Path | str) -> dict[str, str]:
         except ValueError:
             continue
         if isinstance(rec, dict) and isinstance(rec.get("id"), str):
-            statuses[rec["id"]] = str(rec.get("status", ""))
+            if statuses.get(rec["id"]) != "passed":
+                statuses[rec["id"]] = str(rec.get("status", ""))
     return statuses
 
 
@@ -79,10 +85,18 @@ def _table(notebook: str, ex_id: str) -> int:
 
 
 def summarize(ws: Path | str, statuses: dict[str, str]) -> dict[str, Any]:
-    """The progress model: per table (passed, total, exercises) and the next exercise to do."""
+    """The progress model: per table (passed, total, exercises) and the next exercise to do.
+
+    An exercise found in several notebooks (a renamed copy beside a fresh one) counts once, under
+    the first notebook that holds it.
+    """
     tables: dict[int, dict[str, Any]] = {}
+    counted: set[str] = set()
     for notebook, ex_ids in workspace_exercises(ws):
         for ex_id in ex_ids:
+            if ex_id in counted:
+                continue
+            counted.add(ex_id)
             n = _table(notebook, ex_id)
             entry = tables.setdefault(
                 n, {"table": n, "notebook": notebook, "passed": 0, "total": 0, "exercises": []}

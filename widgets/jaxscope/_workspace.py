@@ -13,7 +13,9 @@ Rules (``python -m jaxscope workspace``):
   learner has not touched it) and it is writable. A file the learner edited, or made read-only,
   is left byte for byte as it is; when the course has a newer version of it, that version is
   written beside it as ``NAME.updated.ipynb`` (ignored by the workspace's pytest run).
-* A generated file the learner deleted is generated again (nothing of theirs is lost).
+* A generated file the learner deleted is generated again (nothing of theirs is lost). When they
+  renamed it instead, the renamed copy is left as it is and named in the report; progress counts
+  an exercise once, passed when either copy passes it.
 * ``--reset NAME`` copies the learner's notebook to ``.backups/NAME.<YYYYmmdd-HHMMSS>.ipynb``
   and then regenerates it, whatever its state.
 * Every write goes to a temporary file in the same folder and is moved into place with
@@ -331,6 +333,22 @@ def _backup(ws: Path, name: str, report: Report) -> bool:
     return True
 
 
+def _copies_elsewhere(ws: Path, nb: Any, manifest: dict[str, str]) -> list[str]:
+    """Notebooks in ``ws`` this module did not write that call ``check`` on ``nb``'s exercises."""
+    ids = {ex_id for _, ex_id, _ in check_calls(nb)}
+    found = []
+    for path in source_notebooks(ws):
+        if path.name in manifest or not ids:
+            continue
+        try:
+            theirs = {ex_id for _, ex_id, _ in check_calls(nbformat.read(path, as_version=4))}
+        except Exception:  # noqa: BLE001 - a learner's file may not be a readable notebook
+            continue
+        if theirs & ids:
+            found.append(path.name)
+    return found
+
+
 def source_notebooks(source: Path) -> list[Path]:
     """The course notebooks in ``source`` (``*.ipynb``, sorted, checkpoints skipped)."""
     return sorted(p for p in Path(source).glob("*.ipynb") if not p.name.endswith(".updated.ipynb"))
@@ -363,6 +381,9 @@ def generate(source: Path | str, dest: Path | str, reset: str | None = None) -> 
         if force and not _backup(ws, nb_path.name, report):
             continue
         _place(ws, nb_path.name, data, manifest, report, force=force)
+        if nb_path.name in report.restored:
+            for other in _copies_elsewhere(ws, nb, manifest):
+                report.kept.append(f"{other} (holds the exercises of {nb_path.name}: renamed?)")
     if reset_name is None:
         _place(ws, "conftest.py", CONFTEST.encode("utf-8"), manifest, report)
     try:
