@@ -22,6 +22,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jaxscope._lab import lab_command
+
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -142,25 +144,14 @@ class Lab:
 
 
 def start_lab(root: Path, base: Path, timeout: float = 60.0) -> Lab:
-    """Start ``python -m jupyter lab`` serving ``root``, with all state under ``base``."""
+    """Start JupyterLab as ``python -m jaxscope lab`` does: serving ``root``, state in ``base``."""
     env = isolated_env(base)
     write_user_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     port, token = free_port(), secrets.token_hex(24)
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
+    # the learner's command line (`python -m jaxscope lab`), plus a token the test knows and the
+    # app object on `window` for the page scripts
+    cmd = lab_command(root, port=port, open_browser=False)
+    cmd += [f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"]
     log_path = base / "lab.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Lab.stop
     proc = subprocess.Popen(
@@ -270,30 +261,27 @@ def open_notebook(context, lab: Lab, relpath: str, timeout: float = 60.0):
 
 
 def run_all(page, timeout: float) -> None:
-    """Run every code cell top to bottom, as Run All does, and wait until each has finished.
+    """Run All, as a learner does (``notebook:run-all-cells``), and wait until it has finished.
 
-    Cells run one at a time (``notebook:run-cell`` on each, awaiting its reply) rather than with
-    ``notebook:run-all-cells``: on this 2-core machine JupyterLab 4.6 sometimes cancelled the
-    futures of the execute requests Run All had queued, leaving later cells unrun with no error
-    (seen in notebooks with large widget outputs). Like Run All, the run stops at a cell whose
-    error is not tagged ``raises-exception``; ``collect`` then reports it and the unrun cells.
-    A cell whose reply was cancelled is run once more, and the retry is said on stdout.
+    "Finished" is counted, not guessed from the prompts: every execute request the page sent has
+    its reply (``ok``, ``error``, or ``aborted`` after an untagged error stopped the run) and the
+    kernel is idle. The prompts cannot tell: after the first error reply, even one from a cell
+    tagged ``raises-exception`` whose error does not stop the run, JupyterLab 4.6 clears the
+    ``[*]`` of every queued cell while the kernel goes on running them.
     """
-    count = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets.length")
-    deadline = time.monotonic() + timeout
-    for index in range(count):
-        for _attempt in (1, 2):
-            left = max(1.0, deadline - time.monotonic())
-            state = page.evaluate(_RUN_CELL_JS, index)
-            if state == "skip":
-                break
-            _wait_idle(page, left)
-            state = page.evaluate(_CELL_STATE_JS, index)
-            if state != "unrun":
-                break
-            print(f"browser: cell {index} was not run (reply cancelled); running it again")
-        if state == "error":
-            break
+    page.evaluate(_RUN_ALL_JS)
+    try:
+        page.wait_for_function(
+            """() => {
+                const run = window.__jxsRun;
+                const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+                return run.sent > 0 && run.replied >= run.sent && k.status === 'idle';
+            }""",
+            timeout=timeout * 1000,
+            polling=100,
+        )
+    finally:
+        page.evaluate("() => window.__jxsRun && window.__jxsRun.stop()")
     # widget views render asynchronously after the kernel went idle
     with contextlib.suppress(Exception):
         page.wait_for_function(
@@ -305,49 +293,23 @@ def run_all(page, timeout: float) -> None:
     page.wait_for_timeout(500)
 
 
-_RUN_CELL_JS = """
-async (index) => {
-    const nb = window.jupyterapp.shell.currentWidget.content;
-    const cell = nb.widgets[index];
-    if (cell.model.type !== 'code' || !cell.model.sharedModel.getSource().trim()) return 'skip';
-    nb.activeCellIndex = index;
-    try { await window.jupyterapp.commands.execute('notebook:run-cell'); } catch (e) { /* seen */ }
-    return 'ran';
+_RUN_ALL_JS = """
+() => {
+    const app = window.jupyterapp;
+    const kernel = app.shell.currentWidget.sessionContext.session.kernel;
+    const run = { sent: 0, replied: 0 };
+    const count = (_, args) => {
+        const type = args.msg.header.msg_type;
+        if (args.direction === 'send' && type === 'execute_request') run.sent += 1;
+        if (args.direction === 'recv' && type === 'execute_reply') run.replied += 1;
+    };
+    kernel.anyMessage.connect(count);
+    run.stop = () => kernel.anyMessage.disconnect(count);
+    window.__jxsRun = run;
+    // not awaited: its promise settles at the first error reply, before the run is over
+    app.commands.execute('notebook:run-all-cells').catch(() => {});
 }
 """
-
-_CELL_STATE_JS = """
-(index) => {
-    const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
-    if (cell.model.executionCount === null) return 'unrun';
-    const tags = cell.model.getMetadata('tags') || [];
-    const outs = cell.model.outputs;
-    for (let i = 0; i < outs.length; i++) {
-        if (outs.get(i).type === 'error' && !tags.includes('raises-exception')) return 'error';
-    }
-    return 'ok';
-}
-"""
-
-
-def _wait_idle(page, timeout: float) -> None:
-    """Wait until the kernel is idle and no cell is running or queued."""
-    page.wait_for_function(
-        """() => {
-            const nb = window.jupyterapp.shell.currentWidget;
-            const k = nb.sessionContext.session && nb.sessionContext.session.kernel;
-            if (!k || k.status !== 'idle') return false;
-            for (const cell of nb.content.widgets) {
-                if (cell.model.type !== 'code') continue;
-                if (cell.model.executionState === 'running') return false;
-                const p = cell.node.querySelector('.jp-InputPrompt');
-                if (p && p.textContent.includes('[*]')) return false;
-            }
-            return true;
-        }""",
-        timeout=timeout * 1000,
-        polling=100,
-    )
 
 
 _COLLECT_JS = """
