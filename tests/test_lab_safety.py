@@ -35,6 +35,17 @@ def test_command_binds_localhost_and_keeps_auth(tmp_path):
     assert cmd[-1].endswith("00-start-here.ipynb")
 
 
+def test_kernels_allocate_gpu_memory_on_demand_unless_told_otherwise(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append(env) or 0)
+    monkeypatch.delenv("XLA_PYTHON_CLIENT_PREALLOCATE", raising=False)
+    assert main(str(tmp_path)) == 0
+    monkeypatch.setenv("XLA_PYTHON_CLIENT_PREALLOCATE", "true")
+    assert main(str(tmp_path)) == 0
+    assert [env["XLA_PYTHON_CLIENT_PREALLOCATE"] for env in calls] == ["false", "true"]
+    assert calls[0]["PATH"] == os.environ["PATH"]
+
+
 def test_missing_workspace_is_a_clear_error(tmp_path, capsys):
     assert main(str(tmp_path / "nowhere")) == 2
     assert "python -m jaxscope workspace" in capsys.readouterr().err

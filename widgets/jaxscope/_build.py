@@ -32,11 +32,17 @@ def jax_cache_env(folder: Path) -> dict[str, str]:
     }
 
 
+# On a GPU each JAX process claims 75% of its memory when it starts, so a second kernel (another
+# open notebook, a second nbval worker) would find too little left. Allocating on demand lets
+# several share one GPU; on a CPU it changes nothing.
+SHARE_GPU_ENV = {"XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
+
 # Environment shared by the build and the curriculum check, so both produce the same outputs.
 # A JAX_COMPILATION_CACHE_DIR already set (benchmarks/run.py measures a cold cache so) wins.
 BUILD_ENV = {
     "PYTHONHASHSEED": "0",
     "JAXSCOPE_STRICT": "1",
+    **SHARE_GPU_ENV,
     **jax_cache_env(Path(os.environ.get("JAX_COMPILATION_CACHE_DIR") or JAX_CACHE)),
 }
 
@@ -48,7 +54,7 @@ def detect_platform() -> str:
     Asked in a child process, so that this one neither initialises JAX's backends nor claims an
     accelerator's memory. The build records it in each notebook; the curriculum check compares.
     """
-    env = {**os.environ, **BUILD_ENV, "XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
+    env = {**os.environ, **BUILD_ENV}
     code = "import jax; print(jax.default_backend())"
     proc = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300

@@ -30,6 +30,15 @@ def lab_command(workspace: Path, port: int | None = None, open_browser: bool = T
     return cmd
 
 
+def lab_env() -> dict[str, str]:
+    """JupyterLab's environment, inherited by its kernels: this one, plus JAX allocating GPU
+    memory on demand (:data:`~jaxscope._build.SHARE_GPU_ENV`) unless already set, so that
+    several notebooks can be open at once on one GPU."""
+    from ._build import SHARE_GPU_ENV
+
+    return {**SHARE_GPU_ENV, **os.environ}
+
+
 def main(workspace: str = "workspace", port: int | None = None) -> int:
     """Start JupyterLab on ``workspace`` and wait for it to stop."""
     path = Path(workspace).resolve()
@@ -39,4 +48,4 @@ def main(workspace: str = "workspace", port: int | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return subprocess.call(lab_command(path, port))
+    return subprocess.call(lab_command(path, port), env=lab_env())
