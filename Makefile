@@ -21,11 +21,13 @@ lab: $(STAMP) workspace
 	$(BIN)/python -m jaxscope lab --workspace $(WORKSPACE)
 
 ## test: lint, unit tests, nbval over the notebooks and the browser suite; then nbval again,
-## serially and last notebook first, so no notebook depends on another or on the first pass
+## serially and last notebook first, so no notebook depends on another or on the first pass;
+## then once more as if on a GPU, so the allowances for other devices are exercised too
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
 	$(BIN)/python -m pytest -q $(NBVAL) --notebook-order=reverse notebooks
+	JAXSCOPE_CHECK_PLATFORM=gpu $(BIN)/python -m pytest -q -n 2 --dist loadfile $(NBVAL) notebooks
 
 ## workspace: learner copies of the notebooks (never overwrites a learner's edits)
 workspace: $(STAMP)
