@@ -146,6 +146,7 @@ def test_renamed_copy_is_left_alone_and_a_fresh_one_generated(course):
     report = generate(src, ws)
     assert (ws / "01-my-work.ipynb").read_bytes() == before
     assert report.restored == ["01-core-concepts.ipynb"]
+    assert "restored (was missing: deleted or renamed): 01-core-concepts.ipynb" in report.text()
     assert "01-my-work.ipynb (holds the exercises of 01-core-concepts.ipynb" in report.text()
     assert "01-my-work.ipynb" not in _workspace._read_manifest(ws)
 

@@ -118,7 +118,7 @@ class Report:
         for label, names in (
             ("created", self.created),
             ("updated", self.updated),
-            ("restored (had been deleted)", self.restored),
+            ("restored (was missing: deleted or renamed)", self.restored),
             ("kept as you left it", self.kept),
             ("backed up", self.backups),
             ("unchanged", self.unchanged),
