@@ -50,14 +50,18 @@ def test_tidy_keeps_static_html_and_drops_live_widget_parts():
 def test_build_executes_and_stores_outputs(tmp_path, monkeypatch):
     monkeypatch.delenv("JAXSCOPE_STRICT", raising=False)
     path = tmp_path / "01-demo.ipynb"
-    env_cell = "import os; print(os.environ.get('JAXSCOPE_STRICT'), os.environ['PYTHONHASHSEED'])"
+    env_cell = (
+        "import os; print(os.environ.get('JAXSCOPE_STRICT'), os.environ['PYTHONHASHSEED'],"
+        " os.environ.get('JAX_COMPILATION_CACHE_DIR'))"
+    )
     nbformat.write(
         new_notebook(cells=[new_code_cell("print(6 * 7)"), new_code_cell(env_cell)]), path
     )
     build(path, timeout=120)
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].execution_count == 1 and nb.cells[0].outputs[0]["text"] == "42\n"
-    assert nb.cells[1].outputs[0]["text"] == "1 0\n"  # the kernel runs with BUILD_ENV ...
+    # the kernel runs with BUILD_ENV but no persistent compile cache ...
+    assert nb.cells[1].outputs[0]["text"] == "1 0 None\n"
     assert "JAXSCOPE_STRICT" not in os.environ  # ... and this process is left as it was
     assert nb.metadata["jaxscope"]["platform"] == jax.default_backend()
     assert not list(tmp_path.glob("*.tmp"))

@@ -124,3 +124,44 @@ def test_plot_returns_figure():
 
     fig = js.timeit(f, **FAST).plot()
     assert isinstance(fig, Figure)
+
+
+_DISK_CACHE_SCRIPT = """
+import json, jax, jax.numpy as jnp, jaxscope as js
+view = js.timeit(jax.jit(lambda x: jnp.sin(x) @ x.T), args=(jnp.ones((8, 8)),), repeat=2, number=1)
+row = view.results[0]
+print(json.dumps([row["compiles"], row["disk_cache_hits"], view.text().splitlines()[2]]))
+"""
+
+
+def test_a_program_from_the_persistent_cache_is_not_called_a_compile(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        JAX_COMPILATION_CACHE_DIR=str(tmp_path),
+        JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0",
+        JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES="0",
+    )
+    runs = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", _DISK_CACHE_SCRIPT], env=env, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        runs.append(json.loads(proc.stdout.splitlines()[-1]))
+    (compiles, hits, line), (compiles2, hits2, line2) = runs
+    assert compiles >= 1 and hits == 0 and "(includes compile)" in line
+    assert "disk cache" not in line
+    assert compiles2 >= 1 and hits2 == compiles2
+    assert "(includes cache load)" in line2 and "(loaded from disk cache)" in line2
+
+
+def test_compile_column_says_how_much_came_from_disk():
+    row = {"jitted": True, "compiles": 3, "compile_s": 0.012, "disk_cache_hits": 1}
+    assert TimeitView._compile_text(row) == "12.0 ms (1 of 3 from disk cache)"
+    assert TimeitView._compile_text({**row, "disk_cache_hits": 0}) == "12.0 ms"
+    assert TimeitView._compile_text({"jitted": True, "compiles": 0}) == "cached"

@@ -18,8 +18,9 @@ from pathlib import Path
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-# JAX's persistent compilation cache for the build and nbval of the source notebooks: a rebuild
-# or re-check loads compiled programs instead of compiling them again (it must be absolute).
+# JAX's persistent compilation cache for nbval of the source notebooks: a re-check loads
+# compiled programs instead of compiling them again (it must be absolute). The build does not
+# use it, so that stored outputs show real compile times.
 JAX_CACHE = REPO / ".cache" / "jax"
 
 
@@ -98,8 +99,10 @@ def tidy(nb) -> None:
 def build(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in a fresh kernel, store its outputs atomically; return seconds taken.
 
-    The kernel runs with :data:`BUILD_ENV`; the notebook's metadata records the platform it ran
-    on (``jaxscope.platform``), so a check on another platform knows to allow for it.
+    The kernel runs with :data:`BUILD_ENV` but without JAX's persistent compilation cache, so
+    the stored outputs show real compile times, as a learner's first run does. The notebook's
+    metadata records the platform it ran on (``jaxscope.platform``), so that a check on another
+    platform knows to allow for it.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -113,7 +116,9 @@ def build(path: Path, timeout: int = 600) -> float:
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,
     )
-    client.execute(env={**os.environ, **BUILD_ENV})
+    no_cache = jax_cache_env(JAX_CACHE).keys()
+    env = {k: v for k, v in {**os.environ, **BUILD_ENV}.items() if k not in no_cache}
+    client.execute(env=env)
     seconds = time.perf_counter() - start
     tidy(nb)
     nb.metadata.setdefault("jaxscope", {})["platform"] = detect_platform()

@@ -7,7 +7,8 @@
    call, so it is the real compile the first call paid. (Timing ``.lower(*args).compile()``
    instead would either hit JAX's compile cache after the first call, or fill that cache so the
    first call no longer compiles.) When nothing was compiled (the function ran before with these
-   shapes) the compile column says ``cached``.
+   shapes) the compile column says ``cached``; when JAX's persistent compilation cache supplied
+   the program, the time shown is loading it from disk, and the column says so.
 2. ``warmup`` further calls, not timed;
 3. ``repeat`` rounds of ``number`` calls each, timed with ``time.perf_counter``. Every call's result
    goes through ``jax.block_until_ready`` (a no-op for NumPy results), so asynchronous dispatch
@@ -38,6 +39,7 @@ from ._view import View, esc
 TARGET_ROUND_S = 0.02  # auto-chosen number: a round lasts at least this long
 MAX_NUMBER = 10_000
 _COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+_DISK_HIT_EVENT = "/jax/compilation_cache/cache_hits"  # also timed as a "compile"
 _TRACE_EVENTS = (
     "/jax/core/compile/jaxpr_trace_duration",
     "/jax/core/compile/jaxpr_to_mlir_module_duration",
@@ -82,6 +84,11 @@ class _CompileEvents:
         self.compile_s = 0.0
         self.trace_s = 0.0
         self.compiles = 0
+        self.disk_hits = 0
+
+    def _event(self, event: str, **_: Any) -> None:
+        if event == _DISK_HIT_EVENT:
+            self.disk_hits += 1
 
     def __call__(self, event: str, duration: float, **_: Any) -> None:
         if event == _COMPILE_EVENT:
@@ -94,15 +101,20 @@ class _CompileEvents:
         import jax.monitoring
 
         jax.monitoring.register_event_duration_secs_listener(self)
+        jax.monitoring.register_event_listener(self._event)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         import jax.monitoring
 
-        try:
-            jax.monitoring.unregister_event_duration_listener(self)
-        except Exception:  # noqa: BLE001 - never let bookkeeping hide a result
-            pass
+        for unregister, listener in (
+            (jax.monitoring.unregister_event_duration_listener, self),
+            (jax.monitoring.unregister_event_listener, self._event),
+        ):
+            try:
+                unregister(listener)
+            except Exception:  # noqa: BLE001 - never let bookkeeping hide a result
+                pass
 
 
 def _device_of(result: Any) -> str:
@@ -203,6 +215,7 @@ def measure(
             first = time.perf_counter() - start
         row["first_call_s"] = first
         row["compiles"] = events.compiles
+        row["disk_cache_hits"] = min(events.disk_hits, events.compiles)
         row["compile_s"] = events.compile_s if events.compiles else None
         row["trace_s"] = events.trace_s if events.compiles else None
         row["device"] = _device_of(result)
@@ -350,14 +363,19 @@ class TimeitView(View):
     def _first_text(row: dict[str, Any]) -> str:
         text = format_seconds(row["first_call_s"])
         if row.get("compiles"):
-            text += " (includes compile)"
+            loaded = row.get("disk_cache_hits") == row["compiles"]
+            text += " (includes cache load)" if loaded else " (includes compile)"
         return text
 
     @staticmethod
     def _compile_text(row: dict[str, Any]) -> str:
-        if row.get("compiles"):
-            return format_seconds(row["compile_s"])
-        return "cached" if row.get("jitted") else "-"
+        if not row.get("compiles"):
+            return "cached" if row.get("jitted") else "-"
+        text = format_seconds(row["compile_s"])
+        hits, compiles = row.get("disk_cache_hits", 0), row["compiles"]
+        if hits == compiles:
+            return text + " (loaded from disk cache)"
+        return text + f" ({hits} of {compiles} from disk cache)" if hits else text
 
     @staticmethod
     def _speed_text(row: dict[str, Any], baseline: str) -> str:
