@@ -118,6 +118,19 @@ def test_progress_cli_end_to_end(tmp_path, capsys):
     assert "table 01  01-core-concepts.ipynb  1/1  [#]  done" in capsys.readouterr().out
 
 
+def test_progress_counts_a_renamed_solved_copy_beside_a_fresh_one(tmp_path, capsys):
+    """The learner renamed their solved notebook; regenerating put a fresh stub copy back."""
+    ws, solution = _tiny_workspace(tmp_path)
+    _solve(ws, solution)
+    (ws / "01-core-concepts.ipynb").rename(ws / "01-mine.ipynb")
+    generate(tmp_path / "notebooks", ws)
+    capsys.readouterr()
+    assert main(["progress", "--workspace", str(ws)]) == 0
+    out = capsys.readouterr().out
+    assert "Exercises passed: 1 of 1" in out and "All exercises passed" in out
+    assert "every exercise passed in some notebook" in out
+
+
 def test_plain_pytest_on_the_workspace_reports_progress(tmp_path):
     """The workspace's conftest: strict checks, current env, progress file and summary."""
     ws, solution = _tiny_workspace(tmp_path)

@@ -52,6 +52,10 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         return 2
     print()
     print(render(model))
+    if code == 1 and model["total"] and model["passed"] == model["total"]:
+        # e.g. a fresh copy beside the learner's renamed one still has its stubs
+        print("pytest reported failing cells (above), but every exercise passed in some notebook.")
+        return 0
     return code
 
 
