@@ -136,10 +136,9 @@ def nbval_run(
     paths: list[Path], workers: int, cache: Path, *, timeout: float = 3600
 ) -> dict[str, Any]:
     """One ``pytest --nbval`` run over ``paths``: wall time, outcome and seconds per notebook."""
-    from jaxscope._build import jax_cache_env
+    from jaxscope._build import BUILD_ENV, jax_cache_env
 
-    env = dict(os.environ)
-    env.update({"PYTHONHASHSEED": "0", "JAXSCOPE_STRICT": "1", **jax_cache_env(cache)})
+    env = {**os.environ, **BUILD_ENV, **jax_cache_env(cache)}
     with tempfile.TemporaryDirectory(prefix="jxs-bench-") as tmp:
         junit = Path(tmp) / "junit.xml"
         cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env"]

@@ -18,9 +18,9 @@ from pathlib import Path
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-# JAX's persistent compilation cache for nbval of the source notebooks: a re-check loads
-# compiled programs instead of compiling them again (it must be absolute). The build does not
-# use it, so that stored outputs show real compile times.
+# JAX's persistent compilation cache for nbval of the source notebooks (notebooks/conftest.py):
+# a re-check loads compiled programs instead of compiling them again (it must be absolute). The
+# build does not use it, so that stored outputs show real compile times.
 JAX_CACHE = REPO / ".cache" / "jax"
 
 
@@ -38,14 +38,15 @@ def jax_cache_env(folder: Path) -> dict[str, str]:
 # several share one GPU; on a CPU it changes nothing.
 SHARE_GPU_ENV = {"XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
 
-# Environment shared by the build and the curriculum check, so both produce the same outputs.
-# A JAX_COMPILATION_CACHE_DIR already set (benchmarks/run.py measures a cold cache so) wins.
-BUILD_ENV = {
-    "PYTHONHASHSEED": "0",
-    "JAXSCOPE_STRICT": "1",
-    **SHARE_GPU_ENV,
-    **jax_cache_env(Path(os.environ.get("JAX_COMPILATION_CACHE_DIR") or JAX_CACHE)),
-}
+# Environment of the kernels of the build and of the curriculum check, so both produce the same
+# outputs. (The check's kernels also inherit the compile cache notebooks/conftest.py sets up.)
+BUILD_ENV = {"PYTHONHASHSEED": "0", "JAXSCOPE_STRICT": "1", **SHARE_GPU_ENV}
+
+
+def environ_sharing_gpu() -> dict[str, str]:
+    """This process's environment plus :data:`SHARE_GPU_ENV` where not set: for the kernels
+    JupyterLab and the workspace's curriculum check start."""
+    return {**SHARE_GPU_ENV, **os.environ}
 
 
 @functools.cache
@@ -117,8 +118,8 @@ def build(path: Path, timeout: int = 600) -> float:
         store_widget_state=False,
     )
     no_cache = jax_cache_env(JAX_CACHE).keys()
-    env = {k: v for k, v in {**os.environ, **BUILD_ENV}.items() if k not in no_cache}
-    client.execute(env=env)
+    env = {k: v for k, v in os.environ.items() if k not in no_cache}
+    client.execute(env={**env, **BUILD_ENV})
     seconds = time.perf_counter() - start
     tidy(nb)
     nb.metadata.setdefault("jaxscope", {})["platform"] = detect_platform()

@@ -30,15 +30,6 @@ def lab_command(workspace: Path, port: int | None = None, open_browser: bool = T
     return cmd
 
 
-def lab_env() -> dict[str, str]:
-    """JupyterLab's environment, inherited by its kernels: this one, plus JAX allocating GPU
-    memory on demand (:data:`~jaxscope._build.SHARE_GPU_ENV`) unless already set, so that
-    several notebooks can be open at once on one GPU."""
-    from ._build import SHARE_GPU_ENV
-
-    return {**SHARE_GPU_ENV, **os.environ}
-
-
 def main(workspace: str = "workspace", port: int | None = None) -> int:
     """Start JupyterLab on ``workspace`` and wait for it to stop."""
     path = Path(workspace).resolve()
@@ -48,4 +39,6 @@ def main(workspace: str = "workspace", port: int | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    return subprocess.call(lab_command(path, port), env=lab_env())
+    from ._build import environ_sharing_gpu  # kernels of several open notebooks share a GPU
+
+    return subprocess.call(lab_command(path, port), env=environ_sharing_gpu())

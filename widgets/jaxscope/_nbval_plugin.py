@@ -107,7 +107,8 @@ def pytest_runtest_setup(item: pytest.Item):
     if not _is_nbval_cell(item):
         return (yield)
     notebook = item.parent
-    env = dict(BUILD_ENV, **(FOREIGN_ENV if _foreign(notebook) else {}))
+    foreign = _foreign(notebook)
+    env = dict(BUILD_ENV, **(FOREIGN_ENV if foreign else {}))
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:
@@ -119,6 +120,6 @@ def pytest_runtest_setup(item: pytest.Item):
             else:
                 os.environ[key] = value
         patterns = getattr(notebook, "sanitize_patterns", None)
-        if patterns is not None and _foreign(notebook) and not getattr(notebook, "_jxs_cross", 0):
+        if patterns is not None and foreign and not getattr(notebook, "_jxs_cross", False):
             patterns.update(CROSS_DEVICE_PATTERNS)
             notebook._jxs_cross = True

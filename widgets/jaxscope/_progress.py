@@ -19,7 +19,7 @@ from typing import Any
 
 import nbformat
 
-from ._build import SHARE_GPU_ENV, jax_cache_env
+from ._build import environ_sharing_gpu, jax_cache_env
 from ._workspace import check_calls, source_notebooks
 
 NOT_RUN = "not run"
@@ -162,7 +162,7 @@ def run_check(
         )
     fd, progress = tempfile.mkstemp(prefix="jaxscope-progress-", suffix=".jsonl")
     os.close(fd)
-    env = {**SHARE_GPU_ENV, **os.environ}
+    env = environ_sharing_gpu()
     env.update(JAXSCOPE_STRICT="1", JAXSCOPE_PROGRESS_FILE=progress, JAXSCOPE_PROGRESS_QUIET="1")
     env.update(jax_cache_env(ws / ".jax-cache"))  # a re-check loads compiled programs from disk
     cmd = [
