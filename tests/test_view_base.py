@@ -1,5 +1,6 @@
 """The View base: display protocol in and out of a kernel."""
 
+import re
 from types import SimpleNamespace
 
 import jaxscope._view as view_module
@@ -49,3 +50,30 @@ def test_in_kernel_false_in_plain_python(monkeypatch):
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: SimpleNamespace())
     assert view_module.in_kernel() is False
+
+
+def _top_level_selectors(css: str) -> list[str]:
+    """The selectors of a stylesheet's top-level blocks (comments dropped)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    found, depth, start = [], 0, 0
+    for i, ch in enumerate(css):
+        if ch == "{":
+            if depth == 0:
+                found.append(css[start:i].strip())
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            assert depth >= 0, "unbalanced braces"
+            start = i + 1
+    assert depth == 0, "unbalanced braces"
+    return found
+
+
+def test_every_view_rule_outranks_jupyterlab_rendered_html_rules():
+    """JupyterLab's rendered-HTML rules (right-aligned table cells, break-all <pre>) have up to
+    three classes; the stylesheet nests every rule in one id-weighted wrapper to win over them."""
+    assert _top_level_selectors(view_module.stylesheet()) == [":not(#jxs-outrank)"]
+    from jaxscope._explorer import PRINT_CSS
+
+    assert _top_level_selectors(PRINT_CSS)[-1] == ":not(#jxs-outrank)"
+    assert all(".jxs" not in s for s in _top_level_selectors(PRINT_CSS)[:-1])

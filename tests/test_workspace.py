@@ -257,3 +257,43 @@ def test_malformed_source_notebooks_are_reported(tmp_path):
         replace_solution("### BEGIN SOLUTION\nx = 1", "x = ...")
     with pytest.raises(ValueError, match="not a folder"):
         generate(tmp_path / "missing", tmp_path / "ws")
+
+
+def _trusted(path) -> bool:
+    from nbformat.sign import NotebookNotary
+
+    return NotebookNotary().check_signature(read(path))
+
+
+def test_generated_notebooks_are_trusted_and_edited_ones_are_not(course):
+    """Stored views carry inline styles, which JupyterLab strips from untrusted outputs."""
+    src, ws = course
+    report = generate(src, ws)
+    target = ws / "01-core-concepts.ipynb"
+    assert _trusted(target) and not report.warnings
+    nb = read(target)
+    nb.cells[-1].source = "2 + 2"
+    nbformat.write(nb, target)
+    assert not _trusted(target)
+    make_source(src, intro="import jaxscope as js  # changed")
+    generate(src, ws)
+    assert _trusted(ws / "01-core-concepts.updated.ipynb")
+    assert not _trusted(target)
+
+
+def test_no_trust_leaves_notebooks_untrusted(course, capsys):
+    src, ws = course
+    assert main(["workspace", "--source", str(src), "--dest", str(ws), "--no-trust"]) == 0
+    assert not _trusted(ws / "01-core-concepts.ipynb")
+
+
+def test_unwritable_signature_store_is_a_note_not_a_failure(course, tmp_path, monkeypatch, capsys):
+    src, ws = course
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the Jupyter data folder should be")
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(blocker / "jupyter"))
+    assert main(["workspace", "--source", str(src), "--dest", str(ws)]) == 0
+    out = capsys.readouterr().out
+    assert "created: 01-core-concepts.ipynb" in out
+    assert "note: could not mark the notebooks trusted" in out
+    assert read(ws / "01-core-concepts.ipynb").cells

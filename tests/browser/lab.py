@@ -330,6 +330,27 @@ _COLLECT_JS = """
     return t.trim();
   };
   const meaningful = (n) => !!(shownText(n) || n.querySelector(visual));
+  // The view's own stylesheet is applied and JupyterLab's rendered-HTML rules do not win over it
+  // (they right-align table cells and make <pre> break inside words).
+  const RIGHT_ALIGNED = '.jxs-num, .jxs-trace-ln';
+  const styleProblems = (v) => {
+    const found = [];
+    if (!getComputedStyle(v).getPropertyValue('--jxs-fg').trim()) {
+      found.push('unstyled: its inline stylesheet was not applied (untrusted output?)');
+      return found;
+    }
+    const cells = Array.from(v.querySelectorAll('td, th')).slice(0, 300);
+    const right = cells.filter((c) => !c.matches(RIGHT_ALIGNED)
+      && ['right', 'end'].includes(getComputedStyle(c).textAlign));
+    if (right.length) {
+      found.push(`${right.length} table cell(s) right-aligned, e.g. ` +
+        `<${right[0].tagName.toLowerCase()} class="${right[0].className}">`);
+    }
+    const broken = Array.from(v.querySelectorAll('pre')).slice(0, 300)
+      .filter((p) => getComputedStyle(p).wordBreak === 'break-all');
+    if (broken.length) found.push(`${broken.length} <pre> break inside words (break-all)`);
+    return found;
+  };
   const stats = { codeCells: 0, executed: 0, widgets: 0, views: [] };
   nb.content.widgets.forEach((cell, ci) => {
     if (cell.model.type !== 'code') return;
@@ -381,6 +402,9 @@ _COLLECT_JS = """
         stats.views.push(kind || 'jxs');
         if (!meaningful(v)) {
           problems.push(`${where}: output ${i}: view ${kind} is empty`);
+        }
+        for (const p of styleProblems(v)) {
+          problems.push(`${where}: output ${i}: view ${kind}: ${p}`);
         }
       }
     }

@@ -185,6 +185,30 @@ def test_dark_theme(context, lab, artifacts):
         _close(page)
 
 
+def _stored_view_problems(context, lab, relpath: str) -> tuple[list[str], list[str]]:
+    """Open ``relpath`` without running it: (style problems of its stored views, view kinds)."""
+    page, log = labmod.open_notebook(context, lab, relpath)
+    try:
+        page.wait_for_selector(".jp-OutputArea-output .jxs", state="attached")
+        report = labmod.collect(page, log)
+        return [p for p in report.problems if ": view " in p], report.stats["views"]
+    finally:
+        _close(page)
+
+
+def test_workspace_views_are_styled_before_running(request, context, lab):
+    """A learner opens a generated notebook and sees its stored views styled, before running
+    anything: the workspace signs its notebooks, since JupyterLab strips the inline styles of
+    untrusted outputs. The unsigned source copy shows that the check can tell the difference."""
+    problems, views = _stored_view_problems(
+        context, lab, request.getfixturevalue("workspace_notebook")
+    )
+    assert views and not problems, "\n".join(problems)
+    # (a notebook with exercises: a copy without any is signed too, its content being the same)
+    problems, _ = _stored_view_problems(context, lab, "notebooks/01-core-concepts.ipynb")
+    assert problems and all("unstyled" in p for p in problems), problems
+
+
 def test_sample_notebooks_are_valid_json():
     """Cheap guard that runs without a browser: the samples parse and keep their tags."""
     sample = json.loads(_source(SAMPLE).read_text(encoding="utf-8"))

@@ -2,8 +2,9 @@
 
 Commands (one small function each; add a new one with ``_add_<name>`` and list it in ``main``):
 
-* ``workspace [--source notebooks] [--dest workspace] [--reset NOTEBOOK]``: make or update the
-  learner workspace (solutions replaced by stubs; your edits are never overwritten).
+* ``workspace [--source notebooks] [--dest workspace] [--reset NOTEBOOK] [--no-trust]``: make or
+  update the learner workspace (solutions replaced by stubs; your edits are never overwritten;
+  the generated notebooks are marked trusted unless ``--no-trust``).
 * ``lab [--workspace workspace] [--port N]``: open JupyterLab on 00-start-here (localhost,
   token authentication on).
 * ``build [NOTEBOOK ...]``: re-execute source notebooks in a fresh kernel and store outputs.
@@ -22,7 +23,7 @@ def _cmd_workspace(args: argparse.Namespace) -> int:
     from ._workspace import generate
 
     try:
-        report = generate(args.source, args.dest, reset=args.reset)
+        report = generate(args.source, args.dest, reset=args.reset, trust=args.trust)
     except ValueError as err:
         print(f"jaxscope workspace: {err}", file=sys.stderr)
         return 2
@@ -38,6 +39,13 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
         "--reset",
         metavar="NOTEBOOK",
         help="back up your copy of NOTEBOOK to .backups/ and start it afresh",
+    )
+    p.add_argument(
+        "--no-trust",
+        dest="trust",
+        action="store_false",
+        help="do not mark the generated notebooks trusted (their stored views then show "
+        "unstyled until run)",
     )
     p.set_defaults(func=_cmd_workspace)
 

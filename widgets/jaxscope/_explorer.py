@@ -290,19 +290,21 @@ def explorer(query: str = "", table: int | None = None) -> ExplorerView:
 # --- the printable page --------------------------------------------------------------------------
 PRINT_CSS = """
 body { margin: 0; padding: 16px 24px; }
-.jxs-explorer-page { max-width: 1100px; margin: 0 auto; overflow: visible; }
-.jxs-explorer-page pre { white-space: pre-wrap; }
-@media print {
-  @page { margin: 14mm; }
-  body { padding: 0; }
-  .jxs { --jxs-fg: #000; --jxs-muted: #333; --jxs-bg: #fff; --jxs-bg2: #f2f2f2;
-    --jxs-border: #999; --jxs-accent: #000; font-size: 10pt; }
-  .jxs-explorer-toc, .jxs-explorer-controls { display: none; }
-  .jxs-explorer-table { break-before: page; }
-  .jxs-explorer-table:first-of-type { break-before: auto; }
-  .jxs-explorer-card { break-inside: avoid; box-shadow: none; }
-  .jxs-explorer-link { color: #000; text-decoration: none; }
-  pre { white-space: pre-wrap; }
+@page { margin: 14mm; }
+@media print { body { padding: 0; } }
+/* nested like the shared stylesheet, so these rules outrank it */
+:not(#jxs-outrank) {
+  .jxs-explorer-page { max-width: 1100px; margin: 0 auto; overflow: visible; }
+  .jxs-explorer-page pre { white-space: pre-wrap; }
+  @media print {
+    .jxs { --jxs-fg: #000; --jxs-muted: #333; --jxs-bg: #fff; --jxs-bg2: #f2f2f2;
+      --jxs-border: #999; --jxs-accent: #000; font-size: 10pt; }
+    .jxs-explorer-toc, .jxs-explorer-controls { display: none; }
+    .jxs-explorer-table { break-before: page; }
+    .jxs-explorer-table:first-of-type { break-before: auto; }
+    .jxs-explorer-card { break-inside: avoid; box-shadow: none; }
+    .jxs-explorer-link { color: #000; text-decoration: none; }
+  }
 }
 """
 

@@ -1,6 +1,6 @@
 """Open JupyterLab on the learner workspace: localhost only, token authentication on.
 
-``python -m jaxscope lab`` (what ``make lab`` runs) generates or updates the workspace, then starts
+``make lab`` generates or updates the workspace, then runs ``python -m jaxscope lab``, which starts
 JupyterLab on ``00-start-here``. The command line is built by :func:`lab_command`, so the safety
 test starts exactly what a learner starts.
 """

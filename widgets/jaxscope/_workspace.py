@@ -20,6 +20,10 @@ Rules (``python -m jaxscope workspace``):
   and then regenerates it, whatever its state.
 * Every write goes to a temporary file in the same folder and is moved into place with
   ``os.replace``, so a failed write leaves the old file intact.
+* Every notebook this module generates is signed as trusted in the learner's own Jupyter
+  signature store (what ``jupyter trust`` does), so JupyterLab shows its stored views with their
+  styles before anything has run. Only the generated content is signed: a copy the learner
+  changes outside JupyterLab is not trusted until they run it. ``trust=False`` skips this.
 * A ``conftest.py`` is written too: ``pytest --nbval-lax workspace`` then
   runs with ``JAXSCOPE_STRICT=1``, records progress and prints the summary per table.
 """
@@ -112,6 +116,7 @@ class Report:
     kept: list[str] = field(default_factory=list)  # "NAME (why)"
     backups: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         lines = []
@@ -123,6 +128,7 @@ class Report:
             ("backed up", self.backups),
             ("unchanged", self.unchanged),
             ("FAILED", self.errors),
+            ("note", self.warnings),
         ):
             for name in names:
                 lines.append(f"{label}: {name}")
@@ -354,10 +360,29 @@ def source_notebooks(source: Path) -> list[Path]:
     return sorted(p for p in Path(source).glob("*.ipynb") if not p.name.endswith(".updated.ipynb"))
 
 
-def generate(source: Path | str, dest: Path | str, reset: str | None = None) -> Report:
+def _trust(notebooks: list[bytes], report: Report) -> None:
+    """Sign generated notebooks in the Jupyter signature store, so their stored outputs (views
+    with inline styles) render as trusted; a failure costs only the styling, so it is a note."""
+    from nbformat.sign import NotebookNotary
+
+    try:
+        notary = NotebookNotary()
+        for data in notebooks:
+            notary.sign(nbformat.reads(data.decode("utf-8"), as_version=4))
+    except Exception as err:  # noqa: BLE001 - e.g. a read-only or full Jupyter data folder
+        report.warnings.append(
+            f"could not mark the notebooks trusted ({type(err).__name__}: {err}); their stored "
+            "views show unstyled until you run them (or run `jupyter trust` on them)"
+        )
+
+
+def generate(
+    source: Path | str, dest: Path | str, reset: str | None = None, trust: bool = True
+) -> Report:
     """Create or update the learner workspace ``dest`` from the notebooks in ``source``.
 
-    ``reset`` names one notebook (with or without ``.ipynb``) to back up and regenerate.
+    ``reset`` names one notebook (with or without ``.ipynb``) to back up and regenerate;
+    ``trust`` signs the generated notebooks as trusted (see the module docstring).
     """
     source, ws = Path(source), Path(dest)
     if not source.is_dir():
@@ -374,9 +399,11 @@ def generate(source: Path | str, dest: Path | str, reset: str | None = None) -> 
         notebooks = [p for p in notebooks if p.name == reset_name]
     ws.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(ws)
+    generated = []
     for nb_path in notebooks:
         nb = nbformat.read(nb_path, as_version=4)
         data = notebook_bytes(learner_notebook(nb, nb_path.name))
+        generated.append(data)
         force = nb_path.name == reset_name
         if force and not _backup(ws, nb_path.name, report):
             continue
@@ -384,6 +411,8 @@ def generate(source: Path | str, dest: Path | str, reset: str | None = None) -> 
         if nb_path.name in report.restored:
             for other in _copies_elsewhere(ws, nb, manifest):
                 report.kept.append(f"{other} (holds the exercises of {nb_path.name}: renamed?)")
+    if trust:
+        _trust(generated, report)
     if reset_name is None:
         _place(ws, "conftest.py", CONFTEST.encode("utf-8"), manifest, report)
     try:
