@@ -261,7 +261,20 @@ def open_notebook(context, lab: Lab, relpath: str, timeout: float = 60.0):
 
 
 def run_all(page, timeout: float) -> None:
-    """Run All, as a learner does (``notebook:run-all-cells``), and wait until it has finished.
+    """Run All, as a learner does (``notebook:run-all-cells``), and wait until it has finished."""
+    run_command(page, "notebook:run-all-cells", timeout)
+
+
+def run_cell(page, index: int, timeout: float) -> None:
+    """Select code cell ``index`` and run it (Shift+Enter without moving on); wait for it."""
+    page.evaluate(
+        "(i) => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = i; }", index
+    )
+    run_command(page, "notebook:run-cell", timeout)
+
+
+def run_command(page, command: str, timeout: float) -> None:
+    """Execute a JupyterLab notebook ``command`` that runs cells and wait until it has finished.
 
     "Finished" is counted, not guessed from the prompts: every execute request the page sent has
     its reply (``ok``, ``error``, or ``aborted`` after an untagged error stopped the run) and the
@@ -269,7 +282,7 @@ def run_all(page, timeout: float) -> None:
     tagged ``raises-exception`` whose error does not stop the run, JupyterLab 4.6 clears the
     ``[*]`` of every queued cell while the kernel goes on running them.
     """
-    page.evaluate(_RUN_ALL_JS)
+    page.evaluate(_RUN_JS, command)
     try:
         page.wait_for_function(
             """() => {
@@ -293,8 +306,8 @@ def run_all(page, timeout: float) -> None:
     page.wait_for_timeout(500)
 
 
-_RUN_ALL_JS = """
-() => {
+_RUN_JS = """
+(command) => {
     const app = window.jupyterapp;
     const kernel = app.shell.currentWidget.sessionContext.session.kernel;
     const run = { sent: 0, replied: 0 };
@@ -307,7 +320,7 @@ _RUN_ALL_JS = """
     run.stop = () => kernel.anyMessage.disconnect(count);
     window.__jxsRun = run;
     // not awaited: its promise settles at the first error reply, before the run is over
-    app.commands.execute('notebook:run-all-cells').catch(() => {});
+    app.commands.execute(command).catch(() => {});
 }
 """
 

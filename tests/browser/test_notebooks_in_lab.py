@@ -209,6 +209,60 @@ def test_workspace_views_are_styled_before_running(request, context, lab):
     assert problems and all("unstyled" in p for p in problems), problems
 
 
+_CELLS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets.map((c) => {
+    const box = c.node.querySelector('.jp-OutputArea-output .jxs-check-box');
+    return { src: c.model.sharedModel.getSource(),
+             check: box ? box.className.replace(/.*jxs-check-(\\S+)$/, '$1') : null,
+             text: box ? box.textContent : '' };
+})"""
+
+
+def test_exercise_loop_in_the_workspace(request, context, lab):
+    """The learner's loop in a generated notebook: Run All on the fresh copy (each check says
+    "not attempted" and the run goes on), a wrong answer (✘ and the hint for that mistake), the
+    right one (✔), then save: the file holds the answer and is still trusted."""
+    start = request.getfixturevalue("workspace_notebook")
+    relpath = f"{Path(start).parent}/01-core-concepts.ipynb"
+    labmod.use_current_kernel(lab.root / relpath)
+    page, log = _open_and_run(context, lab, relpath)
+    try:
+        report = labmod.collect(page, log)
+        assert not report.problems, report.message()
+        assert report.stats["executed"] == report.stats["codeCells"]
+        cells = page.evaluate(_CELLS_JS)
+        checks = [c["check"] for c in cells if c["check"]]
+        assert len(checks) >= 5 and set(checks) == {"not-attempted"}, checks
+        sol = next(i for i, c in enumerate(cells) if c["src"].startswith("def set_first(x, v):"))
+        assert "t01-immutable-arrays-1" in cells[sol + 1]["src"]
+
+        def answer(source: str) -> dict:
+            page.evaluate(
+                "([i, src]) => window.jupyterapp.shell.currentWidget.content.widgets[i]"
+                ".model.sharedModel.setSource(src)",
+                [sol, source],
+            )
+            for i in (sol, sol + 1):
+                labmod.run_cell(page, i, browser_timeout())
+            return page.evaluate(_CELLS_JS)[sol + 1]
+
+        wrong = answer("def set_first(x, v):\n    x[0] = v\n    return x\n")
+        assert wrong["check"] == "failed" and "x.at[0].set(v)" in wrong["text"], wrong
+        right = answer("def set_first(x, v):\n    return x.at[0].set(v)\n")
+        assert right["check"] == "passed", right
+        assert not labmod.collect(page, log).problems
+
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        path = lab.root / relpath
+        deadline = time.monotonic() + 30
+        while "return x.at[0].set(v)" not in path.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the notebook was not saved"
+            time.sleep(0.2)
+    finally:
+        _close(page)
+    problems, views = _stored_view_problems(context, lab, relpath)
+    assert views and not problems, "\n".join(problems)
+
+
 def test_sample_notebooks_are_valid_json():
     """Cheap guard that runs without a browser: the samples parse and keep their tags."""
     sample = json.loads(_source(SAMPLE).read_text(encoding="utf-8"))
