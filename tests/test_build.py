@@ -1,6 +1,8 @@
 """The notebook build command: name resolution, output tidying, atomic store."""
 
+import json
 import os
+import sysconfig
 
 import jax
 import nbformat
@@ -45,6 +47,19 @@ def test_tidy_keeps_static_html_and_drops_live_widget_parts():
     tidy(nb)
     assert set(nb.cells[0].outputs[0]["data"]) == {"text/plain", "text/html"}
     assert "execution" not in nb.cells[0].metadata and "widgets" not in nb.metadata
+
+
+def test_tidy_drops_the_build_machines_package_folder():
+    site = sysconfig.get_paths()["purelib"]
+    where = f"{site}/jax/_src/core.py"
+    err = new_output("error", ename="TypeError", evalue=f"raised in {where}", traceback=[where])
+    stream = new_output("stream", name="stderr", text=f"warning from {where}\n")
+    html = new_output("display_data", data={"text/plain": where, "text/html": f"<b>{where}</b>"})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[err, stream, html])])
+    tidy(nb)
+    text = json.dumps(nb, ensure_ascii=False)
+    assert site not in text
+    assert text.count("…/site-packages/jax/_src/core.py") == 5
 
 
 def test_build_executes_and_stores_outputs(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ import functools
 import os
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -86,8 +87,22 @@ def find_notebooks(names: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
     return chosen
 
 
+def _package_dirs() -> list[str]:
+    """Where this environment installs packages (the kernel's too: it runs this Python)."""
+    paths = sysconfig.get_paths()
+    return sorted({paths["purelib"], paths["platlib"]}, key=len, reverse=True)
+
+
+def _unplace(text: str) -> str:
+    """``text`` without this machine's package folder: ``…/site-packages/jax/...``."""
+    for folder in _package_dirs():
+        text = text.replace(folder + os.sep, f"…{os.sep}{Path(folder).name}{os.sep}")
+    return text
+
+
 def tidy(nb) -> None:
-    """Drop what changes run to run or only matters to a live kernel."""
+    """Drop what changes run to run or only matters to a live kernel, and the build machine's
+    package folder from tracebacks and messages (a learner's venv lives elsewhere)."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
@@ -95,6 +110,14 @@ def tidy(nb) -> None:
             data = output.get("data")
             if data and WIDGET_MIME in data and len(data) > 1:
                 del data[WIDGET_MIME]
+            if "traceback" in output:
+                output["traceback"] = [_unplace(line) for line in output["traceback"]]
+            for key in ("evalue", "text"):
+                if isinstance(output.get(key), str):
+                    output[key] = _unplace(output[key])
+            for mime, value in (data or {}).items():
+                if isinstance(value, str):
+                    data[mime] = _unplace(value)
 
 
 def build(path: Path, timeout: int = 600) -> float:
