@@ -99,6 +99,9 @@ ALTERNATIVES = [
 ]
 
 
+ALTERNATIVES += [(ex.id, code) for ex in EXERCISES for code in ex.alternatives]
+
+
 @pytest.mark.parametrize("exercise_id,code", ALTERNATIVES, ids=[a[0] for a in ALTERNATIVES])
 def test_other_correct_answers_pass(exercise_id, code):
     ex = exercises.get(exercise_id)
@@ -219,3 +222,16 @@ def test_text_and_html_are_deterministic_across_processes():
     assert all(p.returncode == 0 for p in procs)
     assert outs[0] == outs[1] and outs[0]
     assert b" at 0x" not in outs[0]
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
+def test_an_answer_that_returns_none_fails(ex):
+    """A forgotten ``return`` fails cleanly, and where a result is compared, the hint says so."""
+
+    def forgot_return(*args, **kwargs):
+        return None
+
+    result = evaluate(ex.id, forgot_return)
+    assert result["status"] == "failed", result
+    if result["message"].endswith("the result is None"):
+        assert "forget the `return`" in result["hint"]

@@ -1,7 +1,7 @@
 """The exercise registry: one module per cheat-sheet table (``t01`` ...), each defining exercises.
 
 An :class:`Exercise` holds what a notebook needs (prompt, stub, hints), what the tests need (a
-``reference`` solution and the ``mistakes`` learners really make) and the ``checker`` that
+``reference`` solution, other correct ``alternatives`` and the ``mistakes`` learners really make) and the ``checker`` that
 ``js.check`` runs. ``get(id)`` finds one; ``all_exercises()`` lists them in curriculum order.
 """
 
@@ -60,6 +60,9 @@ class Exercise:
     hints: tuple[str, ...]
     mistakes: tuple[Mistake, ...]
     checker: Callable[[Any], None] = field(repr=False)
+    # correct answers written differently from the reference (each defines answer_name): the
+    # check must accept every one of them
+    alternatives: tuple[str, ...] = ()
 
     @property
     def table(self) -> int:

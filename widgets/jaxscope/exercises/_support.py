@@ -36,8 +36,17 @@ class NotAttempted(Exception):
     """The answer is still the stub (``...`` or ``raise NotImplementedError``)."""
 
 
-def expect_function(answer: Any, signature: str) -> Callable:
-    """``answer`` itself when it is a function; otherwise not attempted (``...``) or failed."""
+def expect_function(answer: Any, signature: str, returned_by: str = "") -> Callable:
+    """``answer`` itself when it is a function; otherwise not attempted (``...``) or failed.
+    ``returned_by`` names the learner's factory that produced ``answer``: ``None`` from it is a
+    forgotten ``return``, not an untouched stub."""
+    if answer is None and returned_by:
+        raise CheckFailure(
+            f"{returned_by} returned None",
+            hint="Your function returned None: did you forget the `return`?",
+            expected=f"a function {signature}",
+            yours="None",
+        )
     if answer is Ellipsis or answer is None:
         raise NotAttempted()
     if not callable(answer):
@@ -111,6 +120,13 @@ def same(expected: Any, yours: Any, label: str, hint: str = "", rtol: float = 1e
             f"{label}: {what}", hint=hint, expected=describe(expected), yours=describe(yours)
         )
 
+    if yours is None and expected is not None:
+        raise CheckFailure(
+            f"{label}: the result is None",
+            hint="Your function returned None: did you forget the `return`?",
+            expected=describe(expected),
+            yours="None",
+        )
     e_leaves, e_tree = jax.tree.flatten(expected)
     y_leaves, y_tree = jax.tree.flatten(yours)
     if e_tree != y_tree:
@@ -171,6 +187,28 @@ def container_sizes(fn: Callable) -> dict[str, int]:
         for name, value in global_values(fn).items()
         if isinstance(value, list | dict | set)
     }
+
+
+def _contents(value: Any) -> Any:
+    """Identities of what a list, dict or set holds (``None`` for anything else)."""
+    if isinstance(value, dict):
+        return [(key, id(item)) for key, item in value.items()]
+    if isinstance(value, list | set):
+        return sorted(id(item) for item in value)
+    return None
+
+
+def globals_state(fn: Callable) -> dict[str, tuple[int, Any]]:
+    """The identity of each global value ``fn`` reads, and of what its containers hold: compare
+    two states with :func:`changed_globals` to spot rebinding (``global n; n += 1``), appends and
+    writes into a dict."""
+    return {name: (id(value), _contents(value)) for name, value in global_values(fn).items()}
+
+
+def changed_globals(fn: Callable, before: dict[str, tuple[int, Any]]) -> list[str]:
+    """Names of ``fn``'s globals that were rebound or whose contents changed since ``before``."""
+    now = globals_state(fn)
+    return [name for name, state in now.items() if name in before and state != before[name]]
 
 
 def message_has(exc: BaseException, *words: str) -> bool:

@@ -14,10 +14,11 @@ from ._support import (
     attempt,
     aval,
     captured_stdout,
-    container_sizes,
+    changed_globals,
     describe,
     expect_function,
     global_values,
+    globals_state,
     message_has,
     same,
 )
@@ -43,6 +44,10 @@ _PURE_HINT_LIST = (
     "Appending to a list is a side effect: under jit it runs once, while JAX traces, and stores "
     "a tracer instead of your numbers. Return what you want to keep instead."
 )
+_PURE_HINT_REBIND = (
+    "Changing a global (`global n` then `n += 1`) is a side effect: under jit it runs once, "
+    "while JAX traces, not on every call. Return what you want to keep instead."
+)
 _PURE_HINT_PRINT = (
     "print is a side effect: under jit it runs once, while JAX traces, and shows a tracer, not "
     "your numbers. Drop it (jax.debug.print runs on every call if you need to look)."
@@ -55,22 +60,21 @@ _PURE_HINT_GLOBAL = (
 
 def _check_scaled_sum(answer: Any) -> None:
     fn = expect_function(answer, "scaled_sum(x, scale)")
-    sizes = container_sizes(fn)
+    before = globals_state(fn)
     jitted = jax.jit(fn)
     x1, x2 = _normal(1, (4,)), _normal(2, (4,))
     with captured_stdout() as first:
         out1 = attempt(jitted, x1, 2.0, label="jax.jit(scaled_sum)(x, 2.0)")
     with captured_stdout() as second:
         out2 = attempt(jitted, x2, 0.5, label="jax.jit(scaled_sum)(x, 0.5)")
-    for name, size in container_sizes(fn).items():
-        if size != sizes.get(name, size):
-            raise CheckFailure(
-                f"scaled_sum changed the global {name!r} (it had {sizes[name]} items, now "
-                f"{size}, after two jitted calls)",
-                hint=_PURE_HINT_LIST,
-                expected="no change outside the function",
-                yours=f"{name} now holds {describe(global_values(fn)[name])}",
-            )
+    for name in changed_globals(fn, before):
+        value = global_values(fn)[name]
+        raise CheckFailure(
+            f"scaled_sum changed the global {name!r} during two jitted calls",
+            hint=_PURE_HINT_LIST if isinstance(value, list | dict | set) else _PURE_HINT_REBIND,
+            expected="no change outside the function",
+            yours=f"{name} now holds {describe(value)}",
+        )
     if first.getvalue() and not second.getvalue():
         raise CheckFailure(
             "scaled_sum printed while JAX traced it, and not on the next jitted call",
@@ -117,6 +121,18 @@ _PURE = Exercise(
         Mistake(
             "logs_to_list",
             "calls = []\n\ndef scaled_sum(x, scale):\n    calls.append(x)\n"
+            "    return jnp.sum(x * scale)\n",
+            _PURE_HINT_LIST,
+        ),
+        Mistake(
+            "counts_calls_in_a_global",
+            "n_calls = 0\n\ndef scaled_sum(x, scale):\n    global n_calls\n    n_calls += 1\n"
+            "    return jnp.sum(x * scale)\n",
+            _PURE_HINT_REBIND,
+        ),
+        Mistake(
+            "writes_into_a_dict",
+            "log = {}\n\ndef scaled_sum(x, scale):\n    log['last'] = x\n"
             "    return jnp.sum(x * scale)\n",
             _PURE_HINT_LIST,
         ),

@@ -60,7 +60,7 @@ def _check_train_step(answer: Any) -> None:
         (1, "optax.sgd(0.05)", optax.sgd(0.05)),
     ):
         step = attempt(make, opt, label=f"make_train_step({opt_name})")
-        expect_function(step, "train_step(params, opt_state, x, y)")
+        expect_function(step, "train_step(params, opt_state, x, y)", f"make_train_step({opt_name})")
         jitted = jax.jit(step)
         params, x, y = _regression(seed)
         state = opt.init(params)
@@ -192,7 +192,7 @@ def _step(state: dict, batch: jax.Array) -> dict:
 def _check_donating_jit(answer: Any) -> None:
     fn = expect_function(answer, "compile_step(step)")
     compiled = attempt(fn, _step, label="compile_step(step)")
-    expect_function(compiled, "the compiled step(state, batch)")
+    expect_function(compiled, "the compiled step(state, batch)", "compile_step(step)")
     state = {"w": _normal(0, (4,)), "count": jnp.int32(0)}
     batch = _normal(1, (8, 4))
     if not hasattr(compiled, "lower"):

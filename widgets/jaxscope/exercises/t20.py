@@ -175,7 +175,9 @@ def _check_logged_double(answer: Any) -> None:
     factory = expect_function(answer, "make_logged_double(log)")
     log: list = []
     fn = attempt(factory, log, label="make_logged_double(log)")
-    fn = expect_function(fn, "f(x), the function make_logged_double(log) returns")
+    fn = expect_function(
+        fn, "f(x), the function make_logged_double(log) returns", "make_logged_double(log)"
+    )
     jitted = jax.jit(fn)
     xs = [_normal(seed, (4,)) for seed in (3, 4, 5)]
     for i, x in enumerate(xs):
