@@ -1,8 +1,9 @@
 """The exercise registry: one module per cheat-sheet table (``t01`` ...), each defining exercises.
 
 An :class:`Exercise` holds what a notebook needs (prompt, stub, hints), what the tests need (a
-``reference`` solution, other correct ``alternatives`` and the ``mistakes`` learners really make) and the ``checker`` that
-``js.check`` runs. ``get(id)`` finds one; ``all_exercises()`` lists them in curriculum order.
+``reference`` solution, other correct ``alternatives`` and the ``mistakes`` learners really
+make) and the ``checker`` that ``js.check`` runs. ``get(id)`` finds one; ``all_exercises()``
+lists them in curriculum order.
 """
 
 from __future__ import annotations

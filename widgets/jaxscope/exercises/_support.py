@@ -211,6 +211,24 @@ def changed_globals(fn: Callable, before: dict[str, tuple[int, Any]]) -> list[st
     return [name for name, state in now.items() if name in before and state != before[name]]
 
 
+def all_eqns(jaxpr: Any) -> list[Any]:
+    """Every equation of ``jaxpr`` (a Jaxpr or ClosedJaxpr), each followed by the equations of
+    its sub-jaxprs (jit, cond branches, loop bodies...)."""
+    from jax.extend import core as jax_core
+
+    out = []
+    for eqn in getattr(jaxpr, "jaxpr", jaxpr).eqns:
+        out.append(eqn)
+        for sub in jax_core.jaxprs_in_params(eqn.params):
+            out.extend(all_eqns(sub))
+    return out
+
+
+def primitive_names(jaxpr: Any) -> list[str]:
+    """The primitive of every equation in :func:`all_eqns` order."""
+    return [eqn.primitive.name for eqn in all_eqns(jaxpr)]
+
+
 def message_has(exc: BaseException, *words: str) -> bool:
     """True when the error message contains any of ``words``."""
     text = str(exc)

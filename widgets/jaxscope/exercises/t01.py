@@ -164,6 +164,14 @@ _AT_HINT_NUMPY = (
     "Copying into a NumPy array works only outside jit (NumPy needs concrete numbers, jit "
     "gives tracers). Stay in JAX: `x.at[0].set(v)`."
 )
+_AT_HINT_BY_VALUE = (
+    "`jnp.where(x == x[0], v, x)` replaces every entry *equal* to x[0], not just the first "
+    "position, so repeated values change too. Update by position: `x.at[0].set(v)`."
+)
+_AT_HINT_ROW = (
+    "For a 2-D `x`, `x[0]` is the whole first row, and all of it becomes `v`; you changed only "
+    "its first element. `x.at[0].set(v)` sets the whole row."
+)
 
 
 def _at_hint(exc: BaseException) -> str | None:
@@ -174,12 +182,28 @@ def _at_hint(exc: BaseException) -> str | None:
     return None
 
 
+def _set_first_hint(x: jax.Array, v: Any, got: Any) -> str:
+    """The hint for a wrong result of set_first that matches a known mistake, else ''."""
+    wrong = {_AT_HINT_BY_VALUE: jnp.where(x == x[0], v, x)}
+    if x.ndim > 1:
+        wrong[_AT_HINT_ROW] = x.at[(0,) * x.ndim].set(v)
+    try:
+        yours = np.asarray(got)
+    except Exception:  # noqa: BLE001 - not array-like: no specific hint
+        return ""
+    for hint, value in wrong.items():
+        if yours.shape == value.shape and np.array_equal(yours, np.asarray(value)):
+            return hint
+    return ""
+
+
 def _check_set_first(answer: Any) -> None:
     fn = expect_function(answer, "set_first(x, v)")
     cases = (
         (_normal(1, (5,)), 7.5),
         (_normal(2, (3, 4)), -1.0),
         (jnp.arange(4, dtype=jnp.int32), 9),
+        (jnp.array([1.0, 1.0, 2.0]), 5.0),
     )
     for x, v in cases:
         label = f"set_first(x: {aval(x)}, {v})"
@@ -199,7 +223,12 @@ def _check_set_first(answer: Any) -> None:
                 expected=describe(x.at[0].set(v)),
                 yours=describe(got),
             )
-        same(x.at[0].set(v), got, label)
+        try:
+            same(x.at[0].set(v), got, label)
+        except CheckFailure as failure:
+            if failure.hint == "":
+                failure.hint = _set_first_hint(x, v, got)
+            raise
         if not np.array_equal(before, np.asarray(x)):
             raise CheckFailure(f"{label} changed x", hint=_AT_HINT_ASSIGN)
     jitted = jax.jit(fn)
@@ -241,6 +270,16 @@ _IMMUTABLE = Exercise(
             "numpy_copy",
             "def set_first(x, v):\n    y = np.array(x)\n    y[0] = v\n    return y\n",
             _AT_HINT_NUMPY,
+        ),
+        Mistake(
+            "selects_by_value",
+            "def set_first(x, v):\n    return jnp.where(x == x[0], v, x)\n",
+            _AT_HINT_BY_VALUE,
+        ),
+        Mistake(
+            "first_element_of_a_row",
+            "def set_first(x, v):\n    return x.at[(0,) * x.ndim].set(v)\n",
+            _AT_HINT_ROW,
         ),
     ),
     checker=_check_set_first,
@@ -376,6 +415,11 @@ _KEY_HINT_NUMPY = (
     "NumPy's random numbers come from hidden global state: they don't follow the key, can't be "
     "reproduced, and become constants under jit. Use jax.random with the key you are given."
 )
+_KEY_HINT_FIXED = (
+    "Your samples ignore the key argument: a key made from a fixed seed (`jax.random.key(0)` "
+    "inside the function, or a key made once outside it) gives the same pair whatever key you "
+    "are given. Split `key` itself."
+)
 _KEY_HINT_PARENT = (
     "After splitting, use only the new keys: one sample was drawn from `key` itself, which "
     "already made the split keys, so the numbers are related."
@@ -448,7 +492,7 @@ def _check_two_samples(answer: Any) -> None:
     other = _samples(fn, jax.random.key(7), "two_samples(another key)")
     if np.allclose(a, other[0]):
         raise CheckFailure(
-            "another key gave the same samples", hint=_KEY_HINT_NUMPY, yours=describe(other[0])
+            "another key gave the same samples", hint=_KEY_HINT_FIXED, yours=describe(other[0])
         )
     jitted = jax.jit(fn)
     ja, jb = _samples(jitted, key, "jax.jit(two_samples)(key)")
@@ -507,6 +551,13 @@ _PRNG = Exercise(
             "    key_a, key_b = jax.random.split(key)\n"
             "    return jax.random.normal(key, (3,)), jax.random.normal(key_b, (3,))\n",
             _KEY_HINT_PARENT,
+        ),
+        Mistake(
+            "fixed_seed_inside",
+            "def two_samples(key):\n"
+            "    key_a, key_b = jax.random.split(jax.random.key(0))\n"
+            "    return jax.random.normal(key_a, (3,)), jax.random.normal(key_b, (3,))\n",
+            _KEY_HINT_FIXED,
         ),
     ),
     checker=_check_two_samples,

@@ -208,6 +208,7 @@ _X64_HINT_CAST = (
     "With 64-bit mode off, JAX quietly turns float64 requests into float32 (it only warns). "
     "Turn it on for this computation only: `with jax.enable_x64(True): ...`."
 )
+_X64_HINT_EARLY = "convert the NumPy values inside the 64-bit block, so they are never float32"
 _X64_HINT_GLOBAL = (
     "jax.config.update('jax_enable_x64', True) switches 64-bit mode on for the whole process "
     "and leaves it on. Use the scoped `with jax.enable_x64(True):` so it ends with your function."
@@ -247,10 +248,10 @@ def _check_precise_sum(answer: Any) -> None:
             expected=f"float64[] {want:.10g}",
             yours=describe(got),
         )
-    if abs(float(got) - want) > 1e-9 * abs(want):
+    if abs(float(got) - want) > 1e-12 * abs(want):
         raise CheckFailure(
             "the sum is not accurate to 64-bit precision",
-            hint="convert the NumPy values inside the 64-bit block, so they are never float32",
+            hint=_X64_HINT_EARLY,
             expected=f"{want:.12g}",
             yours=f"{float(got):.12g}",
         )
@@ -287,6 +288,14 @@ _X64 = Exercise(
             '    jax.config.update("jax_enable_x64", True)\n'
             "    return jnp.sum(jnp.asarray(values))\n",
             _X64_HINT_GLOBAL,
+        ),
+        Mistake(
+            "converts_before_x64",
+            "def precise_sum(values):\n"
+            "    v = jnp.asarray(values)\n"
+            "    with jax.enable_x64(True):\n"
+            "        return jnp.sum(v.astype(jnp.float64))\n",
+            _X64_HINT_EARLY,
         ),
     ),
     checker=_check_precise_sum,
@@ -361,6 +370,61 @@ _LOWP_HINT_LATE_CAST = (
 )
 
 
+_LOWP_HINT_BF16 = (
+    "bfloat16 has float32's range, so nothing overflows, but only about 3 significant digits: "
+    "the sum comes out inaccurate. Square and sum in float32: x.astype(jnp.float32)."
+)
+_LOWP_HINT_CAST_BACK = (
+    "You squared and summed in float32, then turned the result back into float16, which "
+    "overflows to inf above 65504. Return the float32 sum as it is."
+)
+_LOWP_HINT_DTYPE = "Return a float32 scalar: compute in float32 and don't cast the result."
+_LOWP_HINT_FORMULA = (
+    "Return one float32 number, the sum of the squares: square every entry, then add all the "
+    "squares up: jnp.sum(x32 * x32)."
+)
+_PRODUCTS = {"integer_pow", "mul", "square", "pow", "dot_general"}
+
+
+def _product_dtypes(fn, x: jax.Array) -> set[str]:
+    """Names of the dtypes that ``fn(x)`` multiplies in (squares, products, dot products)."""
+
+    def walk(jaxpr) -> None:
+        for eqn in jaxpr.eqns:
+            if eqn.primitive.name in _PRODUCTS:
+                found.update(str(v.aval.dtype) for v in eqn.outvars)
+            for param in eqn.params.values():
+                for sub in param if isinstance(param, tuple | list) else (param,):
+                    inner = getattr(sub, "jaxpr", sub)
+                    if hasattr(inner, "eqns"):
+                        walk(inner)
+
+    found: set[str] = set()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            walk(jax.make_jaxpr(fn)(x).jaxpr)
+    except Exception:  # noqa: BLE001 - the calls themselves report errors
+        return set()
+    return found
+
+
+def _lowp_hint(fn, x: jax.Array, got: jax.Array) -> str:
+    """The hint for a wrong sum of squares: what went wrong, judged from dtypes."""
+    if got.dtype == jnp.float32 and not bool(jnp.all(jnp.isfinite(got))):
+        return _LOWP_HINT_LATE_CAST
+    products = _product_dtypes(fn, x)
+    if "float16" in products:
+        return _LOWP_HINT_OVERFLOW
+    if "bfloat16" in products or got.dtype == jnp.bfloat16:
+        return _LOWP_HINT_BF16
+    if got.dtype == jnp.float16:
+        return _LOWP_HINT_CAST_BACK
+    if got.dtype != jnp.float32:
+        return _LOWP_HINT_DTYPE
+    return _LOWP_HINT_FORMULA
+
+
 def _check_sum_of_squares(answer: Any) -> None:
     fn = expect_function(answer, "sum_of_squares(x)")
     cases = [
@@ -375,11 +439,17 @@ def _check_sum_of_squares(answer: Any) -> None:
             got = _quiet(f, x, label=label)
             _expect_jax_array(got, label, "use jnp operations", want)
             if not bool(jnp.all(jnp.isfinite(got))):
-                hint = _LOWP_HINT_LATE_CAST if got.dtype == jnp.float32 else _LOWP_HINT_OVERFLOW
                 raise CheckFailure(
-                    f"{label} overflowed", hint=hint, expected=describe(want), yours=describe(got)
+                    f"{label} overflowed",
+                    hint=_lowp_hint(fn, x, got),
+                    expected=describe(want),
+                    yours=describe(got),
                 )
-            same(want, got, label, hint=_LOWP_HINT_OVERFLOW, rtol=1e-3)
+            try:
+                same(want, got, label, rtol=1e-3)
+            except CheckFailure as failure:
+                failure.hint = _lowp_hint(fn, x, got)
+                raise
 
 
 _LOWP = Exercise(
@@ -408,6 +478,25 @@ _LOWP = Exercise(
             "casts_the_result",
             "def sum_of_squares(x):\n    return jnp.sum(x**2).astype(jnp.float32)\n",
             _LOWP_HINT_LATE_CAST,
+        ),
+        Mistake(
+            "casts_back_to_float16",
+            "def sum_of_squares(x):\n"
+            "    x32 = x.astype(jnp.float32)\n"
+            "    return jnp.sum(x32 * x32).astype(jnp.float16)\n",
+            _LOWP_HINT_CAST_BACK,
+        ),
+        Mistake(
+            "computes_in_bfloat16",
+            "def sum_of_squares(x):\n"
+            "    xb = x.astype(jnp.bfloat16)\n"
+            "    return jnp.sum(xb * xb).astype(jnp.float32)\n",
+            _LOWP_HINT_BF16,
+        ),
+        Mistake(
+            "square_of_the_sum",
+            "def sum_of_squares(x):\n    return jnp.sum(x.astype(jnp.float32)) ** 2\n",
+            _LOWP_HINT_FORMULA,
         ),
     ),
     checker=_check_sum_of_squares,

@@ -101,6 +101,27 @@ _SET_HINT_DIAG = (
 _SET_HINT_ROWS = (
     "m.at[i] with one index array selects whole rows. Give one index per axis: m.at[i, i]."
 )
+_SET_HINT_OTHER = (
+    "Only the entries m[i, i] (row index equal to column index) become 0; every other entry "
+    "keeps its value. With i = jnp.arange(n), m.at[i, i].set(0.0) writes exactly those."
+)
+
+
+def _zero_diagonal_hint(m: jax.Array, got: Any) -> str:
+    """The hint for a wrong result: a known mistake's when the result is that mistake's."""
+    n = m.shape[0]
+    known = {
+        _SET_HINT_DIAG: m - jnp.diag(m),
+        _SET_HINT_ROWS: m.at[jnp.arange(n)].set(0.0),
+    }
+    try:
+        yours = np.asarray(got, dtype=np.float32)
+    except Exception:  # noqa: BLE001 - not array-like: the general hint
+        return _SET_HINT_OTHER
+    for hint, value in known.items():
+        if yours.shape == value.shape and np.allclose(yours, np.asarray(value)):
+            return hint
+    return _SET_HINT_OTHER
 
 
 def _set_hint(exc: BaseException) -> str | None:
@@ -124,11 +145,16 @@ def _check_zero_diagonal(answer: Any) -> None:
                 if not np.allclose(yours[off], before[off]) and np.allclose(np.diag(yours), 0):
                     raise CheckFailure(
                         f"{label} changed entries off the diagonal",
-                        hint=_SET_HINT_DIAG if np.any(yours[off] != 0) else _SET_HINT_ROWS,
+                        hint=_zero_diagonal_hint(m, got),
                         expected=describe(want),
                         yours=describe(got),
                     )
-            same(want, got, label, hint=_SET_HINT_DIAG)
+            try:
+                same(want, got, label)
+            except CheckFailure as failure:
+                if failure.hint == "":
+                    failure.hint = _zero_diagonal_hint(m, got)
+                raise
             if not np.array_equal(before, np.asarray(m)):
                 raise CheckFailure(f"{label} changed m", hint=_SET_HINT_ASSIGN)
 
@@ -167,6 +193,27 @@ _SET = Exercise(
             "def zero_diagonal(m):\n    i = jnp.arange(m.shape[0])\n    return m.at[i].set(0.0)\n",
             _SET_HINT_ROWS,
         ),
+        Mistake(
+            "anti_diagonal",
+            "def zero_diagonal(m):\n"
+            "    i = jnp.arange(m.shape[0])\n"
+            "    return m.at[i, i[::-1]].set(0.0)\n",
+            _SET_HINT_OTHER,
+        ),
+        Mistake(
+            "keeps_only_the_diagonal",
+            "def zero_diagonal(m):\n    return m * jnp.eye(m.shape[0])\n",
+            _SET_HINT_OTHER,
+        ),
+        Mistake(
+            "upper_triangle",
+            "def zero_diagonal(m):\n    return jnp.triu(m, 1)\n",
+            _SET_HINT_OTHER,
+        ),
+    ),
+    alternatives=(
+        "def zero_diagonal(m):\n    return m * (1 - jnp.eye(m.shape[0], dtype=m.dtype))\n",
+        "def zero_diagonal(m):\n    return jnp.where(jnp.eye(len(m), dtype=bool), 0.0, m)\n",
     ),
     checker=_check_zero_diagonal,
 )
@@ -379,6 +426,14 @@ _MASK_HINT_COUNT = (
     "jnp.where(x > 0, x, 0.0).mean() divides by the size of x, zeros included. Divide the sum "
     "by the number of positive entries: jnp.sum(x > 0)."
 )
+_MASK_HINT_ZERO = (
+    "0 is not strictly positive: with `x >= 0` the zeros count as entries and pull the mean "
+    "down. Select with `x > 0`."
+)
+_MASK_HINT_OTHER = (
+    "Sum the positive entries, jnp.sum(jnp.where(x > 0, x, 0.0)), and divide by how many there "
+    "are, jnp.maximum(jnp.sum(x > 0), 1)."
+)
 _MASK_HINT_NAN = (
     "When nothing is positive you divide 0 by 0 and get NaN. Divide by "
     "jnp.maximum(count, 1) so the answer is 0.0."
@@ -398,6 +453,22 @@ def _mean_positive(x: jax.Array) -> jax.Array:
     return jnp.sum(jnp.where(mask, x, 0.0)) / jnp.maximum(jnp.sum(mask), 1)
 
 
+def _mean_positive_hint(x: jax.Array, got: Any) -> str:
+    """The hint for a wrong mean: a known mistake's when the result is that mistake's."""
+    known = {
+        _MASK_HINT_COUNT: jnp.where(x > 0, x, 0.0).mean(),
+        _MASK_HINT_ZERO: jnp.sum(jnp.where(x >= 0, x, 0.0)) / jnp.maximum(jnp.sum(x >= 0), 1),
+    }
+    try:
+        yours = np.asarray(got, dtype=np.float32)
+    except Exception:  # noqa: BLE001 - not array-like: the general hint
+        return _MASK_HINT_OTHER
+    for hint, value in known.items():
+        if yours.shape == () and np.allclose(yours, np.asarray(value)):
+            return hint
+    return _MASK_HINT_OTHER
+
+
 def _check_mean_positive(answer: Any) -> None:
     fn = expect_function(answer, "mean_positive(x)")
     jitted = jax.jit(fn)
@@ -406,6 +477,7 @@ def _check_mean_positive(answer: Any) -> None:
         jnp.array([-1.0, 2.0, 4.0, -3.0]),
         _normal(2, (3, 4)),
         jnp.array([-1.0, -2.0, 0.0]),
+        jnp.array([0.0, -1.0, 3.0]),
     ]
     for x in cases:
         want = _mean_positive(x)
@@ -415,7 +487,12 @@ def _check_mean_positive(answer: Any) -> None:
             raise CheckFailure(
                 f"{label} returned NaN", hint=_MASK_HINT_NAN, expected=describe(want)
             )
-        same(want, got, label, hint=_MASK_HINT_COUNT)
+        try:
+            same(want, got, label)
+        except CheckFailure as failure:
+            if failure.hint == "":
+                failure.hint = _mean_positive_hint(x, got)
+            raise
 
 
 _MASK = Exercise(
@@ -453,6 +530,13 @@ _MASK = Exercise(
             "    mask = x > 0\n"
             "    return jnp.sum(jnp.where(mask, x, 0.0)) / jnp.sum(mask)\n",
             _MASK_HINT_NAN,
+        ),
+        Mistake(
+            "counts_zeros_as_positive",
+            "def mean_positive(x):\n"
+            "    mask = x >= 0\n"
+            "    return jnp.sum(jnp.where(mask, x, 0.0)) / jnp.maximum(jnp.sum(mask), 1)\n",
+            _MASK_HINT_ZERO,
         ),
     ),
     checker=_check_mean_positive,

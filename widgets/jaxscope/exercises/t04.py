@@ -69,6 +69,20 @@ def _follows_key(fn: Any, label: str, *rest: Any, hint: str) -> None:
         )
 
 
+_FIXED_KEY_HINT = (
+    "Your result ignores the key argument: a key made from a fixed seed (`jax.random.key(0)` "
+    "inside the function, or a key made once outside it) gives the same numbers whatever key "
+    "you are given. Split the key you get."
+)
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    """Correlation of two samples; NaN (no warning) when either one is constant."""
+    a, b = a - a.mean(), b - b.mean()
+    scale = float(np.sqrt(np.sum(a * a) * np.sum(b * b)))
+    return float(np.sum(a * b)) / scale if scale > 0 else float("nan")
+
+
 def _standard_normal(sample: np.ndarray, label: str, hint: str) -> None:
     flat = sample.ravel()
     if abs(flat.mean()) > 0.15 or abs(flat.std() - 1) > 0.15:
@@ -85,6 +99,10 @@ def _standard_normal(sample: np.ndarray, label: str, hint: str) -> None:
 _SPLIT_HINT_SAME = (
     "`w` and `b` were both drawn from `key` itself, so their random bits are the same: "
     "split first (`key_w, key_b = jax.random.split(key)`) and give each draw its own key."
+)
+_SPLIT_HINT_UNIFORM = (
+    "b should be uniform over the whole interval [0, 1): mean 0.5, std 0.29. "
+    "jax.random.uniform(k, (2,)) draws exactly that (its default range is [0, 1))."
 )
 _SPLIT_HINT_PARENT = (
     "You split `key` but then still drew from `key`: once a key has been split it is spent. "
@@ -134,7 +152,7 @@ def _check_init_params(answer: Any) -> None:
             hint=_SPLIT_HINT_PARENT if split_used else _SPLIT_HINT_SAME,
             expected="every key used once",
         )
-    _follows_key(fn, "init_params", hint=_NUMPY_HINT)
+    _follows_key(fn, "init_params", hint=_FIXED_KEY_HINT)
     jitted = jax.jit(fn)
     same(out, attempt(jitted, key, label="jax.jit(init_params)(key)"), "jax.jit(init_params)")
     many = attempt(
@@ -143,9 +161,17 @@ def _check_init_params(answer: Any) -> None:
         label="jax.vmap(init_params)",
     )
     _standard_normal(_host(many["w"]), "w over 2000 keys", "draw w with jax.random.normal")
+    b_all = _host(many["b"]).ravel()
+    if abs(b_all.mean() - 0.5) > 0.02 or abs(b_all.std() - 0.2887) > 0.02:
+        raise CheckFailure(
+            "over 2000 keys, b is not uniform in [0, 1)",
+            hint=_SPLIT_HINT_UNIFORM,
+            expected="mean 0.50, std 0.29 (roughly)",
+            yours=f"mean {b_all.mean():.2f}, std {b_all.std():.2f}",
+        )
     w0, b0 = _host(many["w"])[:, 0, 0], _host(many["b"])[:, 0]
-    corr = float(np.corrcoef(w0, b0)[0, 1])
-    if abs(corr) > 0.15:
+    corr = _corr(w0, b0)
+    if not abs(corr) <= 0.15:
         raise CheckFailure(
             "over 2000 keys, w and b are correlated",
             hint=_SPLIT_HINT_SAME,
@@ -190,6 +216,30 @@ _SPLIT = Exercise(
             '"b": jax.random.uniform(key_b, (2,))}\n',
             _SPLIT_HINT_PARENT,
         ),
+        Mistake(
+            "fixed_seed_inside",
+            "def init_params(key):\n"
+            "    key_w, key_b = jax.random.split(jax.random.key(0))\n"
+            '    return {"w": jax.random.normal(key_w, (3, 2)), '
+            '"b": jax.random.uniform(key_b, (2,))}\n',
+            _FIXED_KEY_HINT,
+        ),
+        Mistake(
+            "b_truncated_normal",
+            "def init_params(key):\n"
+            "    key_w, key_b = jax.random.split(key)\n"
+            '    return {"w": jax.random.normal(key_w, (3, 2)), '
+            '"b": jax.random.truncated_normal(key_b, 0.0, 1.0, (2,))}\n',
+            _SPLIT_HINT_UNIFORM,
+        ),
+        Mistake(
+            "b_half_range",
+            "def init_params(key):\n"
+            "    key_w, key_b = jax.random.split(key)\n"
+            '    return {"w": jax.random.normal(key_w, (3, 2)), '
+            '"b": jax.random.uniform(key_b, (2,), maxval=0.5)}\n',
+            _SPLIT_HINT_UNIFORM,
+        ),
     ),
     checker=_check_init_params,
 )
@@ -208,6 +258,18 @@ _FOLD_HINT_NEW_SEED = (
 _FOLD_HINT_SPLIT_TRACED = (
     "`jax.random.split(key, n)` needs a concrete Python int for n, but under jit `step` is "
     "traced. `jax.random.fold_in(key, step)` accepts a traced integer."
+)
+
+
+_FOLD_HINT_RUNS_OUT = (
+    "Steps 1000000 and 1000001 gave the same noise: your keys run out for large steps "
+    "(indexing a fixed batch `jax.random.split(key, N)[step]` clamps every step >= N to the "
+    "last key). `jax.random.fold_in(key, step)` gives every step its own key."
+)
+_FOLD_HINT_DRIFT = (
+    "Your noise drifts with the step number: the step went into the values instead of the key. "
+    "Keep the noise standard normal and fold the step into the key: "
+    "jax.random.normal(jax.random.fold_in(key, step), (4,))."
 )
 
 
@@ -242,6 +304,17 @@ def _check_step_noise(answer: Any) -> None:
             expected="different noise for each step",
             yours=f"{describe(outs[0])} for both",
         )
+    big = [
+        _host(attempt(jitted, key, jnp.int32(s), label=f"jax.jit(step_noise)(key, {s})"))
+        for s in (10**6, 10**6 + 1)
+    ]
+    if np.array_equal(big[0], big[1]):
+        raise CheckFailure(
+            "steps 1000000 and 1000001 gave the same noise",
+            hint=_FOLD_HINT_RUNS_OUT,
+            expected="different noise for each step",
+            yours=f"{describe(jnp.asarray(big[0]))} for both",
+        )
     again = attempt(jitted, key, jnp.int32(2), label="step_noise(key, 2) again")
     same(jnp.asarray(outs[2]), again, "step_noise(key, 2) called twice", _NUMPY_HINT)
     other = attempt(jitted, jax.random.key(1), jnp.int32(2), label="step_noise(other key, 2)")
@@ -270,7 +343,12 @@ def _check_step_noise(answer: Any) -> None:
         label="jax.vmap(step_noise, in_axes=(None, 0))(key, 1000 steps)",
         hint_for=_fold_hint,
     )
-    _standard_normal(_host(many), "noise over 1000 steps", "draw with jax.random.normal")
+    rows = _host(many).reshape(1000, -1)
+    steps = np.arange(1000, dtype=np.float64)
+    trends = (_corr(steps, rows.mean(axis=1)), _corr(steps, np.abs(rows).mean(axis=1)))
+    drift = max((abs(c) for c in trends if not np.isnan(c)), default=0.0)
+    hint = _FOLD_HINT_DRIFT if drift > 0.5 else "draw with jax.random.normal"
+    _standard_normal(rows, "noise over 1000 steps", hint)
 
 
 _FOLD_IN = Exercise(
@@ -311,6 +389,17 @@ _FOLD_IN = Exercise(
             "    return jax.random.normal(keys[-1], (4,))\n",
             _FOLD_HINT_SPLIT_TRACED,
         ),
+        Mistake(
+            "indexes_a_fixed_batch_of_keys",
+            "def step_noise(key, step):\n"
+            "    return jax.random.normal(jax.random.split(key, 1000)[step], (4,))\n",
+            _FOLD_HINT_RUNS_OUT,
+        ),
+        Mistake(
+            "adds_the_step",
+            "def step_noise(key, step):\n    return jax.random.normal(key, (4,)) + step\n",
+            _FOLD_HINT_DRIFT,
+        ),
     ),
     checker=_check_step_noise,
 )
@@ -320,6 +409,14 @@ _FOLD_IN = Exercise(
 _WALK_HINT_SAME = (
     "Every step of your walk is the same number: the loop draws from the same key each time. "
     "Split inside the loop: `key, sub = jax.random.split(key)`, then draw from `sub`."
+)
+_WALK_HINT_BEFORE = (
+    "Your walk starts with 0, so you recorded the position before taking the step: entry i is "
+    "the position *after* i + 1 steps. Add the step to x first, then append x."
+)
+_WALK_HINT_SUM = (
+    "You returned the steps themselves: entry i must be the position, the sum of the first "
+    "i + 1 steps. Add each step to a running `x` (or take jnp.cumsum of the steps)."
 )
 _WALK_HINT_CARRY = (
     "Inside the loop you split `key` into `key, sub` but drew from `key`, the one you carry "
@@ -338,6 +435,13 @@ def _check_random_walk(answer: Any) -> None:
             expected="float32[6]",
             yours=describe(walk),
         )
+    if float(walk[0]) == 0.0:
+        raise CheckFailure(
+            "random_walk(key, 6) starts with 0.0",
+            hint=_WALK_HINT_BEFORE,
+            expected="the position after the first step",
+            yours=describe(walk),
+        )
     steps = np.diff(np.concatenate([[0.0], _host(walk)]))
     if np.allclose(steps, steps[0]):
         raise CheckFailure(
@@ -353,17 +457,32 @@ def _check_random_walk(answer: Any) -> None:
             hint=_WALK_HINT_CARRY,
             expected="every key used once",
         )
-    _follows_key(fn, "random_walk(key, 6)", 6, hint=_NUMPY_HINT)
+    _follows_key(fn, "random_walk(key, 6)", 6, hint=_FIXED_KEY_HINT)
     many = attempt(
         jax.jit(jax.vmap(lambda k: fn(k, 5))),
         jax.random.split(jax.random.key(7), 1000),
         label="jax.vmap(random_walk)(1000 keys, 5)",
         hint_for=_keys_error_hint,
     )
-    inc = np.diff(np.concatenate([np.zeros((1000, 1)), _host(many)], axis=1), axis=1)
-    _standard_normal(inc, "steps over 1000 walks", "each step is jax.random.normal(sub)")
-    corr = float(np.corrcoef(inc[:, 0], inc[:, 1])[0, 1])
-    if abs(corr) > 0.15:
+    positions = _host(many).reshape(1000, -1)
+    inc = np.diff(np.concatenate([np.zeros((1000, 1)), positions], axis=1), axis=1)
+    spread = inc.std(axis=0)
+    if np.all(np.abs(positions.std(axis=0) - 1) < 0.15):
+        hint = _WALK_HINT_SUM
+    elif spread[0] < 0.15:
+        hint = _WALK_HINT_BEFORE
+    else:
+        hint = "each step is jax.random.normal(sub)"
+    if not np.all(np.abs(spread - 1) <= 0.15):
+        raise CheckFailure(
+            "over 1000 walks, the steps are not standard normal",
+            hint=hint,
+            expected="std 1.00 for each of the 5 steps (roughly)",
+            yours="std " + ", ".join(f"{v:.2f}" for v in spread),
+        )
+    _standard_normal(inc, "steps over 1000 walks", hint)
+    corr = _corr(inc[:, 0], inc[:, 1])
+    if not abs(corr) <= 0.15:
         raise CheckFailure(
             "over 1000 walks, step 1 and step 2 are correlated",
             hint=_WALK_HINT_SAME,
@@ -428,6 +547,27 @@ _REUSE = Exercise(
             "    return jnp.stack(positions)\n",
             _WALK_HINT_CARRY,
         ),
+        Mistake(
+            "records_before_the_step",
+            "def random_walk(key, n):\n"
+            "    x, positions = 0.0, []\n"
+            "    for _ in range(n):\n"
+            "        key, sub = jax.random.split(key)\n"
+            "        positions.append(x)\n"
+            "        x = x + jax.random.normal(sub)\n"
+            "    return jnp.stack([jnp.asarray(p, jnp.float32) for p in positions])\n",
+            _WALK_HINT_BEFORE,
+        ),
+        Mistake(
+            "returns_the_steps",
+            "def random_walk(key, n):\n"
+            "    steps = []\n"
+            "    for _ in range(n):\n"
+            "        key, sub = jax.random.split(key)\n"
+            "        steps.append(jax.random.normal(sub))\n"
+            "    return jnp.stack(steps)\n",
+            _WALK_HINT_SUM,
+        ),
     ),
     checker=_check_random_walk,
 )
@@ -444,6 +584,33 @@ _VMAP_HINT_CONST = (
     "fixed seed inside it) becomes a constant, and every call draws the same numbers. Use "
     "the key you are given."
 )
+
+
+_VMAP_HINT_NO_VMAP = (
+    "Draw the noise through jax.vmap, one key per row: `keys = jax.random.split(key, "
+    "xs.shape[0])`, then `jax.vmap(add_noise)(keys, xs)`. One draw of shape xs.shape (or a "
+    "Python loop over rows) is not what this exercise practises."
+)
+
+
+def _draws_from_a_batch_of_keys(fn: Any, key: jax.Array, xs: jax.Array) -> bool:
+    """True when ``fn(key, xs)`` draws random bits from a batch of keys (a vmapped draw)."""
+
+    def walk(jaxpr) -> bool:
+        for eqn in jaxpr.eqns:
+            if eqn.primitive.name == "random_bits" and eqn.invars[0].aval.shape:
+                return True
+            for param in eqn.params.values():
+                for sub in param if isinstance(param, tuple | list) else (param,):
+                    inner = getattr(sub, "jaxpr", sub)
+                    if hasattr(inner, "eqns") and walk(inner):
+                        return True
+        return False
+
+    try:
+        return walk(jax.make_jaxpr(fn)(key, xs).jaxpr)
+    except Exception:  # noqa: BLE001 - the calls themselves report errors
+        return True
 
 
 def _check_noisy_batch(answer: Any) -> None:
@@ -472,6 +639,13 @@ def _check_noisy_batch(answer: Any) -> None:
         raise CheckFailure(
             "another key gave the same noise", hint=_VMAP_HINT_CONST, yours=describe(other)
         )
+    if not _draws_from_a_batch_of_keys(fn, key, xs):
+        raise CheckFailure(
+            "noisy_batch does not draw through jax.vmap from a batch of keys",
+            hint=_VMAP_HINT_NO_VMAP,
+            expected="jax.vmap(add_noise)(keys, xs) with one key per row",
+            yours="no random draw from a batch of keys in the traced function",
+        )
     again = attempt(fn, key, xs, label="noisy_batch(key, xs) without jit")
     same(out, again, "noisy_batch with and without jit", _NUMPY_HINT, rtol=1e-4)
     attempt(jitted, jax.random.key(2), xs + 1, label="jax.jit(noisy_batch) again")
@@ -483,8 +657,8 @@ def _check_noisy_batch(answer: Any) -> None:
     big = jnp.zeros((2000, 2), jnp.float32)
     drawn = _host(attempt(jitted, jax.random.key(3), big, label="noisy_batch(key, 2000 rows)"))
     _standard_normal(drawn, "noise over 2000 rows", "draw each row with jax.random.normal")
-    corr = float(np.corrcoef(drawn[:-1, 0], drawn[1:, 0])[0, 1])
-    if abs(corr) > 0.15:
+    corr = _corr(drawn[:-1, 0], drawn[1:, 0])
+    if not abs(corr) <= 0.15:
         raise CheckFailure(
             "neighbouring rows have correlated noise", hint=_VMAP_HINT_SHARED, yours=f"{corr:.2f}"
         )
@@ -534,6 +708,25 @@ _VMAP = Exercise(
             "    return jax.vmap(add_noise)(keys, xs)\n",
             _VMAP_HINT_CONST,
         ),
+        Mistake(
+            "one_draw_for_the_whole_batch",
+            "def noisy_batch(key, xs):\n    return xs + jax.random.normal(key, xs.shape)\n",
+            _VMAP_HINT_NO_VMAP,
+        ),
+        Mistake(
+            "python_loop_over_rows",
+            "def noisy_batch(key, xs):\n"
+            "    keys = jax.random.split(key, xs.shape[0])\n"
+            "    return jnp.stack([x + jax.random.normal(k, x.shape) for k, x in zip(keys, xs)])\n",
+            _VMAP_HINT_NO_VMAP,
+        ),
+    ),
+    alternatives=(
+        "def noisy_batch(key, xs):\n"
+        "    def add_noise(key, x):\n"
+        "        return x + jax.random.normal(key, x.shape)\n"
+        "    ids = jnp.arange(xs.shape[0])\n"
+        "    return jax.vmap(lambda i, x: add_noise(jax.random.fold_in(key, i), x))(ids, xs)\n",
     ),
     checker=_check_noisy_batch,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import jax
@@ -215,6 +216,31 @@ _PAD_HINT_DOWN = (
 )
 
 
+_PAD_HINT_FRONT = (
+    "The length is right, but the zeros went in front: pad at the end, "
+    "`jnp.pad(x, (0, size - n))` (the pair is (before, after))."
+)
+_PAD_HINT_ZEROS = (
+    "The length is right, but the padding must be zeros: `jnp.pad(x, (0, size - n))` pads with "
+    "zeros by default; another mode= or constant_values= puts other numbers there."
+)
+_PAD_HINT_VALUES = "The length is right: keep x's values unchanged at the front, zeros after."
+
+
+def _pad_hint(x: jax.Array, got: Any) -> str:
+    """The hint for a padded array of the right length but the wrong values."""
+    n = x.shape[0]
+    try:
+        yours = np.asarray(got, dtype=np.float32)
+    except Exception:  # noqa: BLE001 - not array-like: the general hint
+        return _PAD_HINT_VALUES
+    if np.allclose(yours[:n], np.asarray(x)):
+        return _PAD_HINT_ZEROS
+    if np.allclose(yours[-n:], np.asarray(x)) and not np.any(yours[:-n]):
+        return _PAD_HINT_FRONT
+    return _PAD_HINT_VALUES
+
+
 def _pad_ref(x):
     n = x.shape[0]
     return jnp.pad(x, (0, -(-n // 8) * 8 - n))
@@ -228,19 +254,25 @@ def _check_pad_to_bucket(answer: Any) -> None:
         label = f"pad_to_bucket(x: float32[{n}])"
         got = attempt(fn, x, label=label)
         want = _pad_ref(x)
-        if np.shape(got) != want.shape:
-            hint = _PAD_HINT_NONE
-            if np.ndim(got) == 1 and np.shape(got)[0] == n + 8:
+        shape = getattr(got, "shape", None)
+        if shape != want.shape:
+            hint = _PAD_HINT_NONE if shape is not None else "return the array jnp.pad gives you"
+            if isinstance(shape, tuple) and len(shape) == 1 and shape[0] == n + 8:
                 hint = _PAD_HINT_ALWAYS
-            elif np.ndim(got) == 1 and np.shape(got)[0] < n:
+            elif isinstance(shape, tuple) and len(shape) == 1 and shape[0] < n:
                 hint = _PAD_HINT_DOWN
             raise CheckFailure(
-                f"{label} has shape {np.shape(got)}",
+                f"{label} has shape {shape}" if shape is not None else f"{label} is not an array",
                 hint=hint,
                 expected=aval(want),
-                yours=aval(got),
+                yours=aval(got) if shape is not None else describe(got),
             )
-        same(want, got, label)
+        try:
+            same(want, got, label)
+        except CheckFailure as failure:
+            if failure.hint == "":
+                failure.hint = _pad_hint(x, got)
+            raise
         consumer(got)
     if consumer._cache_size() != 3:
         raise CheckFailure(
@@ -282,6 +314,20 @@ _RETRACE = Exercise(
             "def pad_to_bucket(x):\n    return x[: x.shape[0] // 8 * 8]\n",
             _PAD_HINT_DOWN,
         ),
+        Mistake(
+            "pads_in_front",
+            "def pad_to_bucket(x):\n"
+            "    n = x.shape[0]\n"
+            "    return jnp.pad(x, (-(-n // 8) * 8 - n, 0))\n",
+            _PAD_HINT_FRONT,
+        ),
+        Mistake(
+            "pads_with_edge_values",
+            "def pad_to_bucket(x):\n"
+            "    n = x.shape[0]\n"
+            "    return jnp.pad(x, (0, -(-n // 8) * 8 - n), mode='edge')\n",
+            _PAD_HINT_ZEROS,
+        ),
     ),
     checker=_check_pad_to_bucket,
 )
@@ -298,6 +344,26 @@ _DONATE_HINT_WRONG = (
 )
 
 
+_DONATE_HINT_BOTH = (
+    "Donate only `params`: you also donated `grads` (argument 1), whose buffer the result "
+    "cannot reuse (JAX warns 'Some donated buffers were not usable') and which the caller may "
+    "still need. Use `donate_argnums=0`."
+)
+_DONATE_HINT_ONLY = "Donate `params` alone: `donate_argnums=0`."
+
+
+def _donated(fn: Any) -> list[bool] | None:
+    """Per positional argument of ``fn(params, grads, lr)``: is any of its buffers donated?"""
+    spec = jax.ShapeDtypeStruct((5,), jnp.float32)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            positional = fn.lower(spec, spec, 0.1).args_info[0]
+    except Exception:  # noqa: BLE001 - the calls themselves report errors
+        return None
+    return [any(a.donated for a in jax.tree.leaves(arg)) for arg in positional]
+
+
 def _check_sgd_step(answer: Any) -> None:
     fn = _expect_jitted(answer, "sgd_step(params, grads, lr)", _DONATE_HINT_NONE)
     params, grads = _normal(1, (5,)), _normal(2, (5,))
@@ -312,6 +378,17 @@ def _check_sgd_step(answer: Any) -> None:
             hint=_DONATE_HINT_NONE,
             expected="params.is_deleted() == True",
             yours="params.is_deleted() == False",
+        )
+    donated = _donated(fn)
+    if donated is not None and any(donated[1:]):
+        raise CheckFailure(
+            "sgd_step donates more than params",
+            hint=_DONATE_HINT_BOTH if donated[1] else _DONATE_HINT_ONLY,
+            expected="donated: params",
+            yours="donated: "
+            + ", ".join(
+                name for name, d in zip(("params", "grads", "lr"), donated, strict=False) if d
+            ),
         )
     p = jnp.ones((2, 3))
     label = "sgd_step(ones((2, 3)), ones((2, 3)), 0.5)"
@@ -345,6 +422,17 @@ _DONATION = Exercise(
             "sgd_step = jax.jit(lambda params, grads, lr: params - lr * grads, donate_argnums=1)\n",
             _DONATE_HINT_WRONG,
         ),
+        Mistake(
+            "donates_grads_too",
+            "sgd_step = jax.jit(\n"
+            "    lambda params, grads, lr: params - lr * grads, donate_argnums=(0, 1)\n"
+            ")\n",
+            _DONATE_HINT_BOTH,
+        ),
+    ),
+    alternatives=(
+        "def _sgd_step(params, grads, lr):\n    return params - lr * grads\n\n"
+        "sgd_step = jax.jit(_sgd_step, donate_argnames='params')\n",
     ),
     checker=_check_sgd_step,
 )
@@ -359,6 +447,31 @@ _AOT_HINT_JIT = (
     "`jax.jit(f)` compiles lazily, on its first call: lower it for the given shape with "
     "`.lower(jax.ShapeDtypeStruct(shape, dtype))` and `.compile()` it."
 )
+
+
+_AOT_HINT_ARRAY = (
+    "You created an array of that shape to lower with, and for a big shape there is no memory "
+    "for it. Describe the input instead: `jax.ShapeDtypeStruct(shape, dtype)` has a shape and "
+    "a dtype but no data."
+)
+_HUGE = (1 << 46,)  # 256 TiB of float32: compiles from a description, cannot be allocated
+
+
+def _aot_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, MemoryError) or any(
+        w in str(exc) for w in ("RESOURCE_EXHAUSTED", "Out of memory", "Unable to allocate")
+    ):
+        return _AOT_HINT_ARRAY
+    return None
+
+
+def _huge_compiles(f: Any) -> bool:
+    """True when this backend compiles ``f`` for the huge shape from a ShapeDtypeStruct."""
+    try:
+        jax.jit(f).lower(jax.ShapeDtypeStruct(_HUGE, jnp.float32)).compile()
+    except Exception:  # noqa: BLE001 - then the check skips the huge shape
+        return False
+    return True
 
 
 def _check_compile_for(answer: Any) -> None:
@@ -400,6 +513,11 @@ def _check_compile_for(answer: Any) -> None:
             hint="build the input description from both arguments: "
             "jax.ShapeDtypeStruct(shape, dtype)",
         )
+    if _huge_compiles(f):
+        label = "compile_for(f, (1 << 46,), jnp.float32)"
+        huge = attempt(fn, f, _HUGE, jnp.float32, label=label, hint_for=_aot_hint)
+        if not isinstance(huge, jax.stages.Compiled):
+            raise CheckFailure(f"{label} is not a Compiled", hint=_AOT_HINT_JIT)
 
 
 _AOT = Exercise(
@@ -432,6 +550,22 @@ _AOT = Exercise(
             "def compile_for(f, shape, dtype):\n    return jax.jit(f)\n",
             _AOT_HINT_JIT,
         ),
+        Mistake(
+            "lowers_with_an_array",
+            "def compile_for(f, shape, dtype):\n"
+            "    return jax.jit(f).lower(jnp.zeros(shape, dtype)).compile()\n",
+            _AOT_HINT_ARRAY,
+        ),
+        Mistake(
+            "lowers_with_a_numpy_array",
+            "def compile_for(f, shape, dtype):\n"
+            "    return jax.jit(f).lower(np.zeros(shape, dtype)).compile()\n",
+            _AOT_HINT_ARRAY,
+        ),
+    ),
+    alternatives=(
+        "def compile_for(f, shape, dtype):\n"
+        "    return jax.jit(f).trace(jax.ShapeDtypeStruct(shape, dtype)).lower().compile()\n",
     ),
     checker=_check_compile_for,
 )

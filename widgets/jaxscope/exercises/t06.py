@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
+import types
 from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.extend.core import Primitive
 
 from . import Exercise, Mistake
 from ._support import (
     CheckFailure,
     attempt,
-    container_sizes,
     describe,
     expect_function,
     global_values,
+    message_has,
+    primitive_names,
     same,
 )
 
@@ -41,10 +45,42 @@ _PRIM_HINT_TEXT = (
     "Searching the printed jaxpr finds names inside other names and parameters; walk "
     "`closed.jaxpr.eqns` and read `eqn.primitive.name` instead."
 )
+_PRIM_HINT_JIT = (
+    "You traced a jitted version of f: its jaxpr is a single `jit` equation holding all the "
+    "work. Trace f itself: `jax.make_jaxpr(f)(*args)`."
+)
+_PRIM_HINT_NESTED = (
+    "Only the top-level equations count: a nested `jax.jit` is one equation named 'jit'; "
+    "don't walk into the sub-jaxpr it holds."
+)
+_PRIM_HINT_REPEATS = (
+    "Keep one name per equation, repeats included: f computes `sin` twice, so 'sin' appears twice."
+)
+_PRIM_HINT_ORDER = (
+    "The names are right but the order is not: keep the equations in the order of "
+    "`closed.jaxpr.eqns`, without sorting or reversing them."
+)
 
 
 def _prim_ref(f, *args):
     return [e.primitive.name for e in jax.make_jaxpr(f)(*args).jaxpr.eqns]
+
+
+def _prim_mismatch_hint(want: list[str], got: list[Any], f, args) -> str:
+    """The hint for a list of names that differs from ``want``: only the one that fits."""
+    if not all(isinstance(p, str) for p in got):
+        return ""
+    if got in (["jit"], ["pjit"]):
+        return _PRIM_HINT_JIT
+    if got == primitive_names(jax.make_jaxpr(f)(*args).jaxpr):
+        return _PRIM_HINT_NESTED
+    if got == list(dict.fromkeys(want)):
+        return _PRIM_HINT_REPEATS
+    if sorted(got) == sorted(want):
+        return _PRIM_HINT_ORDER
+    if set(got) - set(want):
+        return _PRIM_HINT_TEXT
+    return ""
 
 
 def _prim_hint(exc: BaseException) -> str | None:
@@ -58,6 +94,11 @@ def _check_primitive_names(answer: Any) -> None:
     cases = (
         ("f(x) = sin(x) * 2 + 1", lambda x: jnp.sin(x) * 2 + 1, (jnp.ones(3),)),
         ("f(x, y) = (x @ y).sum()", lambda x, y: (x @ y).sum(), (jnp.ones((2, 3)), jnp.ones(3))),
+        (
+            "f(x) = sin(x) * sin(x) + jax.jit(jnp.cos)(x)",
+            lambda x: jnp.sin(x) * jnp.sin(x) + jax.jit(jnp.cos)(x),
+            (jnp.ones(3),),
+        ),
         ("f(x) = exp(-x) (scalar)", lambda x: jnp.exp(-x), (1.0,)),
     )
     for label, f, args in cases:
@@ -82,7 +123,7 @@ def _check_primitive_names(answer: Any) -> None:
         if got != want:
             raise CheckFailure(
                 f"primitive_names for {label} differs",
-                hint=_PRIM_HINT_TEXT,
+                hint=_prim_mismatch_hint(want, got, f, args),
                 expected=repr(want),
                 yours=repr(got) if all(isinstance(p, str) for p in got) else describe(got),
             )
@@ -128,6 +169,42 @@ _MAKE_JAXPR = Exercise(
             "    return [p for p in known if p in text]\n",
             _PRIM_HINT_TEXT,
         ),
+        Mistake(
+            "jits_f",
+            "def primitive_names(f, *args):\n"
+            "    closed = jax.make_jaxpr(jax.jit(f))(*args)\n"
+            "    return [eqn.primitive.name for eqn in closed.jaxpr.eqns]\n",
+            _PRIM_HINT_JIT,
+        ),
+        Mistake(
+            "walks_sub_jaxprs",
+            "def primitive_names(f, *args):\n"
+            "    def walk(jaxpr):\n"
+            "        names = []\n"
+            "        for eqn in jaxpr.eqns:\n"
+            "            names.append(eqn.primitive.name)\n"
+            "            for p in eqn.params.values():\n"
+            "                inner = getattr(p, 'jaxpr', p)\n"
+            "                if hasattr(inner, 'eqns'):\n"
+            "                    names += walk(inner)\n"
+            "        return names\n"
+            "    return walk(jax.make_jaxpr(f)(*args).jaxpr)\n",
+            _PRIM_HINT_NESTED,
+        ),
+        Mistake(
+            "drops_repeats",
+            "def primitive_names(f, *args):\n"
+            "    eqns = jax.make_jaxpr(f)(*args).jaxpr.eqns\n"
+            "    return list(dict.fromkeys(eqn.primitive.name for eqn in eqns))\n",
+            _PRIM_HINT_REPEATS,
+        ),
+        Mistake(
+            "reversed_order",
+            "def primitive_names(f, *args):\n"
+            "    eqns = jax.make_jaxpr(f)(*args).jaxpr.eqns\n"
+            "    return [eqn.primitive.name for eqn in reversed(eqns)]\n",
+            _PRIM_HINT_ORDER,
+        ),
     ),
     checker=_check_primitive_names,
 )
@@ -143,13 +220,34 @@ _COUNT_HINT_LOOP_JIT = (
     "so every call traces. Wrap the counting function in jax.jit once, before the loop."
 )
 
+_COUNT_HINT_NOT_TRACED = (
+    "The number is right, but it doesn't come from tracing: JAX traced f a different number of "
+    "times. Call one jitted version of f on every input, in order, and count with a Python side "
+    "effect inside the function jit traces."
+)
+_COUNT_HINT_OFF_BY_ONE = (
+    "Your count is one too many: start the counter at 0, so that each trace adds exactly one."
+)
+
+
+def _count_hint(got: Any, want: int, n_traced: int, n_inputs: int) -> str:
+    """The hint for a wrong count: only the one whose situation it describes."""
+    if n_traced == n_inputs > want:
+        return _COUNT_HINT_LOOP_JIT
+    if got == n_inputs:
+        return _COUNT_HINT_CALLS
+    if got == n_traced + 1:
+        return _COUNT_HINT_OFF_BY_ONE
+    return ""
+
 
 def _check_count_traces(answer: Any) -> None:
     fn = expect_function(answer, "count_traces(f, inputs)")
+    # the first cases have want + 1 != len(inputs): counting calls and starting at 1 differ
     cases = (
-        ([jnp.ones(3), jnp.zeros(3), jnp.ones(4), jnp.ones(3, jnp.int32)], 3),
         ([jnp.ones(2), jnp.ones(2) * 5, jnp.ones(2) * 7], 1),
         ([jnp.ones((2, 2)), jnp.ones(4), jnp.ones((2, 2)), jnp.ones(4)], 2),
+        ([jnp.ones(3), jnp.zeros(3), jnp.ones(4), jnp.ones(3, jnp.int32)], 3),
     )
     for inputs, want in cases:
         shapes = ", ".join(f"{x.dtype}{list(x.shape)}" for x in inputs)
@@ -161,14 +259,20 @@ def _check_count_traces(answer: Any) -> None:
             return x * 2
 
         got = attempt(fn, f, inputs, label=label)
+        n_traced = sum(traced)
         if got != want:
-            n_traced = sum(traced)
-            hint = _COUNT_HINT_LOOP_JIT if n_traced == len(inputs) > want else _COUNT_HINT_CALLS
             raise CheckFailure(
                 f"{label} returned {describe(got)}",
-                hint=hint,
+                hint=_count_hint(got, want, n_traced, len(inputs)),
                 expected=f"{want} traces",
                 yours=f"{describe(got)} (JAX actually traced f {n_traced} times)",
+            )
+        if n_traced != want:
+            raise CheckFailure(
+                f"{label} returned {want}, but JAX traced f {n_traced} times",
+                hint=_COUNT_HINT_NOT_TRACED,
+                expected=f"{want} traces of f, counted while tracing",
+                yours=f"{describe(got)}, with f traced {n_traced} times",
             )
 
 
@@ -222,16 +326,47 @@ _SIDE = Exercise(
             "    return count\n",
             _COUNT_HINT_LOOP_JIT,
         ),
+        Mistake(
+            "counts_shapes",
+            "def count_traces(f, inputs):\n    return len({(x.shape, x.dtype) for x in inputs})\n",
+            _COUNT_HINT_NOT_TRACED,
+        ),
+        Mistake(
+            "counter_starts_at_one",
+            "def count_traces(f, inputs):\n"
+            "    count = 1\n\n"
+            "    def counted(x):\n"
+            "        nonlocal count\n"
+            "        count += 1\n"
+            "        return f(x)\n\n"
+            "    jitted = jax.jit(counted)\n"
+            "    for x in inputs:\n"
+            "        jitted(x)\n"
+            "    return count\n",
+            _COUNT_HINT_OFF_BY_ONE,
+        ),
     ),
     checker=_check_count_traces,
+    alternatives=(
+        "def count_traces(f, inputs):\n"
+        "    traces = []\n\n"
+        "    @jax.jit\n"
+        "    def counted(x):\n"
+        "        traces.append(x.shape)  # runs while tracing only\n"
+        "        return f(x)\n\n"
+        "    for x in inputs:\n"
+        "        counted(x)\n"
+        "    return len(traces)\n",
+    ),
 )
 
 
 # --- leaked tracers -------------------------------------------------------------------------
 
 _LEAK_HINT_GLOBAL = (
-    "Storing an intermediate in a global saves a tracer, not numbers: it leaks out of the trace "
-    "and is useless afterwards. Return it: `return out, hidden`."
+    "Storing an intermediate outside the function (in a global, an object's attribute or a "
+    "closed-over dict) saves a tracer, not numbers: it leaks out of the trace and is useless "
+    "afterwards. Return it: `return out, hidden`."
 )
 _LEAK_HINT_ONLY_OUT = "Return both values as a tuple: `return out, hidden`."
 
@@ -241,22 +376,62 @@ def _forward_ref(x):
     return hidden.sum(), hidden
 
 
+def _leak_hint(exc: BaseException) -> str | None:
+    return _LEAK_HINT_GLOBAL if message_has(exc, "Leaked trace", "leaked tracer") else None
+
+
+def _holds_tracer(value: Any, depth: int = 3) -> bool:
+    """Whether ``value``, its items or its attributes (``depth`` levels down) hold a tracer."""
+    if isinstance(value, jax.core.Tracer):
+        return True
+    if depth == 0 or isinstance(value, str | bytes | types.ModuleType | type) or callable(value):
+        return False
+    if isinstance(value, dict):
+        items = list(value.values())
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+    else:
+        items = list(getattr(value, "__dict__", {}).values())
+    return any(_holds_tracer(item, depth - 1) for item in items)
+
+
+def _kept_outside(fn: Any) -> dict[str, Any]:
+    """The globals ``fn`` reads and the variables it closes over, by name."""
+    places = dict(global_values(fn))
+    try:
+        fn = inspect.unwrap(fn)
+    except ValueError:
+        pass
+    code = getattr(fn, "__code__", None)
+    for name, cell in zip(getattr(code, "co_freevars", ()), fn.__closure__ or (), strict=False):
+        try:
+            places[name] = cell.cell_contents
+        except ValueError:  # a cell not filled yet
+            continue
+    return places
+
+
 def _check_forward(answer: Any) -> None:
     fn = expect_function(answer, "forward(x)")
-    sizes = container_sizes(fn)
-    jitted = jax.jit(fn)
     x = _normal(1, (4,))
-    got = attempt(jitted, x, label="jax.jit(forward)(x)")
-    for name, value in global_values(fn).items():
-        grew = isinstance(value, list | dict | set) and len(value) != sizes.get(name, len(value))
-        leaves = jax.tree.leaves(value) if isinstance(value, list | dict | tuple) else [value]
-        if grew or any(isinstance(v, jax.core.Tracer) for v in leaves):
+    label = "jax.jit(forward)(x)"
+    # a new function each time, so that jit traces afresh instead of reusing a cached trace
+    got = attempt(jax.jit(lambda x: fn(x)), x, label=label)
+    for name, value in _kept_outside(fn).items():
+        if _holds_tracer(value):
             raise CheckFailure(
-                f"forward stored something in the global {name!r} while jit traced it",
+                f"forward stored a tracer in {name!r} while jit traced it",
                 hint=_LEAK_HINT_GLOBAL,
                 expected="nothing stored outside the function",
                 yours=f"{name} = {describe(value)}",
             )
+    with jax.checking_leaks():  # any other way out (slow to explain, so checked last)
+        attempt(
+            jax.jit(lambda x: fn(x)),
+            x,
+            label=f"{label} under jax.checking_leaks()",
+            hint_for=_leak_hint,
+        )
     if not isinstance(got, tuple | list) or len(got) != 2:
         raise CheckFailure(
             "jax.jit(forward)(x) should return (out, hidden)",
@@ -296,8 +471,37 @@ _LEAK = Exercise(
             "def forward(x):\n    hidden = jnp.tanh(2 * x)\n    return hidden.sum()\n",
             _LEAK_HINT_ONLY_OUT,
         ),
+        Mistake(
+            "stores_attribute",
+            "import types\n\n"
+            "S = types.SimpleNamespace()\n\n"
+            "def forward(x):\n"
+            "    hidden = jnp.tanh(2 * x)\n"
+            "    S.hidden = hidden\n"
+            "    return hidden.sum(), hidden\n",
+            _LEAK_HINT_GLOBAL,
+        ),
+        Mistake(
+            "stores_in_closure",
+            "def make_forward():\n"
+            "    saved = {}\n\n"
+            "    def forward(x):\n"
+            "        hidden = jnp.tanh(2 * x)\n"
+            '        saved["hidden"] = hidden\n'
+            "        return hidden.sum(), hidden\n\n"
+            "    return forward\n\n"
+            "forward = make_forward()\n",
+            _LEAK_HINT_GLOBAL,
+        ),
     ),
     checker=_check_forward,
+    alternatives=(
+        "LOG = []\n\n"
+        "def forward(x):\n"
+        "    hidden = jnp.tanh(2 * x)\n"
+        "    jax.debug.callback(LOG.append, hidden)  # saves real arrays, at run time\n"
+        "    return hidden.sum(), hidden\n",
+    ),
 )
 
 # --- closed-over constants ------------------------------------------------------------------
@@ -309,6 +513,40 @@ _CONST_HINT_GLOBAL = (
 _CONST_HINT_NUMPY = (
     "NumPy needs concrete numbers and `w` is a tracer under jit: use `x @ w` or `jnp.dot`."
 )
+
+_CONST_HINT_TRANSPOSED = (
+    "Your result is transposed: `x @ w` multiplies x of shape (n, 3) by w of shape (3, 2), "
+    "giving (n, 2)."
+)
+_CONST_HINT_DTYPE = (
+    "Keep the dtype: `x @ w` of float32 arrays is float32, so there is nothing to convert."
+)
+
+
+def _all_consts(closed: Any) -> list[Any]:
+    """The constants of a closed jaxpr, those of its sub-jaxprs (a nested jit) included."""
+    found = list(closed.consts)
+
+    def walk(jaxpr: Any) -> None:
+        for eqn in jaxpr.eqns:
+            for p in eqn.params.values():
+                for item in p if isinstance(p, tuple | list) else (p,):
+                    found.extend(getattr(item, "consts", ()))
+                    inner = getattr(item, "jaxpr", item)
+                    if hasattr(inner, "eqns"):
+                        walk(inner)
+
+    walk(closed.jaxpr)
+    return found
+
+
+def _predict_hint(want: jax.Array, got: Any) -> str:
+    shape, dtype = getattr(got, "shape", None), getattr(got, "dtype", None)
+    if shape == want.shape[::-1] and shape != want.shape:
+        return _CONST_HINT_TRANSPOSED
+    if shape == want.shape and dtype is not None and dtype != want.dtype:
+        return _CONST_HINT_DTYPE
+    return ""
 
 
 def _check_predict(answer: Any) -> None:
@@ -323,23 +561,20 @@ def _check_predict(answer: Any) -> None:
     closed = attempt(
         jax.make_jaxpr(fn), w, x, label="jax.make_jaxpr(predict)(w, x)", hint_for=hint_for
     )
-    if closed.consts:
+    consts = _all_consts(closed)
+    if consts:
         raise CheckFailure(
-            f"the jaxpr of predict has {len(closed.consts)} closed-over constant(s)",
+            f"the jaxpr of predict has {len(consts)} closed-over constant(s)",
             hint=_CONST_HINT_GLOBAL,
             expected="no constants: every array comes in as an argument",
-            yours=", ".join(describe(c) for c in closed.consts),
+            yours=", ".join(describe(c) for c in consts),
         )
     jitted = jax.jit(fn)
     for seed in (3, 4):
         w2 = _normal(seed, (3, 2))
         label = f"jax.jit(predict)(new w #{seed}, x)"
-        same(
-            x @ w2,
-            attempt(jitted, w2, x, label=label, hint_for=hint_for),
-            label,
-            _CONST_HINT_GLOBAL,
-        )
+        got = attempt(jitted, w2, x, label=label, hint_for=hint_for)
+        same(x @ w2, got, label, _predict_hint(x @ w2, got))
 
 
 _CONST = Exercise(
@@ -368,8 +603,29 @@ _CONST = Exercise(
             "def predict(w, x):\n    return jnp.asarray(np.dot(x, w))\n",
             _CONST_HINT_NUMPY,
         ),
+        Mistake(
+            "jitted_reads_global",
+            "W = jax.random.normal(jax.random.key(0), (3, 2))\n\n"
+            "@jax.jit\n"
+            "def predict(w, x):\n    return x @ W\n",
+            _CONST_HINT_GLOBAL,
+        ),
+        Mistake(
+            "transposed",
+            "def predict(w, x):\n    return w.T @ x.T\n",
+            _CONST_HINT_TRANSPOSED,
+        ),
+        Mistake(
+            "casts_dtype",
+            "def predict(w, x):\n    return (x @ w).astype(jnp.float16)\n",
+            _CONST_HINT_DTYPE,
+        ),
     ),
     checker=_check_predict,
+    alternatives=(
+        "def predict(w, x):\n    return jnp.dot(x, w)\n",
+        "predict = jax.jit(lambda w, x: jnp.einsum('nd,dk->nk', x, w))\n",
+    ),
 )
 
 # --- eval_shape -----------------------------------------------------------------------------
@@ -383,19 +639,27 @@ _BYTES_HINT_SIZE = (
     "`dtype.itemsize` (bfloat16 is 2 bytes, float32 4)."
 )
 
+_BYTES_HINT_INT = (
+    "Return an int: the sum of `s.size * s.dtype.itemsize` over the leaves (sizes and itemsizes "
+    "are ints already; don't convert to float)."
+)
+
 
 def _make_init(sizes: tuple[int, int], ran_for_real: list[bool]):
     n_in, n_out = sizes
 
     def init_fn(key):
-        if not isinstance(key, jax.core.Tracer):
-            ran_for_real.append(True)
         k1, k2 = jax.random.split(key)
-        return {
+        params = {
             "w": jax.random.normal(k1, (n_in, n_out), jnp.float32),
             "b": jnp.zeros((n_out,), jnp.bfloat16),
             "scale": jax.random.uniform(k2, (), jnp.float32),
         }
+        # a concrete key alone allocates nothing (eval_shape of `lambda: init_fn(key)` traces
+        # with it); concrete results of the work inside do
+        if not all(isinstance(v, jax.core.Tracer) for v in (k1, *params.values())):
+            ran_for_real.append(True)
+        return params
 
     return init_fn
 
@@ -410,13 +674,17 @@ def _check_param_bytes(answer: Any) -> None:
         want = sizes[0] * sizes[1] * 4 + sizes[1] * 2 + 4
         if ran:
             raise CheckFailure(f"{label} ran init_fn on a real key", hint=_BYTES_HINT_REAL)
-        try:
-            value = int(got)
-        except (TypeError, ValueError):
+        integer = isinstance(got, int | np.integer) and not isinstance(got, bool)
+        if not integer and np.shape(got) == () and hasattr(got, "dtype"):
+            integer = jnp.issubdtype(got.dtype, jnp.integer)
+        if not integer:
             raise CheckFailure(
-                f"{label} returned {describe(got)}, not a number",
-                hint="return an int: the sum of size * itemsize over the leaves",
-            ) from None
+                f"{label} returned {describe(got)}, not an int",
+                hint=_BYTES_HINT_INT,
+                expected=f"int {want}",
+                yours=describe(got),
+            )
+        value = int(got)
         if value != want:
             n_elems = sizes[0] * sizes[1] + sizes[1] + 1
             raise CheckFailure(
@@ -459,8 +727,25 @@ _EVAL_SHAPE = Exercise(
             "    return sum(s.size for s in jax.tree.leaves(shapes))\n",
             _BYTES_HINT_SIZE,
         ),
+        Mistake(
+            "returns_float",
+            "def param_bytes(init_fn, key):\n"
+            "    shapes = jax.eval_shape(init_fn, key)\n"
+            "    return float(sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes)))\n",
+            _BYTES_HINT_INT,
+        ),
     ),
     checker=_check_param_bytes,
+    alternatives=(
+        "import functools\n\n"
+        "def param_bytes(init_fn, key):\n"
+        "    shapes = jax.eval_shape(functools.partial(init_fn, key))\n"
+        "    return sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes))\n",
+        "def param_bytes(init_fn, key):\n"
+        "    shapes = jax.eval_shape(lambda: init_fn(key))\n"
+        "    leaves = jax.tree.leaves(shapes)\n"
+        "    return sum(int(np.prod(s.shape)) * s.dtype.itemsize for s in leaves)\n",
+    ),
 )
 
 EXERCISES = (_MAKE_JAXPR, _SIDE, _LEAK, _CONST, _EVAL_SHAPE)

@@ -193,8 +193,9 @@ _AUX_HINT_MISSING = (
     "item is a passenger: `jax.value_and_grad(loss_with_preds, has_aux=True)`."
 )
 _AUX_HINT_UNPACK = (
-    "With has_aux=True, value_and_grad returns `((loss, aux), grads)`: the value and the aux "
-    "come together first, the gradient last. Unpack `(loss, preds), grads = ...`."
+    "The predictions and the gradient are swapped in your result: return `(loss, preds, grads)` "
+    "in that order. With has_aux=True, value_and_grad returns `((loss, aux), grads)`: the value "
+    "and the aux come together first, the gradient last. Unpack `(loss, preds), grads = ...`."
 )
 
 
@@ -273,6 +274,17 @@ _HAS_AUX = Exercise(
             "    return loss, preds, grads\n",
             _AUX_HINT_UNPACK,
         ),
+        Mistake(
+            "returns_wrong_order",
+            "def train_info(w, x, y):\n"
+            "    def loss_with_preds(w, x, y):\n"
+            "        preds = x @ w\n"
+            "        return jnp.mean((preds - y) ** 2), preds\n"
+            "    vg = jax.value_and_grad(loss_with_preds, has_aux=True)\n"
+            "    (loss, preds), grads = vg(w, x, y)\n"
+            "    return loss, grads, preds\n",
+            _AUX_HINT_UNPACK,
+        ),
     ),
     checker=_check_train_info,
 )
@@ -285,6 +297,12 @@ _TREE_HINT_DICT_MATH = (
 )
 _TREE_HINT_ASCENT = (
     "Your step made the loss bigger: the gradient points uphill, so step against it, `p - lr * g`."
+)
+
+_TREE_HINT_MUTATED = (
+    "Your sgd_step wrote into the params dict it was given, so the caller's parameters changed "
+    "too (but not under jit, where it gets a copy). Leave params alone and return a new dict: "
+    "`jax.tree.map(lambda p, g: p - lr * g, params, grads)`."
 )
 
 
@@ -305,9 +323,17 @@ def _check_sgd_step(answer: Any) -> None:
         w, x, y = _data(seed, n, d)
         params = {"w": w, "b": jnp.float32(0.1 * seed)}
         label = f"sgd_step(params with w: float32[{d}], x, y, 0.1)"
-        got = attempt(fn, params, x, y, 0.1, label=label, hint_for=_tree_error_hint)
         grads = jax.grad(_params_loss)(params, x, y)
         want = jax.tree.map(lambda p, g: p - 0.1 * g, params, grads)
+        given = dict(params)
+        got = attempt(fn, params, x, y, 0.1, label=label, hint_for=_tree_error_hint)
+        if params.keys() != given.keys() or any(params[k] is not given[k] for k in given):
+            raise CheckFailure(
+                "sgd_step changed the dict it was given; return a new one",
+                hint=_TREE_HINT_MUTATED,
+                expected="params unchanged: " + describe(given),
+                yours="params afterwards: " + describe(params),
+            )
         if jax.tree.structure(got) == jax.tree.structure(want):
             before = float(_params_loss(params, x, y))
             after = float(_params_loss(got, x, y))
@@ -372,6 +398,17 @@ _PYTREE = Exercise(
             "    grads = jax.grad(loss)(params, x, y)\n"
             "    return jax.tree.map(lambda p, g: p + lr * g, params, grads)\n",
             _TREE_HINT_ASCENT,
+        ),
+        Mistake(
+            "updates_in_place",
+            "def sgd_step(params, x, y, lr):\n"
+            "    def loss(params, x, y):\n"
+            '        return jnp.mean((x @ params["w"] + params["b"] - y) ** 2)\n'
+            "    grads = jax.grad(loss)(params, x, y)\n"
+            "    for k in params:\n"
+            "        params[k] = params[k] - lr * grads[k]\n"
+            "    return params\n",
+            _TREE_HINT_MUTATED,
         ),
     ),
     checker=_check_sgd_step,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import jax
@@ -69,6 +70,11 @@ def _f_logsumexp(x):
     return jax.nn.logsumexp(2.0 * x) + 0.5 * jnp.sum(x**3)
 
 
+@partial(jax.jit, static_argnums=0)
+def _hvp_ref(f, x, v):
+    return jax.hessian(f)(x) @ v  # jitted: eager, the Hessian's many small ops are slow to run
+
+
 def _check_hvp(answer: Any) -> None:
     fn = expect_function(answer, "hvp(f, x, v)")
     for f, name in ((_f_quartic, "f1"), (_f_logsumexp, "f2")):
@@ -83,7 +89,7 @@ def _check_hvp(answer: Any) -> None:
                     expected="an array of shape x.shape: H(x) @ v",
                     yours=describe(got),
                 )
-            same(jax.hessian(f)(x) @ v, got, label, rtol=1e-4)
+            same(_hvp_ref(f, x, v), got, label, rtol=1e-4)
     n = 48
     x, v = _normal(3, (n,)), _normal(4, (n,))
     closed = jax.make_jaxpr(lambda x, v: fn(_f_quartic, x, v))(x, v)
@@ -146,6 +152,11 @@ _VJP_HINT_ORDER = (
     "`y, f_vjp = jax.vjp(f, x)` then `f_vjp(w)`."
 )
 
+_VJP_HINT_JACOBIAN = (
+    "The numbers are right, but you built the whole Jacobian to multiply it by one vector. "
+    "jax.vjp pulls w back without it: `y, f_vjp = jax.vjp(f, x)` then `(g,) = f_vjp(w)`."
+)
+
 
 def _vjp_hint(exc: BaseException) -> str | None:
     if message_has(exc, "dot_general", "matmul", "shape", "size", "Incompatible"):
@@ -162,6 +173,11 @@ def _g_tanh(x):
     return jnp.tanh(m @ x)
 
 
+@partial(jax.jit, static_argnums=0)
+def _vjp_ref(f, x, w):
+    return w @ jax.jacrev(f)(x)
+
+
 def _check_vjp(answer: Any) -> None:
     fn = expect_function(answer, "weighted_grad(f, x, w)")
     for f, name in ((_g_mix, "f1"), (_g_tanh, "f2")):
@@ -176,9 +192,22 @@ def _check_vjp(answer: Any) -> None:
                     expected="an array of shape (n,): w @ J",
                     yours=describe(got),
                 )
-            want = w @ jax.jacrev(f)(x)
+            want = _vjp_ref(f, x, w)
             hint = _VJP_HINT_ORDER if getattr(got, "shape", None) != want.shape else ""
             same(want, got, label, hint, rtol=1e-4)
+    # _g_tanh holds a (3, n) matrix of its own, so look for a Jacobian with _g_mix only
+    n = 7
+    x, w = _normal(3, (n,)), _normal(4, (3,))
+    closed = jax.make_jaxpr(lambda x, w: fn(_g_mix, x, w))(x, w)
+    jacobians = {(3, n), (n, 3)} & _all_shapes(closed)
+    if jacobians:
+        shape = jacobians.pop()
+        raise CheckFailure(
+            f"for f: R^{n} -> R^3 your weighted_grad builds an array of shape {shape}",
+            hint=_VJP_HINT_JACOBIAN,
+            expected=f"no 3×{n} Jacobian: one backward pass of f",
+            yours=f"an intermediate of shape {shape}",
+        )
 
 
 _VJP = Exercise(
@@ -214,8 +243,19 @@ _VJP = Exercise(
             "def weighted_grad(f, x, w):\n    return jax.jacrev(f)(x) @ w\n",
             _VJP_HINT_ORDER,
         ),
+        Mistake(
+            "builds_jacobian",
+            "def weighted_grad(f, x, w):\n    return w @ jax.jacrev(f)(x)\n",
+            _VJP_HINT_JACOBIAN,
+        ),
+        Mistake(
+            "builds_jacobian_forward",
+            "def weighted_grad(f, x, w):\n    return jnp.dot(w, jax.jacfwd(f)(x))\n",
+            _VJP_HINT_JACOBIAN,
+        ),
     ),
     checker=_check_vjp,
+    alternatives=("def weighted_grad(f, x, w):\n    return jax.vjp(f, x)[1](w)[0]\n",),
 )
 
 # --- stop_gradient: a TD target -------------------------------------------------------------
@@ -312,6 +352,11 @@ _NORM_HINT_WHERE = (
     "divide by `jnp.where(y == 0, 1.0, y)`."
 )
 
+_NORM_HINT_NOT_CUSTOM = (
+    "Your gradients are right, but this exercise trains jax.custom_jvp: decorate safe_norm with "
+    "`@jax.custom_jvp` and give it its JVP rule with `@safe_norm.defjvp`."
+)
+
 
 def _check_safe_norm(answer: Any) -> None:
     fn = expect_function(answer, "safe_norm(x)")
@@ -338,6 +383,13 @@ def _check_safe_norm(answer: Any) -> None:
     same(jnp.zeros(3), g, "jax.grad(safe_norm)(zeros(3))")
     jg = attempt(jax.jit(jax.grad(fn)), zero, label="jax.jit(jax.grad(safe_norm))(zeros(3))")
     same(jnp.zeros(3), jg, "jax.jit(jax.grad(safe_norm))(zeros(3))")
+    if not any(isinstance(f, jax.custom_jvp) for f in (fn, getattr(fn, "__wrapped__", None))):
+        raise CheckFailure(
+            "safe_norm is not a jax.custom_jvp function",
+            hint=_NORM_HINT_NOT_CUSTOM,
+            expected="a function decorated with @jax.custom_jvp, with a rule from .defjvp",
+            yours=f"{type(fn).__name__} {getattr(fn, '__name__', '')}".strip(),
+        )
 
 
 _CUSTOM_JVP = Exercise(
@@ -385,6 +437,14 @@ _CUSTOM_JVP = Exercise(
             "    y = safe_norm(x)\n"
             "    return y, jnp.where(y == 0, 0.0, jnp.dot(x, t) / y)\n",
             _NORM_HINT_WHERE,
+        ),
+        Mistake(
+            "double_where_without_custom_jvp",
+            "def safe_norm(x):\n"
+            "    sq = jnp.sum(x**2)\n"
+            "    safe_sq = jnp.where(sq == 0, 1.0, sq)\n"
+            "    return jnp.where(sq == 0, 0.0, jnp.sqrt(safe_sq))\n",
+            _NORM_HINT_NOT_CUSTOM,
         ),
     ),
     checker=_check_safe_norm,

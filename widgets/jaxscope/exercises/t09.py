@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import jax
@@ -31,19 +32,6 @@ def _count_eqns(jaxpr: Any) -> int:
                 if hasattr(inner, "eqns"):
                     total += _count_eqns(inner)
     return total
-
-
-def _primitives(jaxpr: Any) -> list[tuple[str, dict[str, Any]]]:
-    """(name, params) of every equation, sub-jaxprs included."""
-    out = []
-    for eqn in jaxpr.eqns:
-        out.append((eqn.primitive.name, eqn.params))
-        for p in eqn.params.values():
-            for item in p if isinstance(p, tuple | list) else (p,):
-                inner = getattr(item, "jaxpr", item)
-                if hasattr(inner, "eqns"):
-                    out.extend(_primitives(inner))
-    return out
 
 
 # --- in_axes: a shared model over a batch ---------------------------------------------------
@@ -228,15 +216,38 @@ _PEG_HINT_SCALAR = (
     "ONE example and vmap the gradient over the batch."
 )
 
+_PEG_HINT_YS = (
+    "Each example has its own target, so ys must be mapped too: `in_axes=(None, 0, 0)`. With "
+    "None, every example's loss sees all of ys and returns a vector, which grad refuses."
+)
 
-def _peg_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, ValueError) and message_has(
-        exc, "inconsistent sizes", "in_axes", "rank should be at least"
-    ):
-        return _PEG_HINT_AXES
-    if isinstance(exc, TypeError) and message_has(exc, "scalar-output"):
-        return _PEG_HINT_SCALAR
-    return None
+
+def _names_used(code: Any) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names_used(const)
+    return names
+
+
+def _uses_vmap(fn: Any) -> bool:
+    """Whether the code of ``fn`` (its nested functions included) mentions vmap."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    return code is not None and "vmap" in _names_used(code)
+
+
+def _peg_hint_for(fn: Any):
+    def hint(exc: BaseException) -> str | None:
+        if isinstance(exc, ValueError) and message_has(
+            exc, "inconsistent sizes", "in_axes", "rank should be at least"
+        ):
+            return _PEG_HINT_AXES
+        if isinstance(exc, TypeError) and message_has(exc, "scalar-output"):
+            # inside a vmap the one-example loss is non-scalar only if a data axis is not mapped
+            return _PEG_HINT_YS if _uses_vmap(fn) else _PEG_HINT_SCALAR
+        return None
+
+    return hint
 
 
 def _check_per_example(answer: Any) -> None:
@@ -245,7 +256,7 @@ def _check_per_example(answer: Any) -> None:
         params = {"w": _normal(seed, (d,)), "b": jnp.float32(0.3)}
         xs, ys = _normal(seed + 10, (n, d)), _normal(seed + 20, (n,))
         label = f"per_example_grads(params, xs: float32[{n},{d}], ys: float32[{n}])"
-        got = attempt(fn, params, xs, ys, label=label, hint_for=_peg_hint)
+        got = attempt(fn, params, xs, ys, label=label, hint_for=_peg_hint_for(fn))
         want = jax.vmap(jax.grad(_example_loss), in_axes=(None, 0, 0))(params, xs, ys)
         hint = ""
         if isinstance(got, dict) and getattr(got.get("b"), "shape", None) == ():
@@ -296,6 +307,14 @@ _PER_EXAMPLE = Exercise(
             "def per_example_grads(params, xs, ys):\n"
             "    return jax.grad(lambda p: (xs @ p['w'] + p['b'] - ys) ** 2)(params)\n",
             _PEG_HINT_SCALAR,
+        ),
+        Mistake(
+            "targets_not_mapped",
+            "def loss(params, x, y):\n"
+            "    return (jnp.dot(x, params['w']) + params['b'] - y) ** 2\n\n"
+            "def per_example_grads(params, xs, ys):\n"
+            "    return jax.vmap(jax.grad(loss), in_axes=(None, 0, None))(params, xs, ys)\n",
+            _PEG_HINT_YS,
         ),
     ),
     checker=_check_per_example,
@@ -382,34 +401,73 @@ _MAP_HINT_NO_BATCH = (
     "Without batch_size, lax.map loops over the examples one at a time (a scan of length "
     "1000): small memory, but slow. Add `batch_size=100` to vmap within chunks."
 )
+_MAP_HINT_PY_LOOP = (
+    "Your chunks are small enough, but a Python loop is unrolled while tracing: the program gets "
+    "one copy of the work per chunk. `jax.lax.map(features, xs, batch_size=100)` compiles one "
+    "loop body that runs on each chunk."
+)
+_MAP_HINT_TOO_BIG = (
+    "Your chunks are too big: batch_size is the number of examples per chunk, so it must be at "
+    "most 100 here, e.g. `jax.lax.map(features, xs, batch_size=100)`."
+)
 
 
 def _features(x):
     return jnp.tanh(jnp.outer(x, x)).sum(axis=0)
 
 
+def _map_sizes(jaxpr: Any, in_scan: bool = False) -> list[tuple[str, bool, int]]:
+    """(primitive, inside a scan body?, size of its biggest output) of every equation."""
+    out = []
+    for eqn in jaxpr.eqns:
+        size = max((int(np.prod(v.aval.shape)) for v in eqn.outvars), default=0)
+        out.append((eqn.primitive.name, in_scan, size))
+        inner_scan = in_scan or eqn.primitive.name == "scan"
+        for p in eqn.params.values():
+            for item in p if isinstance(p, tuple | list) else (p,):
+                inner = getattr(item, "jaxpr", item)
+                if hasattr(inner, "eqns"):
+                    out.extend(_map_sizes(inner, inner_scan))
+    return out
+
+
 def _check_chunked(answer: Any) -> None:
     fn = expect_function(answer, "chunked_features(xs)")
-    xs = _normal(1, (1000, 16))
-    label = "chunked_features(xs: float32[1000,16])"
+    n, d = 1000, 16
+    xs = _normal(1, (n, d))
+    label = f"chunked_features(xs: float32[{n},{d}])"
     same(jax.vmap(_features)(xs), attempt(fn, xs, label=label), label, rtol=1e-4)
-    prims = _primitives(jax.make_jaxpr(fn)(xs).jaxpr)
-    scans = [p for name, p in prims if name == "scan"]
-    if not scans:
-        hint = _MAP_HINT_VMAP
+    eqns = _map_sizes(jax.make_jaxpr(fn)(xs).jaxpr)
+    examples = max(size for _, _, size in eqns) // (d * d)  # the biggest (chunk, d, d) array
+    in_scan = [size // (d * d) for name, inside, size in eqns if name == "tanh" and inside]
+    expected = "a scan over chunks of at most 100 examples (e.g. 10 chunks of 100)"
+    if not in_scan and examples > 100:
         raise CheckFailure(
-            "chunked_features has no loop: all 1000 examples are processed at once",
-            hint=hint,
-            expected="a scan over 10 chunks of 100 examples",
-            yours="no scan in the jaxpr",
+            f"chunked_features has no loop: all {n} examples are processed at once",
+            hint=_MAP_HINT_VMAP,
+            expected=expected,
+            yours=f"no scan in the jaxpr; intermediates for {examples} examples at once",
         )
-    lengths = sorted(int(p["length"]) for p in scans)
-    if lengths != [10]:
+    if not in_scan:
         raise CheckFailure(
-            f"chunked_features loops with scan length(s) {lengths}",
-            hint=_MAP_HINT_NO_BATCH if 1000 in lengths else "",
-            expected="one scan of length 10 (10 chunks of 100)",
-            yours=f"scan length(s) {lengths}",
+            "chunked_features has no scan: its loop over the chunks was unrolled while tracing",
+            hint=_MAP_HINT_PY_LOOP,
+            expected=expected,
+            yours="no scan in the jaxpr: one copy of `features` per chunk",
+        )
+    if examples > 100:
+        raise CheckFailure(
+            f"chunked_features holds the intermediates of {examples} examples at once",
+            hint=_MAP_HINT_TOO_BIG,
+            expected=expected,
+            yours=f"a (d, d) intermediate for {examples} examples at once",
+        )
+    if max(in_scan) <= 1:
+        raise CheckFailure(
+            f"chunked_features loops over the {n} examples one at a time",
+            hint=_MAP_HINT_NO_BATCH,
+            expected=expected,
+            yours=f"a scan of length {n}, one example per step",
         )
 
 
@@ -421,7 +479,8 @@ _LAX_MAP = Exercise(
         "`features(x) = jnp.tanh(jnp.outer(x, x)).sum(axis=0)` builds a `(d, d)` intermediate "
         "per example. Write `chunked_features(xs)` for `xs: (1000, d)` that returns the same "
         "as `jax.vmap(features)(xs)` but never holds more than **100** examples' intermediates: "
-        "use `jax.lax.map` with `batch_size`."
+        "use `jax.lax.map` with a `batch_size` of at most 100, so that one compiled loop body "
+        "runs on each chunk."
     ),
     difficulty=1,
     answer_name="chunked_features",
@@ -450,8 +509,40 @@ _LAX_MAP = Exercise(
             "    return jax.lax.map(features, xs)\n",
             _MAP_HINT_NO_BATCH,
         ),
+        Mistake(
+            "python_loop_over_chunks",
+            "def features(x):\n"
+            "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
+            "def chunked_features(xs):\n"
+            "    chunks = [jax.vmap(features)(xs[i : i + 100]) for i in range(0, len(xs), 100)]\n"
+            "    return jnp.concatenate(chunks)\n",
+            _MAP_HINT_PY_LOOP,
+        ),
+        Mistake(
+            "chunks_too_big",
+            "def features(x):\n"
+            "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
+            "def chunked_features(xs):\n"
+            "    return jax.lax.map(features, xs, batch_size=250)\n",
+            _MAP_HINT_TOO_BIG,
+        ),
     ),
     checker=_check_chunked,
+    alternatives=(
+        "def features(x):\n"
+        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
+        "def chunked_features(xs):\n"
+        "    return jax.lax.map(features, xs, batch_size=50)\n",
+        "def features(x):\n"
+        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
+        "def chunked_features(xs):\n"
+        "    return jax.lax.map(features, xs, batch_size=64)  # 15 chunks and a remainder of 40\n",
+        "def features(x):\n"
+        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
+        "def chunked_features(xs):\n"
+        "    chunks = xs.reshape(10, 100, xs.shape[1])\n"
+        "    return jax.lax.map(jax.vmap(features), chunks).reshape(xs.shape)\n",
+    ),
 )
 
 EXERCISES = (_IN_AXES, _NESTED, _PER_EXAMPLE, _AXIS_NAME, _LAX_MAP)

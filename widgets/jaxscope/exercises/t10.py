@@ -9,7 +9,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+from ._support import (
+    CheckFailure,
+    attempt,
+    describe,
+    expect_function,
+    message_has,
+    primitive_names,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -18,19 +26,6 @@ def _stub(signature: str) -> str:
 
 def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
     return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
-
-
-def _walk(jaxpr: Any) -> list[str]:
-    """Primitive names of every equation, sub-jaxprs included."""
-    out = []
-    for eqn in jaxpr.eqns:
-        out.append(eqn.primitive.name)
-        for p in eqn.params.values():
-            for item in p if isinstance(p, tuple | list) else (p,):
-                inner = getattr(item, "jaxpr", item)
-                if hasattr(inner, "eqns"):
-                    out.extend(_walk(inner))
-    return out
 
 
 _PY_IF_HINT = (
@@ -56,6 +51,16 @@ _COND_HINT_CALLABLE = (
     "`jax.lax.cond(pred, lambda x: x / norm, lambda x: x, x)`, not the two values."
 )
 
+_COND_HINT_UNCHANGED = (
+    "A vector with norm above 1 came back unchanged: it must be scaled back onto the unit ball, "
+    "`x / norm`. Check the condition `norm > 1` and which branch divides."
+)
+_COND_HINT_OUTSIDE = (
+    "For a norm above 1 the result must be `x / norm`: the same direction, with norm exactly 1 "
+    "(divide by the norm itself, and don't clip the entries one by one)."
+)
+_COND_HINT_INSIDE = "A vector with norm at most 1 is already in the ball: return it unchanged."
+
 
 def _cond_hint(exc: BaseException) -> str | None:
     if _is_bool_conversion(exc):
@@ -70,14 +75,31 @@ def _normalise_ref(x):
     return jnp.where(n > 1, x / n, x)
 
 
+def _cond_value_hint(x: jax.Array, got: Any) -> str:
+    """The hint for a wrong result on ``x``: outside the ball, unchanged or not a unit vector."""
+    if getattr(got, "shape", None) != x.shape:
+        return ""
+    outside = float(jnp.linalg.norm(x)) > 1
+    if outside and np.allclose(np.asarray(got), np.asarray(x)):
+        return _COND_HINT_UNCHANGED
+    return _COND_HINT_OUTSIDE if outside else _COND_HINT_INSIDE
+
+
 def _check_normalise(answer: Any) -> None:
     fn = expect_function(answer, "clip_to_unit_ball(x)")
     jitted = jax.jit(fn)
-    cases = [_normal(1, (4,)) * 3, _normal(2, (4,)) * 0.1, jnp.array([0.5, 0.5, 0.5, 0.5])]
+    cases = [
+        _normal(1, (4,)) * 3,
+        _normal(2, (4,)) * 0.1,
+        jnp.array([0.5, 0.5, 0.5, 0.5]),
+        jnp.array([3.0, 4.0, 0.0, 0.0]),
+        _normal(3, (4,)) * 2,
+    ]
     for x in cases:
         for name, f in (("clip_to_unit_ball", fn), ("jax.jit(clip_to_unit_ball)", jitted)):
             label = f"{name}(x with norm {float(jnp.linalg.norm(x)):.3g})"
-            same(_normalise_ref(x), attempt(f, x, label=label, hint_for=_cond_hint), label)
+            got = attempt(f, x, label=label, hint_for=_cond_hint)
+            same(_normalise_ref(x), got, label, _cond_value_hint(x, got))
     if jitted._cache_size() != 1:
         raise CheckFailure(
             f"jax.jit(clip_to_unit_ball) compiled {jitted._cache_size()} times",
@@ -120,8 +142,31 @@ _COND = Exercise(
             "    return jax.lax.cond(norm > 1, x / norm, x)\n",
             _COND_HINT_CALLABLE,
         ),
+        Mistake("identity", "def clip_to_unit_ball(x):\n    return x\n", _COND_HINT_UNCHANGED),
+        Mistake(
+            "divides_by_norm_squared",
+            "def clip_to_unit_ball(x):\n"
+            "    norm = jnp.linalg.norm(x)\n"
+            "    return jax.lax.cond(norm > 1, lambda v: v / norm**2, lambda v: v, x)\n",
+            _COND_HINT_OUTSIDE,
+        ),
+        Mistake(
+            "clips_entries",
+            "def clip_to_unit_ball(x):\n    return jnp.clip(x, -1, 1)\n",
+            _COND_HINT_OUTSIDE,
+        ),
+        Mistake(
+            "always_divides",
+            "def clip_to_unit_ball(x):\n    return x / jnp.linalg.norm(x)\n",
+            _COND_HINT_INSIDE,
+        ),
     ),
     checker=_check_normalise,
+    alternatives=(
+        "def clip_to_unit_ball(x):\n"
+        "    norm = jnp.linalg.norm(x)\n"
+        "    return jax.lax.cond(norm > 1, lambda: x / norm, lambda: x)\n",
+    ),
 )
 
 # --- switch ---------------------------------------------------------------------------------
@@ -206,6 +251,10 @@ _WHILE_HINT_PY = (
     "A Python `while x < limit:` needs a concrete bool, but under jit `x` is a tracer. Put the "
     "state in a carry and use `jax.lax.while_loop(cond_fun, body_fun, (x, 0))`."
 )
+_WHILE_HINT_STATE = (
+    "lax.while_loop returns the whole final state, `(value, count)` here, not the count alone: "
+    "return its second item, `jax.lax.while_loop(...)[1]`."
+)
 _WHILE_HINT_FLOAT = (
     "Your count came back as a float: `count + 1.0` turned the int counter into a float. Keep "
     "the carry's dtypes fixed: start from `0` and add `1`."
@@ -222,6 +271,19 @@ def _doublings_ref(x, limit):
     return jax.lax.while_loop(lambda s: s[0] < limit, lambda s: (s[0] * 2, s[1] + 1), (x, 0))[1]
 
 
+def _while_value_hint(x: float, want: jax.Array, got: Any) -> str:
+    """The hint for a wrong result: the whole state, the final value, or a float count."""
+    if isinstance(got, tuple | list) and len(got) == 2:
+        return _WHILE_HINT_STATE
+    if not jnp.issubdtype(getattr(got, "dtype", np.dtype("int32")), jnp.floating):
+        return ""
+    if np.shape(got) == () and np.isclose(float(got), x * 2.0 ** int(want)):
+        return _WHILE_HINT_STATE
+    if np.shape(got) == () and float(got) == int(want):
+        return _WHILE_HINT_FLOAT
+    return ""
+
+
 def _check_doublings(answer: Any) -> None:
     fn = expect_function(answer, "doublings(x, limit)")
     jitted = jax.jit(fn)
@@ -230,10 +292,7 @@ def _check_doublings(answer: Any) -> None:
             label = f"{name}({x}, {limit})"
             got = attempt(f, jnp.float32(x), jnp.float32(limit), label=label, hint_for=_while_hint)
             want = _doublings_ref(jnp.float32(x), jnp.float32(limit))
-            hint = ""
-            if jnp.issubdtype(getattr(got, "dtype", np.dtype("int32")), jnp.floating):
-                hint = _WHILE_HINT_FLOAT
-            same(want, got, label, hint)
+            same(want, got, label, _while_value_hint(x, want, got))
 
 
 _WHILE = Exercise(
@@ -278,6 +337,22 @@ _WHILE = Exercise(
             "    )[1]\n",
             _WHILE_HINT_FLOAT,
         ),
+        Mistake(
+            "returns_value",
+            "def doublings(x, limit):\n"
+            "    return jax.lax.while_loop(\n"
+            "        lambda s: s[0] < limit, lambda s: (s[0] * 2, s[1] + 1), (x, 0)\n"
+            "    )[0]\n",
+            _WHILE_HINT_STATE,
+        ),
+        Mistake(
+            "returns_state",
+            "def doublings(x, limit):\n"
+            "    return jax.lax.while_loop(\n"
+            "        lambda s: s[0] < limit, lambda s: (s[0] * 2, s[1] + 1), (x, 0)\n"
+            "    )\n",
+            _WHILE_HINT_STATE,
+        ),
     ),
     checker=_check_doublings,
 )
@@ -303,7 +378,7 @@ def _ema_ref(xs, alpha):
 
 
 def _eqn_count(fn: Any, *args: Any) -> int:
-    return len(_walk(jax.make_jaxpr(fn)(*args).jaxpr))
+    return len(primitive_names(jax.make_jaxpr(fn)(*args).jaxpr))
 
 
 def _check_ema(answer: Any) -> None:
@@ -317,7 +392,7 @@ def _check_ema(answer: Any) -> None:
         same(want, got, label, hint)
     small = _eqn_count(fn, _normal(3, (8,)), 0.5)
     big = _eqn_count(fn, _normal(4, (64,)), 0.5)
-    prims = _walk(jax.make_jaxpr(fn)(_normal(4, (64,)), 0.5).jaxpr)
+    prims = primitive_names(jax.make_jaxpr(fn)(_normal(4, (64,)), 0.5).jaxpr)
     if big > small or "scan" not in prims:
         raise CheckFailure(
             "the jaxpr of ema grows with the length of the sequence"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jax
@@ -9,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, same
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
 
 
 def _stub(signature: str) -> str:
@@ -61,6 +62,35 @@ _CAST_HINT_LEAVES = (
     "jax.tree.leaves gives a flat list and forgets the structure. Return a tree shaped like the "
     "input: jax.tree.map(f, tree)."
 )
+_CAST_HINT_DTYPE = (
+    "Cast floating leaves to jnp.bfloat16 exactly: float16 is a different 16-bit format (fewer "
+    "exponent bits, so large values overflow). x.astype(jnp.bfloat16)."
+)
+_CAST_HINT_CONTAINERS = (
+    "The leaves are right but a container changed type: a tuple came back as a list (or the "
+    "other way round). Rebuild each container as its own type, or let jax.tree.map(f, tree) "
+    "rebuild the tree as it was."
+)
+_CAST_HINT_IN_PLACE = (
+    "Your function changed the tree it was given: writing tree[k] = ... turns the caller's "
+    "float32 parameters into bfloat16 too. Build and return a new tree (jax.tree.map does) "
+    "and leave the input as it was."
+)
+
+
+def _lists_for_tuples(tree):
+    """``tree`` with every tuple turned into a list (to compare structures up to that)."""
+    if isinstance(tree, dict):
+        return {k: _lists_for_tuples(v) for k, v in tree.items()}
+    if isinstance(tree, list | tuple):
+        return [_lists_for_tuples(v) for v in tree]
+    return tree
+
+
+def _leaf_state(tree) -> list[tuple[str, int, Any]]:
+    """Each leaf's path, identity and dtype: compare before and after a call to spot writes."""
+    flat = jax.tree_util.tree_flatten_with_path(tree)[0]
+    return [(jax.tree_util.keystr(p), id(x), getattr(x, "dtype", None)) for p, x in flat]
 
 
 def _cast_reference(tree):
@@ -75,8 +105,23 @@ def _check_to_bf16(answer: Any) -> None:
     flat = {"w": _normal(1, (3,)), "b": _normal(2, ())}
     nested = {**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)}
     for label, tree in (("to_bf16(flat dict)", flat), ("to_bf16(nested tree)", nested)):
-        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_CAST_HINT_TOP))
         want = _cast_reference(tree)
+        before = _leaf_state(tree)
+        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_CAST_HINT_TOP))
+        after = _leaf_state(tree)
+        if after != before:
+            changed = [a for a, b in zip(after, before, strict=False) if a != b]
+            yours = (
+                f"leaf {changed[0][0]} replaced by a {changed[0][2]} array"
+                if changed
+                else "leaves added or removed"
+            )
+            raise CheckFailure(
+                f"{label} changed the tree it was given: {yours}",
+                hint=_CAST_HINT_IN_PLACE,
+                expected="the input tree unchanged (its float32 leaves stay float32)",
+                yours=yours,
+            )
         if isinstance(got, list) and not isinstance(tree, list):
             raise CheckFailure(
                 f"{label} returned a list",
@@ -84,16 +129,29 @@ def _check_to_bf16(answer: Any) -> None:
                 expected=str(jax.tree.structure(want)),
                 yours=describe(got),
             )
-        _same_structure(want, got, label, _CAST_HINT_TOP)
+        hint = _CAST_HINT_TOP
+        if jax.tree.structure(_lists_for_tuples(want)) == jax.tree.structure(
+            _lists_for_tuples(got)
+        ):
+            hint = _CAST_HINT_CONTAINERS  # same nesting, but a tuple became a list (or back)
+        _same_structure(want, got, label, hint)
         paths = jax.tree_util.tree_flatten_with_path(want)[0]
-        for (path, w), y in zip(paths, jax.tree.leaves(got), strict=True):
+        for (path, w), x, y in zip(paths, jax.tree.leaves(tree), jax.tree.leaves(got), strict=True):
             where = f"{label}, leaf {jax.tree_util.keystr(path)}"
             y_dtype = getattr(y, "dtype", type(y).__name__)
             if y_dtype != w.dtype:
-                int_leaf = jnp.issubdtype(w.dtype, jnp.integer)
+                hint = _CAST_HINT_TOP  # left as it was: the cast did not reach this leaf
+                if jnp.issubdtype(w.dtype, jnp.integer):
+                    hint = _CAST_HINT_INTS
+                elif (
+                    hasattr(y, "dtype")
+                    and y_dtype != x.dtype
+                    and jnp.issubdtype(y_dtype, jnp.floating)
+                ):
+                    hint = _CAST_HINT_DTYPE
                 raise CheckFailure(
                     f"{where} has dtype {y_dtype} instead of {w.dtype}",
-                    hint=_CAST_HINT_INTS if int_leaf else _CAST_HINT_TOP,
+                    hint=hint,
                     expected=describe(w),
                     yours=describe(y),
                 )
@@ -141,6 +199,50 @@ _TREE_MAP = Exercise(
             "            for x in jax.tree.leaves(tree)]\n",
             _CAST_HINT_LEAVES,
         ),
+        Mistake(
+            "float16",
+            "def to_bf16(tree):\n"
+            "    def cast(x):\n"
+            "        if jnp.issubdtype(x.dtype, jnp.floating):\n"
+            "            return x.astype(jnp.float16)\n"
+            "        return x\n"
+            "    return jax.tree.map(cast, tree)\n",
+            _CAST_HINT_DTYPE,
+        ),
+        Mistake(
+            "tuples_become_lists",
+            "def to_bf16(tree):\n"
+            "    if isinstance(tree, dict):\n"
+            "        return {k: to_bf16(v) for k, v in tree.items()}\n"
+            "    if isinstance(tree, (list, tuple)):\n"
+            "        return [to_bf16(v) for v in tree]\n"
+            "    if jnp.issubdtype(tree.dtype, jnp.floating):\n"
+            "        return tree.astype(jnp.bfloat16)\n"
+            "    return tree\n",
+            _CAST_HINT_CONTAINERS,
+        ),
+        Mistake(
+            "changes_the_input",
+            "def to_bf16(tree):\n"
+            "    def cast(x):\n"
+            "        if jnp.issubdtype(x.dtype, jnp.floating):\n"
+            "            return x.astype(jnp.bfloat16)\n"
+            "        return x\n"
+            "    for k in tree:\n"
+            "        tree[k] = jax.tree.map(cast, tree[k])\n"
+            "    return tree\n",
+            _CAST_HINT_IN_PLACE,
+        ),
+    ),
+    alternatives=(
+        "def to_bf16(tree):\n"
+        "    if isinstance(tree, dict):\n"
+        "        return {k: to_bf16(v) for k, v in tree.items()}\n"
+        "    if isinstance(tree, (list, tuple)):\n"
+        "        return type(tree)(to_bf16(v) for v in tree)\n"
+        "    if jnp.issubdtype(tree.dtype, jnp.floating):\n"
+        "        return tree.astype(jnp.bfloat16)\n"
+        "    return tree\n",
     ),
     checker=_check_to_bf16,
 )
@@ -240,6 +342,37 @@ _NORM_HINT_ITER = (
     "jax.tree.leaves(tree) or jax.tree.reduce(f, tree, 0.0)."
 )
 _NORM_HINT_SQRT = "The global norm is the square root of the sum of squares of all leaves."
+_NORM_HINT_SCALAR = (
+    "The global norm is one number, a scalar of shape (): reduce every leaf completely with "
+    "jnp.sum(x**2) (no axis=, no keepdims) and add those sums."
+)
+_NORM_HINT_DTYPE = (
+    "Return the norm as a float32 array, the dtype of the leaves: no .astype(...) or float() "
+    "around it (clipping code keeps the global norm in float32)."
+)
+_NORM_HINT_PER_LEAF = (
+    "Adding the norms of the leaves gives more than the global norm. Add the squares of every "
+    "leaf first, then take a single square root: jnp.sqrt(sum of jnp.sum(x**2))."
+)
+_NORM_HINT_MEAN = (
+    "jnp.mean(x**2) divides by the number of elements; the norm adds the squares: "
+    "jnp.sum(x**2) for every leaf."
+)
+_NORM_HINT_VALUE = (
+    "Square every element of every leaf, add them all up (jax.tree.leaves or jax.tree.reduce "
+    "with 0.0 reaches every leaf), then take one square root."
+)
+
+
+def _norm_mistakes(tree) -> list[tuple[jax.Array, str]]:
+    """Results of the usual wrong global norms, each with its hint."""
+    leaves = jax.tree.leaves(tree)
+    every = jnp.concatenate([jnp.ravel(x) for x in leaves])
+    return [
+        (sum(jnp.linalg.norm(jnp.ravel(x)) for x in leaves), _NORM_HINT_PER_LEAF),
+        (jnp.sqrt(sum(jnp.mean(x**2) for x in leaves)), _NORM_HINT_MEAN),
+        (jnp.sqrt(jnp.mean(every**2)), _NORM_HINT_MEAN),
+    ]
 
 
 def _norm_reference(tree) -> jax.Array:
@@ -254,18 +387,31 @@ def _check_global_norm(answer: Any) -> None:
         got = attempt(fn, tree, label=label, hint_for=_structure_hint(_NORM_HINT_ITER))
         want = _norm_reference(tree)
         if np.shape(got) != ():
+            # without an initializer the first leaf is the start value: the result has its shape
+            first = np.shape(jax.tree.leaves(tree)[0])
             raise CheckFailure(
                 f"{label} returned shape {np.shape(got)}, not a scalar",
-                hint=_NORM_HINT_INIT,
+                hint=_NORM_HINT_INIT if np.shape(got) == first else _NORM_HINT_SCALAR,
+                expected=describe(want),
+                yours=describe(got),
+            )
+        if np.asarray(got).dtype != np.float32:
+            raise CheckFailure(
+                f"{label} has dtype {np.asarray(got).dtype} instead of float32",
+                hint=_NORM_HINT_DTYPE,
                 expected=describe(want),
                 yours=describe(got),
             )
         if np.allclose(np.asarray(got), np.asarray(want) ** 2, rtol=1e-4):
             raise CheckFailure(f"{label} is the squared norm", hint=_NORM_HINT_SQRT)
-        same(want, jnp.asarray(got, jnp.float32), label, _NORM_HINT_INIT)
+        hint = _NORM_HINT_VALUE
+        for wrong, wrong_hint in _norm_mistakes(tree):
+            if np.allclose(np.asarray(got), np.asarray(wrong), rtol=1e-4):
+                hint = wrong_hint
+        same(want, got, label, hint)
     tree = _params(5)
     got = attempt(jax.jit(fn), tree, label="jax.jit(global_norm)")
-    same(_norm_reference(tree), jnp.asarray(got, jnp.float32), "jax.jit(global_norm)")
+    same(_norm_reference(tree), got, "jax.jit(global_norm)", _NORM_HINT_VALUE)
 
 
 _NORM = Exercise(
@@ -307,6 +453,39 @@ _NORM = Exercise(
             "    return jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n",
             _NORM_HINT_SQRT,
         ),
+        Mistake(
+            "keepdims",
+            "def global_norm(tree):\n"
+            "    every = jnp.concatenate([jnp.ravel(x) for x in jax.tree.leaves(tree)])\n"
+            "    return jnp.sqrt(jnp.sum(every**2, keepdims=True))\n",
+            _NORM_HINT_SCALAR,
+        ),
+        Mistake(
+            "bfloat16_result",
+            "def global_norm(tree):\n"
+            "    total = jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n"
+            "    return jnp.sqrt(total).astype(jnp.bfloat16)\n",
+            _NORM_HINT_DTYPE,
+        ),
+        Mistake(
+            "sum_of_leaf_norms",
+            "def global_norm(tree):\n"
+            "    return sum(jnp.linalg.norm(jnp.ravel(x)) for x in jax.tree.leaves(tree))\n",
+            _NORM_HINT_PER_LEAF,
+        ),
+        Mistake(
+            "mean_of_squares",
+            "def global_norm(tree):\n"
+            "    return jnp.sqrt(sum(jnp.mean(x**2) for x in jax.tree.leaves(tree)))\n",
+            _NORM_HINT_MEAN,
+        ),
+    ),
+    alternatives=(
+        "def global_norm(tree):\n"
+        "    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in jax.tree.leaves(tree)))\n",
+        "def global_norm(tree):\n"
+        "    flat = jnp.concatenate([jnp.ravel(x) for x in jax.tree.leaves(tree)])\n"
+        "    return jnp.linalg.norm(flat)\n",
     ),
     checker=_check_global_norm,
 )
@@ -609,6 +788,41 @@ _PATH_HINT_INDEX = (
 )
 
 
+_PATH_HINT_FORMAT = (
+    "The names are right but written differently: render each path with "
+    "jax.tree_util.keystr(path), whose default form is ['encoder']['w'] (not simple=True or a "
+    "separator of your own)."
+)
+_PATH_HINT_DEEPER = (
+    "Only leaves have a shape, and the tree nests further than the top level: "
+    "jax.tree_util.tree_flatten_with_path(tree) walks every level and gives each leaf its full "
+    "path, e.g. ['encoder']['w']."
+)
+_PATH_HINT_SHAPE = "The value for each path is the leaf's shape, leaf.shape: a tuple like (3, 2)."
+
+
+def _names(key: Any) -> list[str]:
+    """The names and indices in a rendered path: "['enc'][0]" and "enc/0" give ['enc', '0']."""
+    return re.findall(r"\w+", str(key))
+
+
+def _keys_hint(keys: list[str], want: dict[str, Any]) -> str:
+    """The hint for keys that are not the leaves' key paths."""
+    wanted = [_names(k) for k in want]
+    if sorted(_names(k) for k in keys) == sorted(wanted):
+        return _PATH_HINT_FORMAT
+    prefixes = [_names(k) for k in keys]
+    if prefixes and all(any(w[: len(p)] == p for w in wanted) for p in prefixes):
+        return _PATH_HINT_DEEPER  # the start of the paths only: the top-level names
+    return _PATH_HINT_INDEX
+
+
+def _paths_error_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, AttributeError) and message_has(exc, "has no attribute 'shape'"):
+        return _PATH_HINT_DEEPER
+    return None
+
+
 def _shapes_reference(tree) -> dict[str, tuple[int, ...]]:
     flat = jax.tree_util.tree_flatten_with_path(tree)[0]
     return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}
@@ -619,7 +833,7 @@ def _check_shapes_by_path(answer: Any) -> None:
     for seed in (1, 2):
         tree = {**_params(seed), "head": {"scale": _normal(seed, (7,))}}
         label = "shapes_by_path(params)"
-        got = attempt(fn, tree, label=label)
+        got = attempt(fn, tree, label=label, hint_for=_paths_error_hint)
         want = _shapes_reference(tree)
         if not isinstance(got, dict):
             raise CheckFailure(
@@ -638,15 +852,21 @@ def _check_shapes_by_path(answer: Any) -> None:
         if sorted(keys) != sorted(want):
             raise CheckFailure(
                 f"{label}: the keys are not the leaves' key paths",
-                hint=_PATH_HINT_INDEX,
+                hint=_keys_hint(keys, want),
                 expected=", ".join(list(want)[:3]) + ", …",
                 yours=", ".join(keys[:3]) + (", …" if len(keys) > 3 else ""),
             )
         for k, shape in want.items():
-            if tuple(got[k]) != shape:
+            try:
+                yours = tuple(got[k])
+            except TypeError:  # not a sequence: e.g. x.size, an int
+                yours = None
+            if yours != shape:
                 raise CheckFailure(
-                    f"{label}[{k!r}] is {got[k]!r}, not the shape {shape}",
-                    hint="the value for each path is leaf.shape",
+                    f"{label}[{k!r}] is {describe(got[k])}, not the shape {shape}",
+                    hint=_PATH_HINT_SHAPE,
+                    expected=str(shape),
+                    yours=describe(got[k]),
                 )
 
 
@@ -682,6 +902,46 @@ _PATHS = Exercise(
             "    return {str(i): x.shape for i, x in enumerate(jax.tree.leaves(tree))}\n",
             _PATH_HINT_INDEX,
         ),
+        Mistake(
+            "size_not_shape",
+            "def shapes_by_path(tree):\n"
+            "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
+            "    return {jax.tree_util.keystr(path): leaf.size for path, leaf in flat}\n",
+            _PATH_HINT_SHAPE,
+        ),
+        Mistake(
+            "simple_keystr",
+            "def shapes_by_path(tree):\n"
+            "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
+            "    return {\n"
+            "        jax.tree_util.keystr(path, simple=True, separator='/'): leaf.shape\n"
+            "        for path, leaf in flat\n"
+            "    }\n",
+            _PATH_HINT_FORMAT,
+        ),
+        Mistake(
+            "top_level_keys",
+            "def shapes_by_path(tree):\n"
+            "    return {f'[{k!r}]': jax.tree.map(jnp.shape, v) for k, v in tree.items()}\n",
+            _PATH_HINT_DEEPER,
+        ),
+        Mistake(
+            "top_level_shapes",
+            "def shapes_by_path(tree):\n"
+            "    return {f'[{k!r}]': v.shape for k, v in tree.items()}\n",
+            _PATH_HINT_DEEPER,
+        ),
+    ),
+    alternatives=(
+        "def shapes_by_path(tree):\n"
+        "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
+        "    return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}\n",
+        "def shapes_by_path(tree):\n"
+        "    out = {}\n"
+        "    jax.tree_util.tree_map_with_path(\n"
+        "        lambda p, x: out.__setitem__(jax.tree_util.keystr(p), x.shape), tree\n"
+        "    )\n"
+        "    return out\n",
     ),
     checker=_check_shapes_by_path,
 )

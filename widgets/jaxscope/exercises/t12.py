@@ -14,7 +14,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+from ._support import (
+    CheckFailure,
+    attempt,
+    describe,
+    expect_function,
+    message_has,
+    primitive_names,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -55,10 +63,20 @@ _PMAP_HINT_VMAP = (
     "The numbers are right but everything ran on one device: vmap (and a plain jnp.sum over an "
     "axis) vectorise on a single device. jax.pmap runs one copy per device, each on its row."
 )
+_PMAP_HINT_NO_PMAP = (
+    "The sums are right and spread over the devices, but no pmap ran: placing the data with "
+    "device_put or jit's shardings lets XLA split the work. This exercise is about jax.pmap: "
+    "jax.pmap(jnp.sum)(x.reshape(jax.local_device_count(), -1))."
+)
 
 
 def _pmap_hint(exc: BaseException) -> str | None:
     return _PMAP_HINT_RESHAPE if isinstance(exc, ValueError | TypeError) else None
+
+
+def _primitives(fn, *args) -> set[str]:
+    """Names of every primitive in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
+    return set(primitive_names(jax.make_jaxpr(fn)(*args)))
 
 
 def _check_device_sums(answer: Any) -> None:
@@ -82,6 +100,15 @@ def _check_device_sums(answer: Any) -> None:
                 f"{label}: the result lives on {len(sharding.device_set)} of {n} devices",
                 hint=_PMAP_HINT_RESHAPE,
             )
+    # in JAX 0.10 pmap traces to a shard_map (xla_pmap in older versions)
+    prims = _primitives(fn, x)
+    if not prims & {"shard_map", "xla_pmap"}:
+        raise CheckFailure(
+            "device_sums does not call jax.pmap",
+            hint=_PMAP_HINT_NO_PMAP,
+            expected="a pmap (a shard_map over the devices) in the jaxpr",
+            yours=f"primitives: {', '.join(sorted(prims))}",
+        )
 
 
 _PMAP = Exercise(
@@ -115,6 +142,22 @@ _PMAP = Exercise(
             "    return jax.vmap(jnp.sum)(x.reshape(jax.local_device_count(), -1))\n",
             _PMAP_HINT_VMAP,
         ),
+        Mistake(
+            "sharded_without_pmap",
+            "from jax.sharding import NamedSharding\n"
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def device_sums(x):\n"
+            "    n = jax.local_device_count()\n"
+            '    mesh = jax.make_mesh((n,), ("d",))\n'
+            '    rows = jax.device_put(x.reshape(n, -1), NamedSharding(mesh, P("d")))\n'
+            "    return jnp.sum(rows, axis=1)\n",
+            _PMAP_HINT_NO_PMAP,
+        ),
+    ),
+    alternatives=(
+        "def device_sums(x):\n"
+        "    n = jax.local_device_count()\n"
+        '    return jax.pmap(lambda row: row.sum(), axis_name="d")(jnp.reshape(x, (n, -1)))\n',
     ),
     checker=_check_device_sums,
 )
@@ -205,18 +248,41 @@ _RING_HINT_SIZE = (
 )
 
 
-def _ring_error_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "Permutation doesn't match the axis size"):
-        return _RING_HINT_WRAP
-    if message_has(exc, "out of range", "axis size", "perm"):
-        return _RING_HINT_SIZE
-    return None
+def _shifts_a_ring(fn, size: int) -> bool:
+    """True when ``fn`` shifts a ring of ``size`` right (under vmap) without an error."""
+    xs = jnp.arange(size * 2, dtype=jnp.float32).reshape(size, 2)
+    try:
+        got = jax.vmap(fn, axis_name="ring")(xs)
+    except Exception:  # noqa: BLE001 - the learner's code may raise anything
+        return False
+    return np.shape(got) == xs.shape and np.allclose(got, jnp.roll(xs, 1, axis=0))
+
+
+def _ring_error_hint(fn, size: int):
+    """A hint_for the ring of ``size``: a permutation that fits another ring size means the
+    size was written in; one that fits none means the ring does not close."""
+
+    def hint_for(exc: BaseException) -> str | None:
+        if message_has(exc, "Permutation doesn't match the axis size"):
+            other_sizes = sorted({*range(1, 9), jax.device_count()} - {size})
+            if any(_shifts_a_ring(fn, k) for k in other_sizes):
+                return _RING_HINT_SIZE
+            return _RING_HINT_WRAP
+        if message_has(exc, "out of range", "axis size", "perm"):
+            return _RING_HINT_SIZE
+        return None
+
+    return hint_for
 
 
 def _check_shift_right(answer: Any) -> None:
     fn = expect_function(answer, "shift_right(x)")
-    hint_for = _axis_hint("ring", _CENTER_HINT_AXIS.replace('"batch"', '"ring"'), _ring_error_hint)
     for seed, shape in ((1, (8, 2)), (2, (5, 3))):
+        hint_for = _axis_hint(
+            "ring",
+            _CENTER_HINT_AXIS.replace('"batch"', '"ring"'),
+            _ring_error_hint(fn, shape[0]),
+        )
         xs = _normal(seed, shape)
         want = jnp.roll(xs, 1, axis=0)
         for label, mapped, args in _spmd_runs(fn, "ring", (0,), (xs,), "shift_right"):
@@ -275,6 +341,19 @@ _RING = Exercise(
             '    return jax.lax.ppermute(x, "ring", [(i, (i - 1) % n) for i in range(n)])\n',
             _RING_HINT_DIRECTION,
         ),
+        Mistake(
+            "size_written_in",
+            "def shift_right(x):\n"
+            '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % 8) for i in range(8)])\n',
+            _RING_HINT_SIZE,
+        ),
+        Mistake(
+            "device_count",
+            "def shift_right(x):\n"
+            "    n = jax.device_count()\n"
+            '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % n) for i in range(n)])\n',
+            _RING_HINT_SIZE,
+        ),
     ),
     checker=_check_shift_right,
 )
@@ -293,6 +372,12 @@ _DP_HINT_AXIS = (
     "The collective's axis name must be the one the step is mapped with: "
     'pmap(train_step, axis_name="batch", ...), so jax.lax.pmean(g, "batch").'
 )
+_DP_HINT_IN_LOSS = (
+    "You used a collective, but inside the loss that jax.grad differentiates: each device still "
+    "gets the gradient of its own shard. Take the local gradient first, then average the "
+    "gradients: g = jax.lax.pmean(jax.grad(loss)(w), 'batch')."
+)
+_COLLECTIVES = {"psum", "psum_invariant", "pmax", "pmin", "all_gather", "ppermute", "all_to_all"}
 _LR = 0.1
 
 
@@ -317,9 +402,10 @@ def _check_train_step(answer: Any) -> None:
             if np.shape(got) == want.shape:
                 got_np = np.asarray(got)
                 if np.allclose(got_np, local, atol=1e-5):
+                    collective = bool(_primitives(mapped, *args) & _COLLECTIVES)
                     raise CheckFailure(
                         f"{call}: the replicas of w differ after one step",
-                        hint=_DP_HINT_NO_PMEAN,
+                        hint=_DP_HINT_IN_LOSS if collective else _DP_HINT_NO_PMEAN,
                         expected=describe(want),
                         yours=describe(got),
                     )
@@ -378,6 +464,13 @@ _DP = Exercise(
             "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
             '    return w - 0.1 * jax.lax.pmean(g, "i")\n',
             _DP_HINT_AXIS,
+        ),
+        Mistake(
+            "pmean_inside_loss",
+            "def train_step(w, x, y):\n"
+            '    g = jax.grad(lambda w: jax.lax.pmean(jnp.mean((x @ w - y) ** 2), "batch"))(w)\n'
+            "    return w - 0.1 * g\n",
+            _DP_HINT_IN_LOSS,
         ),
     ),
     checker=_check_train_step,

@@ -2,22 +2,30 @@
 
 The checks build their meshes from whatever devices exist (one CPU in the test suite, eight
 simulated ones in the notebook), so every known mistake is caught on a single device too: by the
-PartitionSpec of the result, by the error JAX raises, or by the shape of the result.
+PartitionSpec of the result, by the error JAX raises, by the shape of the result or by the jaxpr.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.extend import core as jax_core
 from jax.sharding import AxisType, NamedSharding
 from jax.sharding import PartitionSpec as P
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+from ._support import (
+    CheckFailure,
+    attempt,
+    describe,
+    expect_function,
+    message_has,
+    primitive_names,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -280,6 +288,18 @@ _NORM_HINT_GLOBAL = (
     "jnp.linalg.norm(x) without axis= is one number for the whole matrix; each row needs its "
     "own norm: jnp.linalg.norm(x, axis=1, keepdims=True)."
 )
+_NORM_HINT_COLUMNS = (
+    "axis=0 reduces down the columns, so you divided each column by its norm. Each row's norm "
+    "reduces along axis 1: jnp.linalg.norm(x, axis=1, keepdims=True)."
+)
+_NORM_HINT_SQUARED = (
+    "The Euclidean norm is the square root of the sum of squares: dividing by the sum of squares "
+    "itself leaves rows of norm 1 / norm. Use jnp.linalg.norm(x, axis=1, keepdims=True)."
+)
+_NORM_HINT_ROWS = (
+    "Each row must come out with norm 1: divide it by its own Euclidean norm, "
+    "jnp.linalg.norm(x, axis=1, keepdims=True)."
+)
 _NORM_HINT_LAYOUT = (
     "Each row's norm needs only that row, so the result can stay where the rows are: keep the "
     "work in jnp on x itself and jit keeps the layout P('data', None)."
@@ -306,7 +326,15 @@ def _check_normalise_rows(answer: Any) -> None:
         if isinstance(out, jax.Array) and out.shape == shape:
             rows = np.linalg.norm(np.asarray(out), axis=1)
             if not np.allclose(rows, 1.0, atol=1e-4):
-                hint = _NORM_HINT_GLOBAL
+                hint = _NORM_HINT_ROWS
+                host = np.asarray(x)
+                for wrong, wrong_hint in (
+                    (host / np.linalg.norm(host), _NORM_HINT_GLOBAL),
+                    (host / np.linalg.norm(host, axis=0, keepdims=True), _NORM_HINT_COLUMNS),
+                    (host / np.sum(host**2, axis=1, keepdims=True), _NORM_HINT_SQUARED),
+                ):
+                    if np.allclose(np.asarray(out), wrong, rtol=1e-4, atol=1e-5):
+                        hint = wrong_hint
         same(expected, out, label, hint)
         _expect_spec(out, ("data",), label, _NORM_HINT_LAYOUT)
 
@@ -339,6 +367,20 @@ _NORM = Exercise(
             "def normalise_rows(x):\n    return x / jnp.linalg.norm(x)\n",
             _NORM_HINT_GLOBAL,
         ),
+        Mistake(
+            "column_norms",
+            "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=0, keepdims=True)\n",
+            _NORM_HINT_COLUMNS,
+        ),
+        Mistake(
+            "squared_norm",
+            "def normalise_rows(x):\n    return x / jnp.sum(x**2, axis=1, keepdims=True)\n",
+            _NORM_HINT_SQUARED,
+        ),
+    ),
+    alternatives=(
+        "def normalise_rows(x):\n"
+        "    return x * jax.lax.rsqrt(jnp.sum(x * x, axis=-1, keepdims=True))\n",
     ),
     checker=_check_normalise_rows,
 )
@@ -354,8 +396,9 @@ _RESHARD_HINT_WSC = (
     "a layout change is jax.sharding.reshard(value, NamedSharding(mesh, P(None, 'data')))."
 )
 _RESHARD_HINT_BARE = (
-    "A bare PartitionSpec needs a mesh in scope: wrap it as NamedSharding(mesh, P(None, 'data')) "
-    "(or call inside `with jax.set_mesh(mesh):`)."
+    "A bare PartitionSpec needs a mesh in scope: wrap it as NamedSharding(mesh, P(None, 'data')). "
+    "(`with jax.set_mesh(mesh):` cannot be entered inside jit, and the check jits to_columns; "
+    "inside it, `with jax.sharding.use_abstract_mesh(mesh.abstract_mesh):` can.)"
 )
 
 
@@ -426,6 +469,20 @@ _RESHARD = Exercise(
             '    return jax.sharding.reshard(2 * x, P(None, "data"))\n',
             _RESHARD_HINT_BARE,
         ),
+        Mistake(
+            "set_mesh_inside_jit",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def to_columns(x, mesh):\n"
+            "    with jax.set_mesh(mesh):\n"
+            '        return jax.sharding.reshard(2 * x, P(None, "data"))\n',
+            _RESHARD_HINT_BARE,
+        ),
+    ),
+    alternatives=(
+        "from jax.sharding import PartitionSpec as P\n\n"
+        "def to_columns(x, mesh):\n"
+        "    with jax.sharding.use_abstract_mesh(mesh.abstract_mesh):\n"
+        '        return jax.sharding.reshard(2 * x, P(None, "data"))\n',
     ),
     checker=_check_to_columns,
 )
@@ -449,9 +506,20 @@ _SMAP_HINT_NO_SHARD_MAP = (
     "The result is right, but jit wrote the per-device code for you: this exercise is about "
     "writing it yourself with jax.shard_map(..., mesh=mesh, in_specs=..., out_specs=...)."
 )
+_SMAP_HINT_OUTSIDE = (
+    "Your shard_map does not produce the answer: the squares or the sum are finished outside it, "
+    "where jit works on the whole array. Do the work per device inside the shard_map (square, "
+    "sum, then jax.lax.psum(..., 'data')) and return its result, with out_specs=P()."
+)
+_SMAP_HINT_SET_MESH = (
+    "`with jax.set_mesh(mesh):` cannot be entered inside jit, and the check also compiles your "
+    "function with jax.jit: give the mesh to shard_map itself, jax.shard_map(..., mesh=mesh, ...)."
+)
 
 
 def _smap_hint(exc: BaseException) -> str | None:
+    if message_has(exc, "set_mesh"):
+        return _SMAP_HINT_SET_MESH
     if message_has(exc, "in_specs"):
         return _SMAP_HINT_IN_SPECS
     if message_has(exc, "replicat"):
@@ -459,15 +527,56 @@ def _smap_hint(exc: BaseException) -> str | None:
     return None
 
 
-def _has_primitive(jaxpr: Any, name: str) -> bool:
+# collectives that can turn per-device partial sums into a total every device holds
+_COLLECTIVES = {"psum", "psum_invariant", "all_gather", "all_gather_invariant", "ppermute"}
+# primitives whose body gets the eqn's inputs and gives its outputs one for one
+_CALLS = {"jit", "pjit", "closed_call", "core_call", "checkpoint", "remat", "custom_jvp_call"}
+
+
+def _replicated_out(eqn: Any) -> bool:
+    return all(all(e is None for e in spec) for spec in eqn.params["out_specs"])
+
+
+def _combining(eqn: Any) -> bool:
+    """A shard_map whose outputs are all replicated (P()) and whose body holds a collective."""
+    return (
+        eqn.primitive.name == "shard_map"
+        and _replicated_out(eqn)
+        and bool(set(primitive_names(eqn.params["jaxpr"])) & _COLLECTIVES)
+    )
+
+
+def _uncombined_total(jaxpr: Any) -> bool:
+    """True when a shard_map promises a replicated result (P()) but holds no collective."""
+    jaxpr = getattr(jaxpr, "jaxpr", jaxpr)
     for eqn in jaxpr.eqns:
-        if eqn.primitive.name == name:
+        if eqn.primitive.name == "shard_map" and _replicated_out(eqn) and not _combining(eqn):
             return True
-        for value in eqn.params.values():
-            inner = getattr(value, "jaxpr", value)  # a ClosedJaxpr holds its Jaxpr
-            if hasattr(inner, "eqns") and _has_primitive(inner, name):
-                return True
+        if any(_uncombined_total(sub) for sub in jax_core.jaxprs_in_params(eqn.params)):
+            return True
     return False
+
+
+def _outside_work(jaxpr: Any, inputs: list[bool]) -> list[bool]:
+    """For each output of ``jaxpr``: True when it depends on an input (``inputs`` says which
+    count) by a path that does not go through a combining shard_map."""
+    jaxpr = getattr(jaxpr, "jaxpr", jaxpr)
+    touched = {v: t for v, t in zip(jaxpr.invars, inputs, strict=True)}
+
+    def get(v: Any) -> bool:
+        return not isinstance(v, jax_core.Literal) and touched.get(v, False)
+
+    for eqn in jaxpr.eqns:
+        ins = [get(v) for v in eqn.invars]
+        subs = list(jax_core.jaxprs_in_params(eqn.params))
+        if _combining(eqn):
+            outs = [False] * len(eqn.outvars)
+        elif eqn.primitive.name in _CALLS and len(subs) == 1 and len(subs[0].invars) == len(ins):
+            outs = _outside_work(subs[0], ins)
+        else:
+            outs = [any(ins)] * len(eqn.outvars)
+        touched.update(zip(eqn.outvars, outs, strict=True))
+    return [get(v) for v in jaxpr.outvars]
 
 
 def _check_sum_of_squares(answer: Any) -> None:
@@ -483,14 +592,24 @@ def _check_sum_of_squares(answer: Any) -> None:
             hint = _SMAP_HINT_PARTIALS
         same(jnp.sum(x**2), out, label, hint, rtol=1e-4)
         jitted = jax.jit(fn, static_argnums=1)
-        same(jnp.sum(x**2), attempt(jitted, x, mesh, label="jit " + label), "jit " + label)
-    closed = jax.make_jaxpr(partial(fn, mesh=mesh))(x)
-    if not _has_primitive(closed.jaxpr, "shard_map"):
+        got = attempt(jitted, x, mesh, label="jit " + label, hint_for=_smap_hint)
+        same(jnp.sum(x**2), got, "jit " + label)
+    closed = jax.make_jaxpr(lambda v: fn(v, mesh))(x)
+    names = set(primitive_names(closed))
+    if "shard_map" not in names:
         raise CheckFailure(
             "sum_of_squares does not use shard_map",
             hint=_SMAP_HINT_NO_SHARD_MAP,
             expected="a shard_map in the jaxpr",
             yours=", ".join(sorted({e.primitive.name for e in closed.jaxpr.eqns})),
+        )
+    if any(_outside_work(closed, [True])):
+        raise CheckFailure(
+            "the result of sum_of_squares is not the output of a shard_map that combines the "
+            "devices' partial sums",
+            hint=_SMAP_HINT_NO_PSUM if _uncombined_total(closed) else _SMAP_HINT_OUTSIDE,
+            expected="x -> shard_map(out_specs=P(), with a psum inside) -> the result",
+            yours="primitives: " + ", ".join(sorted(names)),
         )
 
 
@@ -502,7 +621,8 @@ _SMAP = Exercise(
         "`x` is a vector split over the mesh axis `'data'` (`P('data')`). Write "
         "`sum_of_squares(x, mesh)` with `jax.shard_map`: each device squares and sums its own "
         "block, then the partial sums are combined so that every device holds the total, a "
-        "scalar (`out_specs=P()`)."
+        "scalar (`out_specs=P()`). The check calls it and also compiles it with "
+        "`jax.jit(sum_of_squares, static_argnums=1)`."
     ),
     difficulty=2,
     answer_name="sum_of_squares",
@@ -553,6 +673,42 @@ _SMAP = Exercise(
             "def sum_of_squares(x, mesh):\n    return jnp.sum(x**2)\n",
             _SMAP_HINT_NO_SHARD_MAP,
         ),
+        Mistake(
+            "sum_outside",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def sum_of_squares(x, mesh):\n"
+            '    spec = P("data")\n'
+            "    sq = jax.shard_map(lambda b: b**2, mesh=mesh, in_specs=spec, out_specs=spec)(x)\n"
+            "    return jnp.sum(sq)\n",
+            _SMAP_HINT_OUTSIDE,
+        ),
+        Mistake(
+            "identity_shard_map",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def sum_of_squares(x, mesh):\n"
+            '    spec = P("data")\n'
+            "    y = jax.shard_map(lambda b: b, mesh=mesh, in_specs=spec, out_specs=spec)(x)\n"
+            "    return jnp.sum(y**2)\n",
+            _SMAP_HINT_OUTSIDE,
+        ),
+        Mistake(
+            "set_mesh_inside",
+            "from jax.sharding import PartitionSpec as P\n\n"
+            "def sum_of_squares(x, mesh):\n"
+            "    def per_device(block):\n"
+            '        return jax.lax.psum(jnp.sum(block**2), "data")\n\n'
+            "    with jax.set_mesh(mesh):\n"
+            '        return jax.shard_map(per_device, in_specs=P("data"), out_specs=P())(x)\n',
+            _SMAP_HINT_SET_MESH,
+        ),
+    ),
+    alternatives=(
+        "from jax.sharding import PartitionSpec as P\n\n"
+        "def sum_of_squares(x, mesh):\n"
+        "    def per_device(block):\n"
+        '        return jax.lax.psum(jnp.sum(block**2, keepdims=True), "data")\n\n'
+        '    f = jax.jit(jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), out_specs=P()))\n'
+        "    return f(x)[0]\n",
     ),
     checker=_check_sum_of_squares,
 )

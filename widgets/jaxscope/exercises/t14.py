@@ -8,10 +8,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from jax.extend import core as jax_core
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, aval, describe, expect_function, same
+from ._support import CheckFailure, all_eqns, attempt, aval, describe, expect_function, same
 
 
 def _stub(signature: str) -> str:
@@ -22,18 +21,14 @@ def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
     return jax.random.normal(jax.random.key(seed), shape, dtype)
 
 
+def _eqns(fn, *args) -> list[Any]:
+    """Every equation in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
+    return all_eqns(jax.make_jaxpr(fn)(*args))
+
+
 def _primitives(fn, *args) -> list[str]:
     """Names of every primitive in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
-    names: list[str] = []
-
-    def walk(jaxpr) -> None:
-        for eqn in jaxpr.eqns:
-            names.append(eqn.primitive.name)
-            for sub in jax_core.jaxprs_in_params(eqn.params):
-                walk(sub)
-
-    walk(jax.make_jaxpr(fn)(*args).jaxpr)
-    return names
+    return [eqn.primitive.name for eqn in _eqns(fn, *args)]
 
 
 def _shape_check(want: jax.Array, got: Any, label: str, hint: str) -> None:
@@ -56,6 +51,10 @@ _DOT_HINT_NO_BATCH = (
 _DOT_HINT_AXES = (
     "The contracting dimensions are `a`'s last (2) and `b`'s middle (1): "
     "`(((2,), (1,)), ((0,), (0,)))`."
+)
+_DOT_HINT_ONE_BY_ONE = (
+    "Multiplying the B pairs one at a time (a loop, then a stack) gives B separate products. One "
+    "dot_general with batch dimensions does them all at once: `(((2,), (1,)), ((0,), (0,)))`."
 )
 
 
@@ -88,8 +87,16 @@ def _check_batched_matmul(answer: Any) -> None:
     jitted = jax.jit(fn)
     a, b = _normal(4, (2, 3, 4)), _normal(5, (2, 4, 5))
     same(_bmm(a, b), attempt(jitted, a, b, label="jax.jit(batched_matmul)"), "jit", rtol=1e-4)
-    if "dot_general" not in _primitives(fn, a, b):
+    dots = [e for e in _eqns(fn, a, b) if e.primitive.name == "dot_general"]
+    if not dots:
         raise CheckFailure("no dot_general in the jaxpr", hint=_DOT_HINT_AXES)
+    if not any(e.params["dimension_numbers"][1] == ((0,), (0,)) for e in dots):
+        raise CheckFailure(
+            f"the jaxpr holds {len(dots)} dot_general(s) without batch dimensions",
+            hint=_DOT_HINT_ONE_BY_ONE,
+            expected="one dot_general with batch dimensions ((0,), (0,))",
+            yours=", ".join(str(e.params["dimension_numbers"]) for e in dots[:2]),
+        )
 
 
 _DOT = Exercise(
@@ -99,7 +106,9 @@ _DOT = Exercise(
     prompt=(
         "Write `batched_matmul(a, b)` for `a` of shape `(B, N, K)` and `b` of shape `(B, K, M)` "
         "returning the `(B, N, M)` stack of matrix products, with **`lax.dot_general`** and its "
-        "dimension numbers (the same as `jnp.einsum('bnk,bkm->bnm', a, b)`)."
+        "dimension numbers (the same as `jnp.einsum('bnk,bkm->bnm', a, b)`). The check looks for "
+        "one batched `dot_general` in the jaxpr, which `jnp.matmul` and `jnp.einsum` also "
+        "produce: write the dimension numbers yourself, that is the exercise."
     ),
     difficulty=2,
     answer_name="batched_matmul",
@@ -128,6 +137,20 @@ _DOT = Exercise(
             "    return jax.lax.dot_general(a, b, (((1,), (1,)), ((0,), (0,))))\n",
             _DOT_HINT_AXES,
         ),
+        Mistake(
+            "one_pair_at_a_time",
+            "def batched_matmul(a, b):\n"
+            "    return jnp.stack([a[i] @ b[i] for i in range(a.shape[0])])\n",
+            _DOT_HINT_ONE_BY_ONE,
+        ),
+    ),
+    alternatives=(
+        "def batched_matmul(a, b):\n"
+        "    return jax.lax.dot_general(a, b, dimension_numbers=([[2], [1]], [[0], [0]]))\n",
+        "def batched_matmul(a, b):\n"
+        "    def matmul(x, y):\n"
+        "        return jax.lax.dot_general(x, y, (((1,), (0,)), ((), ())))\n"
+        "    return jax.vmap(matmul)(a, b)\n",
     ),
     checker=_check_batched_matmul,
 )
@@ -222,6 +245,11 @@ _POOL_HINT_INIT = (
     "negative numbers reports 0."
 )
 _POOL_HINT_SUM = "`lax.add` sums each window; a max pool reduces with `lax.max`."
+_POOL_HINT_NO_WINDOW = (
+    "The numbers are right, but this exercise is about `lax.reduce_window`, which slides a "
+    "window over any array (strides, padding, any reduction): "
+    "`lax.reduce_window(x, -jnp.inf, lax.max, (2, 2), (2, 2), 'VALID')`."
+)
 
 
 def _pool_ref(x):
@@ -244,6 +272,14 @@ def _check_max_pool(answer: Any) -> None:
         same(want, got, label, hint)
     x = _normal(4, (8, 8))
     same(_pool_ref(x), attempt(jax.jit(fn), x, label="jax.jit(max_pool_2x2)"), "jit")
+    prims = _primitives(fn, x)
+    if not any(p.startswith("reduce_window") for p in prims):
+        raise CheckFailure(
+            "no reduce_window in the jaxpr of max_pool_2x2",
+            hint=_POOL_HINT_NO_WINDOW,
+            expected="a reduce_window_max (or reduce_window) primitive",
+            yours=f"primitives: {', '.join(sorted(set(prims)))}",
+        )
 
 
 _POOL = Exercise(
@@ -285,6 +321,20 @@ _POOL = Exercise(
             "    return jax.lax.reduce_window(x, 0.0, jax.lax.add, (2, 2), (2, 2), 'VALID')\n",
             _POOL_HINT_SUM,
         ),
+        Mistake(
+            "reshape_and_max",
+            "def max_pool_2x2(x):\n"
+            "    h, w = x.shape\n"
+            "    return x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))\n",
+            _POOL_HINT_NO_WINDOW,
+        ),
+    ),
+    alternatives=(
+        "def max_pool_2x2(x):\n"
+        "    return jax.lax.reduce_window(\n"
+        "        x, -jnp.inf, jax.lax.max, window_dimensions=(2, 2), window_strides=(2, 2),\n"
+        "        padding=((0, 0), (0, 0)),\n"
+        "    )\n",
     ),
     checker=_check_max_pool,
 )
@@ -299,6 +349,24 @@ _SCAN_HINT_SEQ = (
     "`lax.scan` is right but sequential: it needs T steps one after another. The point here is "
     "`lax.associative_scan`, which needs only about log2(T) parallel rounds."
 )
+_SCAN_HINT_COMBINE = (
+    "For (a1, b1) then (a2, b2) the combined step is `(a1 * a2, a2 * b1 + b2)`; the h_t are "
+    "the second item of `lax.associative_scan(combine, (a, b))`."
+)
+_SCAN_HINT_FIRST = (
+    "`lax.associative_scan` returns the pair of prefixes (A, B): A (item [0]) is the running "
+    "product of a, and the h_t are B, item [1]."
+)
+_SCAN_HINT_LOOP = (
+    "A Python loop unrolls into T steps one after another: the jaxpr grows with T. "
+    "`lax.associative_scan` combines the pairs in about log2(T) parallel rounds."
+)
+_SCAN_HINT_CLOSED_FORM = (
+    "`cumprod`/`cumsum` give a closed form that divides by the running product of a, which "
+    "underflows to 0 on long sequences (then inf and nan). Combine (a, b) pairs with "
+    "`lax.associative_scan` instead."
+)
+_CLOSED_FORM_PRIMITIVES = {"cumsum", "cumprod", "cumlogsumexp", "cummax", "cummin"}
 _SCAN_HINT_CUMSUM = (
     "`cumsum(b)` ignores the decay `a`: h_t = a_t * h_(t-1) + b_t multiplies what came before "
     "by a_t."
@@ -313,6 +381,16 @@ def _recurrence_ref(a, b):
     return lax.scan(step, jnp.zeros((), a.dtype), (a, b))[1]
 
 
+def _wrong_order(a, b) -> np.ndarray:
+    """The prefixes of the combine written the other way round, (a1 * a2, a1 * b2 + b1)."""
+    a, b = np.asarray(a), np.asarray(b)
+    acc_a, acc_b, out = a[0], b[0], [b[0]]
+    for a2, b2 in zip(a[1:], b[1:], strict=True):
+        acc_a, acc_b = acc_a * a2, acc_a * b2 + acc_b
+        out.append(acc_b)
+    return np.array(out)
+
+
 def _check_linear_recurrence(answer: Any) -> None:
     fn = expect_function(answer, "linear_recurrence(a, b)")
     for seed, t in ((1, 5), (2, 16), (3, 33)):
@@ -321,8 +399,15 @@ def _check_linear_recurrence(answer: Any) -> None:
         label = f"linear_recurrence(a: float32[{t}], b: float32[{t}])"
         got = attempt(fn, a, b, label=label)
         want = _recurrence_ref(a, b)
-        hint = _SCAN_HINT_CUMSUM if np.allclose(got, jnp.cumsum(b), atol=1e-4) else ""
-        hint = hint or _SCAN_HINT_ORDER
+        hint = _SCAN_HINT_COMBINE
+        for wrong, wrong_hint in (
+            (np.cumsum(b), _SCAN_HINT_CUMSUM),
+            (np.cumprod(a), _SCAN_HINT_FIRST),
+            (_wrong_order(a, b), _SCAN_HINT_ORDER),
+        ):
+            if np.shape(got) == (t,) and np.allclose(got, wrong, atol=1e-4):
+                hint = wrong_hint
+                break
         _shape_check(want, got, label, hint)
         same(want, got, label, hint, rtol=1e-4)
     prims = _primitives(fn, a, b)
@@ -332,6 +417,28 @@ def _check_linear_recurrence(answer: Any) -> None:
             hint=_SCAN_HINT_SEQ,
             expected="no scan or while: a parallel prefix",
             yours=f"primitives: {', '.join(sorted(set(prims)))}",
+        )
+    closed_form = _CLOSED_FORM_PRIMITIVES & set(prims)
+    if closed_form:
+        raise CheckFailure(
+            f"the jaxpr of linear_recurrence holds {', '.join(sorted(closed_form))}",
+            hint=_SCAN_HINT_CLOSED_FORM,
+            expected="a parallel prefix built by lax.associative_scan",
+            yours=f"primitives: {', '.join(sorted(set(prims)))}",
+        )
+    # associative_scan adds a few operations per round, about log2(T) rounds; a loop adds
+    # some for every step, so its jaxpr grows 8 times from T = 8 to T = 64
+    sizes = {}
+    for t in (8, 64):
+        ones = jnp.ones((t,), jnp.float32)
+        sizes[t] = len(_primitives(fn, ones, ones))
+    if sizes[64] > 3 * sizes[8]:
+        raise CheckFailure(
+            f"the jaxpr of linear_recurrence grows with T: {sizes[8]} operations for T = 8, "
+            f"{sizes[64]} for T = 64",
+            hint=_SCAN_HINT_LOOP,
+            expected="about twice as many for T = 64 (log2(T) rounds)",
+            yours=f"{sizes[64] / sizes[8]:.1f} times as many",
         )
 
 
@@ -384,6 +491,46 @@ _ASSOC = Exercise(
             "def linear_recurrence(a, b):\n    return jnp.cumsum(b)\n",
             _SCAN_HINT_CUMSUM,
         ),
+        Mistake(
+            "python_loop",
+            "def linear_recurrence(a, b):\n"
+            "    h, out = 0.0, []\n"
+            "    for t in range(a.shape[0]):\n"
+            "        h = a[t] * h + b[t]\n"
+            "        out.append(h)\n"
+            "    return jnp.stack(out)\n",
+            _SCAN_HINT_LOOP,
+        ),
+        Mistake(
+            "closed_form",
+            "def linear_recurrence(a, b):\n"
+            "    p = jnp.cumprod(a)\n"
+            "    return p * jnp.cumsum(b / p)\n",
+            _SCAN_HINT_CLOSED_FORM,
+        ),
+        Mistake(
+            "first_item",
+            "def linear_recurrence(a, b):\n"
+            "    def combine(left, right):\n"
+            "        a1, b1 = left\n"
+            "        a2, b2 = right\n"
+            "        return a1 * a2, a2 * b1 + b2\n"
+            "    return jax.lax.associative_scan(combine, (a, b))[0]\n",
+            _SCAN_HINT_FIRST,
+        ),
+    ),
+    alternatives=(
+        "def linear_recurrence(a, b):\n"
+        "    def combine(left, right):\n"
+        "        return left[0] * right[0], right[0] * left[1] + right[1]\n"
+        "    _, h = jax.lax.associative_scan(combine, (a, b))\n"
+        "    return h\n",
+        "def linear_recurrence(a, b):\n"
+        "    return jax.jit(\n"
+        "        lambda a, b: jax.lax.associative_scan(\n"
+        "            lambda p, q: (p[0] * q[0], q[0] * p[1] + q[1]), (a, b)\n"
+        "        )[1]\n"
+        "    )(a, b)\n",
     ),
     checker=_check_linear_recurrence,
 )

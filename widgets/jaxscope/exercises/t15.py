@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jax
@@ -10,7 +11,16 @@ import numpy as np
 from jax.experimental import checkify
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, aval, captured_stdout, describe, expect_function, same
+from ._support import (
+    CheckFailure,
+    attempt,
+    aval,
+    captured_stdout,
+    describe,
+    expect_function,
+    message_has,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -33,9 +43,27 @@ _PRINT_HINT_FSTRING = (
 )
 
 
+_PRINT_HINT_WHICH = (
+    "Your message shows numbers, but not those of x: print x itself, "
+    '`jax.debug.print("x = {}", x)`, not the result or another value.'
+)
+_PRINT_HINT_ARGUMENT = (
+    "jax.debug.print formats its message like str.format: x needs both a placeholder `{}` in "
+    'the text and an argument to fill it, `jax.debug.print("x = {}", x)`.'
+)
+
+
+def _print_hint(exc: BaseException) -> str | None:
+    if isinstance(exc, IndexError | KeyError):  # a placeholder without its argument
+        return _PRINT_HINT_ARGUMENT
+    if message_has(exc, "Unused positional arguments", "Unused keyword arguments"):
+        return _PRINT_HINT_ARGUMENT  # an argument without its placeholder
+    return None
+
+
 def _run_printing(fn, x, label: str) -> tuple[Any, str]:
     with captured_stdout() as out:
-        got = attempt(fn, x, label=label)
+        got = attempt(fn, x, label=label, hint_for=_print_hint)
         jax.block_until_ready(got)
         jax.effects_barrier()
     return got, out.getvalue()
@@ -65,7 +93,7 @@ def _check_show_and_square(answer: Any) -> None:
     if "3.25" not in second:
         raise CheckFailure(
             "the second call did not print the value of x",
-            hint=_PRINT_HINT_FSTRING,
+            hint=_PRINT_HINT_WHICH if re.search(r"\d", second) else _PRINT_HINT_ARGUMENT,
             expected="x = [3.25 4.  ]",
             yours=second.strip(),
         )
@@ -98,6 +126,24 @@ _PRINT = Exercise(
             'def show_and_square(x):\n    jax.debug.print(f"x = {x}")\n    return x**2\n',
             _PRINT_HINT_FSTRING,
         ),
+        Mistake(
+            "prints_the_result",
+            'def show_and_square(x):\n    jax.debug.print("x = {}", x**2)\n    return x**2\n',
+            _PRINT_HINT_WHICH,
+        ),
+        Mistake(
+            "no_argument",
+            'def show_and_square(x):\n    jax.debug.print("x = {}")\n    return x**2\n',
+            _PRINT_HINT_ARGUMENT,
+        ),
+        Mistake(
+            "no_placeholder",
+            'def show_and_square(x):\n    jax.debug.print("x =", x)\n    return x**2\n',
+            _PRINT_HINT_ARGUMENT,
+        ),
+    ),
+    alternatives=(
+        'def show_and_square(x):\n    jax.debug.print("x = {x}", x=x)\n    return x * x\n',
     ),
     checker=_check_show_and_square,
 )
@@ -111,6 +157,10 @@ _CHK_HINT_ASSERT = (
 _CHK_HINT_NONE = (
     "Nothing was flagged for an input with a negative entry: add "
     "`checkify.check(jnp.all(x > 0), 'x must be positive')` before the log."
+)
+_CHK_HINT_ZERO = (
+    "0 is not positive (and log(0) is -inf), yet [0.0, 1.0] got through: check "
+    "`jnp.all(x > 0)`, not `x >= 0`."
 )
 _CHK_HINT_ANY = (
     "`jnp.any(x > 0)` passes as soon as one entry is positive; every entry must be: "
@@ -142,8 +192,11 @@ def _check_checked_log(answer: Any) -> None:
         label = f"checked_log({np.asarray(bad).tolist()})"
         err, _ = attempt(checked, bad, label=label, hint_for=_chk_hint)
         if err.get() is None:
-            flags_all_negative = _flags(checked, jnp.array([-1.0, -2.0]))
-            hint = _CHK_HINT_ANY if flags_all_negative else _CHK_HINT_NONE
+            hint = _CHK_HINT_NONE
+            if _flags(checked, jnp.array([1.0, -2.0, 3.0])):
+                hint = _CHK_HINT_ZERO  # only the zero got through
+            elif _flags(checked, jnp.array([-1.0, -2.0])):
+                hint = _CHK_HINT_ANY
             raise CheckFailure(
                 f"{label} was not flagged",
                 hint=hint,
@@ -193,6 +246,20 @@ _CHECKIFY = Exercise(
             "    return jnp.log(x)\n",
             _CHK_HINT_ANY,
         ),
+        Mistake(
+            "zero_allowed",
+            "def checked_log(x):\n"
+            "    from jax.experimental import checkify\n\n"
+            '    checkify.check(jnp.all(x >= 0), "x must be positive")\n'
+            "    return jnp.log(x)\n",
+            _CHK_HINT_ZERO,
+        ),
+    ),
+    alternatives=(
+        "def checked_log(x):\n"
+        "    from jax.experimental import checkify\n\n"
+        '    checkify.check(~jnp.any(x <= 0), "x has an entry <= 0: {}", jnp.min(x))\n'
+        "    return jnp.log(x)\n",
     ),
     checker=_check_checked_log,
 )
@@ -295,6 +362,13 @@ _WHERE_HINT_CLAMP = (
 )
 
 
+_WHERE_HINT_EXACT = (
+    "Where x <= 0 the result must be exactly 0.0, not a small number: clamping to an epsilon "
+    "gives sqrt(1e-10) = 1e-5 there. Select the 0.0 with an outer "
+    "`jnp.where(x > 0, jnp.sqrt(jnp.where(x > 0, x, 1.0)), 0.0)`."
+)
+
+
 def _safe_sqrt_ref(x):
     return jnp.where(x > 0, jnp.sqrt(jnp.where(x > 0, x, 1.0)), 0.0)
 
@@ -304,6 +378,14 @@ def _check_safe_sqrt(answer: Any) -> None:
     x = jnp.concatenate([_normal(1, (6,)), jnp.array([0.0, -0.0, 4.0, -4.0])])
     got = attempt(fn, x, label="safe_sqrt(x)")
     same(_safe_sqrt_ref(x), got, "safe_sqrt(x) with negative entries and zeros")
+    off = np.asarray(got)[np.asarray(x) <= 0]
+    if np.any(off != 0):
+        raise CheckFailure(
+            "safe_sqrt(x) is not exactly 0.0 where x <= 0",
+            hint=_WHERE_HINT_EXACT,
+            expected="0.0 for every x <= 0",
+            yours=describe(off),
+        )
     grad = jax.vmap(jax.grad(fn))
     g = attempt(grad, x, label="jax.vmap(jax.grad(safe_sqrt))(x)")
     if not np.all(np.isfinite(np.asarray(g))):
@@ -357,6 +439,16 @@ _WHERE = Exercise(
             "def safe_sqrt(x):\n    return jnp.sqrt(jnp.maximum(x, 0.0))\n",
             _WHERE_HINT_CLAMP,
         ),
+        Mistake(
+            "clamp_to_epsilon",
+            "def safe_sqrt(x):\n    return jnp.sqrt(jnp.maximum(x, 1e-10))\n",
+            _WHERE_HINT_EXACT,
+        ),
+    ),
+    alternatives=(
+        "def safe_sqrt(x):\n"
+        "    positive = x > 0\n"
+        "    return jnp.where(positive, jnp.sqrt(jnp.where(positive, x, 0.0) + ~positive), 0.0)\n",
     ),
     checker=_check_safe_sqrt,
 )

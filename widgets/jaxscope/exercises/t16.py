@@ -32,29 +32,42 @@ _BENCH_HINT_WARMUP = (
     "before you start measuring."
 )
 _BENCH_HINT_MEAN = (
-    "One slow outlier (here the first, compiling call) drags a mean up; report the median of "
-    "the timed calls, after a warm-up."
+    "Slow outliers (a compiling first call, a hiccup of the machine) drag a mean up; report "
+    "the median of the timed calls, after a warm-up."
+)
+_BENCH_HINT_MIN = (
+    "That is the fastest call, not the typical one: report the median of the timed calls "
+    "(`statistics.median(times)`)."
+)
+_BENCH_HINT_MS = (
+    "Return seconds, not milliseconds: `time.perf_counter()` differences are already in seconds."
 )
 
 _COMPILE_S = 0.3
-_RUN_S = 0.01
+# the work of call i takes _RUN_MS[i % 5] ms: any 5 calls in a row have a median of 20 ms, a
+# minimum of 5 ms and a mean of 65 ms (call 0, the compiling one, is the fifth entry)
+_RUN_MS = (30, 20, 5, 250, 20)
+_MEDIAN_S = 0.02
+_LOW_S, _HIGH_S = 0.018, 0.045  # sleeps only overrun: generous above, tight below
 
 
 class _Pending:
     """A stand-in result whose work finishes only when someone waits for it."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_s: float) -> None:
+        self.run_s = run_s
         self.waited = False
 
     def block_until_ready(self) -> _Pending:
         if not self.waited:
-            time.sleep(_RUN_S)
+            time.sleep(self.run_s)
             self.waited = True
         return self
 
 
 class _FakeJitted:
-    """Behaves like a jitted function: slow first call (compile), then quick dispatch."""
+    """Behaves like a jitted function: slow first call (compile), then quick dispatch; the
+    work of each call takes a different time (see ``_RUN_MS``)."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -62,8 +75,9 @@ class _FakeJitted:
     def __call__(self, x: Any) -> _Pending:
         if self.calls == 0:
             time.sleep(_COMPILE_S)
+        run_s = _RUN_MS[self.calls % len(_RUN_MS)] / 1e3
         self.calls += 1
-        return _Pending()
+        return _Pending(run_s)
 
 
 def _check_time_call(answer: Any) -> None:
@@ -84,21 +98,29 @@ def _check_time_call(answer: Any) -> None:
             expected="1 warm-up call + 5 timed calls",
             yours=f"{fake.calls} calls",
         )
-    if got < _RUN_S * 0.7:
+    expected = f"about {_MEDIAN_S * 1e3:.0f} ms (the timed calls take 5, 20, 20, 30, 250 ms)"
+    if got > 2.0:  # the whole check sleeps for under a second: these are not seconds
         raise CheckFailure(
-            f"time_call measured {got * 1e3:.2f} ms for a call whose work takes "
-            f"{_RUN_S * 1e3:.0f} ms",
-            hint=_BENCH_HINT_BLOCK,
-            expected=f"about {_RUN_S * 1e3:.0f} ms",
+            f"time_call returned {got:.4g} for calls whose median is {_MEDIAN_S * 1e3:.0f} ms",
+            hint=_BENCH_HINT_MS,
+            expected=f"about {_MEDIAN_S:.2f} (seconds)",
+            yours=f"{got:.4g}",
+        )
+    if got < _LOW_S:
+        no_wait = got < 0.004  # below the fastest call (5 ms): only the dispatch was timed
+        raise CheckFailure(
+            f"time_call measured {got * 1e3:.2f} ms",
+            hint=_BENCH_HINT_BLOCK if no_wait else _BENCH_HINT_MIN,
+            expected=expected,
             yours=f"{got * 1e3:.2f} ms",
         )
-    if got > _RUN_S * 3:
-        first_only = fake.calls < 6 or got > _COMPILE_S
+    if got > _HIGH_S:
+        first_only = got > _COMPILE_S
         raise CheckFailure(
-            f"time_call measured {got * 1e3:.1f} ms for a call whose work takes "
-            f"{_RUN_S * 1e3:.0f} ms (the first call compiles for {_COMPILE_S * 1e3:.0f} ms)",
+            f"time_call measured {got * 1e3:.1f} ms (the first call compiles for "
+            f"{_COMPILE_S * 1e3:.0f} ms)",
             hint=_BENCH_HINT_WARMUP if first_only else _BENCH_HINT_MEAN,
-            expected=f"about {_RUN_S * 1e3:.0f} ms",
+            expected=expected,
             yours=f"{got * 1e3:.1f} ms",
         )
     real = jax.jit(lambda v: v * 2)
@@ -168,6 +190,56 @@ _BENCH = Exercise(
             "    return sum(times) / len(times)\n",
             _BENCH_HINT_MEAN,
         ),
+        Mistake(
+            "mean_after_warmup",
+            "def time_call(f, x, n=5):\n"
+            "    import time\n\n"
+            "    jax.block_until_ready(f(x))\n"
+            "    times = []\n"
+            "    for _ in range(n):\n"
+            "        start = time.perf_counter()\n"
+            "        jax.block_until_ready(f(x))\n"
+            "        times.append(time.perf_counter() - start)\n"
+            "    return sum(times) / len(times)\n",
+            _BENCH_HINT_MEAN,
+        ),
+        Mistake(
+            "minimum",
+            "def time_call(f, x, n=5):\n"
+            "    import time\n\n"
+            "    jax.block_until_ready(f(x))\n"
+            "    times = []\n"
+            "    for _ in range(n):\n"
+            "        start = time.perf_counter()\n"
+            "        jax.block_until_ready(f(x))\n"
+            "        times.append(time.perf_counter() - start)\n"
+            "    return min(times)\n",
+            _BENCH_HINT_MIN,
+        ),
+        Mistake(
+            "milliseconds",
+            "def time_call(f, x, n=5):\n"
+            "    import statistics\n    import time\n\n"
+            "    jax.block_until_ready(f(x))\n"
+            "    times = []\n"
+            "    for _ in range(n):\n"
+            "        start = time.perf_counter()\n"
+            "        jax.block_until_ready(f(x))\n"
+            "        times.append((time.perf_counter() - start) * 1000)\n"
+            "    return statistics.median(times)\n",
+            _BENCH_HINT_MS,
+        ),
+    ),
+    alternatives=(
+        "import time\n\n\n"
+        "def time_call(f, x, n=5):\n"
+        "    f(x).block_until_ready()\n"
+        "    times = []\n"
+        "    for _ in range(n):\n"
+        "        t0 = time.perf_counter()\n"
+        "        f(x).block_until_ready()\n"
+        "        times.append(time.perf_counter() - t0)\n"
+        "    return float(np.median(times))\n",
     ),
     checker=_check_time_call,
 )
@@ -182,10 +254,21 @@ _AI_HINT_LOWERED = (
 )
 
 
-def _intensity_ref(f, x) -> float:
+_AI_HINT_ONE_COUNT = (
+    "That is one of the two counts on its own: arithmetic intensity is the ratio "
+    "`cost['flops'] / cost['bytes accessed']`."
+)
+
+
+def _compiled_cost(f, x) -> dict:
     cost = jax.jit(f).lower(x).compile().cost_analysis()
     if isinstance(cost, list | tuple):
         cost = cost[0]
+    return cost
+
+
+def _intensity_ref(f, x) -> float:
+    cost = _compiled_cost(f, x)
     return float(cost["flops"]) / float(cost["bytes accessed"])
 
 
@@ -212,9 +295,12 @@ def _check_intensity(answer: Any) -> None:
             raise CheckFailure(
                 f"{label} is not a number", hint=_AI_HINT_INVERTED, yours=describe(got)
             ) from None
-        want = _intensity_ref(f, x)
+        cost = _compiled_cost(f, x)
+        want = float(cost["flops"]) / float(cost["bytes accessed"])
         if np.isclose(got, 1 / want, rtol=1e-3):
             hint = _AI_HINT_INVERTED
+        elif any(np.isclose(got, float(cost[k]), rtol=1e-3) for k in ("flops", "bytes accessed")):
+            hint = _AI_HINT_ONE_COUNT
         elif np.isclose(got, _lowered_intensity(f, x), rtol=1e-3):
             hint = _AI_HINT_LOWERED
         else:
@@ -261,6 +347,13 @@ _AI = Exercise(
             '    return float(cost["flops"]) / float(cost["bytes accessed"])\n',
             _AI_HINT_LOWERED,
         ),
+        Mistake(
+            "flops_only",
+            "def arithmetic_intensity(f, x):\n"
+            "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
+            '    return float(cost["flops"])\n',
+            _AI_HINT_ONE_COUNT,
+        ),
     ),
     checker=_check_intensity,
 )
@@ -281,13 +374,21 @@ _BF16_HINT_F32 = (
 )
 
 
+def _dots_in(jaxpr) -> list[tuple[str, str, str]]:
+    from jax.extend import core as jax_core
+
+    found = []
+    for e in jaxpr.eqns:
+        if e.primitive.name == "dot_general":
+            dtypes = (e.invars[0].aval.dtype, e.invars[1].aval.dtype, e.outvars[0].aval.dtype)
+            found.append(tuple(str(d) for d in dtypes))
+        for sub in jax_core.jaxprs_in_params(e.params):  # inside jax.jit, custom_jvp, ...
+            found += _dots_in(sub)
+    return found
+
+
 def _dots(fn, a, b) -> list[tuple[str, str, str]]:
-    eqns = jax.make_jaxpr(fn)(a, b).jaxpr.eqns
-    return [
-        (str(e.invars[0].aval.dtype), str(e.invars[1].aval.dtype), str(e.outvars[0].aval.dtype))
-        for e in eqns
-        if e.primitive.name == "dot_general"
-    ]
+    return _dots_in(jax.make_jaxpr(fn)(a, b).jaxpr)
 
 
 def _bf16_ref(a, b):
@@ -359,6 +460,16 @@ _BF16 = Exercise(
             _BF16_HINT_CAST_AFTER,
         ),
         Mistake("float32", "def bf16_matmul(a, b):\n    return a @ b\n", _BF16_HINT_F32),
+    ),
+    alternatives=(
+        "@jax.jit\n"
+        "def bf16_matmul(a, b):\n"
+        "    return jnp.dot(a.astype(jnp.bfloat16), b.astype(jnp.bfloat16),\n"
+        "                   preferred_element_type=jnp.float32)\n",
+        "def ref(a, b):\n"
+        "    a16, b16 = a.astype(jnp.bfloat16), b.astype(jnp.bfloat16)\n"
+        "    return jnp.dot(a16, b16, preferred_element_type=jnp.float32)\n\n\n"
+        "bf16_matmul = jax.jit(ref)\n",
     ),
     checker=_check_bf16_matmul,
 )

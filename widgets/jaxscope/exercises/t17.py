@@ -22,6 +22,12 @@ def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
     return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
 
 
+def _host_normal(seed: int, shape: tuple[int, ...], scale: float = 1.0, shift: float = 0.0):
+    """Normal samples drawn by NumPy: no XLA compilation on a check's first run."""
+    draw = np.random.default_rng(seed).standard_normal(shape) * scale + shift
+    return jnp.asarray(draw, jnp.float32)
+
+
 # --- flax nnx -------------------------------------------------------------------------------
 
 _NNX_HINT_RELU = (
@@ -33,6 +39,18 @@ _NNX_HINT_IN_CALL = (
     "module holds none of them, so there is nothing to train. Create them in `__init__` and "
     "keep them as attributes (`self.hidden = nnx.Linear(...)`)."
 )
+_NNX_HINT_SHAPES = (
+    "Make exactly two `nnx.Linear` layers, din→dhidden and dhidden→dout, each with its bias "
+    "(the default: no `use_bias=False`)."
+)
+_NNX_HINT_RELU_OUT = (
+    "The output layer's result goes out as it is: apply `nnx.relu` to the hidden layer only; "
+    "a relu on the output cuts off every negative output."
+)
+_NNX_HINT_VALUES = (
+    "The output differs from `out(relu(hidden(x)))` computed with your model's own kernels and "
+    "biases: apply the first layer, `nnx.relu`, then the second layer, and nothing else."
+)
 
 
 def _nnx_params(model: Any) -> dict[tuple[int, ...], jax.Array]:
@@ -40,6 +58,13 @@ def _nnx_params(model: Any) -> dict[tuple[int, ...], jax.Array]:
 
     leaves = jax.tree.leaves(nnx.state(model, nnx.Param))
     return {tuple(leaf.shape): leaf for leaf in leaves}
+
+
+@jax.jit  # one compilation instead of one per operation: a quicker first check
+def _mlp_ref(x, k1, b1, k2, b2) -> tuple[jax.Array, jax.Array]:
+    """The MLP's output, and what it would be without the relu."""
+    h = x @ k1 + b1
+    return jax.nn.relu(h) @ k2 + b2, h @ k2 + b2
 
 
 def _check_nnx_mlp(answer: Any) -> None:
@@ -57,24 +82,25 @@ def _check_nnx_mlp(answer: Any) -> None:
                 hint="subclass nnx.Module: `class MLP(nnx.Module): ...`",
                 yours=describe(model),
             )
-        x = _normal(seed + 10, (6, din))
+        x = _host_normal(seed + 10, (6, din))
         params = _nnx_params(model)
         want_shapes = sorted([(din, dh), (dh,), (dh, dout), (dout,)])
         if sorted(params) != want_shapes:
             raise CheckFailure(
                 f"{label} holds parameters of shapes {sorted(params)}",
-                hint=_NNX_HINT_IN_CALL if not params else "",
+                hint=_NNX_HINT_IN_CALL if not params else _NNX_HINT_SHAPES,
                 expected=f"kernels and biases of shapes {want_shapes}",
                 yours=f"{sorted(params)}",
             )
         k1, b1, k2, b2 = params[(din, dh)], params[(dh,)], params[(dh, dout)], params[(dout,)]
-        want = jax.nn.relu(x @ k1 + b1) @ k2 + b2
+        want, linear = _mlp_ref(x, k1, b1, k2, b2)
         got = attempt(model, x, label=f"{label}(x: float32[6,{din}])")
-        hint = ""
-        if getattr(got, "shape", None) == want.shape and np.allclose(
-            np.asarray(got), np.asarray((x @ k1 + b1) @ k2 + b2), atol=1e-5
-        ):
-            hint = _NNX_HINT_RELU
+        hint = _NNX_HINT_VALUES
+        if getattr(got, "shape", None) == want.shape:
+            if np.allclose(np.asarray(got), np.asarray(linear), atol=1e-5):
+                hint = _NNX_HINT_RELU
+            elif np.allclose(np.asarray(got), np.maximum(np.asarray(want), 0), atol=1e-5):
+                hint = _NNX_HINT_RELU_OUT
         same(want, got, f"{label}(x)", hint, rtol=1e-4)
         jitted = attempt(nnx.jit(lambda m, x: m(x)), model, x, label=f"nnx.jit call of {label}")
         same(want, jitted, f"nnx.jit call of {label}", rtol=1e-4)
@@ -132,6 +158,39 @@ _NNX = Exercise(
             "        return nnx.Linear(dh, dout, rngs=rngs)(h)\n",
             _NNX_HINT_IN_CALL,
         ),
+        Mistake(
+            "relu_on_output",
+            "from flax import nnx\n\n\n"
+            "class MLP(nnx.Module):\n"
+            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
+            "        self.hidden = nnx.Linear(din, dhidden, rngs=rngs)\n"
+            "        self.out = nnx.Linear(dhidden, dout, rngs=rngs)\n\n"
+            "    def __call__(self, x):\n"
+            "        return nnx.relu(self.out(nnx.relu(self.hidden(x))))\n",
+            _NNX_HINT_RELU_OUT,
+        ),
+        Mistake(
+            "no_bias",
+            "from flax import nnx\n\n\n"
+            "class MLP(nnx.Module):\n"
+            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
+            "        self.hidden = nnx.Linear(din, dhidden, use_bias=False, rngs=rngs)\n"
+            "        self.out = nnx.Linear(dhidden, dout, use_bias=False, rngs=rngs)\n\n"
+            "    def __call__(self, x):\n"
+            "        return self.out(nnx.relu(self.hidden(x)))\n",
+            _NNX_HINT_SHAPES,
+        ),
+        Mistake(
+            "sigmoid",
+            "from flax import nnx\n\n\n"
+            "class MLP(nnx.Module):\n"
+            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
+            "        self.hidden = nnx.Linear(din, dhidden, rngs=rngs)\n"
+            "        self.out = nnx.Linear(dhidden, dout, rngs=rngs)\n\n"
+            "    def __call__(self, x):\n"
+            "        return self.out(nnx.sigmoid(self.hidden(x)))\n",
+            _NNX_HINT_VALUES,
+        ),
     ),
     checker=_check_nnx_mlp,
 )
@@ -152,6 +211,18 @@ _EQX_HINT_SIGN = (
     "Gradient descent steps against the gradient: the updates are `-lr * grads`, so the loss "
     "goes down."
 )
+_EQX_HINT_SIZE = (
+    "Your step points the right way but has the wrong length: the loss is the mean of the "
+    "squared errors (`jnp.mean`, not a sum), and the update is exactly `-lr * grads`."
+)
+_EQX_HINT_VMAP = (
+    "The model maps one input vector to one output vector, and x is a batch of 16 vectors: "
+    "run the model over the batch with `jax.vmap(model)(x)`."
+)
+_EQX_HINT_VALUES = (
+    "The new model differs from `model - lr * grad(loss)(model)`, with loss the mean squared "
+    "error of `jax.vmap(model)(x)` against y."
+)
 
 
 def _eqx_loss(model: Any, x: jax.Array, y: jax.Array) -> jax.Array:
@@ -163,7 +234,45 @@ def _eqx_hint(exc: BaseException) -> str | None:
         return _EQX_HINT_JAX_GRAD
     if message_has(exc, "NoneType"):
         return _EQX_HINT_TREE_MAP
+    if message_has(exc, "contracting dimensions"):
+        return _EQX_HINT_VMAP
     return None
+
+
+def _eqx_step_hint(model: Any, grads: Any, got: Any, lr: float) -> str:
+    """Which hint fits ``got``: its change from ``model`` compared with ``-lr * grads``."""
+    import equinox as eqx
+
+    before = jax.tree.leaves(eqx.filter(model, eqx.is_array))
+    after = jax.tree.leaves(eqx.filter(got, eqx.is_array))
+    step = jax.tree.leaves(grads)
+    if not len(before) == len(after) == len(step) or any(
+        np.shape(a) != np.shape(b) for a, b in zip(before, after, strict=True)
+    ):
+        return _EQX_HINT_VALUES
+    pairs = zip(after, before, strict=True)
+    moved = np.concatenate([np.ravel(np.asarray(a) - np.asarray(b)) for a, b in pairs])
+    down = np.concatenate([np.ravel(-lr * np.asarray(g)) for g in step])
+    k = float(moved @ down / (down @ down))
+    if np.linalg.norm(moved - k * down) > 1e-3 * np.linalg.norm(moved):
+        return _EQX_HINT_VALUES  # not along the gradient at all
+    if np.isclose(k, -1.0, rtol=1e-3):
+        return _EQX_HINT_SIGN
+    return _EQX_HINT_SIZE if k > 0 else _EQX_HINT_VALUES
+
+
+def _eqx_same(want: Any, got: Any, label: str, hint: str) -> None:
+    """Like ``same`` on the array leaves, but naming the first leaf (path) that differs."""
+    import equinox as eqx
+
+    want_leaves = jax.tree_util.tree_flatten_with_path(eqx.filter(want, eqx.is_array))[0]
+    got_leaves = jax.tree_util.tree_flatten_with_path(eqx.filter(got, eqx.is_array))[0]
+    if [p for p, _ in want_leaves] != [p for p, _ in got_leaves]:
+        same(eqx.filter(want, eqx.is_array), eqx.filter(got, eqx.is_array), label, hint, 1e-4)
+        return
+    for (path, w), (_, g) in zip(want_leaves, got_leaves, strict=True):
+        name = "model" + jax.tree_util.keystr(path)
+        same(w, g, f"{label}: {name}", hint, 1e-4)
 
 
 def _check_eqx_step(answer: Any) -> None:
@@ -187,10 +296,8 @@ def _check_eqx_step(answer: Any) -> None:
             )
         grads = eqx.filter_grad(_eqx_loss)(model, x, y)
         want = eqx.apply_updates(model, jax.tree.map(lambda g, lr=lr: -lr * g, grads))
-        hint = ""
-        if _eqx_loss(got, x, y) > _eqx_loss(model, x, y):
-            hint = _EQX_HINT_SIGN
-        same(eqx.filter(want, eqx.is_array), eqx.filter(got, eqx.is_array), label, hint, 1e-4)
+        hint = _eqx_step_hint(model, grads, got, lr)
+        _eqx_same(want, got, label, hint)
 
 
 _EQX = Exercise(
@@ -248,6 +355,36 @@ _EQX = Exercise(
             "    return eqx.apply_updates(model, jax.tree.map(lambda g: lr * g, grads))\n",
             _EQX_HINT_SIGN,
         ),
+        Mistake(
+            "sum_loss",
+            "import equinox as eqx\n\n\n"
+            "def sgd_step(model, x, y, lr):\n"
+            "    def loss(model):\n"
+            "        return jnp.sum((jax.vmap(model)(x) - y) ** 2)\n"
+            "    grads = eqx.filter_grad(loss)(model)\n"
+            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
+            _EQX_HINT_SIZE,
+        ),
+        Mistake(
+            "no_vmap",
+            "import equinox as eqx\n\n\n"
+            "def sgd_step(model, x, y, lr):\n"
+            "    def loss(model):\n"
+            "        return jnp.mean((model(x) - y) ** 2)\n"
+            "    grads = eqx.filter_grad(loss)(model)\n"
+            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
+            _EQX_HINT_VMAP,
+        ),
+        Mistake(
+            "abs_error",
+            "import equinox as eqx\n\n\n"
+            "def sgd_step(model, x, y, lr):\n"
+            "    def loss(model):\n"
+            "        return jnp.mean(jnp.abs(jax.vmap(model)(x) - y))\n"
+            "    grads = eqx.filter_grad(loss)(model)\n"
+            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
+            _EQX_HINT_VALUES,
+        ),
     ),
     checker=_check_eqx_step,
 )
@@ -272,12 +409,18 @@ class _Counted:
     def build(seed: int, din: int, dh: int, dout: int) -> tuple[Any, int]:
         from flax import nnx
 
+        host = np.random.default_rng(seed)
+
+        def init(key: Any, shape: tuple[int, ...], dtype: Any = jnp.float32) -> jax.Array:
+            # NumPy draws the weights: no XLA compilation on a check's first run
+            return jnp.asarray(host.standard_normal(shape) / np.sqrt(shape[0]), dtype)
+
         class Net(nnx.Module):
             def __init__(self, rngs: nnx.Rngs):
-                self.l1 = nnx.Linear(din, dh, rngs=rngs)
+                self.l1 = nnx.Linear(din, dh, kernel_init=init, bias_init=init, rngs=rngs)
                 self.bn = nnx.BatchNorm(dh, rngs=rngs)
                 self.drop = nnx.Dropout(0.1, rngs=rngs)
-                self.l2 = nnx.Linear(dh, dout, rngs=rngs)
+                self.l2 = nnx.Linear(dh, dout, kernel_init=init, bias_init=init, rngs=rngs)
 
             def __call__(self, x: jax.Array) -> jax.Array:
                 return self.l2(self.drop(nnx.relu(self.bn(self.l1(x)))))
@@ -363,8 +506,11 @@ def _trained_net(seed: int) -> Any:
     from flax import nnx
 
     model, _ = _Counted.build(seed, 4, 8, 3)
-    for i in range(3):  # a few training-mode calls: the running statistics move off 0 and 1
-        model(_normal(seed * 10 + i, (16, 4)) * 2.0 + 1.0)
+    # running statistics as training would leave them (off 0 and 1), drawn by NumPy: a quicker
+    # first check than a few training-mode calls
+    host = np.random.default_rng(seed + 100)
+    model.bn.mean[...] = jnp.asarray(host.normal(0.5, 1.0, 8), jnp.float32)
+    model.bn.var[...] = jnp.asarray(host.uniform(0.5, 2.0, 8), jnp.float32)
     return model, nnx
 
 
@@ -374,7 +520,7 @@ def _check_predict(answer: Any) -> None:
         model, nnx = _trained_net(seed)
         reference = nnx.clone(model)
         reference.eval()
-        x = _normal(seed + 50, (5, 4))
+        x = _host_normal(seed + 50, (5, 4))
         want = reference(x)
         before = jax.tree.map(np.asarray, nnx.state(model, nnx.BatchStat))
         label = "predict(model, x: float32[5,4])"

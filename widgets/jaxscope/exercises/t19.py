@@ -262,6 +262,34 @@ _METRIC_HINT_COUNT = (
 )
 
 
+_METRIC_HINT_SUM = (
+    "loss differs: it is the mean cross-entropy over the batch (`.mean()`), not the sum, so "
+    "that it does not grow with the batch size."
+)
+_METRIC_HINT_LOSS = (
+    "loss differs: take the mean over the batch of "
+    "`optax.softmax_cross_entropy_with_integer_labels(logits, labels)`, with "
+    "`logits = x @ params['w'] + params['b']`."
+)
+_METRIC_HINT_ACCURACY = (
+    "accuracy differs: it is the fraction of examples whose prediction (the argmax of the "
+    "logits) equals the label: `jnp.mean(jnp.argmax(logits, axis=-1) == labels)`."
+)
+
+
+@jax.jit  # one compilation instead of one per operation: a quicker first check
+def _metrics_ref(params: dict, x: jax.Array, labels: jax.Array) -> dict:
+    import optax
+
+    logits = x @ params["w"] + params["b"]
+    losses = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
+    return {
+        "accuracy": jnp.mean(jnp.argmax(logits, -1) == labels),
+        "loss": losses.mean(),
+        "loss_sum": losses.sum(),
+    }
+
+
 def _metric_hint(exc: BaseException) -> str | None:
     if isinstance(exc, jax.errors.ConcretizationTypeError) or message_has(
         exc, "concrete value", "Abstract tracer"
@@ -271,19 +299,18 @@ def _metric_hint(exc: BaseException) -> str | None:
 
 
 def _check_metrics(answer: Any) -> None:
-    import optax
-
     fn = expect_function(answer, "eval_metrics(params, x, labels)")
     jitted = jax.jit(fn)
     for seed, n, d, c in ((0, 32, 4, 3), (1, 20, 2, 5)):
-        params = {"w": _normal(seed, (d, c)), "b": _normal(seed + 1, (c,))}
-        x = _normal(seed + 2, (n, d))
-        labels = jax.random.randint(jax.random.key(seed + 3), (n,), 0, c)
-        logits = x @ params["w"] + params["b"]
-        want = {
-            "accuracy": jnp.mean(jnp.argmax(logits, -1) == labels),
-            "loss": optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(),
+        rng = np.random.default_rng(seed)  # NumPy data: nothing to compile on the check's side
+        params = {
+            "w": jnp.asarray(rng.standard_normal((d, c)), jnp.float32),
+            "b": jnp.asarray(rng.standard_normal(c), jnp.float32),
         }
+        x = jnp.asarray(rng.standard_normal((n, d)), jnp.float32)
+        labels = jnp.asarray(rng.integers(0, c, n), jnp.int32)
+        want = _metrics_ref(params, x, labels)
+        loss_sum = want.pop("loss_sum")
         label = f"jax.jit(eval_metrics)(params, x: float32[{n},{d}], labels: int32[{n}])"
         got = attempt(jitted, params, x, labels, label=label, hint_for=_metric_hint)
         if not isinstance(got, dict) or sorted(got) != ["accuracy", "loss"]:
@@ -291,19 +318,24 @@ def _check_metrics(answer: Any) -> None:
                 f"{label} returned {describe(got)}",
                 hint="return a dict with the keys 'loss' and 'accuracy'",
             )
-        hint = ""
         acc = np.asarray(got["accuracy"])
         if (
             acc.shape == ()
             and np.isclose(acc, n * float(want["accuracy"]))
             and n * float(want["accuracy"]) != float(want["accuracy"])
         ):
-            hint = _METRIC_HINT_COUNT
+            acc_hint = _METRIC_HINT_COUNT
+        else:
+            acc_hint = _METRIC_HINT_ACCURACY
+        loss = np.asarray(got["loss"])
+        is_sum = loss.shape == () and np.isclose(loss, float(loss_sum), rtol=1e-4)
+        loss_hint = _METRIC_HINT_SUM if is_sum else _METRIC_HINT_LOSS
         got = {
             k: jnp.asarray(v, jnp.float32) if np.asarray(v).dtype != np.float32 else v
             for k, v in got.items()
         }
-        same(want, got, label, hint, rtol=1e-4)
+        same(want["loss"], got["loss"], f"{label}['loss']", loss_hint, rtol=1e-4)
+        same(want["accuracy"], got["accuracy"], f"{label}['accuracy']", acc_hint, rtol=1e-4)
 
 
 _METRICS = Exercise(
@@ -350,6 +382,45 @@ _METRICS = Exercise(
             "    return {'loss': loss, 'accuracy': accuracy}\n",
             _METRIC_HINT_COUNT,
         ),
+        Mistake(
+            "loss_is_a_sum",
+            "import optax\n\n\n"
+            "def eval_metrics(params, x, labels):\n"
+            "    logits = x @ params['w'] + params['b']\n"
+            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).sum()\n"
+            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
+            "    return {'loss': loss, 'accuracy': accuracy}\n",
+            _METRIC_HINT_SUM,
+        ),
+        Mistake(
+            "error_rate",
+            "import optax\n\n\n"
+            "def eval_metrics(params, x, labels):\n"
+            "    logits = x @ params['w'] + params['b']\n"
+            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
+            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) != labels)\n"
+            "    return {'loss': loss, 'accuracy': accuracy}\n",
+            _METRIC_HINT_ACCURACY,
+        ),
+        Mistake(
+            "loss_of_probabilities",
+            "import optax\n\n\n"
+            "def eval_metrics(params, x, labels):\n"
+            "    logits = x @ params['w'] + params['b']\n"
+            "    probs = jax.nn.softmax(logits)\n"
+            "    loss = optax.softmax_cross_entropy_with_integer_labels(probs, labels).mean()\n"
+            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
+            "    return {'loss': loss, 'accuracy': accuracy}\n",
+            _METRIC_HINT_LOSS,
+        ),
+    ),
+    alternatives=(
+        "def eval_metrics(params, x, labels):\n"
+        "    logits = x @ params['w'] + params['b']\n"
+        "    logp = jax.nn.log_softmax(logits)\n"
+        "    loss = -jnp.take_along_axis(logp, labels[:, None], axis=1).mean()\n"
+        "    accuracy = (logits.argmax(-1) == labels).astype(jnp.float32).mean()\n"
+        "    return {'loss': loss, 'accuracy': accuracy}\n",
     ),
     checker=_check_metrics,
 )
@@ -362,9 +433,23 @@ _CKPT_HINT_EXISTS = (
 )
 
 
+_CKPT_HINT_RELATIVE = (
+    "Orbax needs an absolute path: save under `directory`, e.g. "
+    "`os.path.join(directory, 'step_0')`."
+)
+_CKPT_HINT_CLOBBER = (
+    "Saving to `directory` itself (with force=True) replaces everything the folder held. Save "
+    "into a new folder inside it: `os.path.join(directory, 'step_0')`."
+)
+_CKPT_MARKER = "notes.txt"  # stands for what the learner's folder held before
+_CKPT_FILES = ("_CHECKPOINT_METADATA", "_METADATA", "manifest.ocdbt")
+
+
 def _ckpt_hint(exc: BaseException) -> str | None:
     if message_has(exc, "already exists"):
         return _CKPT_HINT_EXISTS
+    if message_has(exc, "should be absolute"):
+        return _CKPT_HINT_RELATIVE
     return None
 
 
@@ -374,14 +459,29 @@ def _check_round_trip(answer: Any) -> None:
         "params": {"w": _normal(0, (3, 2)), "b": jnp.zeros(2)},
         "step": jnp.int32(7),
     }
-    with tempfile.TemporaryDirectory() as directory:
+    with tempfile.TemporaryDirectory() as directory, tempfile.TemporaryDirectory() as cwd:
+        marker = os.path.join(directory, _CKPT_MARKER)
+        with open(marker, "w", encoding="utf-8") as fh:
+            fh.write("the folder's earlier contents\n")
         label = "save_and_restore(state, directory)"
+        here = os.getcwd()
+        os.chdir(cwd)  # a relative path lands in a scratch folder, not the learner's
         try:
             got = attempt(fn, state, directory, label=label, hint_for=_ckpt_hint)
         except CheckFailure as failure:  # the temporary folder's name changes run to run
             failure.message = failure.message.replace(directory, "<directory>")
             raise
-        written = sorted(os.listdir(directory))
+        finally:
+            os.chdir(here)
+        written = sorted(set(os.listdir(directory)) - {_CKPT_MARKER})
+        if not os.path.exists(marker) or any(name in written for name in _CKPT_FILES):
+            raise CheckFailure(
+                f"{label} saved the checkpoint into directory itself"
+                + ("" if os.path.exists(marker) else ", deleting the files it held"),
+                hint=_CKPT_HINT_CLOBBER,
+                expected=f"{_CKPT_MARKER} kept, the checkpoint in a new folder inside directory",
+                yours=", ".join(sorted(os.listdir(directory))),
+            )
         if not written:
             raise CheckFailure(
                 f"{label} wrote nothing into directory",
@@ -403,9 +503,9 @@ _CKPT = Exercise(
     title="An Orbax round trip",
     prompt=(
         "Write `save_and_restore(state, directory)` that saves the pytree `state` with "
-        "`orbax.checkpoint.StandardCheckpointer` somewhere under the **existing** folder "
-        "`directory`, waits for the save to finish, restores it and returns the restored "
-        "pytree."
+        "`orbax.checkpoint.StandardCheckpointer` in a new folder inside the **existing** "
+        "folder `directory` (leave what `directory` already holds alone), waits for the save "
+        "to finish, restores it and returns the restored pytree."
     ),
     difficulty=2,
     answer_name="save_and_restore",
@@ -432,6 +532,36 @@ _CKPT = Exercise(
             "    return ckpt.restore(directory)\n",
             _CKPT_HINT_EXISTS,
         ),
+        Mistake(
+            "overwrites_the_folder",
+            "import orbax.checkpoint as ocp\n\n\n"
+            "def save_and_restore(state, directory):\n"
+            "    ckpt = ocp.StandardCheckpointer()\n"
+            "    ckpt.save(directory, state, force=True)\n"
+            "    ckpt.wait_until_finished()\n"
+            "    return ckpt.restore(directory)\n",
+            _CKPT_HINT_CLOBBER,
+        ),
+        Mistake(
+            "relative_path",
+            "import orbax.checkpoint as ocp\n\n\n"
+            "def save_and_restore(state, directory):\n"
+            "    ckpt = ocp.StandardCheckpointer()\n"
+            "    ckpt.save('step_0', state)\n"
+            "    ckpt.wait_until_finished()\n"
+            "    return ckpt.restore('step_0')\n",
+            _CKPT_HINT_RELATIVE,
+        ),
+    ),
+    alternatives=(
+        "from pathlib import Path\n\n"
+        "import orbax.checkpoint as ocp\n\n\n"
+        "def save_and_restore(state, directory):\n"
+        "    path = Path(directory) / 'ckpt' / 'step_0'\n"
+        "    with ocp.StandardCheckpointer() as ckpt:\n"
+        "        ckpt.save(path, state)\n"
+        "        ckpt.wait_until_finished()\n"
+        "        return ckpt.restore(path)\n",
     ),
     checker=_check_round_trip,
 )

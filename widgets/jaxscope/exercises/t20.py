@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jax
@@ -9,7 +10,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
+from ._support import (
+    CheckFailure,
+    attempt,
+    describe,
+    expect_function,
+    message_has,
+    primitive_names,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -38,14 +47,7 @@ def _vmap_guard(fn: Any) -> Any:
 
 
 def _primitives(jaxpr: Any) -> set[str]:
-    names = set()
-    for eqn in jaxpr.eqns:
-        names.add(eqn.primitive.name)
-        for value in eqn.params.values():
-            inner = getattr(value, "jaxpr", value)
-            if hasattr(inner, "eqns"):
-                names |= _primitives(inner)
-    return names
+    return set(primitive_names(jaxpr))
 
 
 # --- pure_callback --------------------------------------------------------------------------
@@ -63,7 +65,7 @@ _PC_HINT_VMAP = (
     "e.g. vmap_method='sequential' (one host call per batch element)."
 )
 _PC_HINT_EXPAND = (
-    "vmap_method='expand_dims' hands the callback the whole batch at once, and "
+    "vmap_method='expand_dims' / 'broadcast_all' hand the callback the whole batch at once, and "
     "np.maximum.accumulate then runs down the batch axis (axis 0), not along each row: use "
     "vmap_method='sequential'."
 )
@@ -148,6 +150,15 @@ _PC = Exercise(
             "    )\n",
             _PC_HINT_EXPAND,
         ),
+        Mistake(
+            "broadcast_all",
+            "def running_max(x):\n"
+            "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
+            "    return jax.pure_callback(\n"
+            '        np.maximum.accumulate, out, x, vmap_method="broadcast_all"\n'
+            "    )\n",
+            _PC_HINT_EXPAND,
+        ),
     ),
     checker=_check_running_max,
 )
@@ -165,10 +176,59 @@ _IO_HINT_RESULT = (
 )
 
 
+_IO_HINT_USE = (
+    "Nothing reached the host: call `io_callback(record, None, x.sum(), ordered=True)` inside "
+    "f, where record appends its argument to log."
+)
+_IO_HINT_COPY = (
+    "Your callback ran, but the list you were given stayed empty: append to `log` itself (the "
+    "list passed to make_logged_double), not to a copy or a new list."
+)
+_IO_HINT_ONE_NUMBER = (
+    "Log one number per call, the sum of the input: `float(x.sum())` (not the array, nor its "
+    "elements one by one)."
+)
+_IO_HINT_INPUT_SUM = "Log the sum of the input x, `float(x.sum())`: not of the output, nor x * 2."
+_IO_HINT_ORDER = (
+    "The sums arrived out of order: pass `ordered=True` to io_callback so the host calls keep "
+    "the order of the calls."
+)
+_IO_HINT_DEBUG = (
+    "jax.debug.callback is meant for debugging: under transformations JAX may drop, duplicate "
+    "or reorder it. For a side effect that must happen once per call, in order, use "
+    "`jax.experimental.io_callback(..., ordered=True)`."
+)
+
+
 def _io_hint(exc: BaseException) -> str | None:
     if message_has(exc, "number of outputs", "Mismatched"):
         return _IO_HINT_RESULT
     return None
+
+
+def _traced_primitives(fn: Any, x: jax.Array) -> set[str]:
+    """The primitives in ``fn``'s jaxpr (none when tracing it fails)."""
+    try:
+        return _primitives(jax.make_jaxpr(fn)(x).jaxpr)
+    except Exception:  # noqa: BLE001 - the learner's code may raise anything
+        return set()
+
+
+def _io_log_hint(log: list, sums: list[float], called_back: bool) -> str:
+    """The hint for a log that does not hold the three input sums in call order."""
+    if any(isinstance(v, jax.core.Tracer) for v in log) or 0 < len(log) < len(sums):
+        return _IO_HINT_APPEND
+    if not log:
+        return _IO_HINT_COPY if called_back else _IO_HINT_USE
+    try:
+        values = [float(v) for v in log]
+    except (TypeError, ValueError):
+        return _IO_HINT_ONE_NUMBER
+    if len(values) != len(sums):
+        return _IO_HINT_ONE_NUMBER
+    if np.allclose(sorted(values), sorted(sums), rtol=1e-5):
+        return _IO_HINT_ORDER
+    return _IO_HINT_INPUT_SUM
 
 
 def _check_logged_double(answer: Any) -> None:
@@ -193,11 +253,22 @@ def _check_logged_double(answer: Any) -> None:
         except (TypeError, ValueError):
             ok = False
     if not ok:
+        seen = list(log)  # the log as it stands: looking for primitives traces f once more
+        called_back = "io_callback" in _traced_primitives(fn, xs[0])
         raise CheckFailure(
             "after three jitted calls, log does not hold the three sums in order",
-            hint=_IO_HINT_APPEND,
+            hint=_io_log_hint(seen, sums, called_back),
             expected=describe(np.asarray(sums, np.float32)),
-            yours=describe(log),
+            yours=describe(seen),
+        )
+    prims = _traced_primitives(fn, xs[0])
+    if "io_callback" not in prims:
+        used = "debug_callback" if "debug_callback" in prims else "no io_callback"
+        raise CheckFailure(
+            "f logs without jax.experimental.io_callback",
+            hint=_IO_HINT_DEBUG if used == "debug_callback" else _IO_HINT_USE,
+            expected="an io_callback in the jaxpr",
+            yours=used,
         )
 
 
@@ -248,6 +319,55 @@ _IO = Exercise(
             "    return f\n",
             _IO_HINT_RESULT,
         ),
+        Mistake(
+            "logs_the_output",
+            "from jax.experimental import io_callback\n\n"
+            "def make_logged_double(log):\n"
+            "    def f(x):\n"
+            "        y = 2 * x\n"
+            "        io_callback(lambda s: log.append(float(s)), None, y.sum(), ordered=True)\n"
+            "        return y\n\n"
+            "    return f\n",
+            _IO_HINT_INPUT_SUM,
+        ),
+        Mistake(
+            "logs_whole_arrays",
+            "from jax.experimental import io_callback\n\n"
+            "def make_logged_double(log):\n"
+            "    def f(x):\n"
+            "        io_callback(log.append, None, x, ordered=True)\n"
+            "        return 2 * x\n\n"
+            "    return f\n",
+            _IO_HINT_ONE_NUMBER,
+        ),
+        Mistake(
+            "copies_the_list",
+            "from jax.experimental import io_callback\n\n"
+            "def make_logged_double(log):\n"
+            "    log = list(log)\n\n"
+            "    def f(x):\n"
+            "        io_callback(lambda s: log.append(float(s)), None, x.sum(), ordered=True)\n"
+            "        return 2 * x\n\n"
+            "    return f\n",
+            _IO_HINT_COPY,
+        ),
+        Mistake(
+            "debug_callback",
+            "def make_logged_double(log):\n"
+            "    def f(x):\n"
+            "        jax.debug.callback(lambda s: log.append(float(s)), x.sum())\n"
+            "        return 2 * x\n\n"
+            "    return f\n",
+            _IO_HINT_DEBUG,
+        ),
+    ),
+    alternatives=(
+        "from jax.experimental import io_callback\n\n"
+        "def make_logged_double(log):\n"
+        "    def f(x):\n"
+        "        io_callback(lambda s: log.append(s.item()), None, jnp.sum(x), ordered=True)\n"
+        "        return x * 2\n\n"
+        "    return f\n",
     ),
     checker=_check_logged_double,
 )
@@ -264,9 +384,16 @@ _EXPORT_HINT_OBJECT = (
 )
 
 
+_EXPORT_HINT_JIT = (
+    "export.export takes a jitted function: wrap fn first, export.export(jax.jit(fn))(spec)."
+)
+
+
 def _export_hint(exc: BaseException) -> str | None:
     if message_has(exc, "Shape mismatch", "expected same constant"):
         return _EXPORT_HINT_FIXED
+    if message_has(exc, "must be the result of `jit`"):
+        return _EXPORT_HINT_JIT
     return None
 
 
@@ -278,7 +405,11 @@ def _check_to_bytes(answer: Any) -> None:
         ("lambda x: jnp.sin(x) * 2", lambda x: jnp.sin(x) * 2),
         ("lambda x: x - x.mean()", lambda x: x - x.mean()),
     ):
-        blob = attempt(fn, target, label=f"to_bytes({name})")
+        try:
+            blob = attempt(fn, target, label=f"to_bytes({name})", hint_for=_export_hint)
+        except CheckFailure as failure:  # the error names the function by its memory address
+            failure.message = re.sub(r" at 0x[0-9a-fA-F]+", "", failure.message)
+            raise
         if not isinstance(blob, bytes | bytearray):
             raise CheckFailure(
                 f"to_bytes({name}) returned {type(blob).__name__}, not bytes",
@@ -340,6 +471,14 @@ _EXPORT = Exercise(
             "    return export.export(jax.jit(fn))(jax.ShapeDtypeStruct((n,), jnp.float32))\n",
             _EXPORT_HINT_OBJECT,
         ),
+        Mistake(
+            "not_jitted",
+            "from jax import export\n\n"
+            "def to_bytes(fn):\n"
+            '    (n,) = export.symbolic_shape("n")\n'
+            "    return export.export(fn)(jax.ShapeDtypeStruct((n,), jnp.float32)).serialize()\n",
+            _EXPORT_HINT_JIT,
+        ),
     ),
     checker=_check_to_bytes,
 )
@@ -357,6 +496,26 @@ _PALLAS_HINT_REF_MATH = (
     "Refs are memory, not values: read them first with x_ref[...] (all of it) before doing "
     "arithmetic."
 )
+
+
+_PALLAS_HINT_UNWRITTEN = (
+    "The output ref was not (fully) written, so it still holds garbage (here NaN): assign the "
+    "result to o_ref[...]. Writing into an input ref does not reach the output."
+)
+
+
+def _rebinds_output(kernel: Any) -> bool:
+    """True when the kernel assigns to its third parameter's name (``o_ref = ...``)."""
+    import dis
+
+    code = getattr(kernel, "__code__", None)
+    if code is None or code.co_argcount < 3:
+        return False
+    name = code.co_varnames[2]
+    return any(
+        ins.opname in ("STORE_FAST", "STORE_DEREF") and ins.argval == name
+        for ins in dis.get_instructions(code)
+    )
 
 
 def _pallas_hint(exc: BaseException) -> str | None:
@@ -378,7 +537,9 @@ def _check_axpy_kernel(answer: Any) -> None:
         )
         label = f"pallas_call(axpy_kernel, interpret=True)(x, y) with length {n}"
         out = attempt(call, x, y, label=label, hint_for=_pallas_hint)
-        hint = _PALLAS_HINT_REBIND if np.isnan(np.asarray(out)).any() else ""
+        hint = ""
+        if np.isnan(np.asarray(out)).any():
+            hint = _PALLAS_HINT_REBIND if _rebinds_output(kernel) else _PALLAS_HINT_UNWRITTEN
         same(2 * x + y, out, label, hint)
 
 
@@ -413,6 +574,11 @@ _PALLAS = Exercise(
             "math_on_refs",
             "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref + y_ref\n",
             _PALLAS_HINT_REF_MATH,
+        ),
+        Mistake(
+            "writes_input_ref",
+            "def axpy_kernel(x_ref, y_ref, o_ref):\n    x_ref[...] = 2 * x_ref[...] + y_ref[...]\n",
+            _PALLAS_HINT_UNWRITTEN,
         ),
     ),
     checker=_check_axpy_kernel,
