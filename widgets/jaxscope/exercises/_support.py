@@ -19,6 +19,7 @@ import numpy as np
 from .._errors import first_lines, short_repr
 
 HintFor = Callable[[BaseException], str | None]
+NONE_HINT = "Your function returned None: did you forget the `return`?"
 
 
 class CheckFailure(Exception):
@@ -43,7 +44,7 @@ def expect_function(answer: Any, signature: str, returned_by: str = "") -> Calla
     if answer is None and returned_by:
         raise CheckFailure(
             f"{returned_by} returned None",
-            hint="Your function returned None: did you forget the `return`?",
+            hint=NONE_HINT,
             expected=f"a function {signature}",
             yours="None",
         )
@@ -111,19 +112,29 @@ def _numbers(host: np.ndarray, limit: int = 6) -> str:
     return ("[" + ", ".join(items) + more + "]") if host.ndim else (items[0] if items else "")
 
 
-def same(expected: Any, yours: Any, label: str, hint: str = "", rtol: float = 1e-5) -> None:
+def same(
+    expected: Any,
+    yours: Any,
+    label: str,
+    hint: str | Callable[[], str] = "",
+    rtol: float = 1e-5,
+) -> None:
     """Fail unless ``yours`` matches ``expected``: pytree structure, array types, shapes, dtypes
-    and values (to ``rtol``)."""
+    and values (to ``rtol``). ``hint`` may be a function, called only on a failure, for hints
+    that work out which mistake was made."""
 
     def fail(what: str) -> None:
         raise CheckFailure(
-            f"{label}: {what}", hint=hint, expected=describe(expected), yours=describe(yours)
+            f"{label}: {what}",
+            hint=hint() if callable(hint) else hint,
+            expected=describe(expected),
+            yours=describe(yours),
         )
 
     if yours is None and expected is not None:
         raise CheckFailure(
             f"{label}: the result is None",
-            hint="Your function returned None: did you forget the `return`?",
+            hint=NONE_HINT,
             expected=describe(expected),
             yours="None",
         )

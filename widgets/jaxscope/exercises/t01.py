@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import jax
@@ -223,12 +224,7 @@ def _check_set_first(answer: Any) -> None:
                 expected=describe(x.at[0].set(v)),
                 yours=describe(got),
             )
-        try:
-            same(x.at[0].set(v), got, label)
-        except CheckFailure as failure:
-            if failure.hint == "":
-                failure.hint = _set_first_hint(x, v, got)
-            raise
+        same(x.at[0].set(v), got, label, partial(_set_first_hint, x, v, got))
         if not np.array_equal(before, np.asarray(x)):
             raise CheckFailure(f"{label} changed x", hint=_AT_HINT_ASSIGN)
     jitted = jax.jit(fn)

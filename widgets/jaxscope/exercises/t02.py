@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from functools import partial
 from typing import Any
 
 import jax
@@ -10,7 +11,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, aval, describe, expect_function, message_has, same
+from ._support import (
+    CheckFailure,
+    all_eqns,
+    attempt,
+    aval,
+    describe,
+    expect_function,
+    message_has,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -388,25 +398,13 @@ _PRODUCTS = {"integer_pow", "mul", "square", "pow", "dot_general"}
 
 def _product_dtypes(fn, x: jax.Array) -> set[str]:
     """Names of the dtypes that ``fn(x)`` multiplies in (squares, products, dot products)."""
-
-    def walk(jaxpr) -> None:
-        for eqn in jaxpr.eqns:
-            if eqn.primitive.name in _PRODUCTS:
-                found.update(str(v.aval.dtype) for v in eqn.outvars)
-            for param in eqn.params.values():
-                for sub in param if isinstance(param, tuple | list) else (param,):
-                    inner = getattr(sub, "jaxpr", sub)
-                    if hasattr(inner, "eqns"):
-                        walk(inner)
-
-    found: set[str] = set()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            walk(jax.make_jaxpr(fn)(x).jaxpr)
+            eqns = all_eqns(jax.make_jaxpr(fn)(x))
     except Exception:  # noqa: BLE001 - the calls themselves report errors
         return set()
-    return found
+    return {str(v.aval.dtype) for e in eqns if e.primitive.name in _PRODUCTS for v in e.outvars}
 
 
 def _lowp_hint(fn, x: jax.Array, got: jax.Array) -> str:
@@ -445,11 +443,7 @@ def _check_sum_of_squares(answer: Any) -> None:
                     expected=describe(want),
                     yours=describe(got),
                 )
-            try:
-                same(want, got, label, rtol=1e-3)
-            except CheckFailure as failure:
-                failure.hint = _lowp_hint(fn, x, got)
-                raise
+            same(want, got, label, partial(_lowp_hint, fn, x, got), rtol=1e-3)
 
 
 _LOWP = Exercise(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import jax
@@ -149,12 +150,7 @@ def _check_zero_diagonal(answer: Any) -> None:
                         expected=describe(want),
                         yours=describe(got),
                     )
-            try:
-                same(want, got, label)
-            except CheckFailure as failure:
-                if failure.hint == "":
-                    failure.hint = _zero_diagonal_hint(m, got)
-                raise
+            same(want, got, label, partial(_zero_diagonal_hint, m, got))
             if not np.array_equal(before, np.asarray(m)):
                 raise CheckFailure(f"{label} changed m", hint=_SET_HINT_ASSIGN)
 
@@ -487,12 +483,7 @@ def _check_mean_positive(answer: Any) -> None:
             raise CheckFailure(
                 f"{label} returned NaN", hint=_MASK_HINT_NAN, expected=describe(want)
             )
-        try:
-            same(want, got, label)
-        except CheckFailure as failure:
-            if failure.hint == "":
-                failure.hint = _mean_positive_hint(x, got)
-            raise
+        same(want, got, label, partial(_mean_positive_hint, x, got))
 
 
 _MASK = Exercise(

@@ -9,7 +9,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, aval, describe, expect_function, message_has, same
+from ._support import (
+    CheckFailure,
+    all_eqns,
+    attempt,
+    aval,
+    describe,
+    expect_function,
+    message_has,
+    same,
+)
 
 
 def _stub(signature: str) -> str:
@@ -596,19 +605,9 @@ _VMAP_HINT_NO_VMAP = (
 def _draws_from_a_batch_of_keys(fn: Any, key: jax.Array, xs: jax.Array) -> bool:
     """True when ``fn(key, xs)`` draws random bits from a batch of keys (a vmapped draw)."""
 
-    def walk(jaxpr) -> bool:
-        for eqn in jaxpr.eqns:
-            if eqn.primitive.name == "random_bits" and eqn.invars[0].aval.shape:
-                return True
-            for param in eqn.params.values():
-                for sub in param if isinstance(param, tuple | list) else (param,):
-                    inner = getattr(sub, "jaxpr", sub)
-                    if hasattr(inner, "eqns") and walk(inner):
-                        return True
-        return False
-
     try:
-        return walk(jax.make_jaxpr(fn)(key, xs).jaxpr)
+        eqns = all_eqns(jax.make_jaxpr(fn)(key, xs))
+        return any(e.primitive.name == "random_bits" and e.invars[0].aval.shape for e in eqns)
     except Exception:  # noqa: BLE001 - the calls themselves report errors
         return True
 

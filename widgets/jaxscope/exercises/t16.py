@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, same
+from ._support import CheckFailure, all_eqns, attempt, describe, expect_function, same
 
 
 def _stub(signature: str) -> str:
@@ -374,21 +374,13 @@ _BF16_HINT_F32 = (
 )
 
 
-def _dots_in(jaxpr) -> list[tuple[str, str, str]]:
-    from jax.extend import core as jax_core
-
-    found = []
-    for e in jaxpr.eqns:
-        if e.primitive.name == "dot_general":
-            dtypes = (e.invars[0].aval.dtype, e.invars[1].aval.dtype, e.outvars[0].aval.dtype)
-            found.append(tuple(str(d) for d in dtypes))
-        for sub in jax_core.jaxprs_in_params(e.params):  # inside jax.jit, custom_jvp, ...
-            found += _dots_in(sub)
-    return found
-
-
 def _dots(fn, a, b) -> list[tuple[str, str, str]]:
-    return _dots_in(jax.make_jaxpr(fn)(a, b).jaxpr)
+    """(lhs, rhs, result) dtypes of every matmul of ``fn(a, b)``, inside jax.jit etc. too."""
+    return [
+        tuple(str(v.aval.dtype) for v in (e.invars[0], e.invars[1], e.outvars[0]))
+        for e in all_eqns(jax.make_jaxpr(fn)(a, b))
+        if e.primitive.name == "dot_general"
+    ]
 
 
 def _bf16_ref(a, b):
@@ -490,17 +482,6 @@ def _sin100_ref(x):
     return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x)
 
 
-def _count_eqns(jaxpr) -> int:
-    from jax.extend import core as jax_core
-
-    total = 0
-    for eqn in jaxpr.eqns:
-        total += 1
-        for sub in jax_core.jaxprs_in_params(eqn.params):
-            total += _count_eqns(sub)
-    return total
-
-
 def _check_sin_100(answer: Any) -> None:
     fn = expect_function(answer, "sin_100(x)")
     for seed, shape in ((1, (5,)), (2, ())):
@@ -508,7 +489,7 @@ def _check_sin_100(answer: Any) -> None:
         got = attempt(fn, x, label=f"sin_100(x: {x.dtype}{list(x.shape)})")
         same(_sin100_ref(x), got, "sin_100(x)", rtol=1e-4)
     closed = jax.make_jaxpr(fn)(jnp.ones(5))
-    n = _count_eqns(closed.jaxpr)
+    n = len(all_eqns(closed))
     sins = str(closed).count(" sin ")
     if n > 20:
         raise CheckFailure(
