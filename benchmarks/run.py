@@ -1,7 +1,8 @@
 """Performance measurements for jaxscope, in one run: ``python benchmarks/run.py [--quick]``.
 
-Measures the curriculum check (nbval over ``notebooks/``: serial and two workers, cold and warm
-JAX compilation cache, per notebook, and the floor of a notebook that only imports jax), the
+Measures the learner's curriculum check (``python -m jaxscope progress`` on a fresh workspace:
+cold, unchanged, one notebook edited), the curriculum check (nbval over ``notebooks/``: serial
+and two workers, cold and warm JAX compilation cache, per notebook, and the floor of a notebook that only imports jax), the
 jaxpr view's render cost against ``str(jaxpr)``, the import cost of ``jaxscope`` and the agreement
 of ``js.timeit``'s jit speedup with an independent ``timeit.repeat`` measurement. Every figure
 is written beside its target, met or missed, to ``benchmarks/report.md`` and
@@ -40,6 +41,10 @@ NOTEBOOK_S = 60.0
 JAXPR_RATIO_10K = 5.0
 IMPORT_S = 0.3
 TIMEIT_AGREEMENT = 0.20
+# targets (issue 15): `python -m jaxscope progress` on a fresh workspace
+PROGRESS_COLD_S = 120.0
+PROGRESS_RERUN_S = 10.0
+PROGRESS_LINES = 40
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,6 +232,46 @@ def bench_nbval(quick: bool) -> tuple[list[dict], dict]:
                     ),
                 )
             )
+    return figs, raw
+
+
+def _progress_run(ws: Path) -> tuple[float, str, int]:
+    cmd = [sys.executable, "-m", "jaxscope", "progress", "--workspace", str(ws)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    return time.perf_counter() - start, proc.stdout + proc.stderr, proc.returncode
+
+
+def bench_progress(quick: bool) -> tuple[list[dict], dict]:
+    """The learner's curriculum check on a fresh workspace: cold, again with nothing changed,
+    and after one notebook changed; how many lines it prints."""
+    from jaxscope._workspace import generate
+
+    figs: list[dict] = []
+    raw: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="jxs-bench-progress-") as tmp:
+        ws = Path(tmp) / "workspace"
+        generate(NOTEBOOKS, ws, trust=False)
+        cold, out, code = _progress_run(ws)
+        raw["cold"] = {"wall_s": cold, "returncode": code, "output": out}
+        lines = len(out.splitlines())
+        figs.append(figure("progress", "fresh workspace, cold: wall", cold, "s", PROGRESS_COLD_S))
+        figs.append(figure("progress", "lines printed (cold run)", lines, "", PROGRESS_LINES))
+        again, out, code = _progress_run(ws)
+        raw["rerun"] = {"wall_s": again, "returncode": code, "output": out}
+        figs.append(
+            figure("progress", "again, nothing changed: wall", again, "s", PROGRESS_RERUN_S)
+        )
+        import nbformat
+
+        one = sorted(ws.glob("05-*.ipynb"))[0]
+        nb = nbformat.read(one, as_version=4)
+        first = next(cell for cell in nb.cells if cell.cell_type == "code")
+        first.source = "# a learner's edit\n" + first.source
+        nbformat.write(nb, one)
+        edited, out, code = _progress_run(ws)
+        raw["one_changed"] = {"wall_s": edited, "returncode": code, "output": out}
+        figs.append(figure("progress", f"after editing {one.name}: wall", edited, "s"))
     return figs, raw
 
 
@@ -537,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and nbval runs")
     parser.add_argument(
         "--only",
-        choices=["nbval", "jaxpr", "import", "timeit"],
+        choices=["nbval", "jaxpr", "import", "timeit", "progress"],
         action="append",
         help="run only these parts (repeatable); the report then holds only them",
     )
@@ -548,6 +593,7 @@ def main(argv: list[str] | None = None) -> int:
         "jaxpr": bench_jaxpr,
         "timeit": bench_timeit,
         "nbval": bench_nbval,
+        "progress": bench_progress,
     }
     chosen = args.only or list(parts)
     start = time.perf_counter()
