@@ -2,11 +2,12 @@
 
 Measures the learner's curriculum check (``python -m jaxscope progress`` on a fresh workspace:
 cold, unchanged, one notebook edited), the curriculum check (nbval over ``notebooks/``: serial
-and two workers, cold and warm JAX compilation cache, per notebook, and the floor of a notebook that only imports jax), the
-jaxpr view's render cost against ``str(jaxpr)``, the import cost of ``jaxscope`` and the agreement
-of ``js.timeit``'s jit speedup with an independent ``timeit.repeat`` measurement. Every figure
-is written beside its target, met or missed, to ``benchmarks/report.md`` and
-``benchmarks/report.json``. These are measurements, not tests: nothing here fails on a miss.
+and two workers, cold and warm JAX compilation cache, per notebook, and the floor of a notebook
+that only imports jax), the jaxpr view's render cost against ``str(jaxpr)``, the import cost of
+``jaxscope`` and the agreement of ``js.timeit``'s jit speedup with an independent
+``timeit.repeat`` measurement. Every figure is written beside its target, met or missed, to
+``benchmarks/report.md`` and ``benchmarks/report.json``. These are measurements, not tests:
+nothing here fails on a miss.
 """
 
 from __future__ import annotations
