@@ -32,12 +32,10 @@ each tested there:
   passed in but not used is not consumed. The checker treats the call as one opaque use.
 - A key picked by a traced index (``ks[i]``) is a key of its own, so ``ks[i]`` inside a loop
   over ``i`` is not flagged; the checker counts it as using all of ``ks``. Likewise taking
-  ``ks[0]`` without drawing from it, or passing keys to a primitive without a rule
-  (``concatenate``, ``select_n``), uses nothing here.
+  ``ks[0]`` without drawing from it, or passing keys to ``stack``/``concatenate`` or to a
+  primitive without a rule (``select_n``), uses nothing here; the checker counts each as a use.
 - A draw in a ``while_loop``'s ``cond_fun`` also consumes the key the loop returns (the last
   check ran on it); the checker ignores that final check.
-- A ``cond`` whose branches return different keys gives a new key; the checker counts such a
-  result as already used.
 """
 
 from __future__ import annotations
@@ -498,8 +496,8 @@ class _Walker:
         body = p["jaxpr"]
         layout = ["const"] * n_consts + ["carry"] * n_carry
         layout += ["each"] * (len(eqn.invars) - len(layout))
-        outs, proxies = self.loop_walk(eqn, [(body.jaxpr, tuple(body.consts), 0)], refs, layout)
-        self.loop_outputs(eqn, refs, env, outs, proxies, n_consts, n_carry)
+        outs, proxies, _ = self.loop_walk(eqn, [(body.jaxpr, tuple(body.consts), 0)], refs, layout)
+        self.loop_outputs(eqn, refs, env, outs, proxies, n_consts, n_carry, {})
 
     def while_loop(self, eqn: Any, refs: list, env: dict) -> None:
         p = eqn.params
@@ -508,20 +506,21 @@ class _Walker:
         layout = ["cond"] * nc + ["const"] * nb + ["carry"] * n_carry
         cond, body = p["cond_jaxpr"], p["body_jaxpr"]
         jaxprs = [(cond.jaxpr, tuple(cond.consts), -1), (body.jaxpr, tuple(body.consts), nc)]
-        outs, proxies = self.loop_walk(eqn, jaxprs, refs, layout)
-        self.loop_outputs(eqn, refs, env, outs, proxies, nc + nb, n_carry)
+        outs, proxies, checked = self.loop_walk(eqn, jaxprs, refs, layout)
+        self.loop_outputs(eqn, refs, env, outs, proxies, nc + nb, n_carry, checked)
 
     def loop_walk(self, eqn: Any, jaxprs: list, refs: list, layout: list) -> tuple:
         """Walk a loop's cond (if any) and body with the same stand-ins for carry and xs.
 
         Each jaxpr comes with where its inputs start in the equation's (``-1``: the while's
-        cond, which sees its own consts and then the carry). Returns the body's output refs
-        and the stand-ins by position, after recording what a consumption of each implies:
-        the next iteration consumes the key the body returns, and the first iteration
-        consumes the key passed in (all of ``xs`` for a per-iteration slice).
+        cond, which sees its own consts and then the carry). Returns the body's output refs,
+        the stand-ins by position and what the cond consumed of them, after recording what
+        a consumption of each implies: the next iteration consumes the key the body returns,
+        and the first iteration the key passed in (all of ``xs`` for a per-iteration slice).
         """
         src = source_of(eqn)
         proxies: dict[int, _Ref] = {}
+        checked: dict[int, np.ndarray] = {}
         self.loop += 1
         try:
             for i, (r, kind) in enumerate(zip(refs, layout, strict=True)):
@@ -545,6 +544,8 @@ class _Walker:
                         self.alias(v, eqn.invars[i])
                 self.walk_in(inner, consts, sub_env)
                 outs = [self.ref_of(sub_env, o) for o in inner.outvars]
+                if start < 0:  # what the cond_fun consumed it also consumes after the loop
+                    checked = {i: self.consumed(px.ids) for i, px in proxies.items()}
             first_carry = layout.index("carry") if "carry" in layout else len(layout)
             flows = []
             for i, px in proxies.items():
@@ -563,7 +564,7 @@ class _Walker:
             self.loop -= 1
         for ids in flows:
             self.use(ids, {"kind": "loop", "via": "the loop it was passed to"})
-        return outs, proxies
+        return outs, proxies, checked
 
     def loop_outputs(
         self,
@@ -574,8 +575,13 @@ class _Walker:
         proxies: dict,
         n_consts: int,
         n_carry: int,
+        checked: dict,
     ) -> None:
-        """The keys a loop returns: the keys passed in, the outer keys, or new keys."""
+        """The keys a loop returns: the keys passed in, the outer keys, or new keys.
+
+        ``checked``: per carry position, which keys a while's cond_fun consumed (it runs once
+        more on the keys the loop returns).
+        """
         src = source_of(eqn)
         back: dict[int, int] = {}  # a carry stand-in's key -> the key passed in
         for i, px in proxies.items():
@@ -583,54 +589,43 @@ class _Walker:
                 for a, b in zip(px.ids.ravel(), refs[i].ids.ravel(), strict=True):
                     back[int(a)] = int(b)
         inner_depth = self.loop + 1
+        xs = {i: px for i, px in proxies.items() if i >= n_consts + n_carry}
         for j, o in enumerate(eqn.outvars):
             r = outs[j] if j < len(outs) else None
             if r is None:
                 continue
-            if j >= n_carry:  # ys: stacked per-iteration values
-                xs = [refs[i] for i, px in proxies.items() if i >= n_consts + n_carry]
-                same = [
-                    x
-                    for x, px in zip(
-                        xs, [proxies[i] for i in proxies if i >= n_consts + n_carry], strict=True
-                    )
-                    if np.array_equal(px.ids, r.ids)
-                ]
+            if j >= n_carry:  # ys: the per-iteration values, stacked
+                same = [refs[i] for i, px in xs.items() if np.array_equal(px.ids, r.ids)]
                 if same:
                     env[o] = same[0]
                 elif all(self.nodes[int(n)]["depth"] < inner_depth for n in r.ids.ravel()):
                     env[o] = _Ref(np.broadcast_to(r.ids, o.aval.shape), raw=r.raw)
                 elif not r.raw:
                     first = int(r.ids.flat[0]) if r.ids.size else None
-                    env[o] = _Ref(
-                        self.keys(
-                            "keys stacked by the loop", "group", o.aval, o.aval.shape, first, src
-                        )
-                    )
+                    name = "keys stacked by the loop"
+                    env[o] = _Ref(self.keys(name, "group", o.aval, o.aval.shape, first, src))
                 continue
-            ids = np.zeros(r.ids.shape, dtype=int)
-            fresh = []
+            ids = np.array(r.ids)
+            made: dict[int, int] = {}  # a key made in the body -> the key after the loop
             for pos in np.ndindex(*r.ids.shape):
                 n = int(r.ids[pos])
                 if n in back:
                     ids[pos] = back[n]
-                elif self.nodes[n]["depth"] < inner_depth:
-                    ids[pos] = n
-                else:
-                    fresh.append(pos)
-            if fresh:
-                name = self.nodes[int(r.ids[fresh[0]])]["name"] + " after the loop"
-                aval = o.aval
-                new = self.keys(name, "derived", aval, (), int(r.ids[fresh[0]]), src)
-                for k, pos in enumerate(fresh):
-                    if k:
-                        new = self.node(name, "derived", aval_str(aval), int(r.ids[pos]), src)
-                    ids[pos] = int(new)
-                    # already used in the last iteration (or by the last cond_fun check)?
-                    if self.consumed(np.array(int(r.ids[pos])), ("draw", "split")).any():
-                        self.use(
-                            np.array(int(new)), {"kind": "loop", "via": "the loop's last iteration"}
-                        )
+                elif self.nodes[n]["depth"] >= inner_depth and n not in made:
+                    rec = self.nodes[n]
+                    made[n] = self.node(
+                        f"{rec['name']} after the loop", "derived", rec["aval"], n, src
+                    )
+                    cond_used = checked.get(n_consts + j)
+                    if cond_used is not None and cond_used.shape == r.ids.shape and cond_used[pos]:
+                        via = "the loop's last cond_fun check"
+                    elif self.consumed(np.array(n), ("draw", "split")).any():
+                        via = "the loop's last iteration"
+                    else:
+                        continue
+                    self.use(np.array(made[n]), {"kind": "loop", "via": via})
+            for pos in np.ndindex(*r.ids.shape):
+                ids[pos] = made.get(int(ids[pos]), ids[pos])
             env[o] = _Ref(ids, raw=r.raw)
 
     def cond(self, eqn: Any, refs: list, env: dict) -> None:
@@ -690,6 +685,10 @@ def _structural(eqn: Any, refs: list) -> np.ndarray | None:
             return r.ids.transpose(p["permutation"])
         if prim == "rev":
             return np.flip(r.ids, tuple(p["dimensions"]))
+        if prim == "stack":
+            if any(x is None for x in refs):
+                return None
+            return np.stack([x.ids for x in refs], axis=p["axis"])
         if prim == "concatenate":
             if any(x is None for x in refs):
                 return None
