@@ -216,3 +216,228 @@ def test_deterministic_across_processes(tmp_path):
         outs.append(res.stdout)
     assert outs[0] == outs[1]
     assert b"jxs-key_tree-reused" in outs[0] and b" at 0x" not in outs[0]
+
+
+# --------------------------------------------------------------------------------------------
+# agreement with JAX's own key-reuse checker
+# --------------------------------------------------------------------------------------------
+N = jax.random.normal
+
+
+def _checker(fn, *args):
+    """JAX's verdict: does tracing ``fn`` under ``jax.debug_key_reuse(True)`` raise?"""
+    try:
+        with jax.debug_key_reuse(True):
+            jax.jit(fn).trace(*args)
+    except jax.errors.KeyReuseError:
+        return True
+    return False
+
+
+def _ours(fn, *args):
+    view = js.key_tree(fn, *args)
+    assert isinstance(view, KeyTreeView), view.text()
+    view.text(), view.html()
+    return bool(view.data["reused"])
+
+
+def _split_then(k):
+    c, s = jax.random.split(k)
+    return c, N(s)
+
+
+@jax.custom_jvp
+def _jvp_twice(k):
+    return N(k) + N(k)
+
+
+_jvp_twice.defjvp(lambda primals, tangents: (_jvp_twice(*primals), 0.0))
+
+
+@jax.custom_vjp
+def _vjp_draw(k):
+    return N(k)
+
+
+@jax.custom_jvp
+def _jvp_ignores(k, x):
+    return x
+
+
+_jvp_ignores.defjvp(lambda primals, tangents: (_jvp_ignores(*primals), tangents[1]))
+
+_vjp_draw.defvjp(lambda k: (_vjp_draw(k), None), lambda res, g: (None,))
+
+AGREE = {
+    # the defects of issue 16, each first
+    "key and its broadcast copy": (lambda k: N(k) + N(jnp.broadcast_to(k, (1,))[0]), True),
+    "key and its reshaped copy": (lambda k: N(k) + N(k.reshape((1,))[0]), True),
+    "while cond draws the carry": (
+        lambda k: lax.while_loop(lambda c: N(c[0]) > 0, lambda c: (c[0], c[1] + 1), (k, 0)),
+        True,
+    ),
+    "while cond and body share the key": (
+        lambda k: lax.while_loop(
+            lambda c: N(c[0]) > 0, lambda c: (jax.random.split(c[0])[0], c[1] + 1), (k, 0)
+        ),
+        True,
+    ),
+    "checkpoint draws twice": (lambda k: jax.checkpoint(lambda k: N(k) + N(k))(k), True),
+    "checkpoint draws once": (lambda k: jax.checkpoint(N)(k), False),
+    "vmap over split(key, 0)": (lambda k: jax.vmap(N)(jax.random.split(k, 0)), False),
+    "clone is fresh": (lambda k: N(k) + N(jax.random.clone(k)), False),
+    # arrays of keys
+    "vmap over a split, then one of them": (
+        lambda k: (jax.vmap(N)(ks := jax.random.split(k, 3)), N(ks[1])),
+        True,
+    ),
+    "2-d split, two elements": (
+        lambda k: (lambda ks: N(ks[1, 2]) + N(ks[0, 0]))(jax.random.split(k, (2, 3))),
+        False,
+    ),
+    "2-d split, transposed copy": (
+        lambda k: (lambda ks: N(ks[1, 2]) + N(ks.T[2, 1]))(jax.random.split(k, (2, 3))),
+        True,
+    ),
+    "stack of one key twice": (lambda k: (lambda s: N(s[0]) + N(s[1]))(jnp.stack([k, k])), True),
+    "fold_in different data": (
+        lambda k: N(jax.random.fold_in(k, 1)) + N(jax.random.fold_in(k, 2)),
+        False,
+    ),
+    # loops
+    "scan splits its carry": (lambda k: lax.scan(lambda c, _: _split_then(c), k, None, 3), False),
+    "scan returns its carry unsplit": (
+        lambda k: lax.scan(lambda c, _: (c, N(c)), k, None, 3),
+        True,
+    ),
+    "key used again after the scan it fed": (
+        lambda k: (lax.scan(lambda c, _: _split_then(c), k, None, 3), N(k)),
+        True,
+    ),
+    "scan over keys": (
+        lambda k: lax.scan(lambda c, x: (c, N(x)), 0.0, jax.random.split(k, 4)),
+        False,
+    ),
+    "scan over keys, then one of them": (
+        lambda k: (lax.scan(lambda c, x: (c, N(x)), 0.0, ks := jax.random.split(k, 4)), N(ks[0])),
+        True,
+    ),
+    "fori_loop draws an outer key": (
+        lambda k: lax.fori_loop(0, 3, lambda i, a: a + N(k), 0.0),
+        True,
+    ),
+    "fori_loop folds in the index": (
+        lambda k: lax.fori_loop(0, 3, lambda i, a: a + N(jax.random.fold_in(k, i)), 0.0),
+        False,
+    ),
+    # branches, calls
+    "switch branches are alternatives": (
+        lambda k: lax.switch(1, [N, jax.random.uniform, lambda k: 0.0], k),
+        False,
+    ),
+    "cond then the same key": (lambda k: lax.cond(True, N, jax.random.uniform, k) + N(k), True),
+    "jit returns its input key": (lambda k: N(jax.jit(lambda k: k)(k)) + N(k), True),
+    "custom_vjp called twice": (lambda k: _vjp_draw(k) + _vjp_draw(k), True),
+    "grad through a draw": (jax.grad(lambda x, k: x * N(k)), False),
+    "choice and randint share a key": (
+        lambda k: jax.random.choice(k, 5) + jax.random.randint(k, (), 0, 3),
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(AGREE))
+def test_agrees_with_jax_checker(case):
+    fn, reused = AGREE[case]
+    args = (1.0, KEY) if case == "grad through a draw" else (KEY,)
+    assert _checker(fn, *args) == reused
+    assert _ours(fn, *args) == reused
+
+
+def test_shard_map_entered():
+    mesh = jax.make_mesh((1,), ("x",))
+
+    def f(ks, twice):
+        body = (lambda k: N(k[0]) + N(k[0])) if twice else (lambda k: N(k[0]) + N(k[1]))
+        return jax.shard_map(body, mesh=mesh, in_specs=jax.P(), out_specs=jax.P())(ks)
+
+    ks = jax.random.split(KEY, 2)
+    for twice in (True, False):
+        g = lambda ks, twice=twice: f(ks, twice)  # noqa: E731
+        assert _checker(g, ks) == _ours(g, ks) == twice
+
+
+DIFFER = {
+    # name: (fn, args, checker's verdict, ours)
+    "legacy key drawn twice": (lambda k: N(k) + N(k), (jax.random.PRNGKey(0),), False, True),
+    "legacy key under jit": (jax.jit(lambda k: N(k) + N(k)), (jax.random.PRNGKey(0),), False, True),
+    "key_data round trip": (
+        lambda k: N(k) + N(jax.random.wrap_key_data(jax.random.key_data(k))),
+        (KEY,),
+        False,
+        True,
+    ),
+    "fold_in(key, 1) twice": (
+        lambda k: N(jax.random.fold_in(k, 1)) + N(jax.random.fold_in(k, 1)),
+        (KEY,),
+        False,
+        True,
+    ),
+    "fold_in(key, 1) in a loop": (
+        lambda k: lax.fori_loop(0, 2, lambda i, a: a + N(jax.random.fold_in(k, 1)), 0.0),
+        (KEY,),
+        False,
+        True,
+    ),
+    "two copies of a broadcast key": (
+        lambda k: (lambda b: N(b[0]) + N(b[1]))(jnp.broadcast_to(k, (2,))),
+        (KEY,),
+        False,
+        True,
+    ),
+    "reuse inside custom_jvp": (_jvp_twice, (KEY,), False, True),
+    "key passed to custom_jvp unused": (
+        lambda k: _jvp_ignores(k, 1.0) + N(k),
+        (KEY,),
+        True,
+        False,
+    ),
+    "ks[i] in a loop over i": (
+        lambda ks: lax.fori_loop(0, 3, lambda i, a: a + N(ks[i]), 0.0),
+        (jax.random.split(KEY, 3),),
+        True,
+        False,
+    ),
+    "ks[0] taken twice, drawn once": (
+        lambda k: (lambda ks: (ks[0], N(ks[0])))(jax.random.split(k, 3)),
+        (KEY,),
+        True,
+        False,
+    ),
+    "empty key array used twice": (
+        lambda k: (lambda ks: jax.vmap(N)(ks).sum() + jax.vmap(N)(ks).sum())(
+            jax.random.split(k, 0)
+        ),
+        (KEY,),
+        True,
+        False,
+    ),
+    "while cond_fun checked the returned key": (
+        lambda k: N(
+            lax.while_loop(
+                lambda c: N(c[0]) > 0, lambda c: (jax.random.fold_in(c[0], 1), c[1] + 1), (k, 0)
+            )[0]
+        ),
+        (KEY,),
+        False,
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DIFFER))
+def test_deliberate_differences(case):
+    """Each difference in the module docstring: the checker's verdict, and ours."""
+    fn, args, checker, ours = DIFFER[case]
+    assert _checker(fn, *args) == checker
+    assert _ours(fn, *args) == ours

@@ -26,14 +26,16 @@ each tested there:
 - ``fold_in`` with data already folded into that key (the same literal, or the same traced
   value) gives the same key again: drawing from both is a reuse, as is ``fold_in(key, 1)`` inside
   a loop. The checker counts every ``fold_in`` result as fresh.
-- Copies of one key made by ``broadcast_to`` (or stacking it twice) are the same key: drawing
-  from two copies is a reuse. The checker forwards a broadcast as one key and misses it.
+- Copies of one key made by ``broadcast_to`` are the same key: drawing from two copies is a
+  reuse. The checker forwards a broadcast as one key and misses it.
 - ``custom_jvp``/``custom_vjp`` functions are entered: a reuse inside is flagged, and a key
   passed in but not used is not consumed. The checker treats the call as one opaque use.
 - A key picked by a traced index (``ks[i]``) is a key of its own, so ``ks[i]`` inside a loop
   over ``i`` is not flagged; the checker counts it as using all of ``ks``. Likewise taking
   ``ks[0]`` without drawing from it, or passing keys to ``stack``/``concatenate`` or to a
   primitive without a rule (``select_n``), uses nothing here; the checker counts each as a use.
+- An empty key array (``split(key, 0)``) holds no key, so using it twice (or in a loop) is no
+  reuse; the checker counts the array as used.
 - A draw in a ``while_loop``'s ``cond_fun`` also consumes the key the loop returns (the last
   check ran on it); the checker ignores that final check.
 """
@@ -790,6 +792,12 @@ def _explain(node: dict) -> str:
             "iteration consumes the same key and draws the same numbers. Split it inside the "
             f"loop (key, sub = jax.random.split(key), carrying key), or fold in the index: "
             f"jax.random.fold_in({fn_name}, i)."
+        )
+    if any(u["kind"] == "loop" for u in uses):
+        return (
+            f"key `{name}` was used {words}: a loop consumes the keys passed into it, and each "
+            "iteration the key the previous one returned. In the body split the carried key and "
+            "return the new one: key, sub = jax.random.split(key), draw with sub, return key."
         )
     draws = [u for u in uses if u["kind"] == "draw"]
     if len(draws) == len(uses):
