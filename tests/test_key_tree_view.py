@@ -1,5 +1,6 @@
 """Tests for js.key_tree: key lineage through split / fold_in, draws, and reuse detection."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -7,6 +8,8 @@ import textwrap
 import jax
 import jax.numpy as jnp
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from jax import lax
 
 import jaxscope as js
@@ -441,3 +444,330 @@ def test_deliberate_differences(case):
     fn, args, checker, ours = DIFFER[case]
     assert _checker(fn, *args) == checker
     assert _ours(fn, *args) == ours
+
+
+# --------------------------------------------------------------------------------------------
+# differential test: generated key programs, js.key_tree against JAX's checker
+# --------------------------------------------------------------------------------------------
+SAMPLERS = {
+    "normal": lambda k: jax.random.normal(k),
+    "uniform": lambda k: jax.random.uniform(k),
+    "bits": lambda k: jax.random.bits(k).astype(jnp.float32),
+    "randint": lambda k: jax.random.randint(k, (), 0, 5).astype(jnp.float32),
+    "choice": lambda k: jax.random.choice(k, 4).astype(jnp.float32),
+    "bernoulli": lambda k: jax.random.bernoulli(k).astype(jnp.float32),
+}
+
+
+def _custom(sampler, kind):
+    draw = SAMPLERS[sampler]
+    if kind == "jvp":
+        f = jax.custom_jvp(lambda k: draw(k))
+        f.defjvp(lambda primals, tangents: (f(*primals), jnp.zeros((), jnp.float32)))
+    else:
+        f = jax.custom_vjp(lambda k: draw(k))
+        f.defvjp(lambda k: (f(k), None), lambda res, g: (None,))
+    return f
+
+
+CUSTOM = {(s, kind): _custom(s, kind) for s in SAMPLERS for kind in ("jvp", "vjp")}
+MAX_POOL = 10  # keys a generated program holds at most
+
+
+class _Entry:
+    """A key value of a generated program; ``state`` is shared by views of the same keys."""
+
+    def __init__(self, value, depth, state=None, sliced=False):
+        self.value, self.sliced = value, sliced
+        self.state = state if state is not None else {"depth": depth, "used": False}
+
+    def inner(self, value):
+        return _Entry(value, None, self.state)
+
+
+class _Program:
+    """Runs a generated list of key operations while being traced, as ``f(key, p)``.
+
+    Leaves: draw (a sampler, or ``vmap`` of it over a key array), split, fold_in (always with
+    new data), clone, unpack a key array into its elements, a size-1 view of a key
+    (``k[None]``, ``broadcast_to``, ``reshape``), a draw inside ``custom_jvp``/``custom_vjp``.
+    Blocks of operations: ``jit`` and ``checkpoint`` (keys passed as arguments, ``jit`` may
+    return one), ``cond``/``switch`` on ``p`` (keys as operands, may return one), ``while_loop``
+    (a draw in ``cond_fun`` from the carry or an outer key), ``fori_loop``, ``scan`` (over a key
+    array, possibly empty) and ``vmap``; loops carry a key that the body returns unchanged,
+    split, folded or replaced by an outer key. Elements taken by unpacking are drawn at the
+    end of their block if nothing drew them (JAX's checker counts taking an element as its
+    use), and an empty key array is used at most once and not inside a loop: both are
+    deliberate differences, tested above.
+    """
+
+    def __init__(self, ops):
+        self.ops = ops
+
+    def __call__(self, key, p):
+        self.count = 0
+        return self.block(self.ops, [_Entry(key, 0)], 0, p, None, False)
+
+    def data(self, i_var):
+        self.count += 1
+        return self.count if i_var is None else i_var * 100 + self.count
+
+    def block(self, ops, pool, depth, p, i_var, in_vmap):
+        pool = list(pool)
+        start = len(pool)
+        acc = jnp.zeros((), jnp.float32)
+        for op in ops:
+            acc = acc + self.op(op, pool, depth, p, i_var, in_vmap)
+        for e in pool[start:]:
+            if e.sliced and not e.state["used"]:
+                acc = acc + self.consume(e, "normal", depth)
+        return acc
+
+    @staticmethod
+    def blocked(e, depth):
+        """An empty key array already used, or outer to the loop being traced."""
+        empty = e.value.size == 0
+        return empty and (e.state["used"] or depth > e.state["depth"])
+
+    def consume(self, e, sampler, depth):
+        if self.blocked(e, depth):
+            return 0.0
+        e.state["used"] = True
+        draw = SAMPLERS[sampler]
+        return draw(e.value) if e.value.ndim == 0 else jax.vmap(draw)(e.value).sum()
+
+    @staticmethod
+    def find(pool, i, ndim):
+        """The entry at ``i`` or the next one with ``ndim`` dimensions, or None."""
+        n = len(pool)
+        return next(
+            (pool[(i + j) % n] for j in range(n) if pool[(i + j) % n].value.ndim == ndim), None
+        )
+
+    def op(self, op, pool, depth, p, i_var, in_vmap):
+        kind, rest = op[0], op[1:]
+        full = len(pool) >= MAX_POOL
+        if kind == "draw":
+            return self.consume(pool[rest[0] % len(pool)], rest[1], depth)
+        if kind == "custom":
+            e = self.find(pool, rest[0], 0)
+            if e is None:
+                return 0.0
+            e.state["used"] = True
+            return CUSTOM[rest[1], rest[2]](e.value)
+        if kind in ("split", "fold", "clone") and not full:
+            e = pool[rest[0] % len(pool)]
+            v = e.value
+            if kind == "split":
+                if self.blocked(e, depth):
+                    return 0.0
+                e.state["used"] = True
+                n = rest[1]
+                new = (
+                    jax.vmap(lambda k: jax.random.split(k, n))(v).reshape(-1)
+                    if v.ndim
+                    else (jax.random.split(v, n))
+                )
+            elif kind == "fold":
+                d = self.data(i_var)
+                new = (
+                    jax.random.fold_in(v, d)
+                    if not v.ndim
+                    else (jax.vmap(lambda k: jax.random.fold_in(k, d))(v))
+                )
+            else:
+                new = jax.random.clone(v)
+            pool.append(_Entry(new, depth))
+        elif kind == "unpack":
+            e = self.find(pool, rest[0], 1)
+            if e is not None and len(pool) + e.value.shape[0] <= MAX_POOL:
+                pool.extend(_Entry(e.value[j], depth, sliced=True) for j in range(e.value.shape[0]))
+        elif kind == "view" and not full:
+            e = self.find(pool, rest[0], 0)
+            if e is not None:
+                v = e.value
+                view = {"none": lambda: v[None], "bcast": lambda: jnp.broadcast_to(v, (1,))}.get(
+                    rest[1], lambda: v.reshape((1,))
+                )()
+                pool.append(e.inner(view))
+        elif kind in ("jit", "checkpoint", "cond"):
+            return self.call(kind, rest, pool, depth, p, i_var, in_vmap)
+        elif kind in ("while", "fori", "scan"):
+            return self.loop(kind, rest, pool, depth, p, in_vmap)
+        elif kind == "vmap":
+            e = self.find(pool, rest[0], 1)
+            if e is None:
+                return 0.0
+            if e.value.size == 0:
+                return self.consume(e, "normal", depth)
+            fn = lambda k: self.block(rest[1], [*pool, _Entry(k, depth)], depth, p, i_var, True)  # noqa: E731
+            return jax.vmap(fn)(e.value).sum()
+        return 0.0
+
+    def returned(self, spec, sub):
+        """The key a jit or cond block returns, with its identity (state); None: no key."""
+        if spec is None:
+            return None
+        e = sub[spec[1] % len(sub)]
+        if spec[0] == "fwd":
+            return e.value, e.state
+        if e.value.ndim:
+            return None
+        if spec[0] == "split":
+            e.state["used"] = True
+            return jax.random.split(e.value)[0], None
+        return jax.random.fold_in(e.value, self.data(None)), None
+
+    def call(self, kind, rest, pool, depth, p, i_var, in_vmap):
+        ops, spec = rest if kind != "checkpoint" else (rest[0], None)
+        branches = ops if kind == "cond" else [ops]
+        if kind == "cond" and spec is not None and spec[0] == "fold":
+            if pool[spec[1] % len(pool)].value.ndim:
+                spec = None
+        if len(pool) >= MAX_POOL:
+            spec = None
+        out_state = []
+
+        def make(ops_b):
+            def fn(*vals):
+                sub = [e.inner(v) for e, v in zip(pool, vals, strict=True)]
+                acc = self.block(ops_b, sub, depth, p, i_var, in_vmap)
+                ret = self.returned(spec, sub)
+                if ret is None:
+                    return acc, None
+                out_state.append(ret[1])
+                return acc, ret[0]
+
+            return fn
+
+        vals = [e.value for e in pool]
+        fns = [make(b) for b in branches]
+        if kind == "jit":
+            acc, key = jax.jit(fns[0])(*vals)
+        elif kind == "checkpoint":
+            acc, key = jax.checkpoint(fns[0])(*vals)
+        elif len(fns) == 2:
+            acc, key = lax.cond(p, *fns, *vals)
+        else:
+            acc, key = lax.switch(p.astype(jnp.int32), fns, *vals)
+        if key is not None:
+            pool.append(_Entry(key, depth, out_state[0]))
+        return acc
+
+    def loop(self, kind, rest, pool, depth, p, in_vmap):
+        init = self.find(pool, rest[0], 0)
+        outer = self.find(pool, rest[-1], 0)
+        if init is None:
+            return 0.0
+        xs = None
+        if kind == "scan":
+            xs = self.find(pool, rest[1], 1)
+            if xs is not None and self.blocked(xs, depth + 1):
+                xs = None
+            if xs is not None and xs.value.size == 0:
+                xs.state["used"] = True
+        cond_kind = rest[1] if kind == "while" else None
+        if in_vmap and cond_kind == "carry":
+            cond_kind = None  # a batched predicate makes the checker's select_n consume the carry
+        ops, how = rest[-3], rest[-2]
+
+        def step(k, n, x):
+            sub = [*pool, _Entry(k, depth + 1)] + ([] if x is None else [_Entry(x, depth + 1)])
+            acc = self.block(ops, sub, depth + 1, p, n, in_vmap)
+            new = {
+                "same": lambda: k,
+                "split": lambda: jax.random.split(k)[0],
+                "fold": lambda: jax.random.fold_in(k, 1),
+            }.get(how, lambda: outer.value)()
+            return new, acc
+
+        if kind == "while":
+
+            def cond_fn(c):
+                pred = c[1] < 2
+                if cond_kind == "carry":
+                    pred = pred & (jax.random.normal(c[0]) < 10.0)
+                elif cond_kind == "outer":
+                    pred = pred & (jax.random.normal(outer.value) < 10.0)
+                return pred
+
+            def body_fn(c):
+                new, acc = step(c[0], c[1], None)
+                return new, c[1] + 1, c[2] + acc
+
+            key, _, acc = lax.while_loop(cond_fn, body_fn, (init.value, 0, jnp.float32(0)))
+        elif kind == "fori":
+
+            def fori_body(i, c):
+                new, acc = step(c[0], i, None)
+                return new, c[1] + acc
+
+            key, acc = lax.fori_loop(0, 2, fori_body, (init.value, jnp.float32(0)))
+        else:
+
+            def scan_body(c, x):
+                new, acc = step(c[0], c[1], x)
+                return (new, c[1] + 1), acc
+
+            xs_value = None if xs is None else xs.value
+            (key, _), accs = lax.scan(
+                scan_body, (init.value, 0), xs_value, length=None if xs is not None else 2
+            )
+            acc = accs.sum()
+        init.state["used"] = True
+        if cond_kind != "carry" and len(pool) < MAX_POOL:
+            pool.append(_Entry(key, depth))
+        return acc
+
+
+_IDX = st.integers(0, MAX_POOL - 1)
+_SAMPLER = st.sampled_from(sorted(SAMPLERS))
+_LEAF = st.one_of(
+    st.tuples(st.just("draw"), _IDX, _SAMPLER),
+    st.tuples(st.just("split"), _IDX, st.integers(0, 3)),
+    st.tuples(st.just("fold"), _IDX),
+    st.tuples(st.just("clone"), _IDX),
+    st.tuples(st.just("unpack"), _IDX),
+    st.tuples(st.just("view"), _IDX, st.sampled_from(["none", "bcast", "reshape"])),
+    st.tuples(st.just("custom"), _IDX, _SAMPLER, st.sampled_from(["jvp", "vjp"])),
+)
+_CARRY = st.sampled_from(["same", "split", "fold", "outer"])
+
+
+def _ops(depth):
+    if depth == 0:
+        return st.lists(_LEAF, max_size=4)
+    sub = _ops(depth - 1)
+    ret = st.none() | st.tuples(st.sampled_from(["fwd", "split", "fold"]), _IDX)
+    cond_ret = st.none() | st.tuples(st.sampled_from(["fwd", "fold"]), _IDX)
+    block = st.one_of(
+        st.tuples(st.just("jit"), sub, ret),
+        st.tuples(st.just("checkpoint"), sub),
+        st.tuples(st.just("cond"), st.lists(sub, min_size=2, max_size=3), cond_ret),
+        st.tuples(
+            st.just("while"), _IDX, st.sampled_from([None, "carry", "outer"]), sub, _CARRY, _IDX
+        ),
+        st.tuples(st.just("fori"), _IDX, sub, _CARRY, _IDX),
+        st.tuples(st.just("scan"), _IDX, _IDX, sub, _CARRY, _IDX),
+        st.tuples(st.just("vmap"), _IDX, sub),
+    )
+    return st.lists(_LEAF | block, max_size=5)
+
+
+PROGRAMS = _ops(2)
+DIFFERENTIAL = settings(
+    max_examples=int(os.environ.get("JAXSCOPE_KEY_FUZZ_EXAMPLES", "80")),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@DIFFERENTIAL
+@given(PROGRAMS)
+def test_differential_against_jax_checker(ops):
+    """On every generated program js.key_tree's verdict is JAX's checker's, and it renders."""
+    fn = _Program(ops)
+    checker = _checker(fn, KEY, True)
+    event(f"checker says {'reused' if checker else 'fine'}")
+    assert _ours(fn, KEY, True) == checker, ops
