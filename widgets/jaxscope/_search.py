@@ -21,7 +21,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -217,7 +217,7 @@ ERROR_PHRASES = _parse_vocabulary(ERRORS)
 _BOOST_FRACTION = 1.0  # an ``@id`` boost: this share of the best lexical score (or 1.0)
 _EXTRA_WEIGHT = 0.6  # words a phrase adds weigh less than the learner's own words
 _VOCAB_BOOST = 0.45  # a vocabulary phrase of n words: n times this share of the best score
-_COACH_BOOST = 3.0  # the concept the error coach names for a pasted error goes first
+_COACH_BOOST = 0.25  # the error coach's concept for a pasted error: this share above the best
 _MAX_TERMS = 48  # a query longer than this many words is cut (pasted logs)
 
 # Field weights: where a word is found says how much it tells about the concept.
@@ -567,7 +567,7 @@ def _exception_for(err: PastedError) -> BaseException | None:
     return exc
 
 
-@cache
+@lru_cache(maxsize=256)
 def coach_concept(name: str, message: str) -> str:
     """The concept the error coach (``_explain.explain``) names for this error, or ``""``."""
     from ._explain import explain
@@ -722,9 +722,8 @@ def _score(index: _Index, query: str, table: int | None = None) -> _Scored:
         i = index.position.get(cid)
         if i is not None:
             scores[i] = scores.get(i, 0.0) + top * _BOOST_FRACTION * (1.0 - 0.05 * min(rank, 4))
-    if coach in index.position:
-        i = index.position[coach]
-        scores[i] = scores.get(i, 0.0) + top * _COACH_BOOST
+    if coach in index.position:  # first, whatever else the message says
+        scores[index.position[coach]] = max(scores.values(), default=0.0) + top * _COACH_BOOST
     ranked = [
         (i, s)
         for i, s in scores.items()
