@@ -528,3 +528,11 @@ def test_tuning_half_stays_above_its_floor():
         if q["concept"] not in [h.id for h in se.search(q["query"], limit=3)]
     ]
     assert len(misses) <= 0.05 * len(tuning), misses
+
+
+def test_an_error_named_in_passing_asks_the_coach_with_the_other_words():
+    err = se.named_error("TracerBoolConversionError after vmap")
+    assert err == se.PastedError("TracerBoolConversionError", "after vmap (a BatchTracer)")
+    assert se.named_error("why does my loop fail") is None
+    assert se.search("TracerBoolConversionError after vmap", limit=1)[0].id == "select-where"
+    assert se.search("TracerBoolConversionError inside jit", limit=1)[0].id == "python-control-flow"

@@ -555,6 +555,21 @@ def parse_error(text: str) -> PastedError | None:
     return found
 
 
+_NAMED_ERROR_RE = re.compile(r"\b([A-Z][A-Za-z]*(?:Error|Exception))\b")
+
+
+def named_error(text: str) -> PastedError | None:
+    """An error class a question names in passing ("TracerBoolConversionError after vmap"),
+    with the question's other words as its message; ``None`` when it names none."""
+    m = _NAMED_ERROR_RE.search(text)
+    if m is None:
+        return None
+    rest = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    if "vmap" in words(rest) and "Tracer" not in rest:
+        rest += " (a BatchTracer)"  # what JAX calls the tracer of a vmapped value
+    return PastedError(m.group(1), rest)
+
+
 def _exception_for(err: PastedError) -> BaseException | None:
     """An exception of the pasted error's class (``jax.errors`` or builtins) with its message."""
     import jax
@@ -676,7 +691,7 @@ class _Scored:
 
 
 def _score(index: _Index, query: str, table: int | None = None) -> _Scored:
-    error = parse_error(query)
+    error = parse_error(query) or named_error(query)
     text = f"{error.name} {error.message}" if error else query
     coach = coach_concept(error.name, error.message) if error else ""
     own, extra, boosts = interpret(text)

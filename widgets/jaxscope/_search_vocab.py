@@ -220,7 +220,8 @@ benchmarking: benchmark | timing | timeit | time function | measure time | how l
     %timeit | slow | speed
 compile-cache: compilation cache | persistent cache | jax_compilation_cache_dir | cache on
     disk | save compiled | avoid recompiling at startup | compile time startup |
-    jax_persistent_cache_min_compile_time_secs
+    jax_persistent_cache_min_compile_time_secs | save jitted functions | keep compiled code between
+    sessions | across restarts
 fusion-hlo: hlo | optimized hlo | fusion | fuse | xla ops | as_text | kernel fusion |
     compiled code | stablehlo text
 profiler: profile | profiler | jax.profiler.trace | perfetto | tensorboard profile | trace
