@@ -47,6 +47,23 @@ def test_search_reads_a_pasted_error(capsys):
     assert "why: the error coach explains UnexpectedTracerError" in out
 
 
+def test_search_reads_a_traceback_from_stdin(capsys, monkeypatch):
+    import io
+
+    traceback = (
+        "---------------------------------------------------------------------------\n"
+        "NonConcreteBooleanIndexError              Traceback (most recent call last)\n"
+        "Cell In[4], line 1\n"
+        "----> 1 positive(jnp.arange(5))\n\n"
+        "NonConcreteBooleanIndexError: Array boolean indices must be concrete; got bool[5]\n"
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(traceback))
+    code, out, _ = run(capsys, "search", "-")
+    assert code == 0
+    assert out.startswith("Cheat-sheet search: '---")
+    assert out.splitlines()[1].startswith(" 1. [masking-where]")
+
+
 def test_search_in_one_table(capsys):
     code, out, _ = run(capsys, "search", "--table", "10", "loop")
     assert code == 0 and "in table 10" in out
