@@ -536,3 +536,47 @@ def test_an_error_named_in_passing_asks_the_coach_with_the_other_words():
     assert se.named_error("why does my loop fail") is None
     assert se.search("TracerBoolConversionError after vmap", limit=1)[0].id == "select-where"
     assert se.search("TracerBoolConversionError inside jit", limit=1)[0].id == "python-control-flow"
+
+
+# Error lines as JAX 0.10 (and NumPy, Python) print them: the concept that teaches each ranks first.
+ERROR_LINES = [
+    ("jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to "
+     "allocate 17179869184 bytes.", "memory"),
+    ("ValueError: Non-hashable static arguments are not supported. An error occurred while trying "
+     "to hash an object of type <class 'list'>, [1, 2]. The error was:\n"
+     "TypeError: unhashable type: 'list'", "static-args"),
+    ("ValueError: vmap got inconsistent sizes for array axes to be mapped:\n"
+     "  * one axis had size 3: axis 0 of argument x of type float32[3];\n"
+     "  * one axis had size 4: axis 0 of argument y of type float32[4]", "in-axes"),
+    ("TypeError: Gradient only defined for scalar-output functions. Output had shape: (3,).",
+     "grad"),
+    ("TypeError: grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
+     "np.inexact), but got int32.", "grad"),
+    ("jax.errors.TracerIntegerConversionError: The __index__() method was called on traced array "
+     "with shape int32[]", "static-args"),
+    ("TypeError: Argument 'Linear(in=2, out=3)' of type <class 'Linear'> is not a valid JAX type.",
+     "static-args"),
+    ("ValueError: Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop "
+     "with dynamic start/stop values. Try using lax.scan.", "control-flow-autodiff"),
+    ("TypeError: true_fun and false_fun output must have identical types, got\n"
+     "('ShapedArray(float32[])', 'ShapedArray(int32[])').", "cond"),
+    ("TypeError: scan body function carry input and carry output must have equal types (e.g. "
+     "shapes and dtypes of arrays), but they differ:", "scan"),
+    ("IndexError: Too many indices: 1-dimensional array indexed with 2 regular indices.",
+     "indexing"),
+    ("RuntimeError: Unable to initialize backend 'cuda': FAILED_PRECONDITION: No visible GPU "
+     "devices.", "devices"),
+    ("UserWarning: Explicitly requested dtype float64 requested in zeros is not available, and "
+     "will be truncated to dtype float32.", "default-dtypes-x64"),
+    ("jax.errors.KeyReuseError: Previously-consumed key passed to jit-compiled function at index 0",
+     "key-reuse"),
+    ("TypeError: unsupported operand type(s) for +: 'dict' and 'dict'", "multi-tree-ops"),
+    ("ValueError: Custom node type mismatch; expected type: <class 'MyTree'>; value: None.",
+     "custom-nodes"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "want"), ERROR_LINES, ids=[w for _, w in ERROR_LINES])
+def test_a_pasted_error_line_ranks_the_concept_that_teaches_it_first(text, want):
+    assert se.parse_error(text) is not None
+    assert se.search(text, limit=3)[0].id == want

@@ -330,9 +330,12 @@ dynamic-slicing: Array slice indices must have static start/stop/step | slice in
     static | dynamic_slice
 debug-print: Traced<ShapedArray | Tracedwith | JitTracer
 out-of-bounds: IndexError | index is out of bounds
+indexing: Too many indices | indexed with | only integers, slices, ellipsis
+multi-tree-ops: unsupported operand type(s) for +: 'dict' and 'dict' | unsupported operand type(s)
+    for 'dict'
 custom-nodes: is not a valid JAX type | not a valid JAX type | Custom node type mismatch
 dataclass-nodes: unhashable type dataclass | mutable default
-key-reuse: PRNG key reused | key reuse
+key-reuse: PRNG key reused | key reuse | KeyReuseError | Previously-consumed key
 random-key: PRNGKey is deprecated | Legacy uint32 key array | jax.random.PRNGKey
 key-impls: TypeError: JAX encountered invalid PRNG key data | key_data | typed key array
 devices: No GPU/TPU found, falling back to CPU | Unable to initialize backend 'cuda' |
