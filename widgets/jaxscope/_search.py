@@ -410,6 +410,7 @@ class _Index:
     position: dict[str, int]  # concept id -> index
     phrases: dict[str, tuple[tuple[tuple[str, ...], int, str], ...]]  # first stem -> phrases
     sentences: tuple[tuple[tuple[str, str, frozenset[str]], ...], ...]  # per concept, for "why"
+    sentence_terms: tuple[dict[str, tuple[int, ...]], ...]  # per concept: term -> its sentences
     memo: dict[str, tuple[tuple[str, float], ...]]  # query term -> its expansion, filled lazily
 
 
@@ -426,7 +427,7 @@ def build_index(
     sections = sections or {}
     postings: dict[str, dict[int, float]] = {}
     core: set[str] = set()
-    titles, sentences = [], []
+    titles, sentences, sentence_terms = [], [], []
     phrases: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
     for i, c in enumerate(items):
         fields = concept_fields(c, table_titles.get(c.table, ""), sections.get(c.id))
@@ -441,9 +442,13 @@ def build_index(
             key = _stems(p)
             if len(key) >= 2 or (len(key) == 1 and len(key[0]) >= 8):
                 phrases.setdefault(key[0], []).append((key, i, p))
-        sentences.append(
-            tuple((src, s, frozenset(terms(s))) for src, s in _why_sentences(fields, c))
-        )
+        quoted = tuple((src, s, frozenset(terms(s))) for src, s in _why_sentences(fields, c))
+        sentences.append(quoted)
+        where: dict[str, list[int]] = {}
+        for k, (_, _, ts) in enumerate(quoted):
+            for t in ts:
+                where.setdefault(t, []).append(k)
+        sentence_terms.append({t: tuple(ks) for t, ks in where.items()})
     n = len(items)
     idf = {t: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
     vocab = tuple(sorted(core))
@@ -462,6 +467,7 @@ def build_index(
         position={c.id: i for i, c in enumerate(items)},
         phrases={k: tuple(v) for k, v in phrases.items()},
         sentences=tuple(sentences),
+        sentence_terms=tuple(sentence_terms),
         memo={},
     )
 
@@ -766,7 +772,9 @@ def why_matched(index: _Index, scored: _Scored, i: int) -> tuple[str, tuple[str,
     if phrase:
         reasons.append(f'you said "{phrase}"')
     best, best_score = None, 0.0
-    for src, sentence, ts in index.sentences[i]:
+    where = index.sentence_terms[i]
+    for k in sorted({k for t in found for k in where.get(t, ())}):
+        src, sentence, ts = index.sentences[i][k]
         s = sum(index.idf.get(t, 0.0) for t in ts & found)
         if s > best_score + 1e-9 and sentence != phrase:
             best, best_score = (src, sentence), s
