@@ -145,7 +145,9 @@ def test_widget_answers_queries_in_the_kernel():
         "bullets",
         "link",
         "needs",
+        "why",
     }
+    assert w.results[0]["why"]  # every hit says why it matched
     w.query = "   "
     assert w.results == []
 
