@@ -75,16 +75,16 @@ def _register(args: Any, **fields: Any):
 
 
 def line_of(fn: Callable, text: str) -> set[int]:
-    """The numbers of the lines of ``fn``'s source that contain ``text``."""
+    """The numbers of the lines of ``fn``'s source that contain ``text`` (``"a|b"``: either)."""
     import inspect
 
     lines, start = inspect.getsourcelines(fn)
-    return {start + i for i, ln in enumerate(lines) if text in ln}
+    return {start + i for i, ln in enumerate(lines) if phrase_in(text, ln)}
 
 
 def phrase_in(phrase: str, text: str) -> bool:
     """True when one of the ``|``-separated alternatives of ``phrase`` is in ``text``."""
-    return any(alt in text for alt in phrase.split("|"))
+    return any(alt.lower() in text.lower() for alt in phrase.split("|"))
 
 
 def load() -> list[Case]:

@@ -109,7 +109,14 @@ def store_in_global(x):
     return x * 2
 
 
-@case("UnexpectedTracerError", "return x + stash[0]", ("return",), "leaked-tracers", X, via="call")
+@case(
+    "UnexpectedTracerError",
+    "stash.append(x)|return use(x)",
+    ("return",),
+    "leaked-tracers",
+    X,
+    via="call",
+)
 def use_leaked_later(x):
     stash = []
 

@@ -274,7 +274,7 @@ def while_unrolled(x):
     return x
 
 
-@sharp("unrolled", "sum(x[i] * i for i in range(40))", U, X)
+@sharp("unrolled", "sum(x[i % 4] * i for i in range(40))", U, X)
 def weighted_sum(x):
     return sum(x[i % 4] * i for i in range(40))
 
