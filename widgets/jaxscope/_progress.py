@@ -190,3 +190,39 @@ def run_check(
     finally:
         os.unlink(progress)
     return proc.returncode, model
+
+
+# --- the progress record (interim copy of the lead's schema; main's version replaces it) -------
+RECORD_NAME = "jaxscope-progress.json"
+RECORD_FORMAT = "jaxscope-progress"
+COURSE = "jaxscope-cheatsheet"
+_RECORD_FIELDS = ("version", "checked_at", "passed", "total", "tables", "next", "exercises")
+
+
+def record_path(workspace: Path | str) -> Path:
+    """Where the progress record of ``workspace`` lives."""
+    return Path(workspace) / RECORD_NAME
+
+
+def read_record(path_or_text: Path | str) -> dict[str, Any]:
+    """The progress record from a file (a Path) or its text (a str); ValueError names what is
+    wrong with it."""
+    if isinstance(path_or_text, Path):
+        try:
+            text = Path(path_or_text).read_text(encoding="utf-8")
+        except OSError as err:
+            raise ValueError(f"cannot read the progress record: {err}") from None
+    else:
+        text = str(path_or_text)
+    try:
+        rec = json.loads(text)
+    except ValueError as err:
+        raise ValueError(f"the progress record is not JSON ({err})") from None
+    if not isinstance(rec, dict) or rec.get("format") != RECORD_FORMAT:
+        raise ValueError(f"not a progress record (format is not {RECORD_FORMAT!r})")
+    if rec.get("course") != COURSE:
+        raise ValueError(f"a record of another course ({rec.get('course')!r}, not {COURSE!r})")
+    for name in _RECORD_FIELDS:
+        if name not in rec:
+            raise ValueError(f"the progress record has no {name!r} field")
+    return rec
