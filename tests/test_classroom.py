@@ -155,10 +155,15 @@ def test_progress_view_shows_done_and_next(tmp_path):
     (tmp_path / "jaxscope-progress.json").write_text(json.dumps(rec))
     view = js.progress(tmp_path)
     lines = view.text().splitlines()
-    assert lines[0] == "jaxscope progress: 1 of 3 exercises passed (checked 2026-12-02T07:10:00Z)"
-    assert lines[1].split() == ["table", "01", "01-x.ipynb", "1/2", "[#.]"]
-    assert lines[3] == "Next: table 01, t01-immutable-arrays-1 (t01-immutable-arrays-1): failed"
-    assert lines[4] == "  hint: arrays are immutable: use x.at[i].set(v)"
+    assert lines[:2] == [
+        "jaxscope progress (checked 2026-12-02T07:10:00Z)",
+        "Exercises passed: 1 of 3",
+    ]
+    assert lines[2].split() == ["table", "01", "01-x.ipynb", "1/2", "[#.]"]
+    assert lines[4] == (
+        "Next: table 01, exercise t01-immutable-arrays-1 (t01-immutable-arrays-1): failed"
+    )
+    assert lines[5] == "  hint: arrays are immutable: use x.at[i].set(v)"
     html = view.html()
     assert '<progress max="2" value="1">' in html and "x.at[i].set(v)" in html
     assert html == js.progress(tmp_path).html()  # deterministic
@@ -175,7 +180,7 @@ def test_progress_view_all_passed(tmp_path):
     rec = _record(["t01-pure-functions-1", "t01-immutable-arrays-1", "t02-dtype-1"])
     (tmp_path / "jaxscope-progress.json").write_text(json.dumps(rec))
     text = js.progress(tmp_path).text()
-    assert text.endswith("All exercises passed. Well done!") and "done" in text.splitlines()[1]
+    assert text.endswith("All exercises passed. Well done!") and "done" in text.splitlines()[2]
 
 
 # --- the shipped configuration -----------------------------------------------------------------
@@ -374,3 +379,14 @@ def test_classroom_extra_is_in_the_test_extra_and_environment_yml():
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     for spec in extras["classroom"]:
         assert spec.replace(" ", "") in conda, spec
+
+
+def test_load_benchmark_refuses_no_learners(capsys):
+    spec = importlib.util.spec_from_file_location(
+        "jxs_load", ROOT / "benchmarks" / "classroom_load.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(SystemExit):
+        module.main(["--learners", "0"])
+    assert "--learners must be at least 1" in capsys.readouterr().err

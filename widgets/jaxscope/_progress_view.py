@@ -4,11 +4,14 @@
 ``python -m jaxscope progress``) and returns a :class:`ProgressView`. In a workspace notebook the
 default folder is the workspace itself. Text form::
 
-    jaxscope progress: 1 of 98 exercises passed (checked 2026-12-02T07:10:00Z)
+    jaxscope progress (checked 2026-12-02T07:10:00Z)
+    Exercises passed: 1 of 98
       table 01  01-core-concepts.ipynb  1/5  [#....]
       ...
-    Next: table 01, t01-immutable-arrays-1 (Update an array): failed
+    Next: table 01, exercise t01-immutable-arrays-1 (Update an array): failed
       hint: <the hint of the last failed check>
+
+(the summary lines are those of ``python -m jaxscope progress``).
 
 A workspace without a record yet says how to make one.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._progress import read_record, record_path
+from ._progress import read_record, record_path, render
 from ._view import View, esc
 
 NO_RECORD = (
@@ -49,12 +52,9 @@ def progress_model(record: dict[str, Any] | None) -> dict[str, Any]:
         "tables": tables,
         "next": None
         if nxt is None
-        else {k: str(nxt.get(k, "")) for k in ("id", "table", "title", "status", "hint")},
+        else {"table": int(nxt["table"])}
+        | {k: str(nxt.get(k, "")) for k in ("id", "title", "status", "hint")},
     }
-
-
-def _next_line(nxt: dict[str, str]) -> str:
-    return f"Next: table {int(nxt['table']):02d}, {nxt['id']} ({nxt['title']}): {nxt['status']}"
 
 
 class ProgressView(View):
@@ -66,25 +66,9 @@ class ProgressView(View):
         d = self.data
         if not d["record"]:
             return f"jaxscope progress\n{NO_RECORD}"
-        lines = [
-            f"jaxscope progress: {d['passed']} of {d['total']} exercises passed "
-            f"(checked {d['checked_at']})"
-        ]
-        width = max((len(t["notebook"]) for t in d["tables"]), default=0)
-        for t in d["tables"]:
-            bar = "#" * t["passed"] + "." * (t["total"] - t["passed"])
-            done = "  done" if t["passed"] == t["total"] else ""
-            lines.append(
-                f"  table {t['table']:02d}  {t['notebook']:<{width}}  "
-                f"{t['passed']}/{t['total']}  [{bar}]{done}"
-            )
-        nxt = d["next"]
-        if nxt is None:
-            lines.append("All exercises passed. Well done!")
-        else:
-            lines.append(_next_line(nxt))
-            if nxt["hint"]:
-                lines.append(f"  hint: {nxt['hint']}")
+        lines = [f"jaxscope progress (checked {d['checked_at']})", render(d)]
+        if d["next"] is not None and d["next"]["hint"]:
+            lines.append(f"  hint: {d['next']['hint']}")
         return "\n".join(lines)
 
     def html_body(self) -> str:
@@ -110,7 +94,8 @@ class ProgressView(View):
             tail = "<p>All exercises passed. Well done!</p>"
         else:
             hint = f"<br><em>hint:</em> {esc(nxt['hint'])}" if nxt["hint"] else ""
-            tail = f'<p class="jxs-progress-next">{esc(_next_line(nxt))}{hint}</p>'
+            line = f"Next: table {nxt['table']:02d}, {nxt['id']} ({nxt['title']}): {nxt['status']}"
+            tail = f'<p class="jxs-progress-next">{esc(line)}{hint}</p>'
         return head + table + tail
 
 
