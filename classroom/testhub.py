@@ -292,30 +292,16 @@ class User:
 
 def check_code(workspace: str, notebook: str) -> str:
     """Kernel code that runs the curriculum check of ``notebook`` in ``workspace`` (a path on
-    the learner's server), writing the workspace's progress record; prints the summary."""
-    # interim, until `python -m jaxscope progress --workspace DIR NOTEBOOK` writes the record:
-    # the same check (run_check) and a record in the documented schema
+    the learner's server, ``~`` allowed) with ``python -m jaxscope progress``, which writes the
+    workspace's progress record; prints the summary, raises if the check could not run."""
     return f"""
-import datetime, json, os, sys
-from jaxscope._progress import RECORD_NAME, render, run_check
-from jaxscope._workspace import atomic_write
-from pathlib import Path
-ws = Path({workspace!r}).expanduser()
-code, model = run_check(ws, quiet=True)
-now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-exercises = [
-    {{"id": e["id"], "table": t["table"], "notebook": t["notebook"], "title": e["title"],
-      "status": e["status"], "hint": "", "checked_at": now}}
-    for t in model["tables"] for e in t["exercises"]
-]
-record = {{
-    "format": "jaxscope-progress", "version": 1, "course": "jaxscope-cheatsheet",
-    "checked_at": now, "versions": {{}}, "passed": model["passed"], "total": model["total"],
-    "tables": [{{k: t[k] for k in ("table", "notebook", "passed", "total")}}
-               for t in model["tables"]],
-    "next": model["next"] and {{**model["next"], "notebook": "", "hint": ""}},
-    "exercises": exercises,
-}}
-atomic_write(ws / RECORD_NAME, json.dumps(record, indent=1).encode())
-print(render(model))
+import os, subprocess, sys
+done = subprocess.run(
+    [sys.executable, "-m", "jaxscope", "progress", "--workspace",
+     os.path.expanduser({workspace!r}), {notebook!r}],
+    capture_output=True, text=True,
+)
+print(done.stdout)
+if done.returncode:
+    raise RuntimeError(f"the check exited with {{done.returncode}}: {{done.stderr[-3000:]}}")
 """

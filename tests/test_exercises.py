@@ -184,10 +184,14 @@ def test_results_are_recorded_in_the_progress_file(tmp_path, monkeypatch):
     js.check(ex.id, load(ex.stub, ex.answer_name))
     js.check(ex.id, load(ex.reference, ex.answer_name))
     lines = [json.loads(ln) for ln in progress.read_text().splitlines()]
-    assert lines == [
-        {"id": ex.id, "status": "not attempted"},
-        {"id": ex.id, "status": "passed"},
+    assert [(ln["id"], ln["status"], ln["title"]) for ln in lines] == [
+        (ex.id, "not attempted", ex.title),
+        (ex.id, "passed", ex.title),
     ]
+    assert lines[1]["hint"] == lines[1]["message"] == ""
+    js.check(ex.id, lambda *a, **k: None)
+    failed = json.loads(progress.read_text().splitlines()[-1])
+    assert failed["status"] == "failed" and failed["hint"] and failed["message"]
 
 
 _DETERMINISM = """

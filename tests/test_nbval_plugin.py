@@ -11,11 +11,13 @@ import sys
 
 import jax
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from jaxscope._build import detect_platform
+from jaxscope._build import REPO, detect_platform
 from jaxscope._nbval_plugin import CROSS_DEVICE_PATTERNS
+from jaxscope._output_compare import NUMBER, ULPS
 
 
 def _cell(source, stdout, device_specific=""):
@@ -49,7 +51,8 @@ def drift(tmp_path):
     _notebook(
         tmp_path / "drift.ipynb",
         [
-            _cell("print('[0.8414711  0.90929741]')", "[0.84147096 0.9092974 ]\n"),
+            # beyond a CPU's few ulps (float32 ulp here: 6e-8), within a GPU's 3 digits
+            _cell("print('[0.8414851  0.90929741]')", "[0.84147096 0.9092974 ]\n"),
             _cell(
                 "print('fusions: loop_multiply_fusion')",
                 "fusions: broadcast_multiply_fusion: kLoop\n",
@@ -150,3 +153,68 @@ def _sanitize(text):
     for regex, replace in CROSS_DEVICE_PATTERNS.items():
         text = re.sub(regex, replace, text)
     return text
+
+
+def _perturb(text, ulps):
+    """Every float of ``text`` printed with 7+ significant digits moved ``ulps`` float32 units in
+    the last place, as another CPU might print it; returns the new text and how many moved."""
+    moved = 0
+
+    def move(match):
+        nonlocal moved
+        number = match.group()
+        digits = number.lstrip("-").lower().split("e")[0].replace(".", "").lstrip("0")
+        if not match.group("float") or len(digits) < 7 or "e" in number.lower():
+            return number
+        x = np.float32(float(number))
+        for _ in range(ulps):
+            x = np.nextafter(x, np.float32(np.inf))
+        moved += 1
+        return np.format_float_positional(x, unique=True)
+
+    return NUMBER.sub(move, text), moved
+
+
+def _perturb_outputs(nb, ulps):
+    total = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if isinstance(output.get("text"), str):
+                output["text"], n = _perturb(output["text"], ulps)
+                total += n
+            for mime, value in output.get("data", {}).items():
+                if isinstance(value, str) and mime.startswith("text/"):
+                    output["data"][mime], n = _perturb(value, ulps)
+                    total += n
+    return total
+
+
+def _change_fourth_digit(nb):
+    """Change one stored float in its 4th significant digit; return that cell's index."""
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text")
+            match = isinstance(text, str) and re.search(r"(?<![\w.])0\.(\d{3})(\d)(\d{3,})", text)
+            if match:
+                digit = str((int(match.group(2)) + 5) % 10)
+                changed = f"0.{match.group(1)}{digit}{match.group(3)}"
+                output["text"] = text[: match.start()] + changed + text[match.end() :]
+                return index
+    raise AssertionError("no float to change")
+
+
+def test_a_built_notebook_passes_with_its_floats_a_few_ulps_off_and_fails_beyond(tmp_path):
+    """Provable without a second machine: a real notebook's stored outputs moved 3 float32 ulps
+    (what another CPU does) still pass the strict check; one number changed in its 4th digit
+    fails exactly its cell."""
+    nb = nbformat.read(REPO / "notebooks" / "04-random-numbers.ipynb", as_version=4)
+    assert _perturb_outputs(nb, ulps=3) >= 50
+    changed = _change_fourth_digit(nb)
+    nbformat.write(nb, tmp_path / "drifted.ipynb")
+    sanitize = str(REPO / "tests" / "nbval_sanitize.cfg")
+    code, out = _pytest(tmp_path, "--nbval-sanitize-with", sanitize)
+    assert code == 1, out
+    failed = re.findall(r"FAILED \S*drifted\.ipynb::Cell (\d+)", out)
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    assert failed == [str(code_cells.index(changed))], out
+    assert ULPS > 3 and "passed" in out

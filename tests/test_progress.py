@@ -1,83 +1,155 @@
-"""The curriculum check: progress per table from a progress file, and one end-to-end run of the
-CLI (and of the workspace's own conftest) on a tiny workspace."""
+"""The curriculum check of a workspace: results, the model and its text, the record, and the
+command run end to end on a tiny workspace (stub, wrong answer, solution, nothing changed, bad
+input), plus the workspace's own conftest under plain pytest."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from jaxscope.__main__ import main
-from jaxscope._progress import read_progress, render, summarize
+from jaxscope._progress import (
+    COURSE,
+    RECORD_NAME,
+    Reporter,
+    read_record,
+    read_results,
+    record_path,
+    render,
+    summarize,
+)
 from jaxscope._workspace import generate
 from jaxscope.exercises import get
 
 IDS = ["t01-pure-functions-1", "t01-immutable-arrays-1", "t01-explicit-state-1"]
 
 
-def _checks_notebook(path, ids):
-    nb = new_notebook()
-    nb.cells = [new_code_cell("import jaxscope as js")]
-    nb.cells += [new_code_cell(f'js.check("{i}", answer)') for i in ids]
-    nbformat.write(nb, path)
+def _results(**statuses):
+    return {ex_id: {"status": status, "hint": ""} for ex_id, status in statuses.items()}
 
 
-def test_read_progress_keeps_the_last_record_but_a_pass_stands(tmp_path):
+def test_read_results_keeps_the_last_record_but_a_pass_stands_and_skips_junk(tmp_path):
     path = tmp_path / "p.jsonl"
-    records = [(IDS[0], "failed"), (IDS[0], "passed"), (IDS[0], "not attempted")]
-    records += [(IDS[1], "passed"), (IDS[1], "failed"), (IDS[2], "failed"), (IDS[2], "not run")]
-    path.write_text("".join(json.dumps({"id": i, "status": s}) + "\n" for i, s in records))
-    assert read_progress(path) == {IDS[0]: "passed", IDS[1]: "passed", IDS[2]: "not run"}
-
-
-def test_a_renamed_copy_beside_a_fresh_one_counts_each_exercise_once(tmp_path):
-    _checks_notebook(tmp_path / "01-core-concepts.ipynb", IDS)
-    _checks_notebook(tmp_path / "01-my-work.ipynb", IDS[:2])
-    model = summarize(tmp_path, {IDS[0]: "passed"})
-    assert (model["passed"], model["total"]) == (1, 3)
-    assert [e["id"] for e in model["tables"][0]["exercises"]] == IDS
-
-
-def test_read_progress_skips_junk(tmp_path):
-    path = tmp_path / "p.jsonl"
-    lines = [
-        json.dumps({"id": IDS[0], "status": "failed"}),
-        "not json",
-        json.dumps([1, 2]),
-        json.dumps({"id": IDS[0], "status": "passed"}),
-        json.dumps({"id": IDS[1], "status": "not attempted"}),
-    ]
+    records = [(IDS[0], "failed", "h0"), (IDS[0], "passed", ""), (IDS[0], "not attempted", "")]
+    records += [(IDS[1], "passed", ""), (IDS[1], "failed", "h1"), (IDS[2], "failed", "h2")]
+    lines = [json.dumps({"id": i, "status": s, "hint": h}) for i, s, h in records]
+    lines[3:3] = ["not json", json.dumps([1, 2])]
     path.write_text("\n".join(lines) + "\n")
-    assert read_progress(path) == {IDS[0]: "passed", IDS[1]: "not attempted"}
-    assert read_progress(tmp_path / "missing.jsonl") == {}
+    got = read_results(path)
+    assert {i: r["status"] for i, r in got.items()} == {
+        IDS[0]: "passed",
+        IDS[1]: "passed",
+        IDS[2]: "failed",
+    }
+    assert got[IDS[2]]["hint"] == "h2" and got[IDS[0]]["hint"] == ""
+    assert read_results(tmp_path / "missing.jsonl") == {}
 
 
-def test_summary_per_table_and_what_to_do_next(tmp_path):
-    _checks_notebook(tmp_path / "01-core-concepts.ipynb", IDS)
-    _checks_notebook(tmp_path / "02-arrays-dtypes.ipynb", ["t02-made-up-1"])
-    (tmp_path / "01-core-concepts.updated.ipynb").write_text("ignored")
-    statuses = {IDS[0]: "passed", IDS[1]: "failed"}
-    model = summarize(tmp_path, statuses)
+def test_model_per_table_next_exercise_with_its_hint_and_renamed_copies_counted_once():
+    notebooks = [
+        ("01-core-concepts.ipynb", IDS),
+        ("01-my-work.ipynb", IDS[:2]),
+        ("02-arrays-dtypes.ipynb", ["t02-made-up-1"]),
+    ]
+    results = {
+        "01-core-concepts.ipynb": {
+            IDS[0]: {"status": "not attempted", "hint": ""},
+            IDS[1]: {"status": "failed", "hint": "use .at[0].set(...)"},
+        },
+        "01-my-work.ipynb": _results(**{IDS[0]: "passed"}),
+    }
+    model = summarize(notebooks, results)
     assert [(t["table"], t["passed"], t["total"]) for t in model["tables"]] == [
         (1, 1, 3),
         (2, 0, 1),
     ]
-    assert model["next"]["id"] == IDS[1]
+    assert [e["notebook"] for e in model["tables"][0]["exercises"]] == [
+        "01-core-concepts.ipynb"
+    ] * 3
+    assert model["next"]["id"] == IDS[1] and model["next"]["hint"] == "use .at[0].set(...)"
+    assert model["tables"][0]["exercises"][2]["status"] == "not run"
     assert render(model) == (
-        "Exercises passed: 1 of 4\n"
         "  table 01  01-core-concepts.ipynb  1/3  [#..]\n"
         "  table 02  02-arrays-dtypes.ipynb  0/1  [.]\n"
-        f"Next: table 01, exercise {IDS[1]} ({get(IDS[1]).title}): failed"
+        "Exercises passed: 1 of 4\n"
+        f"Next: table 01, exercise {IDS[1]} ({get(IDS[1]).title}) in 01-core-concepts.ipynb: "
+        "failed\n"
+        "  hint: use .at[0].set(...)"
     )
-    done = summarize(tmp_path, {i: "passed" for i in [*IDS, "t02-made-up-1"]})
+    done = summarize(notebooks, {"x": _results(**dict.fromkeys([*IDS, "t02-made-up-1"], "passed"))})
     assert done["next"] is None
     assert render(done).endswith("All exercises passed. Well done!")
     assert "[###]  done" in render(done)
-    assert render(summarize(tmp_path / "empty", {})).startswith("No exercises found")
+    assert render(summarize([], {})).startswith("No exercises found")
+
+
+def test_reporter_prints_tables_in_order_while_notebooks_finish_in_any_order():
+    out = io.StringIO()
+    reporter = Reporter(out)
+    reporter.start(["01-a.ipynb", "02-b.ipynb"])
+    state = {"exercises": [IDS[0]], "results": _results(**{IDS[0]: "passed"}), "seconds": 3.2}
+    reporter.done("02-b.ipynb", {**state, "exercises": ["t02-x-1"], "results": {}})
+    assert out.getvalue() == ""  # 01 is not done yet
+    reporter.done("01-a.ipynb", state)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("  table 01  01-a.ipynb  1/1  [#]  done  (ran in 3 s)")
+    assert lines[1].startswith("  table 02  02-b.ipynb  0/1  [.]  (ran in 3 s)")
+    assert "\x1b" not in out.getvalue()  # not a terminal: no status line
+
+
+def _record(**changes):
+    rec = {
+        "format": "jaxscope-progress",
+        "version": 1,
+        "course": COURSE,
+        "checked_at": "2026-12-02T07:00:00Z",
+        "versions": {"jaxscope": "0.1.0"},
+        "tables": [],
+        "exercises": [{"id": IDS[0], "table": 1, "notebook": "n", "status": "passed", "hint": ""}],
+    }
+    rec.update(changes)
+    return json.dumps(rec)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "not a JSON object"),
+        (json.dumps({"format": "jaxscope-progress"}), "lacks version, course"),
+        (_record(format="nbgrader"), "not a jaxscope progress record"),
+        (_record(course="another-course"), "another course"),
+        (_record(version=99), "newer"),
+        (_record(exercises=[{"id": IDS[0]}]), "exercise 0 of the progress record lacks"),
+        (
+            _record(
+                exercises=[{"id": "x", "table": 1, "notebook": "n", "status": "?", "hint": ""}]
+            ),
+            "unknown status",
+        ),
+    ],
+)
+def test_read_record_names_what_is_wrong(text, says):
+    with pytest.raises(ValueError, match=says):
+        read_record(text)
+
+
+def test_read_record_reads_a_path_and_refuses_other_types(tmp_path):
+    (tmp_path / RECORD_NAME).write_text(_record())
+    assert read_record(record_path(tmp_path))["exercises"][0]["id"] == IDS[0]
+    assert read_record(str(tmp_path / RECORD_NAME))["course"] == COURSE
+    with pytest.raises(ValueError, match="cannot read"):
+        read_record(tmp_path / "missing.json")
+    with pytest.raises(TypeError, match="path or JSON text"):
+        read_record(42)
 
 
 def _tiny_workspace(tmp_path):
@@ -93,48 +165,97 @@ def _tiny_workspace(tmp_path):
         new_code_cell("print('the rest still runs')"),
     ]
     nbformat.write(nb, src / "01-core-concepts.ipynb")
-    generate(src, ws)
+    generate(src, ws, trust=False)
     return ws, solution
 
 
-def _solve(ws, solution):
-    learner = nbformat.read(ws / "01-core-concepts.ipynb", as_version=4)
-    learner.cells[1].source = solution
-    nbformat.write(learner, ws / "01-core-concepts.ipynb")
+def _answer(ws, source, name="01-core-concepts.ipynb"):
+    learner = nbformat.read(ws / name, as_version=4)
+    learner.cells[1].source = source
+    nbformat.write(learner, ws / name)
 
 
-def test_progress_cli_end_to_end(tmp_path, capsys):
-    """Stub: 0/1 and a failing exit code; solution: 1/1 and exit code 0."""
+def _digests(ws):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in ws.glob("*.ipynb")}
+
+
+def test_progress_end_to_end(tmp_path, capsys):
+    """Stub, wrong answer, solution, nothing changed: lines, hint, exit codes and the record."""
     ws, solution = _tiny_workspace(tmp_path)
     capsys.readouterr()
-    assert main(["progress", "--workspace", str(ws)]) != 0
+    assert main(["progress", "--workspace", str(ws)]) == 0  # the check ran: exit 0
     out = capsys.readouterr().out
-    assert "table 01  01-core-concepts.ipynb  0/1" in out
-    assert "Next: table 01, exercise t01-immutable-arrays-1" in out
-    assert "not attempted" in out
+    assert "table 01  01-core-concepts.ipynb  0/1  [.]  (ran in" in out
+    assert "Next: table 01, exercise t01-immutable-arrays-1" in out and "not attempted" in out
+    assert len(out.splitlines()) <= 4
+    rec = read_record(record_path(ws))
+    assert rec["exercises"][0]["status"] == "not attempted" and rec["passed"] == 0
+    assert main(["progress", "--workspace", str(ws), "--strict"]) == 1
 
-    _solve(ws, solution)
+    wrong = solution.replace(".set(", ".add(")
+    _answer(ws, wrong)
+    before = _digests(ws)
+    capsys.readouterr()
+    assert main(["progress", "--workspace", str(ws), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "failed" in out and "  hint: " in out and "\x1b[" not in out
+    rec = read_record(record_path(ws))
+    assert rec["exercises"][0]["status"] == "failed" and rec["exercises"][0]["hint"]
+    assert rec["next"]["hint"] == rec["exercises"][0]["hint"]
+    assert _digests(ws) == before  # nothing of the learner's changed
+
+    _answer(ws, solution)
     assert main(["progress", "--workspace", str(ws)]) == 0
-    assert "table 01  01-core-concepts.ipynb  1/1  [#]  done" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "table 01  01-core-concepts.ipynb  1/1  [#]  done" in out
+    assert "All exercises passed" in out
+    checked = read_record(record_path(ws))["exercises"][0]["checked_at"]
+
+    assert main(["progress", "--workspace", str(ws)]) == 0  # nothing changed: nothing runs
+    out = capsys.readouterr().out
+    assert "1/1  [#]  done  (unchanged)" in out
+    rec = read_record(record_path(ws))
+    assert rec["exercises"][0]["checked_at"] == checked and rec["versions"]["jax"]
+    assert not list(ws.glob(f"*{RECORD_NAME}*.tmp*")) and not list(ws.glob(".*.tmp"))
 
 
-def test_progress_counts_a_renamed_solved_copy_beside_a_fresh_one(tmp_path, capsys):
-    """The learner renamed their solved notebook; regenerating put a fresh stub copy back."""
+def test_progress_names_bad_input_and_checks_the_rest(tmp_path, capsys):
     ws, solution = _tiny_workspace(tmp_path)
-    _solve(ws, solution)
+    _answer(ws, solution)
+    (ws / "05-broken.ipynb").write_text("{ this is not a notebook")
+    foreign = new_notebook(cells=[new_code_cell("print('not a course notebook')")])
+    nbformat.write(foreign, ws / "my-notes.ipynb")
     (ws / "01-core-concepts.ipynb").rename(ws / "01-mine.ipynb")
-    generate(tmp_path / "notebooks", ws)
+    generate(tmp_path / "notebooks", ws, trust=False)  # a fresh stub copy beside the renamed one
+    record_path(ws).write_text("{ corrupt record")
+    before = _digests(ws)
     capsys.readouterr()
     assert main(["progress", "--workspace", str(ws)]) == 0
     out = capsys.readouterr().out
-    assert "Exercises passed: 1 of 1" in out and "All exercises passed" in out
-    assert "every exercise passed in some notebook" in out
+    assert "Exercises passed: 1 of 1" in out
+    assert "note: 05-broken.ipynb could not be read" in out
+    assert "note: 01-mine.ipynb holds exercises of 01-core-concepts.ipynb too" in out
+    assert f"note: {RECORD_NAME} was not usable" in out
+    assert "my-notes" not in out
+    assert _digests(ws) == before
+    assert read_record(record_path(ws))["passed"] == 1
+
+
+def test_progress_without_a_workspace_or_exercises_exits_2(tmp_path, capsys):
+    assert main(["progress", "--workspace", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["progress", "--workspace", str(tmp_path / "empty")]) == 2
+    assert "holds an exercise" in capsys.readouterr().err
+    ws, _ = _tiny_workspace(tmp_path)
+    assert main(["progress", "--workspace", str(ws), "07"]) == 2
+    assert "no single workspace notebook matches '07'" in capsys.readouterr().err
 
 
 def test_plain_pytest_on_the_workspace_reports_progress(tmp_path):
-    """The workspace's conftest: strict checks, current env, progress file and summary."""
+    """The workspace's conftest: strict checks, current env, results file and summary."""
     ws, solution = _tiny_workspace(tmp_path)
-    _solve(ws, solution)
+    _answer(ws, solution)
     env = {k: v for k, v in os.environ.items() if not k.startswith("JAXSCOPE_")}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-q", str(ws)],
@@ -142,8 +263,9 @@ def test_plain_pytest_on_the_workspace_reports_progress(tmp_path):
         text=True,
         env=env,
         cwd=tmp_path,
-        timeout=120,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "table 01  01-core-concepts.ipynb  1/1  [#]  done" in proc.stdout
-    assert read_progress(ws / ".jaxscope-progress.jsonl") == {"t01-immutable-arrays-1": "passed"}
+    results = read_results(ws / ".jaxscope-progress.jsonl")
+    assert results["t01-immutable-arrays-1"]["status"] == "passed"

@@ -8,8 +8,8 @@ Commands (one small function each; add a new one with ``_add_<name>`` and list i
 * ``lab [--workspace workspace] [--port N]``: open JupyterLab on 00-start-here (localhost,
   token authentication on).
 * ``build [NOTEBOOK ...]``: re-execute source notebooks in a fresh kernel and store outputs.
-* ``progress [--workspace workspace] [PYTEST_ARGS...]``: run the curriculum check on the
-  workspace and print passed / total per table and what to do next.
+* ``progress [--workspace workspace] [-v] [--strict] [NOTEBOOK...]``: check the workspace's
+  changed notebooks, print passed / total per table and what to do next, write the record.
 """
 
 from __future__ import annotations
@@ -51,26 +51,27 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_progress(args: argparse.Namespace) -> int:
-    from ._progress import render, run_check
+    from ._progress import main as progress_main
 
-    try:
-        code, model = run_check(args.workspace, args.pytest_args)
-    except ValueError as err:
-        print(f"jaxscope progress: {err}", file=sys.stderr)
-        return 2
-    print()
-    print(render(model))
-    if code == 1 and model["total"] and model["passed"] == model["total"]:
-        # e.g. a fresh copy beside the learner's renamed one still has its stubs
-        print("pytest reported failing cells (above), but every exercise passed in some notebook.")
-        return 0
-    return code
+    return progress_main(args)
 
 
 def _add_progress(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("progress", help="run the curriculum check and show progress per table")
+    p = sub.add_parser(
+        "progress",
+        help="check your workspace's exercises and show where you stand",
+        description="Run the workspace notebooks that changed since their last check (two at a "
+        "time), print a line per table, the total and the next exercise with its hint, and "
+        "write the record jaxscope-progress.json in the workspace.",
+    )
     p.add_argument("--workspace", default="workspace", help="default: workspace")
-    p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    p.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="check only these (01, ...)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show each failure and error")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once")
+    p.add_argument("--all", action="store_true", help="run every notebook, changed or not")
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 while an exercise is not passed (scripts)"
+    )
     p.set_defaults(func=_cmd_progress)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -44,10 +45,44 @@ SHARE_GPU_ENV = {"XLA_PYTHON_CLIENT_PREALLOCATE": "false"}
 BUILD_ENV = {"PYTHONHASHSEED": "0", "JAXSCOPE_STRICT": "1", **SHARE_GPU_ENV}
 
 
+# Set, with JAX_PLATFORMS=cpu, in kernels whose GPU plugin cannot be used (cpu_fallback_env).
+CPU_FALLBACK_ENV = "JAXSCOPE_CPU_FALLBACK"
+_GPU_PLUGIN = re.compile(r"^jax[-_](?:cuda|rocm)\d*[-_]plugin$", re.IGNORECASE)
+
+
+def gpu_plugins() -> list[str]:
+    """The JAX GPU plugins installed here (``jax-cuda13-plugin``, ``jax-rocm7-plugin``...)."""
+    from importlib.metadata import distributions
+
+    names = {dist.metadata["Name"] or "" for dist in distributions()}
+    return sorted(name for name in names if _GPU_PLUGIN.match(name))
+
+
+@functools.cache
+def cpu_fallback_env() -> dict[str, str]:
+    """Environment for kernels when a GPU plugin is installed but JAX falls back to the CPU.
+
+    A CUDA plugin without a usable GPU (a hub image shared by CPU and GPU nodes, say) prints a
+    traceback on stderr in every process at JAX's first use; ``JAX_PLATFORMS=cpu`` skips its
+    checks. :data:`CPU_FALLBACK_ENV` names the plugins, so ``js.device_info()`` can say why JAX
+    runs on the CPU. Empty when no plugin is installed, a GPU works, or JAX_PLATFORMS is set.
+    """
+    plugins = gpu_plugins()
+    if not plugins or os.environ.get("JAX_PLATFORMS") or detect_platform() != "cpu":
+        return {}
+    return {"JAX_PLATFORMS": "cpu", CPU_FALLBACK_ENV: ", ".join(plugins)}
+
+
+def kernel_env() -> dict[str, str]:
+    """What the build's and the curriculum check's kernels add to the environment."""
+    return {**BUILD_ENV, **cpu_fallback_env()}
+
+
 def environ_sharing_gpu() -> dict[str, str]:
-    """This process's environment plus :data:`SHARE_GPU_ENV` where not set: for the kernels
-    JupyterLab and the workspace's curriculum check start."""
-    return {**SHARE_GPU_ENV, **os.environ}
+    """This process's environment plus :data:`SHARE_GPU_ENV` where not set, and the CPU
+    fallback where a GPU plugin is unusable: for the kernels JupyterLab and the workspace's
+    curriculum check start."""
+    return {**SHARE_GPU_ENV, **os.environ, **cpu_fallback_env()}
 
 
 @functools.cache
@@ -123,7 +158,7 @@ def tidy(nb) -> None:
 def build(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in a fresh kernel, store its outputs atomically; return seconds taken.
 
-    The kernel runs with :data:`BUILD_ENV` but without JAX's persistent compilation cache, so
+    The kernel runs with :func:`kernel_env` but without JAX's persistent compilation cache, so
     the stored outputs show real compile times, as a learner's first run does. The notebook's
     metadata records the platform it ran on (``jaxscope.platform``), so that a check on another
     platform knows to allow for it.
@@ -142,7 +177,7 @@ def build(path: Path, timeout: int = 600) -> float:
     )
     no_cache = jax_cache_env(JAX_CACHE).keys()
     env = {k: v for k, v in os.environ.items() if k not in no_cache}
-    client.execute(env={**env, **BUILD_ENV})
+    client.execute(env={**env, **kernel_env()})
     seconds = time.perf_counter() - start
     tidy(nb)
     nb.metadata.setdefault("jaxscope", {})["platform"] = detect_platform()

@@ -6,7 +6,7 @@ sanitise them for nbval; the formats below are fixed so that a regex can do it.
 
 Text lines (``text()``), in this order, each ``name: value``::
 
-    platform: <backend>                       e.g. ``platform: cpu``, ``platform: gpu``
+    platform: <backend>[ (<gpu note>)]        e.g. ``platform: cpu``, ``platform: gpu``
     devices: <n> × <kind>[, <n> × <kind>][ (simulated: <how>)]
                                   e.g. ``devices: 8 × cpu (simulated: jax_num_cpu_devices=8)``
     device ids: <first>[ … <last>]            e.g. ``device ids: cpu:0 … cpu:7``
@@ -23,6 +23,10 @@ The first line of the text is ``jaxscope device info``. The banner is one line::
 
 where ``<detail>`` is the device kind when it says more than the platform (``NVIDIA H100 ...``),
 otherwise the device ids (``cpu:0`` or ``cpu:0 … cpu:7``).
+
+When a JAX GPU plugin is installed but JAX runs on the CPU, the platform line and the banner's
+detail say why (:func:`gpu_note`), inside the parts nbval's sanitiser already treats as device
+facts, so a hub image shared by CPU and GPU nodes passes the curriculum check on both.
 """
 
 from __future__ import annotations
@@ -70,6 +74,21 @@ def memory_text(platform: str, stats: dict[str, Any] | None) -> str:
     return f"{limit / GIB:.1f} GiB limit per device"
 
 
+def gpu_note(platform: str, plugins: list[str], jax_platforms: str, fell_back: bool) -> str:
+    """Why JAX runs on the CPU although a GPU plugin is installed ('' when that is not so).
+
+    ``fell_back`` is true in kernels that jaxscope pinned to the CPU because the plugin could not
+    use a GPU (:func:`jaxscope._build.cpu_fallback_env`); otherwise a ``JAX_PLATFORMS`` naming
+    the CPU is the user's own choice.
+    """
+    if platform != "cpu" or not plugins:
+        return ""
+    names = ", ".join(plugins)
+    if jax_platforms and not fell_back:
+        return f"{names} installed; JAX_PLATFORMS={jax_platforms} keeps JAX on the CPU"
+    return f"{names} installed, but no GPU could be used, so JAX runs on the CPU"
+
+
 def device_model(
     *,
     platform: str,
@@ -84,6 +103,7 @@ def device_model(
     num_cpu_devices: int = -1,
     xla_flags: str = "",
     memory_stats: dict[str, Any] | None = None,
+    gpu_note: str = "",
 ) -> dict[str, Any]:
     """Plain data about the devices (a pure function: pass the facts in)."""
     names = [str(d) for d in devices]
@@ -104,6 +124,7 @@ def device_model(
         "x64": bool(x64),
         "float_dtype": float_dtype,
         "int_dtype": int_dtype,
+        "gpu_note": gpu_note,
     }
 
 
@@ -111,6 +132,8 @@ def collect() -> dict[str, Any]:
     """The model of the devices this process sees now."""
     import jax
     import jaxlib
+
+    from ._build import CPU_FALLBACK_ENV, gpu_plugins
 
     devices = list(jax.devices())
     platform = jax.default_backend()
@@ -131,6 +154,12 @@ def collect() -> dict[str, Any]:
         num_cpu_devices=int(getattr(jax.config, "jax_num_cpu_devices", -1) or -1),
         xla_flags=os.environ.get("XLA_FLAGS", ""),
         memory_stats=stats,
+        gpu_note=gpu_note(
+            platform,
+            gpu_plugins(),
+            os.environ.get("JAX_PLATFORMS", ""),
+            bool(os.environ.get(CPU_FALLBACK_ENV)),
+        ),
     )
 
 
@@ -154,6 +183,8 @@ def banner_text(d: dict[str, Any]) -> str:
         detail = ", ".join(kinds)
     else:
         detail = _ids(d["names"])
+    if d.get("gpu_note"):
+        detail += f"; {d['gpu_note']}"
     sim = " simulated" if d["simulated"] else ""
     return (
         f"jaxscope {d['jaxscope_version']} · jax {d['jax_version']} · "
@@ -164,7 +195,7 @@ def banner_text(d: dict[str, Any]) -> str:
 def fact_lines(d: dict[str, Any]) -> list[tuple[str, str]]:
     """(name, value) pairs shown by text and HTML alike."""
     return [
-        ("platform", d["platform"]),
+        ("platform", f"{d['platform']} ({d['gpu_note']})" if d.get("gpu_note") else d["platform"]),
         ("devices", devices_value(d)),
         ("device ids", _ids(d["names"])),
         ("processes", f"{d['process_count']} (this is process {d['process_index']})"),

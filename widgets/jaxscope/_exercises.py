@@ -3,8 +3,8 @@
 Interactively the result is a small view (passed / failed with expected vs yours and a hint /
 not attempted) and nothing raises, so Run All goes on. Under the curriculum check
 (``JAXSCOPE_STRICT=1``) a failed or unattempted exercise raises :class:`ExerciseNotPassed`, which
-fails the notebook cell. Every result is appended as one JSON line to the file named by
-``JAXSCOPE_PROGRESS_FILE`` when that is set.
+fails the notebook cell. Every result (id, title, status, message, hint) is appended as one JSON
+line to the file named by ``JAXSCOPE_PROGRESS_FILE`` when that is set.
 """
 
 from __future__ import annotations
@@ -113,7 +113,8 @@ def _record(result: dict[str, str]) -> None:
     path = os.environ.get(PROGRESS_ENV)
     if not path:
         return
-    line = json.dumps({"id": result["id"], "status": result["status"]}, sort_keys=True)
+    fields = {key: result.get(key) or "" for key in ("id", "title", "status", "message", "hint")}
+    line = json.dumps(fields, sort_keys=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
 

@@ -3,8 +3,13 @@
 ``notebooks/conftest.py`` loads it (``pytest -p jaxscope._nbval_plugin`` does too). It adds what
 nbval cannot do by itself:
 
+* **Numbers compared as numbers.** Every output nbval compares (stdout and stderr, each MIME
+  type's text, an error's value) is compared by :func:`jaxscope._output_compare.outputs_agree`
+  after the sanitiser: floats within a few units in the last place of their dtype, all other text
+  exactly. Float results differ in their last digits from one CPU to another.
 * **The build's environment, for kernels only.** Each notebook's kernel starts with
-  :data:`~jaxscope._build.BUILD_ENV` (fixed hash seed, strict exercise checks), so stored and fresh
+  :func:`~jaxscope._build.kernel_env` (fixed hash seed, strict exercise checks; the CPU where
+  a GPU plugin is installed but unusable), so stored and fresh
   outputs agree; the rest of the test process keeps its own environment.
 * **Order.** ``--notebook-order=reverse`` checks the notebooks last first, to prove that none
   depends on another having run before it.
@@ -30,15 +35,18 @@ from typing import Any
 
 import pytest
 
-from ._build import BUILD_ENV, detect_platform
+from ._build import detect_platform, kernel_env
+from ._output_compare import NUMBER, ComparedText
 
 PLATFORM_ENV = "JAXSCOPE_CHECK_PLATFORM"
 FOREIGN_ENV = {"JAX_DEFAULT_MATMUL_PRECISION": "float32"}
-NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d*(?:[eE][-+]?\d+)?(?![\w.])")
 
 
 def round_number(match: re.Match[str]) -> str:
-    """A printed number to 3 significant digits ('0.84147096' -> '0.841'); '-0' becomes '0'."""
+    """A printed float to 3 significant digits ('0.84147096' -> '0.841'); '-0' becomes '0'.
+    Integers stay as they are."""
+    if not match.group("float"):
+        return match.group()
     text = f"{float(match.group()):.3g}"
     return "0" if text == "-0" else text
 
@@ -89,9 +97,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _sanitize_to_compared_text(item: pytest.Item) -> None:
+    """Make the cell's sanitised outputs compare as :class:`ComparedText` (nbval uses ``!=``)."""
+    sanitize = item.sanitize
+
+    def sanitized(text: Any) -> Any:
+        text = sanitize(text)
+        return ComparedText(text) if isinstance(text, str) else text
+
+    item.sanitize = sanitized
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     notebook_cells = [item for item in items if _is_nbval_cell(item)]
     for item in notebook_cells:
+        _sanitize_to_compared_text(item)
         if device_reason(item.cell) and _foreign(item.parent):
             item.options["check"] = False
     if config.getoption("notebook_order", "forward") == "reverse" and notebook_cells:
@@ -108,7 +128,7 @@ def pytest_runtest_setup(item: pytest.Item):
         return (yield)
     notebook = item.parent
     foreign = _foreign(notebook)
-    env = dict(BUILD_ENV, **(FOREIGN_ENV if foreign else {}))
+    env = dict(kernel_env(), **(FOREIGN_ENV if foreign else {}))
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:

@@ -1,68 +1,177 @@
-"""The curriculum check: run the workspace notebooks under nbval and sum up progress per table.
+"""The curriculum check of a learner's workspace: where they stand, in seconds.
 
-``python -m jaxscope progress`` runs ``pytest --nbval-lax`` on the workspace with
-``JAXSCOPE_STRICT=1`` (an unpassed exercise fails its cell) and a progress file that
-``js.check`` appends to, then prints passed / total per table and what to do next. The exercises
-counted are those whose ``js.check`` calls appear in the workspace's notebooks; one that never
-ran (its notebook stopped early, say) counts as not passed.
+``python -m jaxscope progress [--workspace DIR] [NOTEBOOK ...]`` runs every workspace notebook
+that holds exercises in a fresh kernel (two at a time by default), with ``JAXSCOPE_STRICT=1`` and
+a results file that ``js.check`` appends to, and prints one line per table as its notebook is
+done, then the total and the next exercise to do with the hint of its last failed check.
+
+* **Only what changed runs.** A notebook whose code cells are the same as at its last check,
+  under the same jaxscope, JAX and Python, keeps that check's results. ``--all`` runs every
+  notebook again; naming notebooks checks just those.
+* **The record** ``DIR/jaxscope-progress.json`` (:data:`RECORD_NAME`) holds, per exercise, its
+  status, the hint of its last failed check and when it was checked, with the versions. It is
+  written atomically; the class dashboard reads it through the learner's own server.
+* **Nothing of the learner's changes**: notebooks are executed in memory, never saved.
+* **Exit status** 0 whenever the check ran, whatever the count; 2 when it could not check (no
+  workspace, nothing to check); with ``--strict``, 1 while an exercise is not passed.
+
+Statuses: ``passed``, ``failed``, ``not attempted`` (the stub is still there) and ``not run``
+(its notebook stopped before the check, or could not be run).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
 import json
 import os
+import platform
+import re
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from ._build import environ_sharing_gpu, jax_cache_env
-from ._workspace import check_calls, source_notebooks
+from ._workspace import atomic_write, check_calls, source_notebooks
 
-NOT_RUN = "not run"
+RECORD_NAME = "jaxscope-progress.json"
+RECORD_FORMAT = "jaxscope-progress"
+RECORD_VERSION = 1
+COURSE = "jaxscope-cheatsheet"
+PASSED, FAILED, NOT_ATTEMPTED, NOT_RUN = "passed", "failed", "not attempted", "not run"
+STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, NOT_RUN)
+NOTEBOOK_TIMEOUT = 900  # seconds a cell may run
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_REQUIRED = ("format", "version", "course", "checked_at", "versions", "tables", "exercises")
+_EXERCISE_FIELDS = ("id", "table", "notebook", "status", "hint")
 
 
-def read_progress(path: Path | str) -> dict[str, str]:
-    """Exercise id -> status from a progress file (JSON lines).
+def record_path(ws: Path | str) -> Path:
+    """Where the progress record of workspace ``ws`` lives."""
+    return Path(ws) / RECORD_NAME
 
-    The last record of an id wins, except that a pass stands: when the workspace holds two copies
-    of a notebook (the learner renamed one and a fresh one was generated), solving it in either
-    counts.
+
+def versions() -> dict[str, str]:
+    """The versions a check ran under; results of another version are checked again."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ._version import __version__
+
+    try:
+        jax_version = version("jax")
+    except PackageNotFoundError:  # pragma: no cover - jax is a dependency
+        jax_version = "missing"
+    return {"jaxscope": __version__, "jax": jax_version, "python": platform.python_version()}
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---- reading what the kernels and earlier checks wrote ------------------------------------
+
+
+def read_results(path: Path | str) -> dict[str, dict[str, str]]:
+    """Exercise id -> ``{"status", "hint"}`` from a results file ``js.check`` appended to.
+
+    The last record of an id wins, except that a pass stands; lines that are not records are
+    skipped.
     """
-    statuses: dict[str, str] = {}
+    results: dict[str, dict[str, str]] = {}
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError:
-        return statuses
+        return results
     for line in text.splitlines():
         try:
             rec = json.loads(line)
         except ValueError:
             continue
-        if isinstance(rec, dict) and isinstance(rec.get("id"), str):
-            if statuses.get(rec["id"]) != "passed":
-                statuses[rec["id"]] = str(rec.get("status", ""))
-    return statuses
-
-
-def workspace_exercises(ws: Path | str) -> list[tuple[str, list[str]]]:
-    """``(notebook name, exercise ids in order)`` for each notebook of the workspace."""
-    out = []
-    for path in source_notebooks(Path(ws)):
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception:  # noqa: BLE001 - a broken learner notebook has no countable checks
-            out.append((path.name, []))
+        if not (isinstance(rec, dict) and isinstance(rec.get("id"), str)):
             continue
-        seen: list[str] = []
-        for _, ex_id, _ in check_calls(nb):
-            if ex_id not in seen:
-                seen.append(ex_id)
-        out.append((path.name, seen))
-    return out
+        if results.get(rec["id"], {}).get("status") == PASSED:
+            continue
+        status = str(rec.get("status", ""))
+        hint = str(rec.get("hint") or "") if status == FAILED else ""
+        results[rec["id"]] = {"status": status, "hint": hint, "title": str(rec.get("title") or "")}
+    return results
+
+
+def read_record(source: Path | str) -> dict[str, Any]:
+    """A progress record, from its path or its JSON text, checked field by field.
+
+    Raises ``ValueError`` naming what is wrong: unreadable, not JSON, another format or course, a
+    newer version, a missing or mistyped field.
+    """
+    is_text = isinstance(source, str) and source.lstrip()[:1] in ("{", "[")
+    if isinstance(source, Path) or (isinstance(source, str) and not is_text):
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except OSError as err:
+            raise ValueError(f"cannot read the progress record {str(source)!r}: {err}") from None
+    elif isinstance(source, str):
+        text = source
+    else:
+        raise TypeError(f"source must be a path or JSON text, got {type(source).__name__}")
+    try:
+        rec = json.loads(text)
+    except ValueError as err:
+        raise ValueError(f"the progress record is not JSON: {err}") from None
+    if not isinstance(rec, dict):
+        raise ValueError("the progress record is not a JSON object")
+    missing = [key for key in _REQUIRED if key not in rec]
+    if missing:
+        raise ValueError(f"the progress record lacks {', '.join(missing)}")
+    if rec["format"] != RECORD_FORMAT:
+        raise ValueError(f"not a jaxscope progress record (format {rec['format']!r})")
+    if rec["course"] != COURSE:
+        raise ValueError(f"a record of another course ({rec['course']!r}, not {COURSE!r})")
+    if not isinstance(rec["version"], int) or rec["version"] > RECORD_VERSION:
+        raise ValueError(f"record version {rec['version']!r} is newer than this jaxscope reads")
+    if not isinstance(rec["exercises"], list) or not isinstance(rec["tables"], list):
+        raise ValueError("the progress record's exercises and tables must be lists")
+    for n, ex in enumerate(rec["exercises"]):
+        if not isinstance(ex, dict) or any(key not in ex for key in _EXERCISE_FIELDS):
+            raise ValueError(f"exercise {n} of the progress record lacks one of {_EXERCISE_FIELDS}")
+        if ex["status"] not in STATUSES:
+            raise ValueError(f"exercise {ex['id']!r} has an unknown status {ex['status']!r}")
+    return rec
+
+
+def _previous(ws: Path) -> tuple[dict[str, Any], str]:
+    """The workspace's last record (empty if none) and why it could not be used ('' if it could)."""
+    path = record_path(ws)
+    if not path.exists():
+        return {}, ""
+    try:
+        return read_record(path), ""
+    except ValueError as err:
+        return {}, f"{RECORD_NAME} was not usable and is written afresh ({err})"
+
+
+# ---- the model ------------------------------------------------------------------------------
+
+
+def fingerprint(nb: Any) -> str:
+    """What a notebook's results depend on: its code cells and the versions they ran under."""
+    digest = hashlib.sha256(json.dumps(versions(), sort_keys=True).encode())
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            digest.update(b"\0" + cell.source.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def exercise_ids(nb: Any) -> list[str]:
+    """The exercise ids a notebook's ``js.check`` calls name, in order, each once."""
+    return list(dict.fromkeys(ex_id for _, ex_id, _ in check_calls(nb)))
 
 
 def _title(ex_id: str) -> str:
@@ -84,36 +193,47 @@ def _table(notebook: str, ex_id: str) -> int:
         return int(head) if head.isdigit() else 0
 
 
-def summarize(ws: Path | str, statuses: dict[str, str]) -> dict[str, Any]:
-    """The progress model: per table (passed, total, exercises) and the next exercise to do.
+def summarize(
+    notebooks: Iterable[tuple[str, list[str]]], results: dict[str, dict[str, dict[str, str]]]
+) -> dict[str, Any]:
+    """The progress model from ``(notebook, exercise ids)`` pairs and results per notebook.
 
     An exercise found in several notebooks (a renamed copy beside a fresh one) counts once, under
-    the first notebook that holds it.
+    the first notebook that holds it, and passes when it passed in any of them.
     """
+    merged: dict[str, dict[str, str]] = {}
+    for per_notebook in results.values():
+        for ex_id, result in per_notebook.items():
+            if merged.get(ex_id, {}).get("status") != PASSED:
+                merged[ex_id] = result
     tables: dict[int, dict[str, Any]] = {}
-    counted: set[str] = set()
-    for notebook, ex_ids in workspace_exercises(ws):
+    for notebook, ex_ids in notebooks:
         for ex_id in ex_ids:
-            if ex_id in counted:
+            if any(ex_id == e["id"] for t in tables.values() for e in t["exercises"]):
                 continue
-            counted.add(ex_id)
             n = _table(notebook, ex_id)
             entry = tables.setdefault(
                 n, {"table": n, "notebook": notebook, "passed": 0, "total": 0, "exercises": []}
             )
-            status = statuses.get(ex_id, NOT_RUN)
-            entry["exercises"].append({"id": ex_id, "title": _title(ex_id), "status": status})
+            result = merged.get(ex_id, {})
+            status = result.get("status") if result.get("status") in STATUSES else NOT_RUN
+            entry["exercises"].append(
+                {
+                    "id": ex_id,
+                    "table": n,
+                    "notebook": notebook,
+                    "title": result.get("title") or _title(ex_id),
+                    "status": status,
+                    "hint": result.get("hint", "") if status == FAILED else "",
+                    "checked_at": result.get("checked_at", ""),
+                }
+            )
             entry["total"] += 1
-            entry["passed"] += status == "passed"
+            entry["passed"] += status == PASSED
     ordered = [tables[n] for n in sorted(tables)]
-    upcoming = None
-    for entry in ordered:
-        for ex in entry["exercises"]:
-            if ex["status"] != "passed":
-                upcoming = {"table": entry["table"], **ex}
-                break
-        if upcoming:
-            break
+    upcoming = next(
+        (dict(ex) for t in ordered for ex in t["exercises"] if ex["status"] != PASSED), None
+    )
     return {
         "tables": ordered,
         "passed": sum(t["passed"] for t in ordered),
@@ -122,107 +242,341 @@ def summarize(ws: Path | str, statuses: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def render(model: dict[str, Any]) -> str:
-    """The progress model as text."""
+def table_line(entry: dict[str, Any], width: int) -> str:
+    """One table's line: number, notebook, passed/total and a bar."""
+    bar = "#" * entry["passed"] + "." * (entry["total"] - entry["passed"])
+    done = "  done" if entry["passed"] == entry["total"] else ""
+    return (
+        f"  table {entry['table']:02d}  {entry['notebook']:<{width}}  "
+        f"{entry['passed']}/{entry['total']}  [{bar}]{done}"
+    )
+
+
+def render_total(model: dict[str, Any]) -> str:
+    """The total and what to do next, with the hint of its last failed check."""
     if not model["tables"]:
         return "No exercises found in the workspace's notebooks."
     lines = [f"Exercises passed: {model['passed']} of {model['total']}"]
-    width = max(len(t["notebook"]) for t in model["tables"])
-    for t in model["tables"]:
-        bar = "#" * t["passed"] + "." * (t["total"] - t["passed"])
-        done = "  done" if t["passed"] == t["total"] else ""
-        lines.append(
-            f"  table {t['table']:02d}  {t['notebook']:<{width}}  "
-            f"{t['passed']}/{t['total']}  [{bar}]{done}"
-        )
     nxt = model["next"]
     if nxt is None:
         lines.append("All exercises passed. Well done!")
     else:
         lines.append(
-            f"Next: table {nxt['table']:02d}, exercise {nxt['id']} ({nxt['title']}): "
-            f"{nxt['status']}"
+            f"Next: table {nxt['table']:02d}, exercise {nxt['id']} ({nxt['title']}) in "
+            f"{nxt['notebook']}: {nxt['status']}"
         )
+        if nxt.get("hint"):
+            lines.append(f"  hint: {nxt['hint']}")
     return "\n".join(lines)
 
 
-def summary_text(ws: Path | str, progress_file: Path | str) -> str:
-    """The summary of a finished run, from its workspace and progress file."""
-    return render(summarize(ws, read_progress(progress_file)))
+def render(model: dict[str, Any]) -> str:
+    """The whole progress model as text: a line per table, the total and what is next."""
+    if not model["tables"]:
+        return render_total(model)
+    width = max(len(t["notebook"]) for t in model["tables"])
+    lines = [table_line(t, width) for t in model["tables"]]
+    return "\n".join([*lines, render_total(model)])
 
 
-def run_check(
-    ws: Path | str, pytest_args: list[str] | tuple[str, ...] = (), quiet: bool = False
-) -> tuple[int, dict[str, Any]]:
-    """Run the curriculum check on workspace ``ws``; pytest's exit code and the progress model."""
+def summary_text(ws: Path | str, results_file: Path | str) -> str:
+    """The summary of a plain ``pytest --nbval-lax`` run of a workspace (its conftest calls it)."""
+    notebooks = []
+    for path in source_notebooks(Path(ws)):
+        try:
+            notebooks.append((path.name, exercise_ids(nbformat.read(path, as_version=4))))
+        except Exception:  # noqa: BLE001 - an unreadable notebook has no countable checks
+            notebooks.append((path.name, []))
+    return render(summarize(notebooks, {"run": read_results(results_file)}))
+
+
+# ---- running notebooks ----------------------------------------------------------------------
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def run_notebook(path: str, env: dict[str, str], timeout: int = NOTEBOOK_TIMEOUT) -> dict[str, Any]:
+    """Execute one notebook in a fresh kernel (in memory: the file is not written).
+
+    Returns its results per exercise, the errors of cells that raised something other than a
+    check that did not pass, and the seconds taken. Runs in a worker process.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    start = time.perf_counter()
+    fd, results_file = tempfile.mkstemp(prefix="jaxscope-results-", suffix=".jsonl")
+    os.close(fd)
+    problem = ""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(Path(path).parent)}},
+        )
+        try:
+            # the kernel's own log lines (stderr) are not the learner's business
+            env = {**env, "JAXSCOPE_PROGRESS_FILE": results_file}
+            client.execute(env=env, stderr=subprocess.DEVNULL)
+        except (CellTimeoutError, DeadKernelError) as err:
+            problem = f"{type(err).__name__}: {str(err).strip().splitlines()[0]}"
+        errors = []
+        for index, cell in enumerate(nb.cells):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("ename") != (
+                    "ExerciseNotPassed"
+                ):
+                    traceback = "\n".join(output.get("traceback", []))
+                    errors.append(
+                        {
+                            "cell": index,
+                            "error": f"{output.get('ename')}: {output.get('evalue')}",
+                            "traceback": traceback,
+                        }
+                    )
+        results = read_results(results_file)
+    finally:
+        os.unlink(results_file)
+    checked_at = _now()
+    for result in results.values():
+        result["checked_at"] = checked_at
+    return {
+        "results": results,
+        "errors": errors,
+        "problem": problem,
+        "seconds": round(time.perf_counter() - start, 1),
+        "checked_at": checked_at,
+    }
+
+
+def _kernel_env(ws: Path) -> dict[str, str]:
+    env = environ_sharing_gpu()
+    env.update(JAXSCOPE_STRICT="1", JAXSCOPE_PROGRESS_QUIET="1")
+    env.update(jax_cache_env(ws / ".jax-cache"))  # a re-check loads compiled programs from disk
+    return env
+
+
+def _select(paths: list[Path], names: list[str]) -> list[Path]:
+    """The notebooks among ``paths`` that ``names`` pick ("01", "01-core-concepts", a file name)."""
+    chosen = []
+    for name in names:
+        stem = Path(name).name.removesuffix(".ipynb")
+        matches = [p for p in paths if p.stem == stem or p.stem.startswith(f"{stem}-")]
+        if len(matches) != 1:
+            known = ", ".join(p.stem for p in paths) or "none"
+            raise ValueError(f"no single workspace notebook matches {name!r}; known: {known}")
+        chosen.append(matches[0])
+    return chosen
+
+
+def check_workspace(
+    ws: Path | str,
+    names: list[str] | tuple[str, ...] = (),
+    *,
+    jobs: int | None = None,
+    rerun_all: bool = False,
+    reporter: Any = None,
+) -> dict[str, Any]:
+    """Check workspace ``ws`` and write its record; return the record.
+
+    Notebooks whose code cells and versions are unchanged since the last check keep their
+    results (unless ``rerun_all``); ``names`` limits the run to those notebooks (the others keep
+    theirs). A ``reporter`` hears ``start(notebook names)`` and then ``done(name, state)`` for
+    each notebook as it is done. Raises ``ValueError`` when there is nothing to check.
+    """
     ws = Path(ws)
     if not ws.is_dir():
         raise ValueError(
             f"workspace {str(ws)!r} does not exist; create it with `python -m jaxscope workspace`"
         )
-    fd, progress = tempfile.mkstemp(prefix="jaxscope-progress-", suffix=".jsonl")
-    os.close(fd)
-    env = environ_sharing_gpu()
-    env.update(JAXSCOPE_STRICT="1", JAXSCOPE_PROGRESS_FILE=progress, JAXSCOPE_PROGRESS_QUIET="1")
-    env.update(jax_cache_env(ws / ".jax-cache"))  # a re-check loads compiled programs from disk
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--nbval-lax",
-        "--nbval-current-env",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--ignore-glob=*.updated.ipynb",
-        *pytest_args,
-        str(ws),
-    ]
-    try:
-        proc = subprocess.run(
-            cmd,
-            env=env,
-            stdout=subprocess.DEVNULL if quiet else None,
-            stderr=subprocess.DEVNULL if quiet else None,
-            check=False,
-        )
-        model = summarize(ws, read_progress(progress))
-    finally:
-        os.unlink(progress)
-    return proc.returncode, model
-
-
-# --- the progress record (interim copy of the lead's schema; main's version replaces it) -------
-RECORD_NAME = "jaxscope-progress.json"
-RECORD_FORMAT = "jaxscope-progress"
-COURSE = "jaxscope-cheatsheet"
-_RECORD_FIELDS = ("version", "checked_at", "passed", "total", "tables", "next", "exercises")
-
-
-def record_path(workspace: Path | str) -> Path:
-    """Where the progress record of ``workspace`` lives."""
-    return Path(workspace) / RECORD_NAME
-
-
-def read_record(path_or_text: Path | str) -> dict[str, Any]:
-    """The progress record from a file (a Path) or its text (a str); ValueError names what is
-    wrong with it."""
-    if isinstance(path_or_text, Path):
+    paths = source_notebooks(ws)
+    chosen = set(_select(paths, list(names))) if names else set(paths)
+    previous, record_note = _previous(ws)
+    before = previous.get("notebooks", {})
+    notes = [record_note] if record_note else []
+    notebooks: list[tuple[str, list[str]]] = []
+    states: dict[str, dict[str, Any]] = {}
+    to_run: list[Path] = []
+    for path in paths:
         try:
-            text = Path(path_or_text).read_text(encoding="utf-8")
-        except OSError as err:
-            raise ValueError(f"cannot read the progress record: {err}") from None
-    else:
-        text = str(path_or_text)
+            nb = nbformat.read(path, as_version=4)
+        except Exception as err:  # noqa: BLE001 - any damage: name it, check the rest
+            notes.append(f"{path.name} could not be read, so it was not checked ({err})")
+            continue
+        ex_ids = exercise_ids(nb)
+        if not ex_ids:
+            continue  # nothing to count (the start page, or not a course notebook)
+        notebooks.append((path.name, ex_ids))
+        state = {"fingerprint": fingerprint(nb), "exercises": ex_ids}
+        old = before.get(path.name, {})
+        if path not in chosen:
+            states[path.name] = {**old, **state, "skipped": "not checked this time"}
+        elif old.get("fingerprint") == state["fingerprint"] and not rerun_all:
+            states[path.name] = {**old, **state, "skipped": "unchanged"}
+        else:
+            states[path.name] = state
+            to_run.append(path)
+    if not notebooks:
+        raise ValueError(f"no notebook in {str(ws)!r} holds an exercise (js.check) to check")
+    if reporter:
+        reporter.start([name for name, _ in notebooks])
+        for name, state in states.items():
+            if state.get("skipped"):
+                reporter.done(name, state)
+    env = _kernel_env(ws)
+    jobs = max(1, jobs or min(4, os.cpu_count() or 1))
+    if to_run:
+        with ProcessPoolExecutor(min(jobs, len(to_run)), mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(run_notebook, str(p), env): p.name for p in to_run}
+            for future in as_completed(futures):
+                name = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as err:  # noqa: BLE001 - a worker that died: name it, go on
+                    outcome = {"results": {}, "errors": [], "problem": f"could not run: {err}"}
+                states[name].update(outcome)
+                if reporter:
+                    reporter.done(name, states[name])
+    for name, state in states.items():
+        if state.get("problem") and not state.get("skipped"):
+            notes.append(f"{name}: {state['problem']}")
+    model = summarize(notebooks, {name: s.get("results", {}) for name, s in states.items()})
+    record = {
+        "format": RECORD_FORMAT,
+        "version": RECORD_VERSION,
+        "course": COURSE,
+        "checked_at": _now(),
+        "versions": versions(),
+        "passed": model["passed"],
+        "total": model["total"],
+        "tables": [
+            {key: t[key] for key in ("table", "notebook", "passed", "total")}
+            for t in model["tables"]
+        ],
+        "next": model["next"],
+        "exercises": [ex for t in model["tables"] for ex in t["exercises"]],
+        "notebooks": {
+            name: {k: v for k, v in state.items() if k not in ("skipped", "errors")}
+            for name, state in states.items()
+        },
+        "notes": notes + _renamed_copies(notebooks),
+    }
+    text = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    atomic_write(record_path(ws), text.encode("utf-8"))
+    record["model"] = model
+    record["errors"] = {name: s.get("errors", []) for name, s in states.items()}
+    return record
+
+
+def _renamed_copies(notebooks: list[tuple[str, list[str]]]) -> list[str]:
+    """A note for each notebook whose exercises another notebook holds too (a renamed copy)."""
+    first: dict[str, str] = {}
+    notes = []
+    for name, ex_ids in notebooks:
+        shared = sorted({first[i] for i in ex_ids if i in first})
+        if shared:
+            notes.append(f"{name} holds exercises of {', '.join(shared)} too; each counts once")
+        for ex_id in ex_ids:
+            first.setdefault(ex_id, name)
+    return notes
+
+
+# ---- the command ----------------------------------------------------------------------------
+
+
+class Reporter:
+    """Prints each table's line as soon as its notebook and every one before it are done, so
+    the lines come in table order while notebooks run in parallel; on a terminal a status line
+    below them says how far the check is."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stdout
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.order: list[str] = []
+        self.states: dict[str, dict[str, Any]] = {}
+        self.printed = 0
+        self.began = time.perf_counter()
+
+    def start(self, names: list[str]) -> None:
+        self.order = list(names)
+        self.width = max((len(n) for n in self.order), default=0)
+
+    def done(self, name: str, state: dict[str, Any]) -> None:
+        self.states[name] = state
+        self.finish()
+        while self.printed < len(self.order) and self.order[self.printed] in self.states:
+            self.stream.write(self._line(self.order[self.printed]) + "\n")
+            self.printed += 1
+        if self.tty and self.printed < len(self.order):
+            self.stream.write(
+                f"  … {len(self.states)} of {len(self.order)} notebooks checked, "
+                f"{time.perf_counter() - self.began:.0f} s"
+            )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """Erase the status line (on a terminal)."""
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+
+    def _line(self, name: str) -> str:
+        state = self.states[name]
+        results, ex_ids = state.get("results", {}), state["exercises"]
+        entry = {
+            "table": _table(name, ex_ids[0]),
+            "notebook": name,
+            "passed": sum(results.get(i, {}).get("status") == PASSED for i in ex_ids),
+            "total": len(ex_ids),
+        }
+        how = state.get("skipped") or f"ran in {state.get('seconds', 0):.0f} s"
+        return f"{table_line(entry, self.width)}  ({how})"
+
+
+def failures_text(record: dict[str, Any], color: bool) -> str:
+    """What ``-v`` adds: each exercise not passed with its hint, and cells that raised."""
+    lines = []
+    for ex in record["exercises"]:
+        if ex["status"] != PASSED:
+            lines.append(f"{ex['status']:>13}  {ex['id']} ({ex['notebook']})")
+            if ex.get("hint"):
+                lines.append(f"{'':>15}hint: {ex['hint']}")
+    for name, errors in record.get("errors", {}).items():
+        for err in errors:
+            lines.append(f"\n{name}, cell {err['cell']} raised {err['error']}")
+            traceback = err["traceback"] if color else _strip_ansi(err["traceback"])
+            lines.extend("    " + line for line in traceback.splitlines())
+    return "\n".join(lines)
+
+
+def main(args: Any) -> int:
+    """``python -m jaxscope progress``: check, print, write the record; the exit status."""
+    ws = Path(args.workspace)
     try:
-        rec = json.loads(text)
+        if not ws.is_dir():
+            raise ValueError(
+                f"workspace {str(ws)!r} does not exist; create it with "
+                "`python -m jaxscope workspace`"
+            )
+        reporter = Reporter()
+        record = check_workspace(
+            ws, args.notebooks, jobs=args.jobs, rerun_all=args.all, reporter=reporter
+        )
     except ValueError as err:
-        raise ValueError(f"the progress record is not JSON ({err})") from None
-    if not isinstance(rec, dict) or rec.get("format") != RECORD_FORMAT:
-        raise ValueError(f"not a progress record (format is not {RECORD_FORMAT!r})")
-    if rec.get("course") != COURSE:
-        raise ValueError(f"a record of another course ({rec.get('course')!r}, not {COURSE!r})")
-    for name in _RECORD_FIELDS:
-        if name not in rec:
-            raise ValueError(f"the progress record has no {name!r} field")
-    return rec
+        print(f"jaxscope progress: {err}", file=sys.stderr)
+        return 2
+    reporter.finish()
+    if args.verbose:
+        text = failures_text(record, color=reporter.tty)
+        if text:
+            print(text)
+    print(render_total(record["model"]))
+    for note in record["notes"]:
+        print(f"note: {note}")
+    if args.strict and record["passed"] < record["total"]:
+        return 1
+    return 0

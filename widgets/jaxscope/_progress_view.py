@@ -5,10 +5,10 @@
 default folder is the workspace itself. Text form::
 
     jaxscope progress (checked 2026-12-02T07:10:00Z)
-    Exercises passed: 1 of 98
       table 01  01-core-concepts.ipynb  1/5  [#....]
       ...
-    Next: table 01, exercise t01-immutable-arrays-1 (Update an array): failed
+    Exercises passed: 1 of 98
+    Next: table 01, exercise t01-immutable-arrays-1 (Update an array) in 01-...ipynb: failed
       hint: <the hint of the last failed check>
 
 (the summary lines are those of ``python -m jaxscope progress``).
@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._progress import read_record, record_path, render
+from ._progress import read_record, record_path, render, render_total
 from ._view import View, esc
 
 NO_RECORD = (
@@ -31,29 +31,36 @@ NO_RECORD = (
 
 
 def progress_model(record: dict[str, Any] | None) -> dict[str, Any]:
-    """The view's data from a progress record (``None``: no record yet)."""
+    """The view's data from a progress record (``None``: no record yet); the dashboard shows
+    the same. Raises ValueError when its tables or next exercise are malformed."""
     if record is None:
         return {"record": False, "passed": 0, "total": 0, "tables": [], "next": None}
-    tables = [
-        {
-            "table": int(t["table"]),
-            "notebook": str(t["notebook"]),
-            "passed": int(t["passed"]),
-            "total": int(t["total"]),
-        }
-        for t in record["tables"]
-    ]
-    nxt = record["next"]
+    try:
+        tables = [
+            {
+                "table": int(t["table"]),
+                "notebook": str(t["notebook"]),
+                "passed": int(t["passed"]),
+                "total": int(t["total"]),
+            }
+            for t in record["tables"]
+        ]
+        nxt = record.get("next")
+        if nxt is not None:
+            nxt = {"table": int(nxt["table"])} | {
+                k: str(nxt.get(k) or "") for k in ("id", "title", "notebook", "status", "hint")
+            }
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(
+            f"the progress record's tables or next exercise are malformed ({err!r})"
+        ) from None
     return {
         "record": True,
         "checked_at": str(record["checked_at"]),
-        "passed": int(record["passed"]),
-        "total": int(record["total"]),
+        "passed": sum(t["passed"] for t in tables),
+        "total": sum(t["total"] for t in tables),
         "tables": tables,
-        "next": None
-        if nxt is None
-        else {"table": int(nxt["table"])}
-        | {k: str(nxt.get(k, "")) for k in ("id", "title", "status", "hint")},
+        "next": nxt,
     }
 
 
@@ -66,10 +73,7 @@ class ProgressView(View):
         d = self.data
         if not d["record"]:
             return f"jaxscope progress\n{NO_RECORD}"
-        lines = [f"jaxscope progress (checked {d['checked_at']})", render(d)]
-        if d["next"] is not None and d["next"]["hint"]:
-            lines.append(f"  hint: {d['next']['hint']}")
-        return "\n".join(lines)
+        return f"jaxscope progress (checked {d['checked_at']})\n{render(d)}"
 
     def html_body(self) -> str:
         d = self.data
@@ -94,7 +98,7 @@ class ProgressView(View):
             tail = "<p>All exercises passed. Well done!</p>"
         else:
             hint = f"<br><em>hint:</em> {esc(nxt['hint'])}" if nxt["hint"] else ""
-            line = f"Next: table {nxt['table']:02d}, {nxt['id']} ({nxt['title']}): {nxt['status']}"
+            line = render_total(d).splitlines()[1]
             tail = f'<p class="jxs-progress-next">{esc(line)}{hint}</p>'
         return head + table + tail
 

@@ -16,26 +16,23 @@ import csv
 import io
 from typing import Any
 
+from .._progress_view import progress_model
 from .._view import esc, stylesheet
 
 HARDEST = 10  # how many exercises the hardest list shows
 
 
 def _learner_row(entry: dict[str, Any]) -> dict[str, Any]:
-    rec = entry.get("record")
-    tables = {}
-    if rec is not None:
-        tables = {int(t["table"]): (int(t["passed"]), int(t["total"])) for t in rec["tables"]}
-    nxt = rec.get("next") if rec else None
+    model = progress_model(entry.get("record"))
     return {
         "name": entry["name"],
         "server": entry["server"],
         "source": entry["source"],
-        "checked_at": str(rec["checked_at"]) if rec else "",
-        "passed": int(rec["passed"]) if rec else 0,
-        "total": int(rec["total"]) if rec else 0,
-        "tables": tables,
-        "next": str(nxt.get("id", "")) if nxt else "",
+        "checked_at": model.get("checked_at", ""),
+        "passed": model["passed"],
+        "total": model["total"],
+        "tables": {t["table"]: (t["passed"], t["total"]) for t in model["tables"]},
+        "next": model["next"]["id"] if model["next"] else "",
     }
 
 

@@ -38,6 +38,7 @@ from tornado import ioloop, web
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 
 from .._progress import RECORD_NAME, read_record
+from .._progress_view import progress_model
 from .._workspace import atomic_write
 from ._board import board, board_csv, board_html
 
@@ -101,10 +102,15 @@ class Collector:
             return None, f"the server did not give the record (HTTP {err.code})"
         except OSError as err:
             return None, f"the server could not be reached ({err})"
+        text = str(model.get("content") or "")
+        if text.lstrip()[:1] != "{":  # read_record would take other text for a local path
+            return None, "the progress record is not JSON"
         try:
-            return read_record(str(model.get("content") or "")), ""
+            record = read_record(text)
+            progress_model(record)  # what the dashboard shows of it must be readable too
         except ValueError as err:
             return None, str(err)
+        return record, ""
 
     async def entries(self) -> list[dict[str, Any]]:
         """One entry per learner (see :mod:`._board`); updates the state file."""
