@@ -21,6 +21,7 @@ _EXPORTS = {
     "transforms": "._transforms_view",
     "pytree": "._pytree_view",
     "sharding": "._sharding_view",
+    "progress": "._progress_view",
 }
 _MODULES = {"cheatsheet": "._cheatsheet"}
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._hlo_view import hlo as hlo
     from ._jaxpr_view import jaxpr as jaxpr
     from ._key_tree_view import key_tree as key_tree
+    from ._progress_view import progress as progress
     from ._pytree_view import pytree as pytree
     from ._sharding_view import sharding as sharding
     from ._timeit_view import timeit as timeit
