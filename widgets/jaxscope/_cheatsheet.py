@@ -409,6 +409,7 @@ class TableView(View):
     """One cheat-sheet table: Concept | Example | Description."""
 
     kind = "cheatsheet"
+    styles = ("cheatsheet",)
 
     def text(self) -> str:
         d = self.data

@@ -432,6 +432,7 @@ class ShardingView(View):
     """An array's layout over devices: blocks coloured per shard, the mesh, spec, replication."""
 
     kind = "sharding"
+    styles = ("sharding",)
 
     def text(self) -> str:
         d = self.data
