@@ -53,7 +53,7 @@ def test_fold_in_with_loop_index():
         assert _by_name(view, f"key/fold({i})")["kind"] == "fold_in"
 
     def lax_loop(key):
-        body = lambda i, acc: acc + jax.random.normal(jax.random.fold_in(key, i))  # noqa: E731
+        body = lambda i, acc: acc + jax.random.normal(jax.random.fold_in(key, i))
         return lax.fori_loop(0, 4, body, 0.0)
 
     view = js.key_tree(lax_loop, KEY)

@@ -223,6 +223,7 @@ class ExplorerView(View):
     """The searchable, runnable cheat sheet: all tables, search results, Run buttons."""
 
     kind = "explorer"
+    styles = ("explorer",)
     esm = "explorer.js"
 
     def text(self) -> str:
@@ -328,7 +329,7 @@ PRINT_CSS = """
 body { margin: 0; padding: 16px 24px; }
 @page { margin: 14mm; }
 @media print { body { padding: 0; } }
-/* nested like the shared stylesheet, so these rules outrank it */
+/* nested like the views' stylesheets, so these rules outrank them */
 :not(#jxs-outrank) {
   .jxs-explorer-page { max-width: 1100px; margin: 0 auto; overflow: visible; }
   .jxs-explorer-page pre { white-space: pre-wrap; }
@@ -353,7 +354,7 @@ def export_page() -> str:
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>JAX cheat sheet</title>\n"
-        f"<style>\n{stylesheet()}\n{PRINT_CSS}</style>\n</head>\n<body>\n"
+        f"<style>\n{stylesheet(*ExplorerView.styles)}\n{PRINT_CSS}</style>\n</head>\n<body>\n"
         '<div class="jxs jxs-explorer jxs-explorer-page">'
         f'<h1 class="jxs-explorer-page-title">JAX cheat sheet</h1>'
         f'<p class="jxs-muted">{len(d["tables"])} tables, {total} concepts. Every example runs '

@@ -268,6 +268,7 @@ class HloView(View):
     """Lowered StableHLO, compiled HLO, its fusions and XLA's cost estimate for one function."""
 
     kind = "hlo"
+    styles = ("hlo",)
 
     @property
     def stablehlo(self) -> str:

@@ -815,6 +815,7 @@ class JaxprView(View):
     """The jaxpr of a function: equations, folded sub-jaxprs, sources, counts, dataflow graph."""
 
     kind = "jaxpr"
+    styles = ("jaxpr",)
     esm = "jaxpr.js"
 
     def text(self) -> str:

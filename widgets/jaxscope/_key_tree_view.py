@@ -1032,6 +1032,7 @@ class KeyTreeView(View):
     """The tree of PRNG keys: roots, splits, fold_ins, draws; reused keys flagged and explained."""
 
     kind = "key_tree"
+    styles = ("key_tree",)
 
     def title(self) -> str:
         d = self.data

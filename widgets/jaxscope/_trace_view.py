@@ -655,6 +655,7 @@ class TraceView(View):
     """A function's source annotated line by line with the abstract values it produced."""
 
     kind = "trace"
+    styles = ("error", "trace")
     esm = None
 
     # --- text ---
