@@ -366,7 +366,7 @@ def test_shard_map_entered():
 
     ks = jax.random.split(KEY, 2)
     for twice in (True, False):
-        g = lambda ks, twice=twice: f(ks, twice)  # noqa: E731
+        g = lambda ks, twice=twice: f(ks, twice)
         assert _checker(g, ks) == _ours(g, ks) == twice
 
 
@@ -600,7 +600,7 @@ class _Program:
                 return 0.0
             if e.value.size == 0:
                 return self.consume(e, "normal", depth)
-            fn = lambda k: self.block(rest[1], [*pool, _Entry(k, depth)], depth, p, i_var, True)  # noqa: E731
+            fn = lambda k: self.block(rest[1], [*pool, _Entry(k, depth)], depth, p, i_var, True)
             return jax.vmap(fn)(e.value).sum()
         return 0.0
 
