@@ -597,3 +597,11 @@ def test_notebook_markdown_is_read_as_prose_with_code_names_intact():
         "guide",
         "A",
     ]
+
+
+def test_search_results_print_as_their_text_in_ipython():
+    from IPython.lib.pretty import pretty
+
+    found = js.cheatsheet.search("split a key", limit=2)
+    assert pretty(found) == found.text()
+    assert found == [found[0], found[1]] and found.query == "split a key"
