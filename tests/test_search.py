@@ -580,3 +580,28 @@ ERROR_LINES = [
 def test_a_pasted_error_line_ranks_the_concept_that_teaches_it_first(text, want):
     assert se.parse_error(text) is not None
     assert se.search(text, limit=3)[0].id == want
+
+
+def test_notebook_markdown_is_read_as_prose_with_code_names_intact():
+    text = se._plain(
+        "> **Sharp bit.** `make_jaxpr` of x**2, see [the guide](http://x)\n## A <a id='a'>"
+    )
+    assert text.split() == [
+        "Sharp",
+        "bit.",
+        "make_jaxpr",
+        "of",
+        "x**2,",
+        "see",
+        "the",
+        "guide",
+        "A",
+    ]
+
+
+def test_search_results_print_as_their_text_in_ipython():
+    from IPython.lib.pretty import pretty
+
+    found = js.cheatsheet.search("split a key", limit=2)
+    assert pretty(found) == found.text()
+    assert found == [found[0], found[1]] and found.query == "split a key"

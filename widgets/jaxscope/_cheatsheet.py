@@ -467,7 +467,9 @@ def table(n: int) -> TableView:
 
 # --- search, explorer and export (thin re-exports; they live in _search and _explorer) ---------
 def search(query: str, limit: int = 10, table: int | None = None) -> list:
-    """The concepts that best answer ``query``, best first: a list of ``SearchHit``."""
+    """The concepts that best answer ``query`` (words, another framework's names or a pasted
+    traceback), best first: ``SearchResults``, a list of ``SearchHit`` that each say why they
+    matched, shown as ranked lines or cards."""
     from ._search import search as _search
 
     return _search(query, limit=limit, table=table)
