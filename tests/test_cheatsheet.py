@@ -56,7 +56,7 @@ def example_report(tmp_path_factory) -> dict:
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=900,  # every example of the sheet; generous for a loaded 2-core machine
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
