@@ -105,7 +105,8 @@ def detect_platform() -> str:
 
 def find_notebooks(names: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
     """Resolve ``names`` ("01", "01-core-concepts", a path) to source notebooks; all when empty."""
-    every = sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+    # a workspace's NAME.updated.ipynb (the course's newer copy) is never one to pick
+    every = sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if ".updated." not in p.name)
     if not names:
         return every
     chosen = []
