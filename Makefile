@@ -34,7 +34,8 @@ test: $(STAMP)
 workspace: $(STAMP)
 	$(BIN)/python -m jaxscope workspace --dest $(WORKSPACE)
 
-## build: re-execute source notebooks and store outputs (NB=01 for one)
+## build: execute each notebook's text source (notebooks/NN-slug.md) into NN-slug.ipynb with outputs
+## (NB=01 for one)
 build: $(STAMP)
 	$(BIN)/python -m jaxscope build $(NB)
 
