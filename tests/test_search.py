@@ -383,6 +383,7 @@ def test_text_without_an_error_line_is_not_a_pasted_error(text):
         (NOTEBOOK_TRACEBACK, "static-args"),  # int() of a tracer: a static argument
         (CHAINED_TRACEBACK, "leaked-tracers"),
         (MASK_TRACEBACK, "masking-where"),
+        (IMMUTABLE_ERROR, "at-set"),  # x[i] = v: the coach's fix is .at[i].set(v)
     ],
 )
 def test_a_pasted_traceback_ranks_the_error_coachs_concept_first(text, want):
@@ -398,7 +399,6 @@ def test_a_pasted_traceback_ranks_the_error_coachs_concept_first(text, want):
 @pytest.mark.parametrize(
     ("text", "want"),
     [
-        (IMMUTABLE_ERROR, "immutable-arrays"),
         ("ValueError: assignment destination is read-only", "host-device-transfer"),
         ("RESOURCE_EXHAUSTED: Out of memory while trying to allocate 4.00GiB", "memory"),
         ("FloatingPointError: invalid value (nan) encountered in jit(loss)", "debug-nans"),
