@@ -25,7 +25,7 @@ lab: $(STAMP) workspace
 ## then once more as if on a GPU, so the allowances for other devices are exercised too
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check widgets tests benchmarks
+	$(BIN)/ruff format --check widgets tests benchmarks classroom
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
 	$(BIN)/python -m pytest -q $(NBVAL) --notebook-order=reverse notebooks
 	JAXSCOPE_CHECK_PLATFORM=gpu $(BIN)/python -m pytest -q -n 2 --dist loadfile $(NBVAL) notebooks
@@ -51,7 +51,7 @@ nbval: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check widgets tests benchmarks
+	$(BIN)/ruff format --check widgets tests benchmarks classroom
 
 clean:
 	rm -rf $(VENV) test-artifacts
