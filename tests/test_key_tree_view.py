@@ -488,7 +488,9 @@ class _Entry:
 class _Program:
     """Runs a generated list of key operations while being traced, as ``f(key, p)``.
 
-    Leaves: draw (a sampler, or ``vmap`` of it over a key array), split, fold_in (always with
+    Draws and splits mostly take a key not used yet, so that most programs are correct and a
+    missed reuse shows. Leaves: draw (a sampler, or ``vmap`` of it over a key array), split,
+    fold_in (always with
     new data), clone, unpack a key array into its elements, a size-1 view of a key
     (``k[None]``, ``broadcast_to``, ``reshape``), a draw inside ``custom_jvp``/``custom_vjp``.
     Blocks of operations: ``jit`` and ``checkpoint`` (keys passed as arguments, ``jit`` may
@@ -544,11 +546,20 @@ class _Program:
             (pool[(i + j) % n] for j in range(n) if pool[(i + j) % n].value.ndim == ndim), None
         )
 
+    @staticmethod
+    def pick(pool, i, any_key, depth):
+        """The entry at ``i`` among all (``any_key``) or those not used yet, made in this loop
+        iteration if there are such."""
+        unused = [e for e in pool if not e.state["used"]]
+        local = [e for e in unused if e.state["depth"] == depth]
+        among = pool if any_key else (local or unused or pool)
+        return among[i % len(among)]
+
     def op(self, op, pool, depth, p, i_var, in_vmap):
         kind, rest = op[0], op[1:]
         full = len(pool) >= MAX_POOL
         if kind == "draw":
-            return self.consume(pool[rest[0] % len(pool)], rest[1], depth)
+            return self.consume(self.pick(pool, rest[0], rest[2], depth), rest[1], depth)
         if kind == "custom":
             e = self.find(pool, rest[0], 0)
             if e is None:
@@ -556,7 +567,7 @@ class _Program:
             e.state["used"] = True
             return CUSTOM[rest[1], rest[2]](e.value)
         if kind in ("split", "fold", "clone") and not full:
-            e = pool[rest[0] % len(pool)]
+            e = self.pick(pool, rest[0], kind != "split" or rest[2], depth)
             v = e.value
             if kind == "split":
                 if self.blocked(e, depth):
@@ -628,10 +639,16 @@ class _Program:
             spec = None
         out_state = []
 
+        before = [e.state["used"] for e in pool]  # each branch starts from the same state
+        after = []
+
         def make(ops_b):
             def fn(*vals):
+                for e, used in zip(pool, before, strict=True):
+                    e.state["used"] = used
                 sub = [e.inner(v) for e, v in zip(pool, vals, strict=True)]
                 acc = self.block(ops_b, sub, depth, p, i_var, in_vmap)
+                after.append([e.state["used"] for e in pool])
                 ret = self.returned(spec, sub)
                 if ret is None:
                     return acc, None
@@ -650,6 +667,8 @@ class _Program:
             acc, key = lax.cond(p, *fns, *vals)
         else:
             acc, key = lax.switch(p.astype(jnp.int32), fns, *vals)
+        for j, e in enumerate(pool):
+            e.state["used"] = any(a[j] for a in after)
         if key is not None:
             pool.append(_Entry(key, depth, out_state[0]))
         return acc
@@ -666,13 +685,17 @@ class _Program:
                 xs = None
             if xs is not None and xs.value.size == 0:
                 xs.state["used"] = True
-        cond_kind = rest[1] if kind == "while" else None
-        if in_vmap and cond_kind == "carry":
-            cond_kind = None  # a batched predicate makes the checker's select_n consume the carry
         ops, how = rest[-3], rest[-2]
+        cond_kind = rest[1] if kind == "while" else None
+        if cond_kind == "carry" and (in_vmap or how != "fold"):
+            # unless the body folds a new key, the cond and the body draw the same one; under
+            # vmap a batched predicate makes the checker's select_n consume the carry
+            cond_kind = None
 
         def step(k, n, x):
-            sub = [*pool, _Entry(k, depth + 1)] + ([] if x is None else [_Entry(x, depth + 1)])
+            carry = _Entry(k, depth + 1)
+            carry.state["used"] = how != "fold"  # the next iteration uses it: rarely draw from it
+            sub = [*pool, carry] + ([] if x is None else [_Entry(x, depth + 1)])
             acc = self.block(ops, sub, depth + 1, p, n, in_vmap)
             new = {
                 "same": lambda: k,
@@ -716,15 +739,17 @@ class _Program:
             acc = accs.sum()
         init.state["used"] = True
         if cond_kind != "carry" and len(pool) < MAX_POOL:
-            pool.append(_Entry(key, depth))
+            same = {"same": init.state, "outer": outer.state}.get(how)
+            pool.append(_Entry(key, depth, same))
         return acc
 
 
 _IDX = st.integers(0, MAX_POOL - 1)
 _SAMPLER = st.sampled_from(sorted(SAMPLERS))
+_ANY_KEY = st.sampled_from([False, False, False, True])  # mostly draw from a key not used yet
 _LEAF = st.one_of(
-    st.tuples(st.just("draw"), _IDX, _SAMPLER),
-    st.tuples(st.just("split"), _IDX, st.integers(0, 3)),
+    st.tuples(st.just("draw"), _IDX, _SAMPLER, _ANY_KEY),
+    st.tuples(st.just("split"), _IDX, st.integers(0, 3), _ANY_KEY),
     st.tuples(st.just("fold"), _IDX),
     st.tuples(st.just("clone"), _IDX),
     st.tuples(st.just("unpack"), _IDX),
@@ -736,7 +761,7 @@ _CARRY = st.sampled_from(["same", "split", "fold", "outer"])
 
 def _ops(depth):
     if depth == 0:
-        return st.lists(_LEAF, max_size=4)
+        return st.lists(_LEAF, max_size=3)
     sub = _ops(depth - 1)
     ret = st.none() | st.tuples(st.sampled_from(["fwd", "split", "fold"]), _IDX)
     cond_ret = st.none() | st.tuples(st.sampled_from(["fwd", "fold"]), _IDX)
@@ -745,13 +770,18 @@ def _ops(depth):
         st.tuples(st.just("checkpoint"), sub),
         st.tuples(st.just("cond"), st.lists(sub, min_size=2, max_size=3), cond_ret),
         st.tuples(
-            st.just("while"), _IDX, st.sampled_from([None, "carry", "outer"]), sub, _CARRY, _IDX
+            st.just("while"),
+            _IDX,
+            st.sampled_from([None, None, "carry", "carry", "outer"]),
+            sub,
+            _CARRY,
+            _IDX,
         ),
         st.tuples(st.just("fori"), _IDX, sub, _CARRY, _IDX),
         st.tuples(st.just("scan"), _IDX, _IDX, sub, _CARRY, _IDX),
         st.tuples(st.just("vmap"), _IDX, sub),
     )
-    return st.lists(_LEAF | block, max_size=5)
+    return st.lists(_LEAF | _LEAF | block, max_size=4 if depth == 2 else 3)
 
 
 PROGRAMS = _ops(2)
