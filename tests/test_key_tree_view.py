@@ -425,6 +425,17 @@ DIFFER = {
         True,
         False,
     ),
+    "while cond_fun drew from the key passed in": (
+        lambda k: (
+            N(k)
+            + lax.while_loop(
+                lambda c: N(c[0]) > 0, lambda c: (jax.random.fold_in(c[0], 1), c[1] + 1), (k, 0)
+            )[1]
+        ),
+        (KEY,),
+        False,
+        True,
+    ),
     "while cond_fun checked the returned key": (
         lambda k: N(
             lax.while_loop(
@@ -499,8 +510,9 @@ class _Program:
     array, possibly empty) and ``vmap``; loops carry a key that the body returns unchanged,
     split, folded or replaced by an outer key. Elements taken by unpacking are drawn at the
     end of their block if nothing drew them (JAX's checker counts taking an element as its
-    use), and an empty key array is used at most once and not inside a loop: both are
-    deliberate differences, tested above.
+    use), an empty key array is used at most once and not inside a loop, and a loop whose
+    ``cond_fun`` draws starts from a new key and its result is not used: these are deliberate
+    differences, tested above.
     """
 
     def __init__(self, ops):
@@ -718,7 +730,10 @@ class _Program:
                 new, acc = step(c[0], c[1], None)
                 return new, c[1] + 1, c[2] + acc
 
-            key, _, acc = lax.while_loop(cond_fn, body_fn, (init.value, 0, jnp.float32(0)))
+            start = init.value
+            if cond_kind == "carry":  # the first check draws from it: a key used nowhere else
+                start = jax.random.fold_in(start, self.data(None))
+            key, _, acc = lax.while_loop(cond_fn, body_fn, (start, 0, jnp.float32(0)))
         elif kind == "fori":
 
             def fori_body(i, c):
@@ -737,8 +752,10 @@ class _Program:
                 scan_body, (init.value, 0), xs_value, length=None if xs is not None else 2
             )
             acc = accs.sum()
+        if cond_kind == "carry":  # the checker misses the cond's first and last draws
+            return acc
         init.state["used"] = True
-        if cond_kind != "carry" and len(pool) < MAX_POOL:
+        if len(pool) < MAX_POOL:
             same = {"same": init.state, "outer": outer.state}.get(how)
             pool.append(_Entry(key, depth, same))
         return acc
@@ -801,3 +818,10 @@ def test_differential_against_jax_checker(ops):
     checker = _checker(fn, KEY, True)
     event(f"checker says {'reused' if checker else 'fine'}")
     assert _ours(fn, KEY, True) == checker, ops
+
+
+def test_vmap_over_many_keys_is_one_draw_line():
+    view = js.key_tree(lambda k: jax.vmap(N)(jax.random.split(k, 40)), KEY)
+    text = view.text()
+    assert "● normal → f32[40] (each of 40 keys)" in text and "k/39" not in text
+    assert view.data["n_draws"] == 1 and view.data["reused"] == []

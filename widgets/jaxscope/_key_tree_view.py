@@ -30,14 +30,16 @@ each tested there:
   reuse. The checker forwards a broadcast as one key and misses it.
 - ``custom_jvp``/``custom_vjp`` functions are entered: a reuse inside is flagged, and a key
   passed in but not used is not consumed. The checker treats the call as one opaque use.
-- A key picked by a traced index (``ks[i]``) is a key of its own, so ``ks[i]`` inside a loop
-  over ``i`` is not flagged; the checker counts it as using all of ``ks``. Likewise taking
+- A key picked by a traced index (``ks[i]``) or an index array (a ``gather``) is a key of its
+  own (the same one for the same index), so ``ks[i]`` inside a loop over ``i`` is not flagged;
+  the checker counts it as using all of ``ks``. Likewise taking
   ``ks[0]`` without drawing from it, or passing keys to ``stack``/``concatenate`` or to a
   primitive without a rule (``select_n``), uses nothing here; the checker counts each as a use.
 - An empty key array (``split(key, 0)``) holds no key, so using it twice (or in a loop) is no
   reuse; the checker counts the array as used.
-- A draw in a ``while_loop``'s ``cond_fun`` also consumes the key the loop returns (the last
-  check ran on it); the checker ignores that final check.
+- A draw in a ``while_loop``'s ``cond_fun`` consumes the key passed into the loop (the first
+  check runs on it) and the key the loop returns (the last check ran on it); the checker
+  counts neither.
 """
 
 from __future__ import annotations
