@@ -374,6 +374,18 @@ DIFFER = {
     # name: (fn, args, checker's verdict, ours)
     "legacy key drawn twice": (lambda k: N(k) + N(k), (jax.random.PRNGKey(0),), False, True),
     "legacy key under jit": (jax.jit(lambda k: N(k) + N(k)), (jax.random.PRNGKey(0),), False, True),
+    "legacy key drawn in every loop iteration": (
+        lambda k: lax.fori_loop(0, 3, lambda i, a: a + N(k), 0.0),
+        (jax.random.PRNGKey(0),),
+        False,
+        True,
+    ),
+    "legacy key drawn in both cond branches": (
+        lambda k, p: lax.cond(p, N, jax.random.uniform, k),
+        (jax.random.PRNGKey(0), True),
+        False,
+        False,
+    ),
     "key_data round trip": (
         lambda k: N(k) + N(jax.random.wrap_key_data(jax.random.key_data(k))),
         (KEY,),

@@ -22,7 +22,8 @@ each tested there:
 
 - Legacy ``PRNGKey`` data: the checker sees only ``uint32`` arrays and wraps them afresh at
   every call, so it never flags them; here every wrap of the same data is the same key (also a
-  ``key_data``/``wrap_key_data`` round trip).
+  ``key_data``/``wrap_key_data`` round trip). A limit: legacy data in a loop's carry is followed
+  within an iteration only, while typed keys are followed from one iteration to the next.
 - ``fold_in`` with data already folded into that key (the same literal, or the same traced
   value) gives the same key again: drawing from both is a reuse, as is ``fold_in(key, 1)`` inside
   a loop. The checker counts every ``fold_in`` result as fresh.
@@ -370,6 +371,9 @@ class _Walker:
             src = None if kind == "input" else source_of(eqn)
             ids = self.keys(name or "wrapped key", kind, out.aval, out.aval.shape, None, src)
             self.nodes[self.last]["aval"] += legacy
+            if kind == "input":  # first wrapped in a loop or branch, still made outside it
+                for n in {self.last, *(int(i) for i in ids.ravel())}:
+                    self.nodes[n].update(depth=0, branch=())
             if _hashable(var):
                 self.wrapped[var] = ids
         env[out] = _Ref(ids)
