@@ -374,6 +374,18 @@ DIFFER = {
     # name: (fn, args, checker's verdict, ours)
     "legacy key drawn twice": (lambda k: N(k) + N(k), (jax.random.PRNGKey(0),), False, True),
     "legacy key under jit": (jax.jit(lambda k: N(k) + N(k)), (jax.random.PRNGKey(0),), False, True),
+    "legacy key drawn in every loop iteration": (
+        lambda k: lax.fori_loop(0, 3, lambda i, a: a + N(k), 0.0),
+        (jax.random.PRNGKey(0),),
+        False,
+        True,
+    ),
+    "legacy key drawn in both cond branches": (
+        lambda k, p: lax.cond(p, N, jax.random.uniform, k),
+        (jax.random.PRNGKey(0), True),
+        False,
+        False,
+    ),
     "key_data round trip": (
         lambda k: N(k) + N(jax.random.wrap_key_data(jax.random.key_data(k))),
         (KEY,),
@@ -424,6 +436,17 @@ DIFFER = {
         (KEY,),
         True,
         False,
+    ),
+    "while cond_fun drew from the key passed in": (
+        lambda k: (
+            N(k)
+            + lax.while_loop(
+                lambda c: N(c[0]) > 0, lambda c: (jax.random.fold_in(c[0], 1), c[1] + 1), (k, 0)
+            )[1]
+        ),
+        (KEY,),
+        False,
+        True,
     ),
     "while cond_fun checked the returned key": (
         lambda k: N(
@@ -488,7 +511,9 @@ class _Entry:
 class _Program:
     """Runs a generated list of key operations while being traced, as ``f(key, p)``.
 
-    Leaves: draw (a sampler, or ``vmap`` of it over a key array), split, fold_in (always with
+    Draws and splits mostly take a key not used yet, so that most programs are correct and a
+    missed reuse shows. Leaves: draw (a sampler, or ``vmap`` of it over a key array), split,
+    fold_in (always with
     new data), clone, unpack a key array into its elements, a size-1 view of a key
     (``k[None]``, ``broadcast_to``, ``reshape``), a draw inside ``custom_jvp``/``custom_vjp``.
     Blocks of operations: ``jit`` and ``checkpoint`` (keys passed as arguments, ``jit`` may
@@ -497,8 +522,9 @@ class _Program:
     array, possibly empty) and ``vmap``; loops carry a key that the body returns unchanged,
     split, folded or replaced by an outer key. Elements taken by unpacking are drawn at the
     end of their block if nothing drew them (JAX's checker counts taking an element as its
-    use), and an empty key array is used at most once and not inside a loop: both are
-    deliberate differences, tested above.
+    use), an empty key array is used at most once and not inside a loop, and a loop whose
+    ``cond_fun`` draws starts from a new key and its result is not used: these are deliberate
+    differences, tested above.
     """
 
     def __init__(self, ops):
@@ -544,11 +570,20 @@ class _Program:
             (pool[(i + j) % n] for j in range(n) if pool[(i + j) % n].value.ndim == ndim), None
         )
 
+    @staticmethod
+    def pick(pool, i, any_key, depth):
+        """The entry at ``i`` among all (``any_key``) or those not used yet, made in this loop
+        iteration if there are such."""
+        unused = [e for e in pool if not e.state["used"]]
+        local = [e for e in unused if e.state["depth"] == depth]
+        among = pool if any_key else (local or unused or pool)
+        return among[i % len(among)]
+
     def op(self, op, pool, depth, p, i_var, in_vmap):
         kind, rest = op[0], op[1:]
         full = len(pool) >= MAX_POOL
         if kind == "draw":
-            return self.consume(pool[rest[0] % len(pool)], rest[1], depth)
+            return self.consume(self.pick(pool, rest[0], rest[2], depth), rest[1], depth)
         if kind == "custom":
             e = self.find(pool, rest[0], 0)
             if e is None:
@@ -556,7 +591,7 @@ class _Program:
             e.state["used"] = True
             return CUSTOM[rest[1], rest[2]](e.value)
         if kind in ("split", "fold", "clone") and not full:
-            e = pool[rest[0] % len(pool)]
+            e = self.pick(pool, rest[0], kind != "split" or rest[2], depth)
             v = e.value
             if kind == "split":
                 if self.blocked(e, depth):
@@ -628,10 +663,16 @@ class _Program:
             spec = None
         out_state = []
 
+        before = [e.state["used"] for e in pool]  # each branch starts from the same state
+        after = []
+
         def make(ops_b):
             def fn(*vals):
+                for e, used in zip(pool, before, strict=True):
+                    e.state["used"] = used
                 sub = [e.inner(v) for e, v in zip(pool, vals, strict=True)]
                 acc = self.block(ops_b, sub, depth, p, i_var, in_vmap)
+                after.append([e.state["used"] for e in pool])
                 ret = self.returned(spec, sub)
                 if ret is None:
                     return acc, None
@@ -650,6 +691,8 @@ class _Program:
             acc, key = lax.cond(p, *fns, *vals)
         else:
             acc, key = lax.switch(p.astype(jnp.int32), fns, *vals)
+        for j, e in enumerate(pool):
+            e.state["used"] = any(a[j] for a in after)
         if key is not None:
             pool.append(_Entry(key, depth, out_state[0]))
         return acc
@@ -666,13 +709,17 @@ class _Program:
                 xs = None
             if xs is not None and xs.value.size == 0:
                 xs.state["used"] = True
-        cond_kind = rest[1] if kind == "while" else None
-        if in_vmap and cond_kind == "carry":
-            cond_kind = None  # a batched predicate makes the checker's select_n consume the carry
         ops, how = rest[-3], rest[-2]
+        cond_kind = rest[1] if kind == "while" else None
+        if cond_kind == "carry" and (in_vmap or how != "fold"):
+            # unless the body folds a new key, the cond and the body draw the same one; under
+            # vmap a batched predicate makes the checker's select_n consume the carry
+            cond_kind = None
 
         def step(k, n, x):
-            sub = [*pool, _Entry(k, depth + 1)] + ([] if x is None else [_Entry(x, depth + 1)])
+            carry = _Entry(k, depth + 1)
+            carry.state["used"] = how != "fold"  # the next iteration uses it: rarely draw from it
+            sub = [*pool, carry] + ([] if x is None else [_Entry(x, depth + 1)])
             acc = self.block(ops, sub, depth + 1, p, n, in_vmap)
             new = {
                 "same": lambda: k,
@@ -695,7 +742,10 @@ class _Program:
                 new, acc = step(c[0], c[1], None)
                 return new, c[1] + 1, c[2] + acc
 
-            key, _, acc = lax.while_loop(cond_fn, body_fn, (init.value, 0, jnp.float32(0)))
+            start = init.value
+            if cond_kind == "carry":  # the first check draws from it: a key used nowhere else
+                start = jax.random.fold_in(start, self.data(None))
+            key, _, acc = lax.while_loop(cond_fn, body_fn, (start, 0, jnp.float32(0)))
         elif kind == "fori":
 
             def fori_body(i, c):
@@ -714,17 +764,21 @@ class _Program:
                 scan_body, (init.value, 0), xs_value, length=None if xs is not None else 2
             )
             acc = accs.sum()
+        if cond_kind == "carry":  # the checker misses the cond's first and last draws
+            return acc
         init.state["used"] = True
-        if cond_kind != "carry" and len(pool) < MAX_POOL:
-            pool.append(_Entry(key, depth))
+        if len(pool) < MAX_POOL:
+            same = {"same": init.state, "outer": outer.state}.get(how)
+            pool.append(_Entry(key, depth, same))
         return acc
 
 
 _IDX = st.integers(0, MAX_POOL - 1)
 _SAMPLER = st.sampled_from(sorted(SAMPLERS))
+_ANY_KEY = st.sampled_from([False, False, False, True])  # mostly draw from a key not used yet
 _LEAF = st.one_of(
-    st.tuples(st.just("draw"), _IDX, _SAMPLER),
-    st.tuples(st.just("split"), _IDX, st.integers(0, 3)),
+    st.tuples(st.just("draw"), _IDX, _SAMPLER, _ANY_KEY),
+    st.tuples(st.just("split"), _IDX, st.integers(0, 3), _ANY_KEY),
     st.tuples(st.just("fold"), _IDX),
     st.tuples(st.just("clone"), _IDX),
     st.tuples(st.just("unpack"), _IDX),
@@ -736,7 +790,7 @@ _CARRY = st.sampled_from(["same", "split", "fold", "outer"])
 
 def _ops(depth):
     if depth == 0:
-        return st.lists(_LEAF, max_size=4)
+        return st.lists(_LEAF, max_size=3)
     sub = _ops(depth - 1)
     ret = st.none() | st.tuples(st.sampled_from(["fwd", "split", "fold"]), _IDX)
     cond_ret = st.none() | st.tuples(st.sampled_from(["fwd", "fold"]), _IDX)
@@ -745,13 +799,18 @@ def _ops(depth):
         st.tuples(st.just("checkpoint"), sub),
         st.tuples(st.just("cond"), st.lists(sub, min_size=2, max_size=3), cond_ret),
         st.tuples(
-            st.just("while"), _IDX, st.sampled_from([None, "carry", "outer"]), sub, _CARRY, _IDX
+            st.just("while"),
+            _IDX,
+            st.sampled_from([None, None, "carry", "carry", "outer"]),
+            sub,
+            _CARRY,
+            _IDX,
         ),
         st.tuples(st.just("fori"), _IDX, sub, _CARRY, _IDX),
         st.tuples(st.just("scan"), _IDX, _IDX, sub, _CARRY, _IDX),
         st.tuples(st.just("vmap"), _IDX, sub),
     )
-    return st.lists(_LEAF | block, max_size=5)
+    return st.lists(_LEAF | _LEAF | block, max_size=4 if depth == 2 else 3)
 
 
 PROGRAMS = _ops(2)
@@ -771,3 +830,10 @@ def test_differential_against_jax_checker(ops):
     checker = _checker(fn, KEY, True)
     event(f"checker says {'reused' if checker else 'fine'}")
     assert _ours(fn, KEY, True) == checker, ops
+
+
+def test_vmap_over_many_keys_is_one_draw_line():
+    view = js.key_tree(lambda k: jax.vmap(N)(jax.random.split(k, 40)), KEY)
+    text = view.text()
+    assert "● normal → f32[40] (each of 40 keys)" in text and "k/39" not in text
+    assert view.data["n_draws"] == 1 and view.data["reused"] == []

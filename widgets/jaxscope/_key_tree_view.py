@@ -22,7 +22,8 @@ each tested there:
 
 - Legacy ``PRNGKey`` data: the checker sees only ``uint32`` arrays and wraps them afresh at
   every call, so it never flags them; here every wrap of the same data is the same key (also a
-  ``key_data``/``wrap_key_data`` round trip).
+  ``key_data``/``wrap_key_data`` round trip). A limit: legacy data in a loop's carry is followed
+  within an iteration only, while typed keys are followed from one iteration to the next.
 - ``fold_in`` with data already folded into that key (the same literal, or the same traced
   value) gives the same key again: drawing from both is a reuse, as is ``fold_in(key, 1)`` inside
   a loop. The checker counts every ``fold_in`` result as fresh.
@@ -30,14 +31,16 @@ each tested there:
   reuse. The checker forwards a broadcast as one key and misses it.
 - ``custom_jvp``/``custom_vjp`` functions are entered: a reuse inside is flagged, and a key
   passed in but not used is not consumed. The checker treats the call as one opaque use.
-- A key picked by a traced index (``ks[i]``) is a key of its own, so ``ks[i]`` inside a loop
-  over ``i`` is not flagged; the checker counts it as using all of ``ks``. Likewise taking
+- A key picked by a traced index (``ks[i]``) or an index array (a ``gather``) is a key of its
+  own (the same one for the same index), so ``ks[i]`` inside a loop over ``i`` is not flagged;
+  the checker counts it as using all of ``ks``. Likewise taking
   ``ks[0]`` without drawing from it, or passing keys to ``stack``/``concatenate`` or to a
   primitive without a rule (``select_n``), uses nothing here; the checker counts each as a use.
 - An empty key array (``split(key, 0)``) holds no key, so using it twice (or in a loop) is no
   reuse; the checker counts the array as used.
-- A draw in a ``while_loop``'s ``cond_fun`` also consumes the key the loop returns (the last
-  check ran on it); the checker ignores that final check.
+- A draw in a ``while_loop``'s ``cond_fun`` consumes the key passed into the loop (the first
+  check runs on it) and the key the loop returns (the last check ran on it); the checker
+  counts neither.
 """
 
 from __future__ import annotations
@@ -367,6 +370,9 @@ class _Walker:
             src = None if kind == "input" else source_of(eqn)
             ids = self.keys(name or "wrapped key", kind, out.aval, out.aval.shape, None, src)
             self.nodes[self.last]["aval"] += legacy
+            if kind == "input":  # first wrapped in a loop or branch, still made outside it
+                for n in {self.last, *(int(i) for i in ids.ravel())}:
+                    self.nodes[n].update(depth=0, branch=())
             if _hashable(var):
                 self.wrapped[var] = ids
         env[out] = _Ref(ids)
