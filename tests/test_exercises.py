@@ -239,7 +239,7 @@ def test_text_and_html_are_deterministic_across_processes():
         )
         for seed in ("1", "2")
     ]
-    outs = [p.communicate(timeout=300)[0] for p in procs]
+    outs = [p.communicate(timeout=900)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert outs[0] == outs[1] and outs[0]
     assert b" at 0x" not in outs[0]
