@@ -84,7 +84,7 @@ def evaluate(exercise_id: str, answer: Any) -> dict[str, str]:
         "hint": "",
     }
     try:
-        ex.checker(answer)
+        ex.check(answer)
     except NotAttempted:
         result.update(
             status=NOT_ATTEMPTED,

@@ -1,26 +1,28 @@
 """The exercise registry: one module per cheat-sheet table (``t01`` ...), each defining exercises.
 
-An :class:`Exercise` holds what a notebook needs (prompt, stub, hints), what the tests need (a
-``reference`` solution, other correct ``alternatives`` and the ``mistakes`` learners really
-make) and the ``checker`` that ``js.check`` runs. ``get(id)`` finds one; ``all_exercises()``
-lists them in curriculum order.
+An :class:`Exercise` is one record: the answer's ``signature`` (which names it and makes the
+stub), the ``reference`` solution (the notebook's solution cell holds the same code), the inputs
+and the JAX semantics that :func:`~._support.run_record` checks, hints, and a bespoke
+``checker`` only where a record cannot say it. The prompt lives in the notebook only; wrong and
+other correct answers live in ``tests/exercise_answers/``. ``get(id)`` finds one;
+``all_exercises()`` lists them in curriculum order.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from ._support import CheckFailure, NotAttempted
+from ._support import CheckFailure, NotAttempted, Spec, run_record, stub_for
 
 __all__ = [
     "CheckFailure",
     "Exercise",
-    "Mistake",
     "NotAttempted",
+    "Spec",
     "all_exercises",
     "get",
     "ids",
@@ -37,37 +39,45 @@ def _table_modules() -> list[str]:
 
 
 @dataclass(frozen=True)
-class Mistake:
-    """A wrong answer learners really write: ``code`` defines ``answer_name``; ``hint`` is what
-    the check must say about it."""
-
-    name: str
-    code: str
-    hint: str
-
-
-@dataclass(frozen=True)
 class Exercise:
-    """One self-checking exercise, trained on one cheat-sheet concept."""
+    """One self-checking exercise, trained on one cheat-sheet concept: either a ``spec`` that the
+    shared runner checks, or a bespoke ``checker``."""
 
     id: str
-    concept: str
     title: str
-    prompt: str
-    difficulty: int
-    answer_name: str
-    stub: str
+    signature: str
     reference: str
     hints: tuple[str, ...]
-    mistakes: tuple[Mistake, ...]
-    checker: Callable[[Any], None] = field(repr=False)
-    # correct answers written differently from the reference (each defines answer_name): the
-    # check must accept every one of them
-    alternatives: tuple[str, ...] = ()
+    checker: Callable[[Any], None] | None = None
+    spec: Spec | None = None
+    stub: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.checker is None) == (self.spec is None):
+            raise ValueError(f"exercise {self.id!r} needs exactly one of checker= and spec=")
+        if not self.stub:
+            object.__setattr__(self, "stub", stub_for(self.signature))
+
+    @property
+    def answer_name(self) -> str:
+        """The name the answer is defined under (``set_first`` for ``set_first(x, v)``)."""
+        return self.signature.split("(", 1)[0]
+
+    @property
+    def concept(self) -> str:
+        """The cheat-sheet concept (``immutable-arrays`` for ``t01-immutable-arrays-1``)."""
+        return self.id.split("-", 1)[1].rsplit("-", 1)[0]
 
     @property
     def table(self) -> int:
         return table_of(self.id)
+
+    def check(self, answer: Any) -> None:
+        """Raise :class:`CheckFailure` or :class:`NotAttempted` unless ``answer`` passes."""
+        if self.checker is not None:
+            self.checker(answer)
+        else:
+            run_record(self, answer)
 
 
 def table_of(exercise_id: str) -> int:

@@ -1,4 +1,4 @@
-"""Building blocks of exercise checks: run the learner's answer safely and compare behaviour.
+"""Building blocks of exercise checks, and :func:`run_record`, the one runner of exercise records.
 
 A check raises :class:`CheckFailure` (what differed, expected vs yours, and a hint) or
 :class:`NotAttempted` (the stub is still there); returning normally means passed.
@@ -10,10 +10,13 @@ import contextlib
 import inspect
 import io
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from .._errors import first_lines, short_repr
@@ -244,3 +247,228 @@ def message_has(exc: BaseException, *words: str) -> bool:
     """True when the error message contains any of ``words``."""
     text = str(exc)
     return any(w in text for w in words)
+
+
+def stub_for(signature: str) -> str:
+    """The learner's starting cell for a function ``signature`` such as ``set_first(x, v)``."""
+    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+
+
+def normal(seed: int, shape: tuple[int, ...], dtype: Any = jnp.float32) -> jax.Array:
+    """Standard normal test input drawn from ``jax.random.key(seed)``."""
+    return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+# --- exercise records and their runner ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnError:
+    """A hint for an error the answer raises: one of ``types`` whose message holds any of
+    ``words`` (any message when there are none)."""
+
+    hint: str
+    types: tuple[type[BaseException], ...] = (Exception,)
+    words: tuple[str, ...] = ()
+    answer: Callable[[Callable], bool] | None = None  # only for answers this is true of
+
+    def matches(self, exc: BaseException, fn: Callable) -> bool:
+        if not isinstance(exc, self.types) or (self.words and not message_has(exc, *self.words)):
+            return False
+        return self.answer is None or self.answer(fn)
+
+
+@dataclass(frozen=True)
+class OnResult:
+    """A hint for a wrong result: the one that ``wrong(reference, *args)`` computes for that
+    mistake (compared by :func:`close`), or one for which ``when(result, *args)`` is true."""
+
+    hint: str
+    wrong: Callable[..., Any] | None = None
+    when: Callable[..., bool] | None = None
+
+    def matches(self, ref: Callable, args: tuple, got: Any, rtol: float) -> bool:
+        if self.when is not None:
+            return bool(self.when(got, *args))
+        return close(self.wrong(ref, *args), got, rtol)
+
+
+def close(expected: Any, got: Any, rtol: float = 1e-5) -> bool:
+    """Whether ``got`` has the structure, shapes and values (to ``rtol``) of ``expected``,
+    whatever its dtypes."""
+    e_leaves, e_tree = jax.tree.flatten(expected)
+    g_leaves, g_tree = jax.tree.flatten(got)
+    if e_tree != g_tree:
+        return False
+    try:
+        pairs = [(np.asarray(e), np.asarray(g)) for e, g in zip(e_leaves, g_leaves, strict=True)]
+        return all(e.shape == g.shape and np.allclose(e, g, rtol=rtol, atol=rtol) for e, g in pairs)
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Also:
+    """A transformed call the answer must also get right: ``transform(answer)`` against
+    ``transform(reference)``, e.g. ``Also("jax.vmap({})", jax.vmap, cases=...)``, on ``cases()``
+    (default: the record's own cases)."""
+
+    label: str
+    transform: Callable[[Callable], Callable]
+    cases: Callable[[], Sequence[tuple]] | None = None
+    rtol: float | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What :func:`run_record` checks, in this order:
+
+    - on every case of ``cases()`` (tuples of arguments) the answer, seen through ``wrap`` when
+      given (e.g. ``lambda f: jax.vmap(f, axis_name="i")``), returns what the reference returns:
+      called as it is (unless ``eager`` is false), under ``jax.jit(answer, **jit)`` when ``jit``
+      is given, and under each transform in ``also``; errors get the first matching ``on_error``
+      hint, wrong results the first matching ``on_result`` one; changing the containers it was
+      given fails with ``mutated_hint``;
+    - ``compiles_once``: the jitted answer compiles no more often than the jitted reference
+      (else ``compiles_hint``);
+    - ``flat()``: two argument tuples, small and big, for which the answer's jaxpr must be as
+      long (a Python loop over the data unrolls: else ``flat_hint``);
+    - the jaxpr of the first case holds every primitive in ``present`` and none in ``absent``
+      (each maps to its hint);
+    - ``extra(answer, reference)``: what a record cannot say.
+    """
+
+    cases: Callable[[], Sequence[tuple]]
+    jit: dict[str, Any] | None = None
+    eager: bool = True
+    compiles_once: bool = False
+    compiles_hint: str = "the compiled code may depend on shapes, dtypes and static arguments only"
+    also: tuple[Also, ...] = ()
+    flat: Callable[[], tuple[tuple, tuple]] | None = None
+    flat_hint: str = ""
+    present: dict[str, str] = field(default_factory=dict)
+    absent: dict[str, str] = field(default_factory=dict)
+    on_error: tuple[OnError, ...] = ()
+    on_result: tuple[OnResult, ...] = ()
+    rtol: float = 1e-5
+    mutated_hint: str = (
+        "Leave the arguments alone and return new values: under jit a function gets copies, so "
+        "changes to its inputs are lost."
+    )
+    wrap: Callable[[Callable], Callable] | None = None
+    extra: Callable[[Callable, Callable], None] | None = None
+
+
+@cache
+def reference_function(code: str, name: str) -> Callable:
+    """The function ``name`` defined by a reference solution ``code``."""
+    ns: dict[str, Any] = {"jax": jax, "jnp": jnp, "np": np}
+    exec(compile(code, f"<reference {name}>", "exec"), ns)
+    return ns[name]
+
+
+def call_label(name: str, signature: str, args: tuple) -> str:
+    """``name(x: float32[3], n: 2)``: a call of ``signature``'s parameters on ``args``."""
+    params = [p.split("=")[0].strip() for p in signature.partition("(")[2].rstrip(")").split(",")]
+    parts = []
+    for i, value in enumerate(args):
+        if isinstance(value, jax.Array | np.ndarray):
+            shown = aval(value)
+        elif isinstance(value, dict | list | tuple):
+            shown = type(value).__name__
+        else:
+            shown = short_repr(value)
+        parts.append(f"{params[i]}: {shown}" if i < len(params) and params[i] else shown)
+    return f"{name}({', '.join(parts)})"
+
+
+def _result_hint(spec: Spec, ref: Callable, args: tuple, got: Any) -> str:
+    """The hint of the first known wrong result that ``got`` is, else ''."""
+    return next((h.hint for h in spec.on_result if h.matches(ref, args, got, spec.rtol)), "")
+
+
+def _leaf_ids(tree: Any) -> tuple:
+    leaves, treedef = jax.tree.flatten(tree)
+    return treedef, [id(leaf) for leaf in leaves]
+
+
+def run_record(ex: Any, answer: Any) -> None:
+    """Check ``answer`` against the record ``ex`` (an :class:`~jaxscope.exercises.Exercise`
+    with a ``spec``)."""
+    spec: Spec = ex.spec
+    fn = expect_function(answer, ex.signature)
+    ref = reference_function(ex.reference, ex.answer_name)
+
+    def hint_for(exc: BaseException) -> str | None:
+        return next((h.hint for h in spec.on_error if h.matches(exc, answer)), None)
+
+    name = ex.answer_name
+    if spec.wrap is not None:
+        fn, ref = spec.wrap(fn), spec.wrap(ref)
+    runs = [(fn, ref, name, spec.cases, spec.rtol)] if spec.eager else []
+    if spec.jit is not None:
+        jitted, ref_jitted = jax.jit(fn, **spec.jit), jax.jit(ref, **spec.jit)
+        runs.append((jitted, ref_jitted, f"jax.jit({name})", spec.cases, spec.rtol))
+    for more in spec.also:
+        t = more.transform
+        runs.append(
+            (
+                t(fn),
+                t(ref),
+                more.label.format(name),
+                more.cases or spec.cases,
+                more.rtol or spec.rtol,
+            )
+        )
+    cases = spec.cases()
+    for f, r, label, case_fn, rtol in runs:
+        for args in case_fn() if case_fn is not spec.cases else cases:
+            want = r(*args)
+            call = call_label(label, ex.signature, args)
+            before = _leaf_ids(args)
+            got = attempt(f, *args, label=call, hint_for=hint_for)
+            if _leaf_ids(args) != before:
+                raise CheckFailure(
+                    f"{call} changed the arguments it was given",
+                    hint=spec.mutated_hint,
+                    expected="its arguments unchanged",
+                    yours=f"afterwards: {describe(args)}",
+                )
+
+            def hint(got: Any = got, args: tuple = args) -> str:
+                return _result_hint(spec, ref, args, got)
+
+            same(want, got, call, hint, rtol)
+    if spec.compiles_once:
+        for args in cases:
+            ref_jitted(*args)
+        if jitted._cache_size() > ref_jitted._cache_size():
+            raise CheckFailure(
+                f"jax.jit({name}) compiled {jitted._cache_size()} times for {len(cases)} calls",
+                hint=spec.compiles_hint,
+                expected=f"{ref_jitted._cache_size()} compilation(s)",
+                yours=f"{jitted._cache_size()}",
+            )
+    if spec.flat is not None:
+        small, big = spec.flat()
+        sizes = [len(all_eqns(jax.make_jaxpr(fn)(*args))) for args in (small, big)]
+        if sizes[1] > sizes[0]:
+            raise CheckFailure(
+                f"the jaxpr of {name} grows with the size of its input",
+                hint=spec.flat_hint,
+                expected=f"{sizes[0]} equations for both sizes",
+                yours=f"{sizes[0]} equations for the small input, {sizes[1]} for the big one",
+            )
+    if spec.present or spec.absent:
+        static = (spec.jit or {}).get("static_argnums", ())
+        prims = set(primitive_names(jax.make_jaxpr(fn, static_argnums=static)(*cases[0])))
+        for prim, hint in spec.present.items():
+            if prim not in prims:
+                raise CheckFailure(
+                    f"the jaxpr of {name} has no {prim}", hint=hint, yours=", ".join(sorted(prims))
+                )
+        for prim, hint in spec.absent.items():
+            if prim in prims:
+                raise CheckFailure(f"the jaxpr of {name} holds {prim}", hint=hint)
+    if spec.extra is not None:
+        spec.extra(fn, ref)

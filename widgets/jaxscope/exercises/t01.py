@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     attempt,
@@ -21,16 +21,9 @@ from ._support import (
     global_values,
     globals_state,
     message_has,
+    normal,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
 
 
 def _tracer_hint(exc: BaseException) -> str | None:
@@ -63,7 +56,7 @@ def _check_scaled_sum(answer: Any) -> None:
     fn = expect_function(answer, "scaled_sum(x, scale)")
     before = globals_state(fn)
     jitted = jax.jit(fn)
-    x1, x2 = _normal(1, (4,)), _normal(2, (4,))
+    x1, x2 = normal(1, (4,)), normal(2, (4,))
     with captured_stdout() as first:
         out1 = attempt(jitted, x1, 2.0, label="jax.jit(scaled_sum)(x, 2.0)")
     with captured_stdout() as second:
@@ -91,7 +84,7 @@ def _check_scaled_sum(answer: Any) -> None:
     same(jnp.sum(x1 * 2.0), out1, "jax.jit(scaled_sum)(x, 2.0)", hint)
     same(jnp.sum(x2 * 0.5), out2, "jax.jit(scaled_sum)(x, 0.5)", hint)
     for seed, shape, scale in ((3, (2, 3), 3.0), (4, (5,), -1.5)):
-        x = _normal(seed, shape)
+        x = normal(seed, shape)
         label = f"scaled_sum(x of shape {shape}, {scale})"
         with captured_stdout():
             got = attempt(fn, x, scale, label=label)
@@ -100,54 +93,12 @@ def _check_scaled_sum(answer: Any) -> None:
 
 _PURE = Exercise(
     id="t01-pure-functions-1",
-    concept="pure-functions",
     title="Make a function pure",
-    prompt=(
-        "This function logs its inputs to a global list and reads a global `SCALE`:\n\n"
-        "```python\ncalls = []\nSCALE = 2.0\n\ndef scaled_sum_impure(x):\n"
-        "    calls.append(x)\n    return jnp.sum(x * SCALE)\n```\n\n"
-        "Write a **pure** `scaled_sum(x, scale)` returning `jnp.sum(x * scale)`: everything it "
-        "uses comes in as an argument, everything it produces goes out as its return value. "
-        "The check runs it under `jax.jit` with new values and watches for side effects."
-    ),
-    difficulty=1,
-    answer_name="scaled_sum",
-    stub=_stub("scaled_sum(x, scale)"),
+    signature="scaled_sum(x, scale)",
     reference="def scaled_sum(x, scale):\n    return jnp.sum(x * scale)\n",
     hints=(
         "A pure function's result depends only on its arguments and it changes nothing "
         "outside itself: no print, no appending to lists, no globals.",
-    ),
-    mistakes=(
-        Mistake(
-            "logs_to_list",
-            "calls = []\n\ndef scaled_sum(x, scale):\n    calls.append(x)\n"
-            "    return jnp.sum(x * scale)\n",
-            _PURE_HINT_LIST,
-        ),
-        Mistake(
-            "counts_calls_in_a_global",
-            "n_calls = 0\n\ndef scaled_sum(x, scale):\n    global n_calls\n    n_calls += 1\n"
-            "    return jnp.sum(x * scale)\n",
-            _PURE_HINT_REBIND,
-        ),
-        Mistake(
-            "writes_into_a_dict",
-            "log = {}\n\ndef scaled_sum(x, scale):\n    log['last'] = x\n"
-            "    return jnp.sum(x * scale)\n",
-            _PURE_HINT_LIST,
-        ),
-        Mistake(
-            "prints",
-            'def scaled_sum(x, scale):\n    print("scaled_sum got", x)\n'
-            "    return jnp.sum(x * scale)\n",
-            _PURE_HINT_PRINT,
-        ),
-        Mistake(
-            "reads_global",
-            "SCALE = 2.0\n\ndef scaled_sum(x, scale):\n    return jnp.sum(x * SCALE)\n",
-            _PURE_HINT_GLOBAL,
-        ),
     ),
     checker=_check_scaled_sum,
 )
@@ -201,8 +152,8 @@ def _set_first_hint(x: jax.Array, v: Any, got: Any) -> str:
 def _check_set_first(answer: Any) -> None:
     fn = expect_function(answer, "set_first(x, v)")
     cases = (
-        (_normal(1, (5,)), 7.5),
-        (_normal(2, (3, 4)), -1.0),
+        (normal(1, (5,)), 7.5),
+        (normal(2, (3, 4)), -1.0),
         (jnp.arange(4, dtype=jnp.int32), 9),
         (jnp.array([1.0, 1.0, 2.0]), 5.0),
     )
@@ -229,7 +180,7 @@ def _check_set_first(answer: Any) -> None:
             raise CheckFailure(f"{label} changed x", hint=_AT_HINT_ASSIGN)
     jitted = jax.jit(fn)
     for seed in (10, 11):
-        x = _normal(seed, (6,))
+        x = normal(seed, (6,))
         label = f"jax.jit(set_first)(x: float32[6], {seed}.0)"
         got = attempt(jitted, x, float(seed), label=label, hint_for=_at_hint)
         same(x.at[0].set(float(seed)), got, label)
@@ -243,41 +194,10 @@ def _check_set_first(answer: Any) -> None:
 
 _IMMUTABLE = Exercise(
     id="t01-immutable-arrays-1",
-    concept="immutable-arrays",
     title="Update a copy with .at[]",
-    prompt=(
-        "Write `set_first(x, v)` that returns a **new** array equal to `x` except that "
-        "`x[0]` is `v` (for a 2-D `x`, the whole first row becomes `v`). `x` itself must not "
-        "change, and the function must work under `jax.jit`."
-    ),
-    difficulty=1,
-    answer_name="set_first",
-    stub=_stub("set_first(x, v)"),
+    signature="set_first(x, v)",
     reference="def set_first(x, v):\n    return x.at[0].set(v)\n",
     hints=("JAX arrays cannot be changed in place: `x.at[index].set(value)` returns a new array.",),
-    mistakes=(
-        Mistake(
-            "item_assignment",
-            "def set_first(x, v):\n    x[0] = v\n    return x\n",
-            _AT_HINT_ASSIGN,
-        ),
-        Mistake("forgot_set", "def set_first(x, v):\n    return x.at[0]\n", _AT_HINT_FORGOT_SET),
-        Mistake(
-            "numpy_copy",
-            "def set_first(x, v):\n    y = np.array(x)\n    y[0] = v\n    return y\n",
-            _AT_HINT_NUMPY,
-        ),
-        Mistake(
-            "selects_by_value",
-            "def set_first(x, v):\n    return jnp.where(x == x[0], v, x)\n",
-            _AT_HINT_BY_VALUE,
-        ),
-        Mistake(
-            "first_element_of_a_row",
-            "def set_first(x, v):\n    return x.at[(0,) * x.ndim].set(v)\n",
-            _AT_HINT_ROW,
-        ),
-    ),
     checker=_check_set_first,
 )
 
@@ -317,7 +237,7 @@ def _run_steps(step, xs, label: str, hint: str) -> dict[str, Any]:
 
 def _check_step(answer: Any) -> None:
     fn = expect_function(answer, "step(state, x)")
-    xs = [_normal(seed, (4,)) for seed in (1, 2, 3)]
+    xs = [normal(seed, (4,)) for seed in (1, 2, 3)]
     expected = _init_state()
     for x in xs:
         expected = _step_reference(expected, x)
@@ -365,16 +285,8 @@ def _check_step(answer: Any) -> None:
 
 _STATE = Exercise(
     id="t01-explicit-state-1",
-    concept="explicit-state",
     title="Thread a counter through explicit state",
-    prompt=(
-        "A running total: the state is a dict `{'count': int32 scalar, 'total': float32 scalar}`."
-        " Write `step(state, x)` returning a **new** state with `count` one higher and `sum(x)` "
-        "added to `total`. It must work the same under `jax.jit`, called again and again."
-    ),
-    difficulty=2,
-    answer_name="step",
-    stub=_stub("step(state, x)"),
+    signature="step(state, x)",
     reference=(
         "def step(state, x):\n"
         '    return {"count": state["count"] + 1, "total": state["total"] + jnp.sum(x)}\n'
@@ -382,21 +294,6 @@ _STATE = Exercise(
     hints=(
         "State goes in as an argument and comes out as a return value: "
         "`new_state = step(state, x)`.",
-    ),
-    mistakes=(
-        Mistake(
-            "global_counter",
-            "count = 0\ntotal = 0.0\n\ndef step(state, x):\n    global count, total\n"
-            "    count = count + 1\n    total = total + jnp.sum(x)\n"
-            '    return {"count": jnp.int32(count), "total": total}\n',
-            _STATE_HINT_GLOBAL,
-        ),
-        Mistake(
-            "mutates_state",
-            'def step(state, x):\n    state["count"] += 1\n    state["total"] += jnp.sum(x)\n'
-            "    return state\n",
-            _STATE_HINT_MUTATE,
-        ),
     ),
     checker=_check_step,
 )
@@ -512,50 +409,14 @@ def _check_two_samples(answer: Any) -> None:
 
 _PRNG = Exercise(
     id="t01-explicit-prng-1",
-    concept="explicit-prng",
     title="Two independent samples from one key",
-    prompt=(
-        "Write `two_samples(key)` returning a tuple `(a, b)` of two **independent** standard "
-        "normal samples of shape `(3,)`. The same key must always give the same pair, and "
-        "`key` must not be used for more than one thing."
-    ),
-    difficulty=2,
-    answer_name="two_samples",
-    stub=_stub("two_samples(key)"),
+    signature="two_samples(key)",
     reference=(
         "def two_samples(key):\n"
-        "    key_a, key_b = jax.random.split(key)\n"
-        "    return jax.random.normal(key_a, (3,)), jax.random.normal(key_b, (3,))\n"
+        "    k1, k2 = jax.random.split(key)\n"
+        "    return jax.random.normal(k1, (3,)), jax.random.normal(k2, (3,))\n"
     ),
     hints=("A key is used once: split it into as many keys as you need random draws.",),
-    mistakes=(
-        Mistake(
-            "same_key_twice",
-            "def two_samples(key):\n"
-            "    return jax.random.normal(key, (3,)), jax.random.normal(key, (3,))\n",
-            _KEY_HINT_SAME,
-        ),
-        Mistake(
-            "numpy_global_rng",
-            "def two_samples(key):\n"
-            "    return np.random.normal(size=3), np.random.normal(size=3)\n",
-            _KEY_HINT_NUMPY,
-        ),
-        Mistake(
-            "reuses_parent_key",
-            "def two_samples(key):\n"
-            "    key_a, key_b = jax.random.split(key)\n"
-            "    return jax.random.normal(key, (3,)), jax.random.normal(key_b, (3,))\n",
-            _KEY_HINT_PARENT,
-        ),
-        Mistake(
-            "fixed_seed_inside",
-            "def two_samples(key):\n"
-            "    key_a, key_b = jax.random.split(jax.random.key(0))\n"
-            "    return jax.random.normal(key_a, (3,)), jax.random.normal(key_b, (3,))\n",
-            _KEY_HINT_FIXED,
-        ),
-    ),
     checker=_check_two_samples,
 )
 
@@ -585,7 +446,7 @@ def _static_hint(exc: BaseException) -> str | None:
 def _check_relu_or_identity(answer: Any) -> None:
     fn = expect_function(answer, "relu_or_identity(x, use_relu)")
     jitted = jax.jit(fn, static_argnums=1)
-    cases = [_normal(1, (5,)), _normal(2, (2, 3)), jnp.float32(-1.5), jnp.float32(2.0)]
+    cases = [normal(1, (5,)), normal(2, (2, 3)), jnp.float32(-1.5), jnp.float32(2.0)]
     for use_relu in (True, False):
         for x in cases:
             want = jnp.maximum(x, 0) if use_relu else x
@@ -602,7 +463,7 @@ def _check_relu_or_identity(answer: Any) -> None:
                 same(want, got, call)
     before = jitted._cache_size()
     for seed in (5, 6):
-        attempt(jitted, _normal(seed, (5,)), True, label="jitted call", hint_for=_static_hint)
+        attempt(jitted, normal(seed, (5,)), True, label="jitted call", hint_for=_static_hint)
     if jitted._cache_size() != before:
         raise CheckFailure(
             "jax.jit(relu_or_identity, static_argnums=1) compiled again for new values of the "
@@ -613,44 +474,17 @@ def _check_relu_or_identity(answer: Any) -> None:
 
 _STATIC = Exercise(
     id="t01-static-vs-traced-1",
-    concept="static-vs-traced",
     title="Branch on a static flag, not on traced values",
-    prompt=(
-        "Write `relu_or_identity(x, use_relu)`: when `use_relu` is true return `x` with its "
-        "negative entries replaced by 0, otherwise return `x` unchanged. The check compiles it "
-        "with `jax.jit(relu_or_identity, static_argnums=1)`: `use_relu` is a static Python "
-        "bool, `x` is traced."
-    ),
-    difficulty=2,
-    answer_name="relu_or_identity",
-    stub=_stub("relu_or_identity(x, use_relu)"),
+    signature="relu_or_identity(x, use_relu)",
     reference=(
         "def relu_or_identity(x, use_relu):\n"
         "    if use_relu:\n"
-        "        return jnp.maximum(x, 0)\n"
+        "        return jnp.maximum(x, 0.0)\n"
         "    return x\n"
     ),
     hints=(
         "Python control flow may depend on static values (known at trace time), never on the "
         "values inside a traced array.",
-    ),
-    mistakes=(
-        Mistake(
-            "python_if_on_values",
-            "def relu_or_identity(x, use_relu):\n"
-            "    if use_relu and x < 0:\n"
-            "        return jnp.zeros_like(x)\n"
-            "    return x\n",
-            _STATIC_HINT_IF,
-        ),
-        Mistake(
-            "numpy_maximum",
-            "def relu_or_identity(x, use_relu):\n"
-            "    if use_relu:\n"
-            "        return np.maximum(x, 0)\n"
-            "    return x\n",
-            _STATIC_HINT_NUMPY,
-        ),
     ),
     checker=_check_relu_or_identity,
 )

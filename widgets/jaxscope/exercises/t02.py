@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     all_eqns,
@@ -19,16 +19,9 @@ from ._support import (
     describe,
     expect_function,
     message_has,
+    normal,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
 
 
 def _quiet(fn, *args: Any, label: str, hint_for=None) -> Any:
@@ -94,34 +87,10 @@ def _check_unit_grid(answer: Any) -> None:
 
 _GRID = Exercise(
     id="t02-array-creation-1",
-    concept="array-creation",
     title="Evenly spaced points, both ends included",
-    prompt=(
-        "Write `unit_grid(n)` returning a float32 array of `n` evenly spaced values from 0.0 to "
-        "1.0, **both ends included** (`unit_grid(5)` is `[0, 0.25, 0.5, 0.75, 1]`)."
-    ),
-    difficulty=1,
-    answer_name="unit_grid",
-    stub=_stub("unit_grid(n)"),
+    signature="unit_grid(n)",
     reference="def unit_grid(n):\n    return jnp.linspace(0.0, 1.0, n)\n",
     hints=("One constructor takes a start, a stop and a number of points.",),
-    mistakes=(
-        Mistake(
-            "arange_float_step",
-            "def unit_grid(n):\n    return jnp.arange(0.0, 1.0, 1.0 / (n - 1))\n",
-            _GRID_HINT_ARANGE,
-        ),
-        Mistake(
-            "divides_by_n",
-            "def unit_grid(n):\n    return jnp.arange(n) / n\n",
-            _GRID_HINT_STEP,
-        ),
-        Mistake(
-            "integer_division",
-            "def unit_grid(n):\n    return jnp.arange(n) // (n - 1)\n",
-            _GRID_HINT_INT,
-        ),
-    ),
     checker=_check_unit_grid,
 )
 
@@ -171,44 +140,14 @@ def _check_standardize(answer: Any) -> None:
 
 _XFER = Exercise(
     id="t02-host-device-transfer-1",
-    concept="host-device-transfer",
     title="Standardise a NumPy batch on the device",
-    prompt=(
-        "A data loader hands you `batch`, a float64 **NumPy** array. Write `standardize(batch)` "
-        "that copies it to the default device and returns `(x - mean) / std` there, as a "
-        "float32 `jax.Array`, leaving `batch` unchanged."
-    ),
-    difficulty=1,
-    answer_name="standardize",
-    stub=_stub("standardize(batch)"),
+    signature="standardize(batch)",
     reference=(
         "def standardize(batch):\n"
         "    x = jax.device_put(batch)\n"
         "    return (x - x.mean()) / x.std()\n"
     ),
     hints=("jax.device_put copies host data to the device; jnp operations then run there.",),
-    mistakes=(
-        Mistake(
-            "numpy_math",
-            "def standardize(batch):\n    return (batch - batch.mean()) / batch.std()\n",
-            _XFER_HINT_NUMPY,
-        ),
-        Mistake(
-            "copies_back",
-            "def standardize(batch):\n"
-            "    x = jax.device_put(batch)\n"
-            "    return jax.device_get((x - x.mean()) / x.std())\n",
-            _XFER_HINT_GET,
-        ),
-        Mistake(
-            "in_place_numpy",
-            "def standardize(batch):\n"
-            "    batch -= batch.mean()\n"
-            "    batch /= batch.std()\n"
-            "    return jnp.asarray(batch)\n",
-            _XFER_HINT_INPLACE,
-        ),
-    ),
     checker=_check_standardize,
 )
 
@@ -269,45 +208,14 @@ def _check_precise_sum(answer: Any) -> None:
 
 _X64 = Exercise(
     id="t02-default-dtypes-x64-1",
-    concept="default-dtypes-x64",
     title="A float64 sum without changing global config",
-    prompt=(
-        "Write `precise_sum(values)` that sums a float64 NumPy array **in 64-bit precision** "
-        "with JAX and returns a float64 scalar `jax.Array`. 64-bit mode must be on only while "
-        "your function computes: afterwards JAX is back to its float32 default."
-    ),
-    difficulty=2,
-    answer_name="precise_sum",
-    stub=_stub("precise_sum(values)"),
+    signature="precise_sum(values)",
     reference=(
         "def precise_sum(values):\n"
         "    with jax.enable_x64(True):\n"
         "        return jnp.sum(jnp.asarray(values, dtype=jnp.float64))\n"
     ),
     hints=("`jax.enable_x64(True)` is a context manager: 64-bit only inside the `with` block.",),
-    mistakes=(
-        Mistake(
-            "astype_float64_without_x64",
-            "def precise_sum(values):\n"
-            "    return jnp.sum(jnp.asarray(values).astype(jnp.float64))\n",
-            _X64_HINT_CAST,
-        ),
-        Mistake(
-            "global_config",
-            "def precise_sum(values):\n"
-            '    jax.config.update("jax_enable_x64", True)\n'
-            "    return jnp.sum(jnp.asarray(values))\n",
-            _X64_HINT_GLOBAL,
-        ),
-        Mistake(
-            "converts_before_x64",
-            "def precise_sum(values):\n"
-            "    v = jnp.asarray(values)\n"
-            "    with jax.enable_x64(True):\n"
-            "        return jnp.sum(v.astype(jnp.float64))\n",
-            _X64_HINT_EARLY,
-        ),
-    ),
     checker=_check_precise_sum,
 )
 
@@ -323,7 +231,7 @@ _PROMO_HINT_STRONG = (
 def _check_halve(answer: Any) -> None:
     fn = expect_function(answer, "halve(x)")
     for seed, dtype in enumerate((jnp.float32, jnp.bfloat16, jnp.float16)):
-        x = _normal(seed, (2, 3), dtype)
+        x = normal(seed, (2, 3), dtype)
         want = x * 0.5
         for name, f in (("halve", fn), ("jax.jit(halve)", jax.jit(fn))):
             label = f"{name}(x: {aval(x)})"
@@ -341,30 +249,10 @@ def _check_halve(answer: Any) -> None:
 
 _PROMO = Exercise(
     id="t02-type-promotion-1",
-    concept="type-promotion",
     title="Scale an array without changing its dtype",
-    prompt=(
-        "Write `halve(x)` returning `x` times one half, with **the same dtype as `x`**, for "
-        "float32, bfloat16 and float16 inputs. `jnp.result_type` tells you what a mix of "
-        "operands gives."
-    ),
-    difficulty=1,
-    answer_name="halve",
-    stub=_stub("halve(x)"),
+    signature="halve(x)",
     reference="def halve(x):\n    return x * 0.5\n",
     hints=("A Python float is weakly typed: it adapts to the array's dtype.",),
-    mistakes=(
-        Mistake(
-            "strong_float32_constant",
-            "def halve(x):\n    return x * jnp.float32(0.5)\n",
-            _PROMO_HINT_STRONG,
-        ),
-        Mistake(
-            "casts_to_float32",
-            "def halve(x):\n    return x.astype(jnp.float32) / 2\n",
-            _PROMO_HINT_STRONG,
-        ),
-    ),
     checker=_check_halve,
 )
 
@@ -427,8 +315,8 @@ def _check_sum_of_squares(answer: Any) -> None:
     fn = expect_function(answer, "sum_of_squares(x)")
     cases = [
         jnp.array([300.0, -200.0, 1.5], jnp.float16),
-        (_normal(4, (64,)) * 100).astype(jnp.float16),
-        _normal(5, (3, 4)).astype(jnp.float16),
+        (normal(4, (64,)) * 100).astype(jnp.float16),
+        normal(5, (3, 4)).astype(jnp.float16),
     ]
     for x in cases:
         want = jnp.sum(jnp.square(x.astype(jnp.float32)))
@@ -448,51 +336,12 @@ def _check_sum_of_squares(answer: Any) -> None:
 
 _LOWP = Exercise(
     id="t02-low-precision-1",
-    concept="low-precision",
     title="Sum of squares of a float16 array without overflow",
-    prompt=(
-        "Write `sum_of_squares(x)` for a **float16** array `x` whose entries may be in the "
-        "hundreds. Return the sum of the squares as a float32 scalar, without overflowing "
-        "(float16's largest value is 65504)."
-    ),
-    difficulty=2,
-    answer_name="sum_of_squares",
-    stub=_stub("sum_of_squares(x)"),
+    signature="sum_of_squares(x)",
     reference=(
         "def sum_of_squares(x):\n    x32 = x.astype(jnp.float32)\n    return jnp.sum(x32 * x32)\n"
     ),
     hints=("Do the arithmetic that can overflow in float32, not in float16.",),
-    mistakes=(
-        Mistake(
-            "squares_in_float16",
-            "def sum_of_squares(x):\n    return jnp.sum(x**2)\n",
-            _LOWP_HINT_OVERFLOW,
-        ),
-        Mistake(
-            "casts_the_result",
-            "def sum_of_squares(x):\n    return jnp.sum(x**2).astype(jnp.float32)\n",
-            _LOWP_HINT_LATE_CAST,
-        ),
-        Mistake(
-            "casts_back_to_float16",
-            "def sum_of_squares(x):\n"
-            "    x32 = x.astype(jnp.float32)\n"
-            "    return jnp.sum(x32 * x32).astype(jnp.float16)\n",
-            _LOWP_HINT_CAST_BACK,
-        ),
-        Mistake(
-            "computes_in_bfloat16",
-            "def sum_of_squares(x):\n"
-            "    xb = x.astype(jnp.bfloat16)\n"
-            "    return jnp.sum(xb * xb).astype(jnp.float32)\n",
-            _LOWP_HINT_BF16,
-        ),
-        Mistake(
-            "square_of_the_sum",
-            "def sum_of_squares(x):\n    return jnp.sum(x.astype(jnp.float32)) ** 2\n",
-            _LOWP_HINT_FORMULA,
-        ),
-    ),
     checker=_check_sum_of_squares,
 )
 
@@ -518,7 +367,7 @@ def _bcast_hint(exc: BaseException) -> str | None:
 def _check_pairwise(answer: Any) -> None:
     fn = expect_function(answer, "pairwise_sq_dists(x, y)")
     for n, m, d in ((4, 4, 3), (3, 5, 2), (1, 2, 4)):
-        x, y = _normal(n, (n, d)), _normal(10 + m, (m, d))
+        x, y = normal(n, (n, d)), normal(10 + m, (m, d))
         want = jnp.sum((x[:, None, :] - y[None, :, :]) ** 2, axis=-1)
         for name, f in (("pairwise_sq_dists", fn), ("jax.jit(pairwise_sq_dists)", jax.jit(fn))):
             label = f"{name}(x: {aval(x)}, y: {aval(y)})"
@@ -537,36 +386,14 @@ def _check_pairwise(answer: Any) -> None:
 
 _BCAST = Exercise(
     id="t02-broadcasting-reshaping-1",
-    concept="broadcasting-reshaping",
     title="Pairwise squared distances by broadcasting",
-    prompt=(
-        "Write `pairwise_sq_dists(x, y)` for `x` of shape `(n, d)` and `y` of shape `(m, d)`: "
-        "return the `(n, m)` array whose entry `[i, j]` is `sum((x[i] - y[j]) ** 2)`. No loops: "
-        "add axes so that broadcasting makes every pair."
-    ),
-    difficulty=2,
-    answer_name="pairwise_sq_dists",
-    stub=_stub("pairwise_sq_dists(x, y)"),
+    signature="pairwise_sq_dists(x, y)",
     reference=(
         "def pairwise_sq_dists(x, y):\n"
         "    diff = x[:, None, :] - y[None, :, :]\n"
         "    return jnp.sum(diff**2, axis=-1)\n"
     ),
     hints=("Shapes (n, 1, d) and (1, m, d) broadcast to (n, m, d).",),
-    mistakes=(
-        Mistake(
-            "rowwise_difference",
-            "def pairwise_sq_dists(x, y):\n    return jnp.sum((x - y) ** 2, axis=-1)\n",
-            _BCAST_HINT_ROWWISE,
-        ),
-        Mistake(
-            "sums_wrong_axis",
-            "def pairwise_sq_dists(x, y):\n"
-            "    diff = x[:, None, :] - y[None, :, :]\n"
-            "    return jnp.sum(diff**2, axis=0)\n",
-            _BCAST_HINT_AXIS,
-        ),
-    ),
     checker=_check_pairwise,
 )
 

@@ -9,16 +9,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, aval, describe, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
+from . import Exercise
+from ._support import (
+    CheckFailure,
+    attempt,
+    aval,
+    describe,
+    expect_function,
+    message_has,
+    normal,
+    same,
+)
 
 
 def _ints(seed: int, shape: tuple[int, ...], high: int) -> jax.Array:
@@ -47,7 +48,7 @@ def _idx_hint(exc: BaseException) -> str | None:
 
 def _check_submatrix(answer: Any) -> None:
     fn = expect_function(answer, "submatrix(x, rows, cols)")
-    x = _normal(0, (5, 6))
+    x = normal(0, (5, 6))
     for rows, cols in (([0, 3, 4], [1, 2, 5]), ([4, 1], [0, 2, 3]), ([2], [5, 0])):
         r, c = jnp.array(rows), jnp.array(cols)
         want = x[r][:, c]
@@ -67,25 +68,10 @@ def _check_submatrix(answer: Any) -> None:
 
 _IDX = Exercise(
     id="t03-indexing-1",
-    concept="indexing",
     title="Pick a submatrix with two index arrays",
-    prompt=(
-        "Write `submatrix(x, rows, cols)` for a 2-D `x` and two integer index arrays: return the "
-        "`(len(rows), len(cols))` array whose entry `[i, j]` is `x[rows[i], cols[j]]`. It must "
-        "work under `jax.jit`, where `rows` and `cols` are traced."
-    ),
-    difficulty=2,
-    answer_name="submatrix",
-    stub=_stub("submatrix(x, rows, cols)"),
+    signature="submatrix(x, rows, cols)",
     reference="def submatrix(x, rows, cols):\n    return x[rows[:, None], cols]\n",
     hints=("Integer index arrays broadcast against each other, like operands of `+`.",),
-    mistakes=(
-        Mistake(
-            "pairs_instead_of_grid",
-            "def submatrix(x, rows, cols):\n    return x[rows, cols]\n",
-            _IDX_HINT_PAIRS,
-        ),
-    ),
     checker=_check_submatrix,
 )
 
@@ -134,7 +120,7 @@ def _set_hint(exc: BaseException) -> str | None:
 def _check_zero_diagonal(answer: Any) -> None:
     fn = expect_function(answer, "zero_diagonal(m)")
     for seed, n in ((1, 4), (2, 1), (3, 6)):
-        m = _normal(seed, (n, n)) + 2.0
+        m = normal(seed, (n, n)) + 2.0
         before = np.asarray(m).copy()
         want = m.at[jnp.arange(n), jnp.arange(n)].set(0.0)
         for name, f in _both(fn, "zero_diagonal"):
@@ -157,60 +143,12 @@ def _check_zero_diagonal(answer: Any) -> None:
 
 _SET = Exercise(
     id="t03-at-set-1",
-    concept="at-set",
     title="Zero the diagonal with .at[].set",
-    prompt=(
-        "Write `zero_diagonal(m)` for a square matrix `m`: return a copy whose diagonal entries "
-        "are 0 and every other entry is unchanged. `m` itself must not change."
-    ),
-    difficulty=1,
-    answer_name="zero_diagonal",
-    stub=_stub("zero_diagonal(m)"),
+    signature="zero_diagonal(m)",
     reference=(
         "def zero_diagonal(m):\n    i = jnp.arange(m.shape[0])\n    return m.at[i, i].set(0.0)\n"
     ),
     hints=("`m.at[rows, cols].set(v)` writes v at the pairs (rows[k], cols[k]).",),
-    mistakes=(
-        Mistake(
-            "item_assignment",
-            "def zero_diagonal(m):\n"
-            "    i = jnp.arange(m.shape[0])\n"
-            "    m[i, i] = 0.0\n"
-            "    return m\n",
-            _SET_HINT_ASSIGN,
-        ),
-        Mistake(
-            "subtracts_diag_vector",
-            "def zero_diagonal(m):\n    return m - jnp.diag(m)\n",
-            _SET_HINT_DIAG,
-        ),
-        Mistake(
-            "one_index_selects_rows",
-            "def zero_diagonal(m):\n    i = jnp.arange(m.shape[0])\n    return m.at[i].set(0.0)\n",
-            _SET_HINT_ROWS,
-        ),
-        Mistake(
-            "anti_diagonal",
-            "def zero_diagonal(m):\n"
-            "    i = jnp.arange(m.shape[0])\n"
-            "    return m.at[i, i[::-1]].set(0.0)\n",
-            _SET_HINT_OTHER,
-        ),
-        Mistake(
-            "keeps_only_the_diagonal",
-            "def zero_diagonal(m):\n    return m * jnp.eye(m.shape[0])\n",
-            _SET_HINT_OTHER,
-        ),
-        Mistake(
-            "upper_triangle",
-            "def zero_diagonal(m):\n    return jnp.triu(m, 1)\n",
-            _SET_HINT_OTHER,
-        ),
-    ),
-    alternatives=(
-        "def zero_diagonal(m):\n    return m * (1 - jnp.eye(m.shape[0], dtype=m.dtype))\n",
-        "def zero_diagonal(m):\n    return jnp.where(jnp.eye(len(m), dtype=bool), 0.0, m)\n",
-    ),
     checker=_check_zero_diagonal,
 )
 
@@ -249,32 +187,10 @@ def _check_relax(answer: Any) -> None:
 
 _MIN = Exercise(
     id="t03-at-arithmetic-1",
-    concept="at-arithmetic",
     title="Relax distances with .at[].min",
-    prompt=(
-        "In a shortest-path step, `dist[v]` is the best known distance to node `v` and each "
-        "`cand[k]` is a new candidate distance to node `nodes[k]`. Write `relax(dist, nodes, "
-        "cand)` returning the new distances: each node keeps the smallest of its old distance "
-        "and all candidates aimed at it. Nodes may repeat."
-    ),
-    difficulty=2,
-    answer_name="relax",
-    stub=_stub("relax(dist, nodes, cand)"),
+    signature="relax(dist, nodes, cand)",
     reference="def relax(dist, nodes, cand):\n    return dist.at[nodes].min(cand)\n",
     hints=("`.at[idx]` has read-modify-write methods: add, multiply, min, max, apply.",),
-    mistakes=(
-        Mistake(
-            "set_of_minimum",
-            "def relax(dist, nodes, cand):\n"
-            "    return dist.at[nodes].set(jnp.minimum(dist[nodes], cand))\n",
-            _MIN_HINT_SET,
-        ),
-        Mistake(
-            "plain_set",
-            "def relax(dist, nodes, cand):\n    return dist.at[nodes].set(cand)\n",
-            _MIN_HINT_PLAIN,
-        ),
-    ),
     checker=_check_relax,
 )
 
@@ -313,30 +229,12 @@ def _check_lookup(answer: Any) -> None:
 
 _OOB = Exercise(
     id="t03-out-of-bounds-1",
-    concept="out-of-bounds",
     title="Look up with a fill value for missing entries",
-    prompt=(
-        "Write `lookup(table, idx)` for an int32 `table` and non-negative integer indices "
-        "`idx`: return `table[idx]` where an index is in range and **-1** where it is "
-        "`>= len(table)`. It must work under `jax.jit` (no Python `if` on the values)."
-    ),
-    difficulty=2,
-    answer_name="lookup",
-    stub=_stub("lookup(table, idx)"),
+    signature="lookup(table, idx)",
     reference=(
         'def lookup(table, idx):\n    return table.at[idx].get(mode="fill", fill_value=-1)\n'
     ),
     hints=("Out-of-bounds reads clamp unless you choose another mode= in .at[idx].get().",),
-    mistakes=(
-        Mistake(
-            "plain_indexing", "def lookup(table, idx):\n    return table[idx]\n", _OOB_HINT_CLAMP
-        ),
-        Mistake(
-            "fill_without_value",
-            'def lookup(table, idx):\n    return table.at[idx].get(mode="fill")\n',
-            _OOB_HINT_NO_FILL,
-        ),
-    ),
     checker=_check_lookup,
 )
 
@@ -380,34 +278,12 @@ def _check_count_labels(answer: Any) -> None:
 
 _DUP = Exercise(
     id="t03-duplicate-indices-1",
-    concept="duplicate-indices",
     title="Count labels with a scatter-add",
-    prompt=(
-        "Write `count_labels(labels, n)` returning an int32 array of length `n` whose entry `k` "
-        "is how many times `k` occurs in `labels` (labels repeat, of course). The check compiles "
-        "it with `jax.jit(count_labels, static_argnums=1)`."
-    ),
-    difficulty=2,
-    answer_name="count_labels",
-    stub=_stub("count_labels(labels, n)"),
+    signature="count_labels(labels, n)",
     reference=(
         "def count_labels(labels, n):\n    return jnp.zeros(n, jnp.int32).at[labels].add(1)\n"
     ),
     hints=("Scatter-add combines all the updates aimed at one index; set keeps only one.",),
-    mistakes=(
-        Mistake(
-            "set_with_duplicates",
-            "def count_labels(labels, n):\n"
-            "    counts = jnp.zeros(n, jnp.int32)\n"
-            "    return counts.at[labels].set(counts[labels] + 1)\n",
-            _DUP_HINT_SET,
-        ),
-        Mistake(
-            "bincount_without_length",
-            "def count_labels(labels, n):\n    return jnp.bincount(labels)\n",
-            _DUP_HINT_BINCOUNT,
-        ),
-    ),
     checker=_check_count_labels,
 )
 
@@ -469,9 +345,9 @@ def _check_mean_positive(answer: Any) -> None:
     fn = expect_function(answer, "mean_positive(x)")
     jitted = jax.jit(fn)
     cases = [
-        _normal(1, (6,)),
+        normal(1, (6,)),
         jnp.array([-1.0, 2.0, 4.0, -3.0]),
-        _normal(2, (3, 4)),
+        normal(2, (3, 4)),
         jnp.array([-1.0, -2.0, 0.0]),
         jnp.array([0.0, -1.0, 3.0]),
     ]
@@ -488,15 +364,8 @@ def _check_mean_positive(answer: Any) -> None:
 
 _MASK = Exercise(
     id="t03-masking-where-1",
-    concept="masking-where",
     title="Mean of the positive entries, under jit",
-    prompt=(
-        "Write `mean_positive(x)` returning the mean of the strictly positive entries of `x` "
-        "(a float32 scalar), or `0.0` when there are none. The check runs it under `jax.jit`."
-    ),
-    difficulty=2,
-    answer_name="mean_positive",
-    stub=_stub("mean_positive(x)"),
+    signature="mean_positive(x)",
     reference=(
         "def mean_positive(x):\n"
         "    mask = x > 0\n"
@@ -504,32 +373,6 @@ _MASK = Exercise(
         "    return total / jnp.maximum(jnp.sum(mask), 1)\n"
     ),
     hints=("Under jit every shape is fixed: select with jnp.where, don't filter.",),
-    mistakes=(
-        Mistake(
-            "boolean_indexing",
-            "def mean_positive(x):\n    return x[x > 0].mean()\n",
-            _MASK_HINT_BOOL,
-        ),
-        Mistake(
-            "mean_counts_zeros",
-            "def mean_positive(x):\n    return jnp.where(x > 0, x, 0.0).mean()\n",
-            _MASK_HINT_COUNT,
-        ),
-        Mistake(
-            "nan_when_none_positive",
-            "def mean_positive(x):\n"
-            "    mask = x > 0\n"
-            "    return jnp.sum(jnp.where(mask, x, 0.0)) / jnp.sum(mask)\n",
-            _MASK_HINT_NAN,
-        ),
-        Mistake(
-            "counts_zeros_as_positive",
-            "def mean_positive(x):\n"
-            "    mask = x >= 0\n"
-            "    return jnp.sum(jnp.where(mask, x, 0.0)) / jnp.maximum(jnp.sum(mask), 1)\n",
-            _MASK_HINT_ZERO,
-        ),
-    ),
     checker=_check_mean_positive,
 )
 

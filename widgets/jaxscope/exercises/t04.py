@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     all_eqns,
@@ -19,10 +19,6 @@ from ._support import (
     message_has,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
 
 
 def _host(value: Any) -> np.ndarray:
@@ -191,17 +187,8 @@ def _check_init_params(answer: Any) -> None:
 
 _SPLIT = Exercise(
     id="t04-split-1",
-    concept="split",
     title="One key per parameter",
-    prompt=(
-        "Write `init_params(key)` returning `{'w': ..., 'b': ...}` where `w` is standard normal "
-        "of shape `(3, 2)` and `b` is uniform in [0, 1) of shape `(2,)`. Each draw needs its "
-        "own key, and `key` itself must not be used for anything else once it is split. The "
-        "check runs JAX's key-reuse checker on your function."
-    ),
-    difficulty=1,
-    answer_name="init_params",
-    stub=_stub("init_params(key)"),
+    signature="init_params(key)",
     reference=(
         "def init_params(key):\n"
         "    key_w, key_b = jax.random.split(key)\n"
@@ -209,47 +196,6 @@ _SPLIT = Exercise(
         '"b": jax.random.uniform(key_b, (2,))}\n'
     ),
     hints=("Split the key into as many keys as you have draws, then use only the new keys.",),
-    mistakes=(
-        Mistake(
-            "same_key_for_both",
-            "def init_params(key):\n"
-            '    return {"w": jax.random.normal(key, (3, 2)), '
-            '"b": jax.random.uniform(key, (2,))}\n',
-            _SPLIT_HINT_SAME,
-        ),
-        Mistake(
-            "draws_from_parent",
-            "def init_params(key):\n"
-            "    key_w, key_b = jax.random.split(key)\n"
-            '    return {"w": jax.random.normal(key, (3, 2)), '
-            '"b": jax.random.uniform(key_b, (2,))}\n',
-            _SPLIT_HINT_PARENT,
-        ),
-        Mistake(
-            "fixed_seed_inside",
-            "def init_params(key):\n"
-            "    key_w, key_b = jax.random.split(jax.random.key(0))\n"
-            '    return {"w": jax.random.normal(key_w, (3, 2)), '
-            '"b": jax.random.uniform(key_b, (2,))}\n',
-            _FIXED_KEY_HINT,
-        ),
-        Mistake(
-            "b_truncated_normal",
-            "def init_params(key):\n"
-            "    key_w, key_b = jax.random.split(key)\n"
-            '    return {"w": jax.random.normal(key_w, (3, 2)), '
-            '"b": jax.random.truncated_normal(key_b, 0.0, 1.0, (2,))}\n',
-            _SPLIT_HINT_UNIFORM,
-        ),
-        Mistake(
-            "b_half_range",
-            "def init_params(key):\n"
-            "    key_w, key_b = jax.random.split(key)\n"
-            '    return {"w": jax.random.normal(key_w, (3, 2)), '
-            '"b": jax.random.uniform(key_b, (2,), maxval=0.5)}\n',
-            _SPLIT_HINT_UNIFORM,
-        ),
-    ),
     checker=_check_init_params,
 )
 
@@ -362,54 +308,13 @@ def _check_step_noise(answer: Any) -> None:
 
 _FOLD_IN = Exercise(
     id="t04-fold-in-1",
-    concept="fold-in",
     title="Per-step noise with fold_in",
-    prompt=(
-        "A training loop wants fresh noise at every step without carrying a key from step to "
-        "step. Write `step_noise(key, step)` returning standard-normal noise of shape `(4,)` "
-        "that depends on both `key` and the integer `step`: the same pair always gives the "
-        "same noise, a different step or a different key gives different noise. The check "
-        "calls it under `jax.jit`, where `step` is a traced int32."
-    ),
-    difficulty=2,
-    answer_name="step_noise",
-    stub=_stub("step_noise(key, step)"),
+    signature="step_noise(key, step)",
     reference=(
         "def step_noise(key, step):\n"
         "    return jax.random.normal(jax.random.fold_in(key, step), (4,))\n"
     ),
     hints=("`jax.random.fold_in(key, data)` mixes an integer (traced or not) into a key.",),
-    mistakes=(
-        Mistake(
-            "ignores_step",
-            "def step_noise(key, step):\n    return jax.random.normal(key, (4,))\n",
-            _FOLD_HINT_IGNORES_STEP,
-        ),
-        Mistake(
-            "new_seed_from_step",
-            "def step_noise(key, step):\n"
-            "    return jax.random.normal(jax.random.key(step), (4,))\n",
-            _FOLD_HINT_NEW_SEED,
-        ),
-        Mistake(
-            "split_by_step",
-            "def step_noise(key, step):\n"
-            "    keys = jax.random.split(key, step + 1)\n"
-            "    return jax.random.normal(keys[-1], (4,))\n",
-            _FOLD_HINT_SPLIT_TRACED,
-        ),
-        Mistake(
-            "indexes_a_fixed_batch_of_keys",
-            "def step_noise(key, step):\n"
-            "    return jax.random.normal(jax.random.split(key, 1000)[step], (4,))\n",
-            _FOLD_HINT_RUNS_OUT,
-        ),
-        Mistake(
-            "adds_the_step",
-            "def step_noise(key, step):\n    return jax.random.normal(key, (4,)) + step\n",
-            _FOLD_HINT_DRIFT,
-        ),
-    ),
     checker=_check_step_noise,
 )
 
@@ -510,17 +415,8 @@ def _check_random_walk(answer: Any) -> None:
 
 _REUSE = Exercise(
     id="t04-key-reuse-1",
-    concept="key-reuse",
     title="A random walk without reusing keys",
-    prompt=(
-        "Write `random_walk(key, n)` returning the positions of a 1-D random walk that starts "
-        "at 0 and takes `n` standard-normal steps: a float32 array of shape `(n,)` whose "
-        "entry `i` is the sum of the first `i + 1` steps. Draw one step per loop iteration, "
-        "and use no key twice (the check runs JAX's key-reuse checker)."
-    ),
-    difficulty=2,
-    answer_name="random_walk",
-    stub=_stub("random_walk(key, n)"),
+    signature="random_walk(key, n)",
     reference=(
         "def random_walk(key, n):\n"
         "    x, positions = 0.0, []\n"
@@ -533,50 +429,6 @@ _REUSE = Exercise(
     hints=(
         "Carry one key through the loop; each iteration splits it into the key to carry and "
         "a subkey to draw from.",
-    ),
-    mistakes=(
-        Mistake(
-            "same_key_every_step",
-            "def random_walk(key, n):\n"
-            "    x, positions = 0.0, []\n"
-            "    for _ in range(n):\n"
-            "        x = x + jax.random.normal(key)\n"
-            "        positions.append(x)\n"
-            "    return jnp.stack(positions)\n",
-            _WALK_HINT_SAME,
-        ),
-        Mistake(
-            "draws_from_carried_key",
-            "def random_walk(key, n):\n"
-            "    x, positions = 0.0, []\n"
-            "    for _ in range(n):\n"
-            "        key, sub = jax.random.split(key)\n"
-            "        x = x + jax.random.normal(key)\n"
-            "        positions.append(x)\n"
-            "    return jnp.stack(positions)\n",
-            _WALK_HINT_CARRY,
-        ),
-        Mistake(
-            "records_before_the_step",
-            "def random_walk(key, n):\n"
-            "    x, positions = 0.0, []\n"
-            "    for _ in range(n):\n"
-            "        key, sub = jax.random.split(key)\n"
-            "        positions.append(x)\n"
-            "        x = x + jax.random.normal(sub)\n"
-            "    return jnp.stack([jnp.asarray(p, jnp.float32) for p in positions])\n",
-            _WALK_HINT_BEFORE,
-        ),
-        Mistake(
-            "returns_the_steps",
-            "def random_walk(key, n):\n"
-            "    steps = []\n"
-            "    for _ in range(n):\n"
-            "        key, sub = jax.random.split(key)\n"
-            "        steps.append(jax.random.normal(sub))\n"
-            "    return jnp.stack(steps)\n",
-            _WALK_HINT_SUM,
-        ),
     ),
     checker=_check_random_walk,
 )
@@ -665,19 +517,8 @@ def _check_noisy_batch(answer: Any) -> None:
 
 _VMAP = Exercise(
     id="t04-keys-vmap-jit-1",
-    concept="keys-vmap-jit",
     title="A batch of keys for a batch of examples",
-    prompt=(
-        "`add_noise(key, x)` adds standard-normal noise to one example:\n\n"
-        "```python\ndef add_noise(key, x):\n"
-        "    return x + jax.random.normal(key, x.shape)\n```\n\n"
-        "Write `noisy_batch(key, xs)` that applies it to every row of `xs` (shape `(B, D)`) "
-        "with `jax.vmap`, giving each row its **own** noise. The check runs it under "
-        "`jax.jit` with several keys and batch sizes."
-    ),
-    difficulty=2,
-    answer_name="noisy_batch",
-    stub=_stub("noisy_batch(key, xs)"),
+    signature="noisy_batch(key, xs)",
     reference=(
         "def noisy_batch(key, xs):\n"
         "    def add_noise(key, x):\n"
@@ -688,44 +529,6 @@ _VMAP = Exercise(
     hints=(
         "`jax.random.split(key, n)` returns a batch of n keys, which vmap maps over like "
         "any other array.",
-    ),
-    mistakes=(
-        Mistake(
-            "one_key_for_the_batch",
-            "def noisy_batch(key, xs):\n"
-            "    def add_noise(key, x):\n"
-            "        return x + jax.random.normal(key, x.shape)\n"
-            "    return jax.vmap(add_noise, in_axes=(None, 0))(key, xs)\n",
-            _VMAP_HINT_SHARED,
-        ),
-        Mistake(
-            "key_made_inside",
-            "def noisy_batch(key, xs):\n"
-            "    def add_noise(key, x):\n"
-            "        return x + jax.random.normal(key, x.shape)\n"
-            "    keys = jax.random.split(jax.random.key(0), xs.shape[0])\n"
-            "    return jax.vmap(add_noise)(keys, xs)\n",
-            _VMAP_HINT_CONST,
-        ),
-        Mistake(
-            "one_draw_for_the_whole_batch",
-            "def noisy_batch(key, xs):\n    return xs + jax.random.normal(key, xs.shape)\n",
-            _VMAP_HINT_NO_VMAP,
-        ),
-        Mistake(
-            "python_loop_over_rows",
-            "def noisy_batch(key, xs):\n"
-            "    keys = jax.random.split(key, xs.shape[0])\n"
-            "    return jnp.stack([x + jax.random.normal(k, x.shape) for k, x in zip(keys, xs)])\n",
-            _VMAP_HINT_NO_VMAP,
-        ),
-    ),
-    alternatives=(
-        "def noisy_batch(key, xs):\n"
-        "    def add_noise(key, x):\n"
-        "        return x + jax.random.normal(key, x.shape)\n"
-        "    ids = jnp.arange(xs.shape[0])\n"
-        "    return jax.vmap(lambda i, x: add_noise(jax.random.fold_in(key, i), x))(ids, xs)\n",
     ),
     checker=_check_noisy_batch,
 )

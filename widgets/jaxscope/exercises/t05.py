@@ -10,12 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, aval, describe, expect_function, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
+from . import Exercise
+from ._support import CheckFailure, attempt, aval, describe, expect_function, normal, same
 
 
 def _jit_stub(signature: str) -> str:
@@ -23,10 +19,6 @@ def _jit_stub(signature: str) -> str:
         f"@jax.jit  # adjust the jit options as needed\ndef {signature}:\n"
         "    ...  # your code here\n    raise NotImplementedError\n"
     )
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
 
 
 def _expect_jitted(answer: Any, signature: str, hint: str) -> Any:
@@ -72,7 +64,7 @@ def _leaky(x, slope):
 def _check_leaky_relu(answer: Any) -> None:
     fn = _expect_jitted(answer, "leaky_relu(x, slope)", _LEAKY_HINT_NOT_JIT)
     hint_for = _if_hint(_LEAKY_HINT_IF)
-    x = _normal(1, (6,))
+    x = normal(1, (6,))
     before = fn._cache_size()
     for slope in (0.1, 0.2, 0.01):
         label = f"leaky_relu(x: float32[6], {slope})"
@@ -86,45 +78,20 @@ def _check_leaky_relu(answer: Any) -> None:
             yours=f"{grown} compilations",
         )
     for seed, shape in ((2, (3, 4)), (3, ())):
-        x = _normal(seed, shape)
+        x = normal(seed, shape)
         label = f"leaky_relu(x: {aval(x)}, 0.3)"
         same(_leaky(x, 0.3), attempt(fn, x, 0.3, label=label, hint_for=hint_for), label)
 
 
 _JIT = Exercise(
     id="t05-jit-basics-1",
-    concept="jit-basics",
     title="Jit a leaky ReLU that compiles once",
-    prompt=(
-        "Define `leaky_relu` as a **jitted** function of `(x, slope)` returning `x` where "
-        "`x > 0` and `slope * x` elsewhere. Calling it with new slopes on inputs of one shape "
-        "must reuse one compiled program."
-    ),
-    difficulty=1,
-    answer_name="leaky_relu",
+    signature="leaky_relu(x, slope)",
     stub=_jit_stub("leaky_relu(x, slope)"),
     reference="leaky_relu = jax.jit(lambda x, slope: jnp.where(x > 0, x, slope * x))\n",
     hints=(
         "`jax.jit(f)` returns the compiled function; inside it, choose per element with "
         "`jnp.where`.",
-    ),
-    mistakes=(
-        Mistake(
-            "python_if",
-            "@jax.jit\ndef leaky_relu(x, slope):\n    return x if x > 0 else slope * x\n",
-            _LEAKY_HINT_IF,
-        ),
-        Mistake(
-            "static_slope",
-            "def _f(x, slope):\n    return jnp.where(x > 0, x, slope * x)\n\n"
-            "leaky_relu = jax.jit(_f, static_argnums=1)\n",
-            _LEAKY_HINT_STATIC,
-        ),
-        Mistake(
-            "not_jitted",
-            "def leaky_relu(x, slope):\n    return jnp.where(x > 0, x, slope * x)\n",
-            _LEAKY_HINT_NOT_JIT,
-        ),
     ),
     checker=_check_leaky_relu,
 )
@@ -153,51 +120,32 @@ def _tile_hint(exc: BaseException) -> str | None:
 
 def _check_repeat_rows(answer: Any) -> None:
     fn = _expect_jitted(answer, "repeat_rows(x, n)", _TILE_HINT_NOT_JIT)
-    x = _normal(1, (3,))
+    x = normal(1, (3,))
     for n in (2, 4):
         label = f"repeat_rows(x: float32[3], {n})"
         same(jnp.tile(x, (n, 1)), attempt(fn, x, n, label=label, hint_for=_tile_hint), label)
     before = fn._cache_size()
-    attempt(fn, _normal(2, (3,)), 2, label="repeat_rows(new x, 2)", hint_for=_tile_hint)
+    attempt(fn, normal(2, (3,)), 2, label="repeat_rows(new x, 2)", hint_for=_tile_hint)
     if fn._cache_size() != before:
         raise CheckFailure(
             "repeat_rows compiled again for new values with the same shape and n",
             hint="only `n` should be static; `x` stays traced",
         )
-    x = _normal(3, (2, 2))
+    x = normal(3, (2, 2))
     label = "repeat_rows(x: float32[2,2], 3)"
     same(jnp.tile(x, (3, 1, 1)), attempt(fn, x, 3, label=label, hint_for=_tile_hint), label)
 
 
 _STATIC = Exercise(
     id="t05-static-args-1",
-    concept="static-args",
     title="A static argument that sets a shape",
-    prompt=(
-        "Define a **jitted** `repeat_rows(x, n)` that stacks `n` copies of `x` along a new "
-        "first axis (result shape `(n, *x.shape)`, like `jnp.stack([x] * n)`). `n` is a small "
-        "Python int that decides the output's shape."
-    ),
-    difficulty=2,
-    answer_name="repeat_rows",
+    signature="repeat_rows(x, n)",
     stub=_jit_stub("repeat_rows(x, n)"),
     reference=(
         "def _repeat_rows(x, n):\n    return jnp.stack([x] * n)\n\n"
         "repeat_rows = jax.jit(_repeat_rows, static_argnums=1)\n"
     ),
     hints=("A value that decides a shape must be static: `static_argnums` / `static_argnames`.",),
-    mistakes=(
-        Mistake(
-            "forgot_static",
-            "repeat_rows = jax.jit(lambda x, n: jnp.stack([x] * n))\n",
-            _TILE_HINT_FORGOT,
-        ),
-        Mistake(
-            "wrong_argnum",
-            "repeat_rows = jax.jit(lambda x, n: jnp.stack([x] * n), static_argnums=0)\n",
-            _TILE_HINT_WRONG,
-        ),
-    ),
     checker=_check_repeat_rows,
 )
 
@@ -251,7 +199,7 @@ def _check_pad_to_bucket(answer: Any) -> None:
     fn = expect_function(answer, "pad_to_bucket(x)")
     consumer = jax.jit(lambda v: jnp.sum(v * v))
     for n in (1, 3, 8, 9, 13, 16, 17):
-        x = _normal(n, (n,))
+        x = normal(n, (n,))
         label = f"pad_to_bucket(x: float32[{n}])"
         got = attempt(fn, x, label=label)
         want = _pad_ref(x)
@@ -280,17 +228,8 @@ def _check_pad_to_bucket(answer: Any) -> None:
 
 _RETRACE = Exercise(
     id="t05-retracing-1",
-    concept="retracing",
     title="Pad to buckets to stop retracing",
-    prompt=(
-        "A jitted function fed 1-D arrays of many lengths compiles once per length. Write a "
-        "plain Python `pad_to_bucket(x)` that pads `x` **at the end** with zeros up to the next "
-        "multiple of 8 (a length that is already a multiple stays as it is), so that lengths "
-        "1..8 share one compiled program, 9..16 the next, and so on."
-    ),
-    difficulty=2,
-    answer_name="pad_to_bucket",
-    stub=_stub("pad_to_bucket(x)"),
+    signature="pad_to_bucket(x)",
     reference=(
         "def pad_to_bucket(x):\n"
         "    n = x.shape[0]\n"
@@ -298,33 +237,6 @@ _RETRACE = Exercise(
         "    return jnp.pad(x, (0, size - n))\n"
     ),
     hints=("Shapes are known in Python: compute the padded length from `x.shape[0]`.",),
-    mistakes=(
-        Mistake("no_padding", "def pad_to_bucket(x):\n    return x\n", _PAD_HINT_NONE),
-        Mistake(
-            "always_pad_8",
-            "def pad_to_bucket(x):\n    return jnp.pad(x, (0, 8))\n",
-            _PAD_HINT_ALWAYS,
-        ),
-        Mistake(
-            "rounds_down",
-            "def pad_to_bucket(x):\n    return x[: x.shape[0] // 8 * 8]\n",
-            _PAD_HINT_DOWN,
-        ),
-        Mistake(
-            "pads_in_front",
-            "def pad_to_bucket(x):\n"
-            "    n = x.shape[0]\n"
-            "    return jnp.pad(x, (-(-n // 8) * 8 - n, 0))\n",
-            _PAD_HINT_FRONT,
-        ),
-        Mistake(
-            "pads_with_edge_values",
-            "def pad_to_bucket(x):\n"
-            "    n = x.shape[0]\n"
-            "    return jnp.pad(x, (0, -(-n // 8) * 8 - n), mode='edge')\n",
-            _PAD_HINT_ZEROS,
-        ),
-    ),
     checker=_check_pad_to_bucket,
 )
 
@@ -362,7 +274,7 @@ def _donated(fn: Any) -> list[bool] | None:
 
 def _check_sgd_step(answer: Any) -> None:
     fn = _expect_jitted(answer, "sgd_step(params, grads, lr)", _DONATE_HINT_NONE)
-    params, grads = _normal(1, (5,)), _normal(2, (5,))
+    params, grads = normal(1, (5,)), normal(2, (5,))
     want = params - 0.1 * grads
     got = attempt(fn, params, grads, 0.1, label="sgd_step(params, grads, 0.1)")
     same(want, got, "sgd_step(params, grads, 0.1)")
@@ -393,43 +305,14 @@ def _check_sgd_step(answer: Any) -> None:
 
 _DONATION = Exercise(
     id="t05-donation-1",
-    concept="donation",
     title="Donate the parameters of an update step",
-    prompt=(
-        "Define a **jitted** `sgd_step(params, grads, lr)` returning `params - lr * grads` "
-        "that donates `params` (only `params`), so XLA can reuse its buffer for the result."
-    ),
-    difficulty=1,
-    answer_name="sgd_step",
+    signature="sgd_step(params, grads, lr)",
     stub=_jit_stub("sgd_step(params, grads, lr)"),
     reference=(
         "def _sgd_step(params, grads, lr):\n    return params - lr * grads\n\n"
         "sgd_step = jax.jit(_sgd_step, donate_argnums=0)\n"
     ),
     hints=("`jax.jit(f, donate_argnums=...)` names the arguments whose buffers XLA may reuse.",),
-    mistakes=(
-        Mistake(
-            "no_donation",
-            "sgd_step = jax.jit(lambda params, grads, lr: params - lr * grads)\n",
-            _DONATE_HINT_NONE,
-        ),
-        Mistake(
-            "donates_grads",
-            "sgd_step = jax.jit(lambda params, grads, lr: params - lr * grads, donate_argnums=1)\n",
-            _DONATE_HINT_WRONG,
-        ),
-        Mistake(
-            "donates_grads_too",
-            "sgd_step = jax.jit(\n"
-            "    lambda params, grads, lr: params - lr * grads, donate_argnums=(0, 1)\n"
-            ")\n",
-            _DONATE_HINT_BOTH,
-        ),
-    ),
-    alternatives=(
-        "def _sgd_step(params, grads, lr):\n    return params - lr * grads\n\n"
-        "sgd_step = jax.jit(_sgd_step, donate_argnames='params')\n",
-    ),
     checker=_check_sgd_step,
 )
 
@@ -491,10 +374,10 @@ def _check_compile_for(answer: Any) -> None:
         )
     if not calls:
         raise CheckFailure("f was never traced", hint=_AOT_HINT_JIT)
-    x = _normal(1, (4, 3))
+    x = normal(1, (4, 3))
     same(jnp.cos(x) * 2, attempt(out, x, label="compiled(x: float32[4,3])"), "compiled(x)")
     try:
-        out(_normal(1, (5,)))
+        out(normal(1, (5,)))
     except TypeError:
         pass
     else:
@@ -518,51 +401,14 @@ def _check_compile_for(answer: Any) -> None:
 
 _AOT = Exercise(
     id="t05-aot-1",
-    concept="aot",
     title="Compile ahead of time for a shape",
-    prompt=(
-        "Write `compile_for(f, shape, dtype)` that returns a `jax.stages.Compiled` of "
-        "`jax.jit(f)` built for one input of that shape and dtype, **without** creating an "
-        "array of that size."
-    ),
-    difficulty=2,
-    answer_name="compile_for",
-    stub=_stub("compile_for(f, shape, dtype)"),
+    signature="compile_for(f, shape, dtype)",
     reference=(
         "def compile_for(f, shape, dtype):\n"
         "    spec = jax.ShapeDtypeStruct(shape, dtype)\n"
         "    return jax.jit(f).lower(spec).compile()\n"
     ),
     hints=("`jax.jit(f).lower(spec).compile()`, with `spec = jax.ShapeDtypeStruct(...)`.",),
-    mistakes=(
-        Mistake(
-            "forgot_compile",
-            "def compile_for(f, shape, dtype):\n"
-            "    return jax.jit(f).lower(jax.ShapeDtypeStruct(shape, dtype))\n",
-            _AOT_HINT_LOWERED,
-        ),
-        Mistake(
-            "returns_jit",
-            "def compile_for(f, shape, dtype):\n    return jax.jit(f)\n",
-            _AOT_HINT_JIT,
-        ),
-        Mistake(
-            "lowers_with_an_array",
-            "def compile_for(f, shape, dtype):\n"
-            "    return jax.jit(f).lower(jnp.zeros(shape, dtype)).compile()\n",
-            _AOT_HINT_ARRAY,
-        ),
-        Mistake(
-            "lowers_with_a_numpy_array",
-            "def compile_for(f, shape, dtype):\n"
-            "    return jax.jit(f).lower(np.zeros(shape, dtype)).compile()\n",
-            _AOT_HINT_ARRAY,
-        ),
-    ),
-    alternatives=(
-        "def compile_for(f, shape, dtype):\n"
-        "    return jax.jit(f).trace(jax.ShapeDtypeStruct(shape, dtype)).lower().compile()\n",
-    ),
     checker=_check_compile_for,
 )
 

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import Primitive
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     attempt,
@@ -19,18 +19,10 @@ from ._support import (
     expect_function,
     global_values,
     message_has,
+    normal,
     primitive_names,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
-
 
 # --- make_jaxpr -----------------------------------------------------------------------------
 
@@ -131,81 +123,14 @@ def _check_primitive_names(answer: Any) -> None:
 
 _MAKE_JAXPR = Exercise(
     id="t06-make-jaxpr-1",
-    concept="make-jaxpr",
     title="List a function's primitives",
-    prompt=(
-        "Write `primitive_names(f, *args)` returning the names (strings) of the primitives of "
-        "`f`'s jaxpr for `args`, one per top-level equation, in order; e.g. "
-        "`['sin', 'mul', 'add']` for `lambda x: jnp.sin(x) * 2 + 1`."
-    ),
-    difficulty=1,
-    answer_name="primitive_names",
-    stub=_stub("primitive_names(f, *args)"),
+    signature="primitive_names(f, *args)",
     reference=(
         "def primitive_names(f, *args):\n"
         "    closed = jax.make_jaxpr(f)(*args)\n"
         "    return [eqn.primitive.name for eqn in closed.jaxpr.eqns]\n"
     ),
     hints=("`jax.make_jaxpr(f)(*args).jaxpr.eqns` lists the equations; each has a `primitive`.",),
-    mistakes=(
-        Mistake(
-            "passes_result",
-            "def primitive_names(f, *args):\n"
-            "    closed = jax.make_jaxpr(f(*args))()\n"
-            "    return [eqn.primitive.name for eqn in closed.jaxpr.eqns]\n",
-            _PRIM_HINT_CALLED,
-        ),
-        Mistake(
-            "primitive_objects",
-            "def primitive_names(f, *args):\n"
-            "    return [eqn.primitive for eqn in jax.make_jaxpr(f)(*args).jaxpr.eqns]\n",
-            _PRIM_HINT_OBJECTS,
-        ),
-        Mistake(
-            "searches_text",
-            "def primitive_names(f, *args):\n"
-            "    text = str(jax.make_jaxpr(f)(*args))\n"
-            "    known = ['sin', 'cos', 'exp', 'neg', 'mul', 'add', 'dot_general', 'reduce_sum']\n"
-            "    return [p for p in known if p in text]\n",
-            _PRIM_HINT_TEXT,
-        ),
-        Mistake(
-            "jits_f",
-            "def primitive_names(f, *args):\n"
-            "    closed = jax.make_jaxpr(jax.jit(f))(*args)\n"
-            "    return [eqn.primitive.name for eqn in closed.jaxpr.eqns]\n",
-            _PRIM_HINT_JIT,
-        ),
-        Mistake(
-            "walks_sub_jaxprs",
-            "def primitive_names(f, *args):\n"
-            "    def walk(jaxpr):\n"
-            "        names = []\n"
-            "        for eqn in jaxpr.eqns:\n"
-            "            names.append(eqn.primitive.name)\n"
-            "            for p in eqn.params.values():\n"
-            "                inner = getattr(p, 'jaxpr', p)\n"
-            "                if hasattr(inner, 'eqns'):\n"
-            "                    names += walk(inner)\n"
-            "        return names\n"
-            "    return walk(jax.make_jaxpr(f)(*args).jaxpr)\n",
-            _PRIM_HINT_NESTED,
-        ),
-        Mistake(
-            "drops_repeats",
-            "def primitive_names(f, *args):\n"
-            "    eqns = jax.make_jaxpr(f)(*args).jaxpr.eqns\n"
-            "    return list(dict.fromkeys(eqn.primitive.name for eqn in eqns))\n",
-            _PRIM_HINT_REPEATS,
-        ),
-        Mistake(
-            "reversed_order",
-            "def primitive_names(f, *args):\n"
-            "    eqns = jax.make_jaxpr(f)(*args).jaxpr.eqns\n"
-            "    return [eqn.primitive.name for eqn in reversed(eqns)]\n",
-            _PRIM_HINT_ORDER,
-        ),
-    ),
     checker=_check_primitive_names,
 )
 
@@ -278,16 +203,8 @@ def _check_count_traces(answer: Any) -> None:
 
 _SIDE = Exercise(
     id="t06-trace-time-side-effects-1",
-    concept="trace-time-side-effects",
     title="Count traces with a side effect",
-    prompt=(
-        "Write `count_traces(f, inputs)`: call one jitted version of `f` on each array of the "
-        "list `inputs`, in order, and return how many times JAX **traced** it (an int). Use a "
-        "Python side effect that runs only while tracing."
-    ),
-    difficulty=2,
-    answer_name="count_traces",
-    stub=_stub("count_traces(f, inputs)"),
+    signature="count_traces(f, inputs)",
     reference=(
         "def count_traces(f, inputs):\n"
         "    count = 0\n\n"
@@ -301,63 +218,7 @@ _SIDE = Exercise(
         "    return count\n"
     ),
     hints=("A Python statement inside a jitted function runs once per trace, not once per call.",),
-    mistakes=(
-        Mistake(
-            "counts_calls",
-            "def count_traces(f, inputs):\n"
-            "    jitted = jax.jit(f)\n"
-            "    count = 0\n"
-            "    for x in inputs:\n"
-            "        jitted(x)\n"
-            "        count += 1\n"
-            "    return count\n",
-            _COUNT_HINT_CALLS,
-        ),
-        Mistake(
-            "jit_in_loop",
-            "def count_traces(f, inputs):\n"
-            "    count = 0\n"
-            "    for x in inputs:\n"
-            "        def counted(x):\n"
-            "            nonlocal count\n"
-            "            count += 1\n"
-            "            return f(x)\n"
-            "        jax.jit(counted)(x)\n"
-            "    return count\n",
-            _COUNT_HINT_LOOP_JIT,
-        ),
-        Mistake(
-            "counts_shapes",
-            "def count_traces(f, inputs):\n    return len({(x.shape, x.dtype) for x in inputs})\n",
-            _COUNT_HINT_NOT_TRACED,
-        ),
-        Mistake(
-            "counter_starts_at_one",
-            "def count_traces(f, inputs):\n"
-            "    count = 1\n\n"
-            "    def counted(x):\n"
-            "        nonlocal count\n"
-            "        count += 1\n"
-            "        return f(x)\n\n"
-            "    jitted = jax.jit(counted)\n"
-            "    for x in inputs:\n"
-            "        jitted(x)\n"
-            "    return count\n",
-            _COUNT_HINT_OFF_BY_ONE,
-        ),
-    ),
     checker=_check_count_traces,
-    alternatives=(
-        "def count_traces(f, inputs):\n"
-        "    traces = []\n\n"
-        "    @jax.jit\n"
-        "    def counted(x):\n"
-        "        traces.append(x.shape)  # runs while tracing only\n"
-        "        return f(x)\n\n"
-        "    for x in inputs:\n"
-        "        counted(x)\n"
-        "    return len(traces)\n",
-    ),
 )
 
 
@@ -413,7 +274,7 @@ def _kept_outside(fn: Any) -> dict[str, Any]:
 
 def _check_forward(answer: Any) -> None:
     fn = expect_function(answer, "forward(x)")
-    x = _normal(1, (4,))
+    x = normal(1, (4,))
     label = "jax.jit(forward)(x)"
     # a new function each time, so that jit traces afresh instead of reusing a cached trace
     got = attempt(jax.jit(lambda x: fn(x)), x, label=label)
@@ -440,68 +301,17 @@ def _check_forward(answer: Any) -> None:
             yours=describe(got),
         )
     same(_forward_ref(x), tuple(got), "jax.jit(forward)(x)")
-    x2 = _normal(2, (2, 3))
+    x2 = normal(2, (2, 3))
     same(_forward_ref(x2), tuple(attempt(fn, x2, label="forward(x2)")), "forward(x2)")
 
 
 _LEAK = Exercise(
     id="t06-leaked-tracers-1",
-    concept="leaked-tracers",
     title="Return an intermediate instead of leaking it",
-    prompt=(
-        "This function saves an intermediate for later inspection, which leaks a tracer under "
-        "jit:\n\n```python\nSAVED = {}\n\ndef forward(x):\n    hidden = jnp.tanh(2 * x)\n"
-        '    SAVED["hidden"] = hidden\n    return hidden.sum()\n```\n\n'
-        "Write a leak-free `forward(x)` that returns `(out, hidden)`."
-    ),
-    difficulty=1,
-    answer_name="forward",
-    stub=_stub("forward(x)"),
+    signature="forward(x)",
     reference=("def forward(x):\n    hidden = jnp.tanh(2 * x)\n    return hidden.sum(), hidden\n"),
     hints=("Whatever you want out of a transformed function must leave through its return.",),
-    mistakes=(
-        Mistake(
-            "stores_global",
-            "SAVED = {}\n\ndef forward(x):\n    hidden = jnp.tanh(2 * x)\n"
-            '    SAVED["hidden"] = hidden\n    return hidden.sum(), SAVED["hidden"]\n',
-            _LEAK_HINT_GLOBAL,
-        ),
-        Mistake(
-            "only_out",
-            "def forward(x):\n    hidden = jnp.tanh(2 * x)\n    return hidden.sum()\n",
-            _LEAK_HINT_ONLY_OUT,
-        ),
-        Mistake(
-            "stores_attribute",
-            "import types\n\n"
-            "S = types.SimpleNamespace()\n\n"
-            "def forward(x):\n"
-            "    hidden = jnp.tanh(2 * x)\n"
-            "    S.hidden = hidden\n"
-            "    return hidden.sum(), hidden\n",
-            _LEAK_HINT_GLOBAL,
-        ),
-        Mistake(
-            "stores_in_closure",
-            "def make_forward():\n"
-            "    saved = {}\n\n"
-            "    def forward(x):\n"
-            "        hidden = jnp.tanh(2 * x)\n"
-            '        saved["hidden"] = hidden\n'
-            "        return hidden.sum(), hidden\n\n"
-            "    return forward\n\n"
-            "forward = make_forward()\n",
-            _LEAK_HINT_GLOBAL,
-        ),
-    ),
     checker=_check_forward,
-    alternatives=(
-        "LOG = []\n\n"
-        "def forward(x):\n"
-        "    hidden = jnp.tanh(2 * x)\n"
-        "    jax.debug.callback(LOG.append, hidden)  # saves real arrays, at run time\n"
-        "    return hidden.sum(), hidden\n",
-    ),
 )
 
 # --- closed-over constants ------------------------------------------------------------------
@@ -551,7 +361,7 @@ def _predict_hint(want: jax.Array, got: Any) -> str:
 
 def _check_predict(answer: Any) -> None:
     fn = expect_function(answer, "predict(w, x)")
-    w, x = _normal(1, (3, 2)), _normal(2, (4, 3))
+    w, x = normal(1, (3, 2)), normal(2, (4, 3))
 
     def hint_for(exc: BaseException) -> str | None:
         if isinstance(exc, jax.errors.TracerArrayConversionError):
@@ -571,7 +381,7 @@ def _check_predict(answer: Any) -> None:
         )
     jitted = jax.jit(fn)
     for seed in (3, 4):
-        w2 = _normal(seed, (3, 2))
+        w2 = normal(seed, (3, 2))
         label = f"jax.jit(predict)(new w #{seed}, x)"
         got = attempt(jitted, w2, x, label=label, hint_for=hint_for)
         same(x @ w2, got, label, _predict_hint(x @ w2, got))
@@ -579,53 +389,11 @@ def _check_predict(answer: Any) -> None:
 
 _CONST = Exercise(
     id="t06-closed-over-constants-1",
-    concept="closed-over-constants",
     title="Pass weights in, don't close over them",
-    prompt=(
-        "`W = jax.random.normal(jax.random.key(0), (3, 2))` is a global, and "
-        "`lambda x: x @ W` bakes it into the jaxpr as a constant. Write `predict(w, x)` "
-        "returning `x @ w` whose jaxpr has **no** constants, so new weights need no recompile."
-    ),
-    difficulty=1,
-    answer_name="predict",
-    stub=_stub("predict(w, x)"),
+    signature="predict(w, x)",
     reference="def predict(w, x):\n    return x @ w\n",
     hints=("Arrays a function reads from outside become jaxpr constants; arguments do not.",),
-    mistakes=(
-        Mistake(
-            "reads_global",
-            "W = jax.random.normal(jax.random.key(0), (3, 2))\n\n"
-            "def predict(w, x):\n    return x @ W\n",
-            _CONST_HINT_GLOBAL,
-        ),
-        Mistake(
-            "numpy_dot",
-            "def predict(w, x):\n    return jnp.asarray(np.dot(x, w))\n",
-            _CONST_HINT_NUMPY,
-        ),
-        Mistake(
-            "jitted_reads_global",
-            "W = jax.random.normal(jax.random.key(0), (3, 2))\n\n"
-            "@jax.jit\n"
-            "def predict(w, x):\n    return x @ W\n",
-            _CONST_HINT_GLOBAL,
-        ),
-        Mistake(
-            "transposed",
-            "def predict(w, x):\n    return w.T @ x.T\n",
-            _CONST_HINT_TRANSPOSED,
-        ),
-        Mistake(
-            "casts_dtype",
-            "def predict(w, x):\n    return (x @ w).astype(jnp.float16)\n",
-            _CONST_HINT_DTYPE,
-        ),
-    ),
     checker=_check_predict,
-    alternatives=(
-        "def predict(w, x):\n    return jnp.dot(x, w)\n",
-        "predict = jax.jit(lambda w, x: jnp.einsum('nd,dk->nk', x, w))\n",
-    ),
 )
 
 # --- eval_shape -----------------------------------------------------------------------------
@@ -697,55 +465,15 @@ def _check_param_bytes(answer: Any) -> None:
 
 _EVAL_SHAPE = Exercise(
     id="t06-eval-shape-1",
-    concept="eval-shape",
     title="Count parameter bytes without allocating",
-    prompt=(
-        "`init_fn(key)` returns a pytree of parameters (mixed dtypes). Write "
-        "`param_bytes(init_fn, key)` returning their total size in bytes as an int **without "
-        "running** `init_fn` on real data (for a large model that would allocate everything)."
-    ),
-    difficulty=2,
-    answer_name="param_bytes",
-    stub=_stub("param_bytes(init_fn, key)"),
+    signature="param_bytes(init_fn, key)",
     reference=(
         "def param_bytes(init_fn, key):\n"
         "    shapes = jax.eval_shape(init_fn, key)\n"
         "    return sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes))\n"
     ),
     hints=("`jax.eval_shape(init_fn, key)` returns the same pytree with ShapeDtypeStructs.",),
-    mistakes=(
-        Mistake(
-            "runs_init",
-            "def param_bytes(init_fn, key):\n"
-            "    return sum(p.nbytes for p in jax.tree.leaves(init_fn(key)))\n",
-            _BYTES_HINT_REAL,
-        ),
-        Mistake(
-            "counts_elements",
-            "def param_bytes(init_fn, key):\n"
-            "    shapes = jax.eval_shape(init_fn, key)\n"
-            "    return sum(s.size for s in jax.tree.leaves(shapes))\n",
-            _BYTES_HINT_SIZE,
-        ),
-        Mistake(
-            "returns_float",
-            "def param_bytes(init_fn, key):\n"
-            "    shapes = jax.eval_shape(init_fn, key)\n"
-            "    return float(sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes)))\n",
-            _BYTES_HINT_INT,
-        ),
-    ),
     checker=_check_param_bytes,
-    alternatives=(
-        "import functools\n\n"
-        "def param_bytes(init_fn, key):\n"
-        "    shapes = jax.eval_shape(functools.partial(init_fn, key))\n"
-        "    return sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes))\n",
-        "def param_bytes(init_fn, key):\n"
-        "    shapes = jax.eval_shape(lambda: init_fn(key))\n"
-        "    leaves = jax.tree.leaves(shapes)\n"
-        "    return sum(int(np.prod(s.shape)) * s.dtype.itemsize for s in leaves)\n",
-    ),
 )
 
 EXERCISES = (_MAKE_JAXPR, _SIDE, _LEAK, _CONST, _EVAL_SHAPE)

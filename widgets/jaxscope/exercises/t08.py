@@ -9,16 +9,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+from . import Exercise
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
 
 
 def _all_shapes(closed: Any) -> set[tuple[int, ...]]:
@@ -79,7 +71,7 @@ def _check_hvp(answer: Any) -> None:
     fn = expect_function(answer, "hvp(f, x, v)")
     for f, name in ((_f_quartic, "f1"), (_f_logsumexp, "f2")):
         for seed, n in ((1, 4), (2, 7)):
-            x, v = _normal(seed, (n,)), _normal(seed + 50, (n,))
+            x, v = normal(seed, (n,)), normal(seed + 50, (n,))
             label = f"hvp({name}, x: float32[{n}], v: float32[{n}])"
             got = attempt(fn, f, x, v, label=label, hint_for=_hvp_hint)
             if isinstance(got, tuple | list):
@@ -91,7 +83,7 @@ def _check_hvp(answer: Any) -> None:
                 )
             same(_hvp_ref(f, x, v), got, label, rtol=1e-4)
     n = 48
-    x, v = _normal(3, (n,)), _normal(4, (n,))
+    x, v = normal(3, (n,)), normal(4, (n,))
     closed = jax.make_jaxpr(lambda x, v: fn(_f_quartic, x, v))(x, v)
     if (n, n) in _all_shapes(closed):
         raise CheckFailure(
@@ -104,38 +96,12 @@ def _check_hvp(answer: Any) -> None:
 
 _JVP = Exercise(
     id="t08-jvp-1",
-    concept="jvp",
     title="A Hessian-vector product without the Hessian",
-    prompt=(
-        "Write `hvp(f, x, v)` returning the Hessian of the scalar function `f` at `x` times the "
-        "vector `v`, **without** building the n×n Hessian: push `v` through `jax.grad(f)` in "
-        "forward mode with `jax.jvp`. The check compares with `jax.hessian(f)(x) @ v` and "
-        "looks for an n×n array in your jaxpr."
-    ),
-    difficulty=2,
-    answer_name="hvp",
-    stub=_stub("hvp(f, x, v)"),
+    signature="hvp(f, x, v)",
     reference=("def hvp(f, x, v):\n    _, hv = jax.jvp(jax.grad(f), (x,), (v,))\n    return hv\n"),
     hints=(
         "The Hessian is the Jacobian of the gradient, so H·v is a JVP of `jax.grad(f)` in "
         "direction v.",
-    ),
-    mistakes=(
-        Mistake(
-            "returns_pair",
-            "def hvp(f, x, v):\n    return jax.jvp(jax.grad(f), (x,), (v,))\n",
-            _HVP_HINT_TUPLE,
-        ),
-        Mistake(
-            "bare_arguments",
-            "def hvp(f, x, v):\n    return jax.jvp(jax.grad(f), x, v)[1]\n",
-            _HVP_HINT_ARGS,
-        ),
-        Mistake(
-            "full_hessian",
-            "def hvp(f, x, v):\n    return jax.hessian(f)(x) @ v\n",
-            _HVP_HINT_HESSIAN,
-        ),
     ),
     checker=_check_hvp,
 )
@@ -182,7 +148,7 @@ def _check_vjp(answer: Any) -> None:
     fn = expect_function(answer, "weighted_grad(f, x, w)")
     for f, name in ((_g_mix, "f1"), (_g_tanh, "f2")):
         for seed, n in ((1, 4), (2, 6)):
-            x, w = _normal(seed, (n,)), _normal(seed + 50, (3,))
+            x, w = normal(seed, (n,)), normal(seed + 50, (3,))
             label = f"weighted_grad({name}: R^{n} -> R^3, x: float32[{n}], w: float32[3])"
             got = attempt(fn, f, x, w, label=label, hint_for=_vjp_hint)
             if isinstance(got, tuple | list):
@@ -197,7 +163,7 @@ def _check_vjp(answer: Any) -> None:
             same(want, got, label, hint, rtol=1e-4)
     # _g_tanh holds a (3, n) matrix of its own, so look for a Jacobian with _g_mix only
     n = 7
-    x, w = _normal(3, (n,)), _normal(4, (3,))
+    x, w = normal(3, (n,)), normal(4, (3,))
     closed = jax.make_jaxpr(lambda x, w: fn(_g_mix, x, w))(x, w)
     jacobians = {(3, n), (n, 3)} & _all_shapes(closed)
     if jacobians:
@@ -212,16 +178,8 @@ def _check_vjp(answer: Any) -> None:
 
 _VJP = Exercise(
     id="t08-vjp-1",
-    concept="vjp",
     title="Pull a cotangent back with jax.vjp",
-    prompt=(
-        "`f` maps a vector of shape `(n,)` to one of shape `(3,)`. Write `weighted_grad(f, x, w)`"
-        " returning `w @ J`, where `J` is the `(3, n)` Jacobian of `f` at `x` (the gradient of "
-        "`jnp.dot(w, f(x))`), with one call of `jax.vjp` and no Jacobian."
-    ),
-    difficulty=2,
-    answer_name="weighted_grad",
-    stub=_stub("weighted_grad(f, x, w)"),
+    signature="weighted_grad(f, x, w)",
     reference=(
         "def weighted_grad(f, x, w):\n"
         "    _, f_vjp = jax.vjp(f, x)\n"
@@ -232,30 +190,7 @@ _VJP = Exercise(
         "`y, f_vjp = jax.vjp(f, x)` runs f forwards; `f_vjp(w)` pulls the output cotangent w "
         "back to the inputs.",
     ),
-    mistakes=(
-        Mistake(
-            "forgot_unpack",
-            "def weighted_grad(f, x, w):\n    _, f_vjp = jax.vjp(f, x)\n    return f_vjp(w)\n",
-            _VJP_HINT_TUPLE,
-        ),
-        Mistake(
-            "jacobian_wrong_side",
-            "def weighted_grad(f, x, w):\n    return jax.jacrev(f)(x) @ w\n",
-            _VJP_HINT_ORDER,
-        ),
-        Mistake(
-            "builds_jacobian",
-            "def weighted_grad(f, x, w):\n    return w @ jax.jacrev(f)(x)\n",
-            _VJP_HINT_JACOBIAN,
-        ),
-        Mistake(
-            "builds_jacobian_forward",
-            "def weighted_grad(f, x, w):\n    return jnp.dot(w, jax.jacfwd(f)(x))\n",
-            _VJP_HINT_JACOBIAN,
-        ),
-    ),
     checker=_check_vjp,
-    alternatives=("def weighted_grad(f, x, w):\n    return jax.vjp(f, x)[1](w)[0]\n",),
 )
 
 # --- stop_gradient: a TD target -------------------------------------------------------------
@@ -283,8 +218,8 @@ def _td_no_stop(w, x, r, x_next, gamma):
 def _check_td_loss(answer: Any) -> None:
     fn = expect_function(answer, "td_loss(w, x, r, x_next, gamma)")
     for seed, n, d in ((1, 8, 3), (2, 5, 4)):
-        w, x, x_next = _normal(seed, (d,)), _normal(seed + 10, (n, d)), _normal(seed + 20, (n, d))
-        r = _normal(seed + 30, (n,))
+        w, x, x_next = normal(seed, (d,)), normal(seed + 10, (n, d)), normal(seed + 20, (n, d))
+        r = normal(seed + 30, (n,))
         args = (w, x, r, x_next, 0.9)
         label = f"td_loss(w: float32[{d}], x: float32[{n},{d}], r, x_next, 0.9)"
         same(_td_reference(*args), attempt(fn, *args, label=label), label)
@@ -302,40 +237,14 @@ def _check_td_loss(answer: Any) -> None:
 
 _STOP = Exercise(
     id="t08-stop-gradient-1",
-    concept="stop-gradient",
     title="A TD loss whose target does not move",
-    prompt=(
-        "In temporal-difference learning a linear value `v(x) = x @ w` is fitted to a target "
-        "built from the next state: `target = r + gamma * (x_next @ w)`. Write "
-        "`td_loss(w, x, r, x_next, gamma)` returning `0.5 * mean((target - x @ w) ** 2)`, where "
-        "the gradient with respect to `w` flows only through the prediction `x @ w`: the target "
-        "counts as a constant."
-    ),
-    difficulty=2,
-    answer_name="td_loss",
-    stub=_stub("td_loss(w, x, r, x_next, gamma)"),
+    signature="td_loss(w, x, r, x_next, gamma)",
     reference=(
         "def td_loss(w, x, r, x_next, gamma):\n"
         "    target = jax.lax.stop_gradient(r + gamma * (x_next @ w))\n"
         "    return 0.5 * jnp.mean((target - x @ w) ** 2)\n"
     ),
     hints=("`jax.lax.stop_gradient(v)` is v going forwards and a constant to differentiation.",),
-    mistakes=(
-        Mistake(
-            "no_stop_gradient",
-            "def td_loss(w, x, r, x_next, gamma):\n"
-            "    target = r + gamma * (x_next @ w)\n"
-            "    return 0.5 * jnp.mean((target - x @ w) ** 2)\n",
-            _TD_HINT_NO_STOP,
-        ),
-        Mistake(
-            "stops_everything",
-            "def td_loss(w, x, r, x_next, gamma):\n"
-            "    target = r + gamma * (x_next @ w)\n"
-            "    return jax.lax.stop_gradient(0.5 * jnp.mean((target - x @ w) ** 2))\n",
-            _TD_HINT_ALL_STOPPED,
-        ),
-    ),
     checker=_check_td_loss,
 )
 
@@ -361,7 +270,7 @@ _NORM_HINT_NOT_CUSTOM = (
 def _check_safe_norm(answer: Any) -> None:
     fn = expect_function(answer, "safe_norm(x)")
     for seed, n in ((1, 3), (2, 5)):
-        x = _normal(seed, (n,))
+        x = normal(seed, (n,))
         label = f"safe_norm(x: float32[{n}])"
         same(jnp.linalg.norm(x), attempt(fn, x, label=label), label)
         glabel = f"jax.grad(safe_norm)(x: float32[{n}])"
@@ -394,17 +303,8 @@ def _check_safe_norm(answer: Any) -> None:
 
 _CUSTOM_JVP = Exercise(
     id="t08-custom-jvp-1",
-    concept="custom-jvp",
     title="A Euclidean norm whose gradient at zero is finite",
-    prompt=(
-        "`jnp.sqrt(jnp.sum(x**2))` has gradient `x / |x|`, but at `x = 0` JAX's automatic rule "
-        "gives `nan`. Write `safe_norm(x)` as a `jax.custom_jvp` function: the value is the "
-        "norm, and its JVP rule gives tangent `dot(x, t) / |x|`, or 0 where `|x| = 0`. "
-        "`jax.grad(safe_norm)(jnp.zeros(3))` must be `[0, 0, 0]`."
-    ),
-    difficulty=3,
-    answer_name="safe_norm",
-    stub=_stub("safe_norm(x)"),
+    signature="safe_norm(x)",
     reference=(
         "@jax.custom_jvp\n"
         "def safe_norm(x):\n"
@@ -419,33 +319,6 @@ _CUSTOM_JVP = Exercise(
     hints=(
         "A custom_jvp rule receives (primals, tangents) and returns (output, output tangent); "
         "grad is derived from it.",
-    ),
-    mistakes=(
-        Mistake(
-            "no_custom_rule",
-            "def safe_norm(x):\n    return jnp.sqrt(jnp.sum(x**2))\n",
-            _NORM_HINT_NAIVE,
-        ),
-        Mistake(
-            "single_where",
-            "@jax.custom_jvp\n"
-            "def safe_norm(x):\n"
-            "    return jnp.sqrt(jnp.sum(x**2))\n\n"
-            "@safe_norm.defjvp\n"
-            "def _safe_norm_jvp(primals, tangents):\n"
-            "    (x,), (t,) = primals, tangents\n"
-            "    y = safe_norm(x)\n"
-            "    return y, jnp.where(y == 0, 0.0, jnp.dot(x, t) / y)\n",
-            _NORM_HINT_WHERE,
-        ),
-        Mistake(
-            "double_where_without_custom_jvp",
-            "def safe_norm(x):\n"
-            "    sq = jnp.sum(x**2)\n"
-            "    safe_sq = jnp.where(sq == 0, 1.0, sq)\n"
-            "    return jnp.where(sq == 0, 0.0, jnp.sqrt(safe_sq))\n",
-            _NORM_HINT_NOT_CUSTOM,
-        ),
     ),
     checker=_check_safe_norm,
 )
@@ -475,7 +348,7 @@ def _rev_hint(exc: BaseException) -> str | None:
 def _check_reverse_grad(answer: Any) -> None:
     fn = expect_function(answer, "reverse_grad(x)")
     for seed, shape in ((1, (4,)), (2, (2, 3))):
-        x = _normal(seed, shape)
+        x = normal(seed, shape)
         label = f"reverse_grad(x: float32{list(shape)})"
         same(x, attempt(fn, x, label=label, hint_for=_rev_hint), label, _REV_HINT_FORWARD)
 
@@ -488,23 +361,14 @@ def _check_reverse_grad(answer: Any) -> None:
         hint = _REV_HINT_STOP if np.allclose(got, 0.0) else ""
         same(want, got, glabel, hint, rtol=1e-4)
     jitted = jax.jit(jax.grad(lambda x: jnp.sum(fn(x) ** 2)))
-    x = _normal(3, (5,))
+    x = normal(3, (5,))
     same(-2.0 * x, attempt(jitted, x, label="jax.jit(jax.grad(...))", hint_for=_rev_hint), "jit")
 
 
 _CUSTOM_VJP = Exercise(
     id="t08-custom-vjp-1",
-    concept="custom-vjp",
     title="A gradient-reversal layer",
-    prompt=(
-        "Domain-adversarial training uses a **gradient-reversal layer**: the identity going "
-        "forwards, and it multiplies the gradient by -1 going backwards. Write `reverse_grad(x)` "
-        "with `jax.custom_vjp`, so that `reverse_grad(x)` equals `x` and "
-        "`jax.grad(lambda x: jnp.sum(reverse_grad(x) ** 2))(x)` equals `-2 * x`."
-    ),
-    difficulty=2,
-    answer_name="reverse_grad",
-    stub=_stub("reverse_grad(x)"),
+    signature="reverse_grad(x)",
     reference=(
         "@jax.custom_vjp\n"
         "def reverse_grad(x):\n"
@@ -518,22 +382,6 @@ _CUSTOM_VJP = Exercise(
     hints=(
         "custom_vjp needs fwd(x) -> (output, residuals) and bwd(residuals, g) -> a tuple of "
         "input cotangents.",
-    ),
-    mistakes=(
-        Mistake("negates_forward", "def reverse_grad(x):\n    return -x\n", _REV_HINT_FORWARD),
-        Mistake(
-            "bwd_not_tuple",
-            "@jax.custom_vjp\n"
-            "def reverse_grad(x):\n"
-            "    return x\n\n"
-            "reverse_grad.defvjp(lambda x: (x, None), lambda res, g: -g)\n",
-            _REV_HINT_TUPLE,
-        ),
-        Mistake(
-            "stop_gradient",
-            "def reverse_grad(x):\n    return jax.lax.stop_gradient(x)\n",
-            _REV_HINT_STOP,
-        ),
     ),
     checker=_check_reverse_grad,
 )

@@ -9,23 +9,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, all_eqns, attempt, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
-
+from . import Exercise
+from ._support import (
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    normal,
+)
 
 # --- in_axes: a shared model over a batch ---------------------------------------------------
-
-
-def _predict(w, b, x):
-    return jnp.tanh(x @ w + b)
 
 
 _BATCH_HINT_AXES = (
@@ -38,43 +31,14 @@ _BATCH_HINT_LOOP = (
 )
 
 
-def _batch_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, ValueError) and message_has(exc, "inconsistent sizes", "in_axes"):
-        return _BATCH_HINT_AXES
-    return None
-
-
-def _check_predict_batch(answer: Any) -> None:
-    fn = expect_function(answer, "predict_batch(w, b, xs)")
-    for seed, n, d, k in ((1, 5, 3, 2), (2, 7, 4, 3)):
-        w, b, xs = _normal(seed, (d, k)), _normal(seed + 10, (k,)), _normal(seed + 20, (n, d))
-        label = f"predict_batch(w: float32[{d},{k}], b: float32[{k}], xs: float32[{n},{d}])"
-        got = attempt(fn, w, b, xs, label=label, hint_for=_batch_hint)
-        same(jax.vmap(_predict, (None, None, 0))(w, b, xs), got, label)
-    w, b = _normal(3, (3, 2)), _normal(4, (2,))
-    sizes = [len(all_eqns(jax.make_jaxpr(fn)(w, b, _normal(5, (n, 3))))) for n in (4, 16)]
-    if sizes[1] > sizes[0]:
-        raise CheckFailure(
-            "the jaxpr of predict_batch grows with the batch size",
-            hint=_BATCH_HINT_LOOP,
-            expected="the same number of equations for 4 and 16 examples",
-            yours=f"{sizes[0]} equations for 4 examples, {sizes[1]} for 16",
-        )
+def _batch_inputs(seed: int, n: int, d: int, k: int) -> tuple[jax.Array, ...]:
+    return normal(seed, (d, k)), normal(seed + 10, (k,)), normal(seed + 20, (n, d))
 
 
 _IN_AXES = Exercise(
     id="t09-in-axes-1",
-    concept="in-axes",
     title="Batch the inputs, share the weights",
-    prompt=(
-        "`predict(w, b, x) = jnp.tanh(x @ w + b)` is written for **one** example `x` of shape "
-        "`(d,)`, with weights `w: (d, k)` and bias `b: (k,)`. Write `predict_batch(w, b, xs)` "
-        "for a batch `xs: (n, d)`, returning `(n, k)`, with `jax.vmap` and the right `in_axes` "
-        "(no Python loop)."
-    ),
-    difficulty=1,
-    answer_name="predict_batch",
-    stub=_stub("predict_batch(w, b, xs)"),
+    signature="predict_batch(w, b, xs)",
     reference=(
         "def predict(w, b, x):\n"
         "    return jnp.tanh(x @ w + b)\n\n"
@@ -82,32 +46,15 @@ _IN_AXES = Exercise(
         "    return jax.vmap(predict, in_axes=(None, None, 0))(w, b, xs)\n"
     ),
     hints=("in_axes has one entry per argument: 0 maps over that argument, None shares it.",),
-    mistakes=(
-        Mistake(
-            "maps_everything",
-            "def predict(w, b, x):\n"
-            "    return jnp.tanh(x @ w + b)\n\n"
-            "def predict_batch(w, b, xs):\n"
-            "    return jax.vmap(predict)(w, b, xs)\n",
-            _BATCH_HINT_AXES,
-        ),
-        Mistake(
-            "python_loop",
-            "def predict(w, b, x):\n"
-            "    return jnp.tanh(x @ w + b)\n\n"
-            "def predict_batch(w, b, xs):\n"
-            "    return jnp.stack([predict(w, b, x) for x in xs])\n",
-            _BATCH_HINT_LOOP,
-        ),
+    spec=Spec(
+        cases=lambda: [_batch_inputs(1, 5, 3, 2), _batch_inputs(2, 7, 4, 3)],
+        on_error=(OnError(_BATCH_HINT_AXES, (ValueError,), ("inconsistent sizes", "in_axes")),),
+        flat=lambda: (_batch_inputs(3, 4, 3, 2), _batch_inputs(3, 16, 3, 2)),
+        flat_hint=_BATCH_HINT_LOOP,
     ),
-    checker=_check_predict_batch,
 )
 
 # --- nested vmap: a kernel matrix -----------------------------------------------------------
-
-
-def _rbf(x, y):
-    return jnp.exp(-jnp.sum((x - y) ** 2))
 
 
 _KERNEL_HINT_ONE = (
@@ -120,41 +67,14 @@ _KERNEL_HINT_TRANSPOSED = (
 )
 
 
-def _kernel_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, ValueError) and message_has(exc, "inconsistent sizes"):
-        return _KERNEL_HINT_ONE
-    return None
-
-
-def _check_kernel_matrix(answer: Any) -> None:
-    fn = expect_function(answer, "kernel_matrix(xs, ys)")
-    for seed, n, m, d in ((1, 4, 6, 2), (2, 5, 3, 3)):
-        xs, ys = _normal(seed, (n, d)), _normal(seed + 10, (m, d))
-        label = f"kernel_matrix(xs: float32[{n},{d}], ys: float32[{m},{d}])"
-        got = attempt(fn, xs, ys, label=label, hint_for=_kernel_hint)
-        want = jax.vmap(jax.vmap(_rbf, (None, 0)), (0, None))(xs, ys)
-        shape = getattr(got, "shape", None)
-        hint = _KERNEL_HINT_TRANSPOSED if shape == (m, n) else ""
-        hint = _KERNEL_HINT_ONE if shape == (n,) else hint
-        same(want, got, label, hint)
-    xs = _normal(3, (4, 2))
-    got = attempt(fn, xs, xs, label="kernel_matrix(xs, xs)", hint_for=_kernel_hint)
-    hint = _KERNEL_HINT_ONE if getattr(got, "shape", None) == (4,) else ""
-    same(jax.vmap(jax.vmap(_rbf, (None, 0)), (0, None))(xs, xs), got, "kernel_matrix(xs, xs)", hint)
+def _shape(value: Any) -> tuple[int, ...] | None:
+    return getattr(value, "shape", None)
 
 
 _NESTED = Exercise(
     id="t09-nested-vmap-1",
-    concept="nested-vmap",
     title="A kernel matrix from a function of two points",
-    prompt=(
-        "`rbf(x, y) = jnp.exp(-jnp.sum((x - y) ** 2))` compares **two points**. Write "
-        "`kernel_matrix(xs, ys)` for `xs: (n, d)` and `ys: (m, d)` returning the `(n, m)` matrix "
-        "`K[i, j] = rbf(xs[i], ys[j])`, with two nested `jax.vmap`s and no loop."
-    ),
-    difficulty=2,
-    answer_name="kernel_matrix",
-    stub=_stub("kernel_matrix(xs, ys)"),
+    signature="kernel_matrix(xs, ys)",
     reference=(
         "def rbf(x, y):\n"
         "    return jnp.exp(-jnp.sum((x - y) ** 2))\n\n"
@@ -163,32 +83,23 @@ _NESTED = Exercise(
         "    return jax.vmap(row, in_axes=(0, None))(xs, ys)\n"
     ),
     hints=("The inner vmap makes one row (x fixed, ys mapped); the outer one stacks the rows.",),
-    mistakes=(
-        Mistake(
-            "single_vmap",
-            "def rbf(x, y):\n"
-            "    return jnp.exp(-jnp.sum((x - y) ** 2))\n\n"
-            "def kernel_matrix(xs, ys):\n"
-            "    return jax.vmap(rbf)(xs, ys)\n",
-            _KERNEL_HINT_ONE,
-        ),
-        Mistake(
-            "transposed",
-            "def rbf(x, y):\n"
-            "    return jnp.exp(-jnp.sum((x - y) ** 2))\n\n"
-            "def kernel_matrix(xs, ys):\n"
-            "    return jax.vmap(jax.vmap(rbf, in_axes=(0, None)), in_axes=(None, 0))(xs, ys)\n",
-            _KERNEL_HINT_TRANSPOSED,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (4, 2)), normal(11, (6, 2))),
+            (normal(2, (5, 3)), normal(12, (3, 3))),
+            (normal(3, (4, 2)), normal(3, (4, 2))),
+        ],
+        on_error=(OnError(_KERNEL_HINT_ONE, (ValueError,), ("inconsistent sizes",)),),
+        on_result=(
+            OnResult(_KERNEL_HINT_ONE, when=lambda got, xs, ys: _shape(got) == (len(xs),)),
+            OnResult(
+                _KERNEL_HINT_TRANSPOSED, when=lambda got, xs, ys: _shape(got) == (len(ys), len(xs))
+            ),
         ),
     ),
-    checker=_check_kernel_matrix,
 )
 
 # --- per-example gradients ------------------------------------------------------------------
-
-
-def _example_loss(params, x, y):
-    return (jnp.dot(x, params["w"]) + params["b"] - y) ** 2
 
 
 _PEG_HINT_MEAN = (
@@ -223,47 +134,10 @@ def _uses_vmap(fn: Any) -> bool:
     return code is not None and "vmap" in _names_used(code)
 
 
-def _peg_hint_for(fn: Any):
-    def hint(exc: BaseException) -> str | None:
-        if isinstance(exc, ValueError) and message_has(
-            exc, "inconsistent sizes", "in_axes", "rank should be at least"
-        ):
-            return _PEG_HINT_AXES
-        if isinstance(exc, TypeError) and message_has(exc, "scalar-output"):
-            # inside a vmap the one-example loss is non-scalar only if a data axis is not mapped
-            return _PEG_HINT_YS if _uses_vmap(fn) else _PEG_HINT_SCALAR
-        return None
-
-    return hint
-
-
-def _check_per_example(answer: Any) -> None:
-    fn = expect_function(answer, "per_example_grads(params, xs, ys)")
-    for seed, n, d in ((1, 6, 3), (2, 4, 5)):
-        params = {"w": _normal(seed, (d,)), "b": jnp.float32(0.3)}
-        xs, ys = _normal(seed + 10, (n, d)), _normal(seed + 20, (n,))
-        label = f"per_example_grads(params, xs: float32[{n},{d}], ys: float32[{n}])"
-        got = attempt(fn, params, xs, ys, label=label, hint_for=_peg_hint_for(fn))
-        want = jax.vmap(jax.grad(_example_loss), in_axes=(None, 0, 0))(params, xs, ys)
-        hint = ""
-        if isinstance(got, dict) and getattr(got.get("b"), "shape", None) == ():
-            hint = _PEG_HINT_MEAN
-        same(want, got, label, hint, rtol=1e-4)
-
-
 _PER_EXAMPLE = Exercise(
     id="t09-per-example-gradients-1",
-    concept="per-example-gradients",
     title="One gradient per example",
-    prompt=(
-        "The loss of one example is `loss(params, x, y) = (jnp.dot(x, params['w']) + "
-        "params['b'] - y) ** 2`, with `params = {'w': (d,), 'b': scalar}`. Write "
-        "`per_example_grads(params, xs, ys)` returning the gradient for **each** example: a dict "
-        "like `params` whose leaves have a leading batch axis (`'w': (n, d)`, `'b': (n,)`)."
-    ),
-    difficulty=2,
-    answer_name="per_example_grads",
-    stub=_stub("per_example_grads(params, xs, ys)"),
+    signature="per_example_grads(params, xs, ys)",
     reference=(
         "def loss(params, x, y):\n"
         "    return (jnp.dot(x, params['w']) + params['b'] - y) ** 2\n\n"
@@ -271,40 +145,33 @@ _PER_EXAMPLE = Exercise(
         "    return jax.vmap(jax.grad(loss), in_axes=(None, 0, 0))(params, xs, ys)\n"
     ),
     hints=("Take grad of the one-example loss, then vmap it: params shared, data mapped.",),
-    mistakes=(
-        Mistake(
-            "mean_gradient",
-            "def loss(params, x, y):\n"
-            "    return (jnp.dot(x, params['w']) + params['b'] - y) ** 2\n\n"
-            "def per_example_grads(params, xs, ys):\n"
-            "    return jax.grad(lambda p: jnp.mean(jax.vmap(loss, (None, 0, 0))(p, xs, ys)))"
-            "(params)\n",
-            _PEG_HINT_MEAN,
+    spec=Spec(
+        cases=lambda: [
+            (
+                {"w": normal(seed, (d,)), "b": jnp.float32(0.3)},
+                normal(seed + 10, (n, d)),
+                normal(seed + 20, (n,)),
+            )
+            for seed, n, d in ((1, 6, 3), (2, 4, 5))
+        ],
+        on_error=(
+            OnError(
+                _PEG_HINT_AXES,
+                (ValueError,),
+                ("inconsistent sizes", "in_axes", "rank should be at least"),
+            ),
+            # inside a vmap the one-example loss is non-scalar only if a data axis is not mapped
+            OnError(_PEG_HINT_YS, (TypeError,), ("scalar-output",), answer=_uses_vmap),
+            OnError(_PEG_HINT_SCALAR, (TypeError,), ("scalar-output",)),
         ),
-        Mistake(
-            "params_mapped",
-            "def loss(params, x, y):\n"
-            "    return (jnp.dot(x, params['w']) + params['b'] - y) ** 2\n\n"
-            "def per_example_grads(params, xs, ys):\n"
-            "    return jax.vmap(jax.grad(loss))(params, xs, ys)\n",
-            _PEG_HINT_AXES,
+        on_result=(
+            OnResult(
+                _PEG_HINT_MEAN,
+                when=lambda got, *args: isinstance(got, dict) and _shape(got.get("b")) == (),
+            ),
         ),
-        Mistake(
-            "grad_of_batch",
-            "def per_example_grads(params, xs, ys):\n"
-            "    return jax.grad(lambda p: (xs @ p['w'] + p['b'] - ys) ** 2)(params)\n",
-            _PEG_HINT_SCALAR,
-        ),
-        Mistake(
-            "targets_not_mapped",
-            "def loss(params, x, y):\n"
-            "    return (jnp.dot(x, params['w']) + params['b'] - y) ** 2\n\n"
-            "def per_example_grads(params, xs, ys):\n"
-            "    return jax.vmap(jax.grad(loss), in_axes=(None, 0, None))(params, xs, ys)\n",
-            _PEG_HINT_YS,
-        ),
+        rtol=1e-4,
     ),
-    checker=_check_per_example,
 )
 
 # --- axis_name: centre a batch from inside one example ------------------------------------
@@ -323,59 +190,22 @@ _CENTRE_HINT_NAME = (
 )
 
 
-def _centre_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, NameError) and message_has(exc, "unbound axis name", "axis name"):
-        return _CENTRE_HINT_NAME
-    return None
-
-
-def _check_centre(answer: Any) -> None:
-    fn = expect_function(answer, "centre(x)")
-    for seed, n, d in ((1, 5, 3), (2, 8, 2)):
-        xs = _normal(seed, (n, d)) + 2.0
-        label = f"jax.vmap(centre, axis_name='batch')(xs: float32[{n},{d}])"
-        batched = jax.vmap(fn, axis_name="batch")
-        got = attempt(batched, xs, label=label, hint_for=_centre_hint)
-        want = xs - xs.mean(axis=0)
-        hint = ""
-        if getattr(got, "shape", None) == xs.shape:
-            if np.allclose(got, xs - xs.mean(axis=1, keepdims=True), atol=1e-5):
-                hint = _CENTRE_HINT_LOCAL
-            elif np.allclose(got, xs - xs.sum(axis=0), atol=1e-4):
-                hint = _CENTRE_HINT_PSUM
-        same(want, got, label, hint)
-        jitted = jax.jit(batched)
-        same(want, attempt(jitted, xs, label="jitted " + label, hint_for=_centre_hint), label)
-
-
 _AXIS_NAME = Exercise(
     id="t09-vmap-axis-name-1",
-    concept="vmap-axis-name",
     title="Centre a batch from inside one example",
-    prompt=(
-        "Write `centre(x)` for **one** example `x` of shape `(d,)`, returning `x` minus the mean "
-        "of `x` over the **batch**. The check runs `jax.vmap(centre, axis_name='batch')(xs)`, "
-        "so the result must equal `xs - xs.mean(axis=0)`: use a collective over the axis name."
-    ),
-    difficulty=2,
-    answer_name="centre",
-    stub=_stub("centre(x)"),
+    signature="centre(x)",
     reference="def centre(x):\n    return x - jax.lax.pmean(x, axis_name='batch')\n",
     hints=("Inside vmap(..., axis_name='batch'), lax.pmean(x, 'batch') averages over examples.",),
-    mistakes=(
-        Mistake("local_mean", "def centre(x):\n    return x - jnp.mean(x)\n", _CENTRE_HINT_LOCAL),
-        Mistake(
-            "psum",
-            "def centre(x):\n    return x - jax.lax.psum(x, axis_name='batch')\n",
-            _CENTRE_HINT_PSUM,
-        ),
-        Mistake(
-            "wrong_name",
-            "def centre(x):\n    return x - jax.lax.pmean(x, axis_name='i')\n",
-            _CENTRE_HINT_NAME,
+    spec=Spec(
+        cases=lambda: [(normal(1, (5, 3)) + 2.0,), (normal(2, (8, 2)) + 2.0,)],
+        wrap=lambda f: jax.vmap(f, axis_name="batch"),
+        jit={},
+        on_error=(OnError(_CENTRE_HINT_NAME, (NameError,), ("unbound axis name", "axis name")),),
+        on_result=(
+            OnResult(_CENTRE_HINT_LOCAL, wrong=lambda ref, xs: xs - xs.mean(axis=1, keepdims=True)),
+            OnResult(_CENTRE_HINT_PSUM, wrong=lambda ref, xs: xs - xs.sum(axis=0)),
         ),
     ),
-    checker=_check_centre,
 )
 
 # --- lax.map with batch_size ----------------------------------------------------------------
@@ -399,10 +229,6 @@ _MAP_HINT_TOO_BIG = (
 )
 
 
-def _features(x):
-    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)
-
-
 def _map_sizes(jaxpr: Any, in_scan: bool = False) -> list[tuple[str, bool, int]]:
     """(primitive, inside a scan body?, size of its biggest output) of every equation."""
     out = []
@@ -418,12 +244,9 @@ def _map_sizes(jaxpr: Any, in_scan: bool = False) -> list[tuple[str, bool, int]]
     return out
 
 
-def _check_chunked(answer: Any) -> None:
-    fn = expect_function(answer, "chunked_features(xs)")
+def _chunked(fn: Any, ref: Any) -> None:
     n, d = 1000, 16
-    xs = _normal(1, (n, d))
-    label = f"chunked_features(xs: float32[{n},{d}])"
-    same(jax.vmap(_features)(xs), attempt(fn, xs, label=label), label, rtol=1e-4)
+    xs = normal(1, (n, d))
     eqns = _map_sizes(jax.make_jaxpr(fn)(xs).jaxpr)
     examples = max(size for _, _, size in eqns) // (d * d)  # the biggest (chunk, d, d) array
     in_scan = [size // (d * d) for name, inside, size in eqns if name == "tanh" and inside]
@@ -460,18 +283,8 @@ def _check_chunked(answer: Any) -> None:
 
 _LAX_MAP = Exercise(
     id="t09-lax-map-1",
-    concept="lax-map",
     title="Map over a big batch in chunks",
-    prompt=(
-        "`features(x) = jnp.tanh(jnp.outer(x, x)).sum(axis=0)` builds a `(d, d)` intermediate "
-        "per example. Write `chunked_features(xs)` for `xs: (1000, d)` that returns the same "
-        "as `jax.vmap(features)(xs)` but never holds more than **100** examples' intermediates: "
-        "use `jax.lax.map` with a `batch_size` of at most 100, so that one compiled loop body "
-        "runs on each chunk."
-    ),
-    difficulty=1,
-    answer_name="chunked_features",
-    stub=_stub("chunked_features(xs)"),
+    signature="chunked_features(xs)",
     reference=(
         "def features(x):\n"
         "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
@@ -479,57 +292,7 @@ _LAX_MAP = Exercise(
         "    return jax.lax.map(features, xs, batch_size=100)\n"
     ),
     hints=("lax.map(f, xs, batch_size=k) is a scan over chunks of k, vmapped inside each.",),
-    mistakes=(
-        Mistake(
-            "plain_vmap",
-            "def features(x):\n"
-            "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-            "def chunked_features(xs):\n"
-            "    return jax.vmap(features)(xs)\n",
-            _MAP_HINT_VMAP,
-        ),
-        Mistake(
-            "no_batch_size",
-            "def features(x):\n"
-            "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-            "def chunked_features(xs):\n"
-            "    return jax.lax.map(features, xs)\n",
-            _MAP_HINT_NO_BATCH,
-        ),
-        Mistake(
-            "python_loop_over_chunks",
-            "def features(x):\n"
-            "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-            "def chunked_features(xs):\n"
-            "    chunks = [jax.vmap(features)(xs[i : i + 100]) for i in range(0, len(xs), 100)]\n"
-            "    return jnp.concatenate(chunks)\n",
-            _MAP_HINT_PY_LOOP,
-        ),
-        Mistake(
-            "chunks_too_big",
-            "def features(x):\n"
-            "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-            "def chunked_features(xs):\n"
-            "    return jax.lax.map(features, xs, batch_size=250)\n",
-            _MAP_HINT_TOO_BIG,
-        ),
-    ),
-    checker=_check_chunked,
-    alternatives=(
-        "def features(x):\n"
-        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-        "def chunked_features(xs):\n"
-        "    return jax.lax.map(features, xs, batch_size=50)\n",
-        "def features(x):\n"
-        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-        "def chunked_features(xs):\n"
-        "    return jax.lax.map(features, xs, batch_size=64)  # 15 chunks and a remainder of 40\n",
-        "def features(x):\n"
-        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-        "def chunked_features(xs):\n"
-        "    chunks = xs.reshape(10, 100, xs.shape[1])\n"
-        "    return jax.lax.map(jax.vmap(features), chunks).reshape(xs.shape)\n",
-    ),
+    spec=Spec(cases=lambda: [(normal(1, (1000, 16)),)], rtol=1e-4, extra=_chunked),
 )
 
 EXERCISES = (_IN_AXES, _NESTED, _PER_EXAMPLE, _AXIS_NAME, _LAX_MAP)

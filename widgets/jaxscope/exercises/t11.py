@@ -9,23 +9,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
+from . import Exercise
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
 
 
 def _params(seed: int) -> dict[str, Any]:
     """A nested parameter tree: dicts, a list and a tuple, leaves of several shapes."""
     return {
-        "encoder": {"w": _normal(seed, (3, 2)), "b": _normal(seed + 1, (2,))},
-        "decoder": [_normal(seed + 2, (2, 4)), (_normal(seed + 3, (4,)), _normal(seed + 4, ()))],
+        "encoder": {"w": normal(seed, (3, 2)), "b": normal(seed + 1, (2,))},
+        "decoder": [normal(seed + 2, (2, 4)), (normal(seed + 3, (4,)), normal(seed + 4, ()))],
     }
 
 
@@ -102,7 +94,7 @@ def _cast_reference(tree):
 
 def _check_to_bf16(answer: Any) -> None:
     fn = expect_function(answer, "to_bf16(tree)")
-    flat = {"w": _normal(1, (3,)), "b": _normal(2, ())}
+    flat = {"w": normal(1, (3,)), "b": normal(2, ())}
     nested = {**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)}
     for label, tree in (("to_bf16(flat dict)", flat), ("to_bf16(nested tree)", nested)):
         want = _cast_reference(tree)
@@ -162,16 +154,8 @@ def _check_to_bf16(answer: Any) -> None:
 
 _TREE_MAP = Exercise(
     id="t11-tree-map-1",
-    concept="tree-map",
     title="Cast a parameter tree to bfloat16",
-    prompt=(
-        "Write `to_bf16(tree)` that returns a tree of the same structure in which every "
-        "**floating-point** leaf is cast to `jnp.bfloat16` and every other leaf (integer step "
-        "counters, token ids) is left as it is. The tree may nest dicts, lists and tuples."
-    ),
-    difficulty=1,
-    answer_name="to_bf16",
-    stub=_stub("to_bf16(tree)"),
+    signature="to_bf16(tree)",
     reference=(
         "def to_bf16(tree):\n"
         "    def cast(x):\n"
@@ -181,69 +165,6 @@ _TREE_MAP = Exercise(
         "    return jax.tree.map(cast, tree)\n"
     ),
     hints=("jax.tree.map(f, tree) calls f on every leaf and rebuilds the same structure.",),
-    mistakes=(
-        Mistake(
-            "top_level_only",
-            "def to_bf16(tree):\n    return {k: v.astype(jnp.bfloat16) for k, v in tree.items()}\n",
-            _CAST_HINT_TOP,
-        ),
-        Mistake(
-            "casts_integers",
-            "def to_bf16(tree):\n    return jax.tree.map(lambda x: x.astype(jnp.bfloat16), tree)\n",
-            _CAST_HINT_INTS,
-        ),
-        Mistake(
-            "flat_list",
-            "def to_bf16(tree):\n"
-            "    return [x.astype(jnp.bfloat16) if jnp.issubdtype(x.dtype, jnp.floating) else x\n"
-            "            for x in jax.tree.leaves(tree)]\n",
-            _CAST_HINT_LEAVES,
-        ),
-        Mistake(
-            "float16",
-            "def to_bf16(tree):\n"
-            "    def cast(x):\n"
-            "        if jnp.issubdtype(x.dtype, jnp.floating):\n"
-            "            return x.astype(jnp.float16)\n"
-            "        return x\n"
-            "    return jax.tree.map(cast, tree)\n",
-            _CAST_HINT_DTYPE,
-        ),
-        Mistake(
-            "tuples_become_lists",
-            "def to_bf16(tree):\n"
-            "    if isinstance(tree, dict):\n"
-            "        return {k: to_bf16(v) for k, v in tree.items()}\n"
-            "    if isinstance(tree, (list, tuple)):\n"
-            "        return [to_bf16(v) for v in tree]\n"
-            "    if jnp.issubdtype(tree.dtype, jnp.floating):\n"
-            "        return tree.astype(jnp.bfloat16)\n"
-            "    return tree\n",
-            _CAST_HINT_CONTAINERS,
-        ),
-        Mistake(
-            "changes_the_input",
-            "def to_bf16(tree):\n"
-            "    def cast(x):\n"
-            "        if jnp.issubdtype(x.dtype, jnp.floating):\n"
-            "            return x.astype(jnp.bfloat16)\n"
-            "        return x\n"
-            "    for k in tree:\n"
-            "        tree[k] = jax.tree.map(cast, tree[k])\n"
-            "    return tree\n",
-            _CAST_HINT_IN_PLACE,
-        ),
-    ),
-    alternatives=(
-        "def to_bf16(tree):\n"
-        "    if isinstance(tree, dict):\n"
-        "        return {k: to_bf16(v) for k, v in tree.items()}\n"
-        "    if isinstance(tree, (list, tuple)):\n"
-        "        return type(tree)(to_bf16(v) for v in tree)\n"
-        "    if jnp.issubdtype(tree.dtype, jnp.floating):\n"
-        "        return tree.astype(jnp.bfloat16)\n"
-        "    return tree\n",
-    ),
     checker=_check_to_bf16,
 )
 
@@ -293,41 +214,13 @@ def _check_sgd_step(answer: Any) -> None:
 
 _SGD = Exercise(
     id="t11-multi-tree-ops-1",
-    concept="multi-tree-ops",
     title="An SGD step over two trees",
-    prompt=(
-        "Write `sgd_step(params, grads, lr)` that returns new parameters `p - lr * g` for "
-        "every leaf `p` of `params` and the matching leaf `g` of `grads`. The two trees have "
-        "the same (nested) structure; the result must have it too."
-    ),
-    difficulty=1,
-    answer_name="sgd_step",
-    stub=_stub("sgd_step(params, grads, lr)"),
+    signature="sgd_step(params, grads, lr)",
     reference=(
         "def sgd_step(params, grads, lr):\n"
         "    return jax.tree.map(lambda p, g: p - lr * g, params, grads)\n"
     ),
     hints=("jax.tree.map accepts several trees: f gets one leaf from each, in step.",),
-    mistakes=(
-        Mistake(
-            "leaves_list_as_second_tree",
-            "def sgd_step(params, grads, lr):\n"
-            "    return jax.tree.map(lambda p, g: p - lr * g, params, jax.tree.leaves(grads))\n",
-            _SGD_HINT_LEAVES,
-        ),
-        Mistake(
-            "top_level_keys",
-            "def sgd_step(params, grads, lr):\n"
-            "    return {k: params[k] - lr * grads[k] for k in params}\n",
-            _SGD_HINT_TOP,
-        ),
-        Mistake(
-            "wrong_sign",
-            "def sgd_step(params, grads, lr):\n"
-            "    return jax.tree.map(lambda p, g: p + lr * g, params, grads)\n",
-            _SGD_HINT_SIGN,
-        ),
-    ),
     checker=_check_sgd_step,
 )
 
@@ -416,16 +309,8 @@ def _check_global_norm(answer: Any) -> None:
 
 _NORM = Exercise(
     id="t11-multi-tree-ops-2",
-    concept="multi-tree-ops",
     title="The global norm of a gradient tree",
-    prompt=(
-        "Write `global_norm(tree)`: the square root of the sum of the squares of **all** "
-        "elements of all leaves, a float32 scalar (gradient clipping uses it). The tree nests "
-        "dicts, lists and tuples; leaves have different shapes."
-    ),
-    difficulty=2,
-    answer_name="global_norm",
-    stub=_stub("global_norm(tree)"),
+    signature="global_norm(tree)",
     reference=(
         "def global_norm(tree):\n"
         "    total = jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n"
@@ -434,58 +319,6 @@ _NORM = Exercise(
     hints=(
         "jax.tree.reduce(f, tree, initializer) folds every leaf into one value, starting "
         "from initializer.",
-    ),
-    mistakes=(
-        Mistake(
-            "no_initializer",
-            "def global_norm(tree):\n"
-            "    return jnp.sqrt(jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree))\n",
-            _NORM_HINT_INIT,
-        ),
-        Mistake(
-            "iterates_dict",
-            "def global_norm(tree):\n    return jnp.sqrt(sum(jnp.sum(x**2) for x in tree))\n",
-            _NORM_HINT_ITER,
-        ),
-        Mistake(
-            "no_sqrt",
-            "def global_norm(tree):\n"
-            "    return jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n",
-            _NORM_HINT_SQRT,
-        ),
-        Mistake(
-            "keepdims",
-            "def global_norm(tree):\n"
-            "    every = jnp.concatenate([jnp.ravel(x) for x in jax.tree.leaves(tree)])\n"
-            "    return jnp.sqrt(jnp.sum(every**2, keepdims=True))\n",
-            _NORM_HINT_SCALAR,
-        ),
-        Mistake(
-            "bfloat16_result",
-            "def global_norm(tree):\n"
-            "    total = jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n"
-            "    return jnp.sqrt(total).astype(jnp.bfloat16)\n",
-            _NORM_HINT_DTYPE,
-        ),
-        Mistake(
-            "sum_of_leaf_norms",
-            "def global_norm(tree):\n"
-            "    return sum(jnp.linalg.norm(jnp.ravel(x)) for x in jax.tree.leaves(tree))\n",
-            _NORM_HINT_PER_LEAF,
-        ),
-        Mistake(
-            "mean_of_squares",
-            "def global_norm(tree):\n"
-            "    return jnp.sqrt(sum(jnp.mean(x**2) for x in jax.tree.leaves(tree)))\n",
-            _NORM_HINT_MEAN,
-        ),
-    ),
-    alternatives=(
-        "def global_norm(tree):\n"
-        "    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in jax.tree.leaves(tree)))\n",
-        "def global_norm(tree):\n"
-        "    flat = jnp.concatenate([jnp.ravel(x) for x in jax.tree.leaves(tree)])\n"
-        "    return jnp.linalg.norm(flat)\n",
     ),
     checker=_check_global_norm,
 )
@@ -515,7 +348,7 @@ def _check_linear(answer: Any) -> None:
             f"expected the class Linear, got {type(answer).__name__}",
             hint="pass the class itself: js.check(..., Linear)",
         )
-    w, b = _normal(1, (3, 2)), _normal(2, (2,))
+    w, b = normal(1, (3, 2)), normal(2, (2,))
     layer = attempt(answer, w, b, "enc", label="Linear(w, b, 'enc')")
     leaves = jax.tree.leaves(layer)
     if len(leaves) == 1 and leaves[0] is layer:
@@ -558,7 +391,7 @@ def _check_linear(answer: Any) -> None:
             expected="'enc'",
             yours=describe(getattr(doubled, "name", None)),
         )
-    x = _normal(3, (5, 3))
+    x = normal(3, (5, 3))
 
     def loss(layer, x):
         return jnp.sum((x @ layer.w + layer.b) ** 2)
@@ -587,16 +420,8 @@ _LINEAR_REF = (
 
 _CUSTOM = Exercise(
     id="t11-custom-nodes-1",
-    concept="custom-nodes",
     title="Register a layer class as a pytree node",
-    prompt=(
-        "Make the class `Linear(w, b, name)` a pytree: its arrays `w` and `b` are the "
-        "children (in that order), the string `name` is static aux data. Then "
-        "`jax.tree.leaves(layer)` is `[w, b]`, `jax.tree.map` returns a new `Linear` with the "
-        "same name, and `jax.grad` of a loss of the layer returns a `Linear` of gradients."
-    ),
-    difficulty=2,
-    answer_name="Linear",
+    signature="Linear(w, b, name)",
     stub=(
         "class Linear:\n"
         "    def __init__(self, w, b, name):\n"
@@ -607,27 +432,6 @@ _CUSTOM = Exercise(
     hints=(
         "@jax.tree_util.register_pytree_node_class with tree_flatten() -> (children, aux) and "
         "a classmethod tree_unflatten(aux, children).",
-    ),
-    mistakes=(
-        Mistake(
-            "not_registered",
-            "class Linear:\n"
-            "    def __init__(self, w, b, name):\n"
-            "        self.w, self.b, self.name = w, b, name\n",
-            _NODE_HINT_UNREGISTERED,
-        ),
-        Mistake(
-            "name_as_child",
-            _LINEAR_REF.replace(
-                "(self.w, self.b), self.name", "(self.w, self.b, self.name), None"
-            ).replace("cls(*children, name)", "cls(*children)"),
-            _NODE_HINT_NAME_CHILD,
-        ),
-        Mistake(
-            "unflatten_swaps_children",
-            _LINEAR_REF.replace("cls(*children, name)", "cls(children[1], children[0], name)"),
-            _NODE_HINT_ORDER,
-        ),
     ),
     checker=_check_linear,
 )
@@ -657,7 +461,7 @@ def _check_dense(answer: Any) -> None:
             f"expected the class Dense, got {type(answer).__name__}",
             hint="pass the class itself: js.check(..., Dense)",
         )
-    w, b = _normal(1, (3, 2)), _normal(2, (2,))
+    w, b = normal(1, (3, 2)), normal(2, (2,))
     layer = attempt(answer, w, b, label="Dense(w, b)")
     if getattr(layer, "activation", None) != "relu":
         raise CheckFailure(
@@ -703,7 +507,7 @@ def _check_dense(answer: Any) -> None:
         act = jnp.tanh if layer.activation == "tanh" else jax.nn.relu
         return act(x @ layer.w + layer.b)
 
-    x = _normal(3, (4, 3))
+    x = normal(3, (4, 3))
     for lyr, act in ((layer, jax.nn.relu), (tanh, jnp.tanh)):
         got = attempt(apply, lyr, x, label=f"jitted apply with activation {lyr.activation!r}")
         same(act(x @ w + b), got, f"apply with {lyr.activation!r}")
@@ -728,16 +532,8 @@ _DENSE_REF = (
 
 _DATACLASS = Exercise(
     id="t11-dataclass-nodes-1",
-    concept="dataclass-nodes",
     title="A dataclass layer with a static field",
-    prompt=(
-        "Write a dataclass `Dense` with array fields `w` and `b` and a string field "
-        "`activation` (default `'relu'`), registered as a pytree so that `w` and `b` are "
-        "its leaves and `activation` is static: part of the tree structure, so that jit "
-        "compiles once per activation and never sees the string as an input."
-    ),
-    difficulty=2,
-    answer_name="Dense",
+    signature="Dense(w, b, activation)",
     stub=(
         "import dataclasses\n\n\n"
         "class Dense:\n"
@@ -749,29 +545,6 @@ _DATACLASS = Exercise(
     hints=(
         "@jax.tree_util.register_dataclass over @dataclasses.dataclass; static fields carry "
         "metadata={'static': True}.",
-    ),
-    mistakes=(
-        Mistake(
-            "activation_not_static",
-            _DENSE_REF.replace(
-                'dataclasses.field(default="relu", metadata={"static": True})', '"relu"'
-            ),
-            _DC_HINT_STATIC,
-        ),
-        Mistake(
-            "not_registered",
-            _DENSE_REF.replace("@jax.tree_util.register_dataclass\n", ""),
-            _DC_HINT_UNREGISTERED,
-        ),
-        Mistake(
-            "arrays_static_too",
-            _DENSE_REF.replace(
-                "    w: jax.Array\n    b: jax.Array\n",
-                '    w: jax.Array = dataclasses.field(metadata={"static": True})\n'
-                '    b: jax.Array = dataclasses.field(metadata={"static": True})\n',
-            ),
-            _DC_HINT_ALL_STATIC,
-        ),
     ),
     checker=_check_dense,
 )
@@ -831,7 +604,7 @@ def _shapes_reference(tree) -> dict[str, tuple[int, ...]]:
 def _check_shapes_by_path(answer: Any) -> None:
     fn = expect_function(answer, "shapes_by_path(tree)")
     for seed in (1, 2):
-        tree = {**_params(seed), "head": {"scale": _normal(seed, (7,))}}
+        tree = {**_params(seed), "head": {"scale": normal(seed, (7,))}}
         label = "shapes_by_path(params)"
         got = attempt(fn, tree, label=label, hint_for=_paths_error_hint)
         want = _shapes_reference(tree)
@@ -872,77 +645,14 @@ def _check_shapes_by_path(answer: Any) -> None:
 
 _PATHS = Exercise(
     id="t11-key-paths-1",
-    concept="key-paths",
     title="Name every leaf by its key path",
-    prompt=(
-        "Write `shapes_by_path(tree)` returning a dict that maps each leaf's key path, "
-        "rendered as a string such as `\"['encoder']['w']\"` or `\"['decoder'][1][0]\"`, to "
-        "that leaf's shape."
-    ),
-    difficulty=1,
-    answer_name="shapes_by_path",
-    stub=_stub("shapes_by_path(tree)"),
+    signature="shapes_by_path(tree)",
     reference=(
         "def shapes_by_path(tree):\n"
         "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
         "    return {jax.tree_util.keystr(path): leaf.shape for path, leaf in flat}\n"
     ),
     hints=("tree_flatten_with_path gives (path, leaf) pairs; keystr(path) renders a path.",),
-    mistakes=(
-        Mistake(
-            "str_of_path",
-            "def shapes_by_path(tree):\n"
-            "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
-            "    return {str(path): leaf.shape for path, leaf in flat}\n",
-            _PATH_HINT_STR,
-        ),
-        Mistake(
-            "numbered_leaves",
-            "def shapes_by_path(tree):\n"
-            "    return {str(i): x.shape for i, x in enumerate(jax.tree.leaves(tree))}\n",
-            _PATH_HINT_INDEX,
-        ),
-        Mistake(
-            "size_not_shape",
-            "def shapes_by_path(tree):\n"
-            "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
-            "    return {jax.tree_util.keystr(path): leaf.size for path, leaf in flat}\n",
-            _PATH_HINT_SHAPE,
-        ),
-        Mistake(
-            "simple_keystr",
-            "def shapes_by_path(tree):\n"
-            "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
-            "    return {\n"
-            "        jax.tree_util.keystr(path, simple=True, separator='/'): leaf.shape\n"
-            "        for path, leaf in flat\n"
-            "    }\n",
-            _PATH_HINT_FORMAT,
-        ),
-        Mistake(
-            "top_level_keys",
-            "def shapes_by_path(tree):\n"
-            "    return {f'[{k!r}]': jax.tree.map(jnp.shape, v) for k, v in tree.items()}\n",
-            _PATH_HINT_DEEPER,
-        ),
-        Mistake(
-            "top_level_shapes",
-            "def shapes_by_path(tree):\n"
-            "    return {f'[{k!r}]': v.shape for k, v in tree.items()}\n",
-            _PATH_HINT_DEEPER,
-        ),
-    ),
-    alternatives=(
-        "def shapes_by_path(tree):\n"
-        "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
-        "    return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}\n",
-        "def shapes_by_path(tree):\n"
-        "    out = {}\n"
-        "    jax.tree_util.tree_map_with_path(\n"
-        "        lambda p, x: out.__setitem__(jax.tree_util.keystr(p), x.shape), tree\n"
-        "    )\n"
-        "    return out\n",
-    ),
     checker=_check_shapes_by_path,
 )
 

@@ -13,24 +13,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     attempt,
     describe,
     expect_function,
     message_has,
+    normal,
     primitive_names,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
 
 
 def _axis_hint(name: str, hint: str, other=None):
@@ -83,7 +76,7 @@ def _check_device_sums(answer: Any) -> None:
     fn = expect_function(answer, "device_sums(x)")
     n = jax.local_device_count()
     for seed, per_device in ((1, 3), (2, 5)):
-        x = _normal(seed, (n * per_device,))
+        x = normal(seed, (n * per_device,))
         label = f"device_sums(x: float32[{n * per_device}]) on {n} device(s)"
         got = attempt(fn, x, label=label, hint_for=_pmap_hint)
         same(jnp.sum(x.reshape(n, -1), axis=1), got, label)
@@ -113,52 +106,14 @@ def _check_device_sums(answer: Any) -> None:
 
 _PMAP = Exercise(
     id="t12-pmap-1",
-    concept="pmap",
     title="One chunk per device with pmap",
-    prompt=(
-        "Write `device_sums(x)`: `x` is a flat float32 batch whose length is a multiple of "
-        "`jax.local_device_count()`. Split it into one equal, contiguous chunk per device and "
-        "return the sum of each chunk, shape `(n_devices,)`, computed with `jax.pmap` so that "
-        "every device sums its own chunk."
-    ),
-    difficulty=1,
-    answer_name="device_sums",
-    stub=_stub("device_sums(x)"),
+    signature="device_sums(x)",
     reference=(
         "def device_sums(x):\n"
         "    chunks = x.reshape(jax.local_device_count(), -1)\n"
         "    return jax.pmap(jnp.sum)(chunks)\n"
     ),
     hints=("pmap maps over axis 0: give it an array with one row per device.",),
-    mistakes=(
-        Mistake(
-            "flat_batch_to_pmap",
-            "def device_sums(x):\n    return jax.pmap(jnp.sum)(x)\n",
-            _PMAP_HINT_RESHAPE,
-        ),
-        Mistake(
-            "vmap_instead",
-            "def device_sums(x):\n"
-            "    return jax.vmap(jnp.sum)(x.reshape(jax.local_device_count(), -1))\n",
-            _PMAP_HINT_VMAP,
-        ),
-        Mistake(
-            "sharded_without_pmap",
-            "from jax.sharding import NamedSharding\n"
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def device_sums(x):\n"
-            "    n = jax.local_device_count()\n"
-            '    mesh = jax.make_mesh((n,), ("d",))\n'
-            '    rows = jax.device_put(x.reshape(n, -1), NamedSharding(mesh, P("d")))\n'
-            "    return jnp.sum(rows, axis=1)\n",
-            _PMAP_HINT_NO_PMAP,
-        ),
-    ),
-    alternatives=(
-        "def device_sums(x):\n"
-        "    n = jax.local_device_count()\n"
-        '    return jax.pmap(lambda row: row.sum(), axis_name="d")(jnp.reshape(x, (n, -1)))\n',
-    ),
     checker=_check_device_sums,
 )
 
@@ -181,7 +136,7 @@ _CENTER_HINT_AXIS = (
 def _check_center(answer: Any) -> None:
     fn = expect_function(answer, "center(x)")
     for seed, shape in ((1, (8, 5)), (2, (4, 3))):
-        xs = _normal(seed, shape) + 3.0
+        xs = normal(seed, shape) + 3.0
         want = xs - jnp.mean(xs)
         for label, mapped, args in _spmd_runs(fn, "batch", (0,), (xs,), "center"):
             call = f"{label} on {shape[0]} shards of {shape[1]}"
@@ -203,32 +158,10 @@ def _check_center(answer: Any) -> None:
 
 _CENTER = Exercise(
     id="t12-collectives-1",
-    concept="collectives",
     title="Center a sharded batch with a global mean",
-    prompt=(
-        "Each device holds one shard `x` of a batch. Write the per-device function "
-        '`center(x)` (it runs under `pmap(center, axis_name="batch")`) that subtracts the mean '
-        "of the **whole** batch, over all devices, from its shard. The shards all have the "
-        "same size."
-    ),
-    difficulty=2,
-    answer_name="center",
-    stub=_stub("center(x)"),
+    signature="center(x)",
     reference=('def center(x):\n    return x - jax.lax.pmean(jnp.mean(x), "batch")\n'),
     hints=("pmean(value, axis_name) averages a value over every device of the named axis.",),
-    mistakes=(
-        Mistake("local_mean", "def center(x):\n    return x - jnp.mean(x)\n", _CENTER_HINT_LOCAL),
-        Mistake(
-            "psum_not_pmean",
-            'def center(x):\n    return x - jax.lax.psum(jnp.mean(x), "batch")\n',
-            _CENTER_HINT_PSUM,
-        ),
-        Mistake(
-            "wrong_axis_name",
-            'def center(x):\n    return x - jax.lax.pmean(jnp.mean(x), "devices")\n',
-            _CENTER_HINT_AXIS,
-        ),
-    ),
     checker=_check_center,
 )
 
@@ -283,7 +216,7 @@ def _check_shift_right(answer: Any) -> None:
             _CENTER_HINT_AXIS.replace('"batch"', '"ring"'),
             _ring_error_hint(fn, shape[0]),
         )
-        xs = _normal(seed, shape)
+        xs = normal(seed, shape)
         want = jnp.roll(xs, 1, axis=0)
         for label, mapped, args in _spmd_runs(fn, "ring", (0,), (xs,), "shift_right"):
             call = f"{label} on a ring of {shape[0]}"
@@ -309,52 +242,14 @@ def _check_shift_right(answer: Any) -> None:
 
 _RING = Exercise(
     id="t12-ppermute-all-gather-1",
-    concept="ppermute-all-gather",
     title="Shift values one step around a ring",
-    prompt=(
-        'Write the per-device function `shift_right(x)`, run under `axis_name="ring"`, that '
-        "passes each device's `x` to its right-hand neighbour: device `i` ends up holding the "
-        "value of device `i - 1`, and device 0 the value of the last device. Use "
-        '`jax.lax.axis_size("ring")` for the number of devices on the ring.'
-    ),
-    difficulty=2,
-    answer_name="shift_right",
-    stub=_stub("shift_right(x)"),
+    signature="shift_right(x)",
     reference=(
         "def shift_right(x):\n"
         '    n = jax.lax.axis_size("ring")\n'
         '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % n) for i in range(n)])\n'
     ),
     hints=("ppermute(x, axis_name, perm) sends x along each (source, destination) pair.",),
-    mistakes=(
-        Mistake(
-            "no_wrap_around",
-            "def shift_right(x):\n"
-            '    n = jax.lax.axis_size("ring")\n'
-            '    return jax.lax.ppermute(x, "ring", [(i, i + 1) for i in range(n - 1)])\n',
-            _RING_HINT_WRAP,
-        ),
-        Mistake(
-            "pairs_reversed",
-            "def shift_right(x):\n"
-            '    n = jax.lax.axis_size("ring")\n'
-            '    return jax.lax.ppermute(x, "ring", [(i, (i - 1) % n) for i in range(n)])\n',
-            _RING_HINT_DIRECTION,
-        ),
-        Mistake(
-            "size_written_in",
-            "def shift_right(x):\n"
-            '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % 8) for i in range(8)])\n',
-            _RING_HINT_SIZE,
-        ),
-        Mistake(
-            "device_count",
-            "def shift_right(x):\n"
-            "    n = jax.device_count()\n"
-            '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % n) for i in range(n)])\n',
-            _RING_HINT_SIZE,
-        ),
-    ),
     checker=_check_shift_right,
 )
 
@@ -388,9 +283,9 @@ def _loss(w, x, y):
 def _check_train_step(answer: Any) -> None:
     fn = expect_function(answer, "train_step(w, x, y)")
     for seed, (devices, per_device) in ((1, (4, 6)), (2, (8, 2))):
-        w = _normal(seed, (3,))
-        xs = _normal(seed + 1, (devices, per_device, 3))
-        ys = _normal(seed + 2, (devices, per_device))
+        w = normal(seed, (3,))
+        xs = normal(seed + 1, (devices, per_device, 3))
+        ys = normal(seed + 2, (devices, per_device))
         full = w - _LR * jax.grad(_loss)(w, xs.reshape(-1, 3), ys.reshape(-1))
         want = jnp.broadcast_to(full, (devices, 3))
         local = jax.vmap(lambda x, y, w=w: w - _LR * jax.grad(_loss)(w, x, y))(xs, ys)
@@ -421,19 +316,8 @@ def _check_train_step(answer: Any) -> None:
 
 _DP = Exercise(
     id="t12-data-parallel-step-1",
-    concept="data-parallel-step",
     title="Average gradients across devices",
-    prompt=(
-        "Write the per-device step `train_step(w, x, y)` of data-parallel linear regression. "
-        'It runs under `jax.pmap(train_step, axis_name="batch", in_axes=(None, 0, 0))`: `w` '
-        "(shape `(3,)`) is the same on every device, `x` and `y` are this device's shard of "
-        "the batch. The loss is `jnp.mean((x @ w - y) ** 2)`. Return `w - 0.1 * g`, where `g` "
-        "is the gradient of the loss over the **whole** batch, so every replica of `w` stays "
-        "identical."
-    ),
-    difficulty=2,
-    answer_name="train_step",
-    stub=_stub("train_step(w, x, y)"),
+    signature="train_step(w, x, y)",
     reference=(
         "def train_step(w, x, y):\n"
         "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
@@ -442,36 +326,6 @@ _DP = Exercise(
     hints=(
         "Compute the local gradient with jax.grad, then combine the devices' gradients with "
         "a collective over the 'batch' axis.",
-    ),
-    mistakes=(
-        Mistake(
-            "no_collective",
-            "def train_step(w, x, y):\n"
-            "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
-            "    return w - 0.1 * g\n",
-            _DP_HINT_NO_PMEAN,
-        ),
-        Mistake(
-            "psum_not_pmean",
-            "def train_step(w, x, y):\n"
-            "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
-            '    return w - 0.1 * jax.lax.psum(g, "batch")\n',
-            _DP_HINT_PSUM,
-        ),
-        Mistake(
-            "wrong_axis_name",
-            "def train_step(w, x, y):\n"
-            "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
-            '    return w - 0.1 * jax.lax.pmean(g, "i")\n',
-            _DP_HINT_AXIS,
-        ),
-        Mistake(
-            "pmean_inside_loss",
-            "def train_step(w, x, y):\n"
-            '    g = jax.grad(lambda w: jax.lax.pmean(jnp.mean((x @ w - y) ** 2), "batch"))(w)\n'
-            "    return w - 0.1 * g\n",
-            _DP_HINT_IN_LOSS,
-        ),
     ),
     checker=_check_train_step,
 )

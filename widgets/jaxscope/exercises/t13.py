@@ -16,28 +16,21 @@ from jax.extend import core as jax_core
 from jax.sharding import AxisType, NamedSharding
 from jax.sharding import PartitionSpec as P
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     attempt,
     describe,
     expect_function,
     message_has,
+    normal,
     primitive_names,
     same,
 )
 
 
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
 def _n() -> int:
     return len(jax.devices())
-
-
-def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
 
 
 def _spec(value: Any) -> tuple | None:
@@ -86,7 +79,7 @@ def _data_mesh() -> jax.sharding.Mesh:
 
 
 def _rows(seed: int, shape: tuple[int, ...], mesh: jax.sharding.Mesh) -> jax.Array:
-    return jax.device_put(_normal(seed, shape), NamedSharding(mesh, P("data")))
+    return jax.device_put(normal(seed, shape), NamedSharding(mesh, P("data")))
 
 
 # --- meshes ---------------------------------------------------------------------------------
@@ -143,17 +136,8 @@ def _check_auto_mesh(answer: Any) -> None:
 
 _MESH = Exercise(
     id="t13-mesh-1",
-    concept="mesh",
     title="A mesh with Auto axes",
-    prompt=(
-        "Write `auto_mesh(n_data, n_model)` returning a 2-D device mesh of shape "
-        "`(n_data, n_model)` with axis names `('data', 'model')`, where the compiler chooses "
-        "the shardings of intermediates: both axes of type `AxisType.Auto`. The check calls it "
-        "with shapes whose product is the number of devices."
-    ),
-    difficulty=1,
-    answer_name="auto_mesh",
-    stub=_stub("auto_mesh(n_data, n_model)"),
+    signature="auto_mesh(n_data, n_model)",
     reference=(
         "from jax.sharding import AxisType\n\n"
         "def auto_mesh(n_data, n_model):\n"
@@ -164,23 +148,6 @@ _MESH = Exercise(
     hints=(
         "jax.make_mesh(shape, names, axis_types=...) builds the mesh; axis_types takes one "
         "jax.sharding.AxisType per axis.",
-    ),
-    mistakes=(
-        Mistake(
-            "default_explicit",
-            "def auto_mesh(n_data, n_model):\n"
-            '    return jax.make_mesh((n_data, n_model), ("data", "model"))\n',
-            _MESH_HINT_EXPLICIT,
-        ),
-        Mistake(
-            "one_axis_type",
-            "from jax.sharding import AxisType\n\n"
-            "def auto_mesh(n_data, n_model):\n"
-            "    return jax.make_mesh(\n"
-            '        (n_data, n_model), ("data", "model"), axis_types=(AxisType.Auto,)\n'
-            "    )\n",
-            _MESH_HINT_ONE_TYPE,
-        ),
     ),
     checker=_check_auto_mesh,
 )
@@ -214,7 +181,7 @@ def _check_shard_rows(answer: Any) -> None:
     mesh = _data_mesh()
     n = _n()
     for seed, cols in ((1, n), (2, 2 * n)):
-        x = np.asarray(_normal(seed, (2 * n, cols)))
+        x = np.asarray(normal(seed, (2 * n, cols)))
         label = f"shard_rows(x of shape {x.shape}, mesh)"
         out = attempt(fn, x, mesh, label=label, hint_for=_put_hint)
         hint = _PUT_HINT_NO_SHARDING
@@ -233,16 +200,8 @@ def _check_shard_rows(answer: Any) -> None:
 
 _PUT = Exercise(
     id="t13-named-sharding-1",
-    concept="named-sharding",
     title="Split rows over a mesh axis",
-    prompt=(
-        "Write `shard_rows(x, mesh)` that puts the host array `x` (a NumPy matrix) on `mesh` "
-        "with its **rows** split over the mesh axis `'data'` and its columns whole on each "
-        "device: the result's `sharding.spec` must be `P('data', None)`."
-    ),
-    difficulty=1,
-    answer_name="shard_rows",
-    stub=_stub("shard_rows(x, mesh)"),
+    signature="shard_rows(x, mesh)",
     reference=(
         "from jax.sharding import NamedSharding\n"
         "from jax.sharding import PartitionSpec as P\n\n"
@@ -252,28 +211,6 @@ _PUT = Exercise(
     hints=(
         "NamedSharding(mesh, spec) says where each block goes; jax.device_put(x, sharding) "
         "sends it there.",
-    ),
-    mistakes=(
-        Mistake(
-            "splits_columns",
-            "from jax.sharding import NamedSharding\n"
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def shard_rows(x, mesh):\n"
-            '    return jax.device_put(x, NamedSharding(mesh, P(None, "data")))\n',
-            _PUT_HINT_COLUMNS,
-        ),
-        Mistake(
-            "bare_spec",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def shard_rows(x, mesh):\n"
-            '    return jax.device_put(x, P("data", None))\n',
-            _PUT_HINT_BARE_SPEC,
-        ),
-        Mistake(
-            "no_sharding",
-            "def shard_rows(x, mesh):\n    return jnp.asarray(x)\n",
-            _PUT_HINT_NO_SHARDING,
-        ),
     ),
     checker=_check_shard_rows,
 )
@@ -341,47 +278,12 @@ def _check_normalise_rows(answer: Any) -> None:
 
 _NORM = Exercise(
     id="t13-jit-partitioning-1",
-    concept="jit-partitioning",
     title="Row-wise work stays where the rows are",
-    prompt=(
-        "Write `normalise_rows(x)` that divides each row of the matrix `x` by its Euclidean "
-        "norm. The check runs `jax.jit(normalise_rows)` on a matrix whose rows are split over "
-        "the mesh axis `'data'`; the result must have unit-norm rows and keep the layout "
-        "`P('data', None)` (no device needs another's rows)."
-    ),
-    difficulty=2,
-    answer_name="normalise_rows",
-    stub=_stub("normalise_rows(x)"),
+    signature="normalise_rows(x)",
     reference=(
         "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=1, keepdims=True)\n"
     ),
     hints=("Reduce along axis 1 and keep that axis so the norms broadcast against the rows.",),
-    mistakes=(
-        Mistake(
-            "no_keepdims",
-            "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=1)\n",
-            _NORM_HINT_KEEPDIMS,
-        ),
-        Mistake(
-            "global_norm",
-            "def normalise_rows(x):\n    return x / jnp.linalg.norm(x)\n",
-            _NORM_HINT_GLOBAL,
-        ),
-        Mistake(
-            "column_norms",
-            "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=0, keepdims=True)\n",
-            _NORM_HINT_COLUMNS,
-        ),
-        Mistake(
-            "squared_norm",
-            "def normalise_rows(x):\n    return x / jnp.sum(x**2, axis=1, keepdims=True)\n",
-            _NORM_HINT_SQUARED,
-        ),
-    ),
-    alternatives=(
-        "def normalise_rows(x):\n"
-        "    return x * jax.lax.rsqrt(jnp.sum(x * x, axis=-1, keepdims=True))\n",
-    ),
     checker=_check_normalise_rows,
 )
 
@@ -425,17 +327,8 @@ def _check_to_columns(answer: Any) -> None:
 
 _RESHARD = Exercise(
     id="t13-sharding-constraints-1",
-    concept="sharding-constraints",
     title="Change layout inside jit",
-    prompt=(
-        "`x` arrives with its rows split over the **Explicit** mesh axis `'data'`. Write "
-        "`to_columns(x, mesh)` returning `2 * x` with its **columns** split over `'data'` "
-        "instead (`P(None, 'data')`). The check compiles it with "
-        "`jax.jit(to_columns, static_argnums=1)`."
-    ),
-    difficulty=2,
-    answer_name="to_columns",
-    stub=_stub("to_columns(x, mesh)"),
+    signature="to_columns(x, mesh)",
     reference=(
         "from jax.sharding import NamedSharding\n"
         "from jax.sharding import PartitionSpec as P\n\n"
@@ -445,44 +338,6 @@ _RESHARD = Exercise(
     hints=(
         "On Explicit axes the sharding is part of the array's type; jax.sharding.reshard "
         "changes it (XLA adds the all-to-all).",
-    ),
-    mistakes=(
-        Mistake(
-            "no_reshard",
-            "def to_columns(x, mesh):\n    return 2 * x\n",
-            _RESHARD_HINT_NONE,
-        ),
-        Mistake(
-            "constraint_on_explicit",
-            "from jax.sharding import NamedSharding\n"
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def to_columns(x, mesh):\n"
-            "    return jax.lax.with_sharding_constraint(\n"
-            '        2 * x, NamedSharding(mesh, P(None, "data"))\n'
-            "    )\n",
-            _RESHARD_HINT_WSC,
-        ),
-        Mistake(
-            "bare_spec",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def to_columns(x, mesh):\n"
-            '    return jax.sharding.reshard(2 * x, P(None, "data"))\n',
-            _RESHARD_HINT_BARE,
-        ),
-        Mistake(
-            "set_mesh_inside_jit",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def to_columns(x, mesh):\n"
-            "    with jax.set_mesh(mesh):\n"
-            '        return jax.sharding.reshard(2 * x, P(None, "data"))\n',
-            _RESHARD_HINT_BARE,
-        ),
-    ),
-    alternatives=(
-        "from jax.sharding import PartitionSpec as P\n\n"
-        "def to_columns(x, mesh):\n"
-        "    with jax.sharding.use_abstract_mesh(mesh.abstract_mesh):\n"
-        '        return jax.sharding.reshard(2 * x, P(None, "data"))\n',
     ),
     checker=_check_to_columns,
 )
@@ -615,18 +470,8 @@ def _check_sum_of_squares(answer: Any) -> None:
 
 _SMAP = Exercise(
     id="t13-shard-map-1",
-    concept="shard-map",
     title="Per-device sums with shard_map",
-    prompt=(
-        "`x` is a vector split over the mesh axis `'data'` (`P('data')`). Write "
-        "`sum_of_squares(x, mesh)` with `jax.shard_map`: each device squares and sums its own "
-        "block, then the partial sums are combined so that every device holds the total, a "
-        "scalar (`out_specs=P()`). The check calls it and also compiles it with "
-        "`jax.jit(sum_of_squares, static_argnums=1)`."
-    ),
-    difficulty=2,
-    answer_name="sum_of_squares",
-    stub=_stub("sum_of_squares(x, mesh)"),
+    signature="sum_of_squares(x, mesh)",
     reference=(
         "from jax.sharding import PartitionSpec as P\n\n"
         "def sum_of_squares(x, mesh):\n"
@@ -637,78 +482,6 @@ _SMAP = Exercise(
     hints=(
         "Inside shard_map you see one block; a collective such as jax.lax.psum(value, 'data') "
         "talks to the other devices.",
-    ),
-    mistakes=(
-        Mistake(
-            "in_specs_replicated",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def sum_of_squares(x, mesh):\n"
-            "    def per_device(block):\n"
-            '        return jax.lax.psum(jnp.sum(block**2), "data")\n\n'
-            "    return jax.shard_map(per_device, mesh=mesh, in_specs=P(), out_specs=P())(x)\n",
-            _SMAP_HINT_IN_SPECS,
-        ),
-        Mistake(
-            "no_psum",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def sum_of_squares(x, mesh):\n"
-            "    def per_device(block):\n"
-            "        return jnp.sum(block**2)\n\n"
-            '    return jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), '
-            "out_specs=P())(x)\n",
-            _SMAP_HINT_NO_PSUM,
-        ),
-        Mistake(
-            "partial_sums",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def sum_of_squares(x, mesh):\n"
-            "    def per_device(block):\n"
-            "        return jnp.sum(block**2, keepdims=True)\n\n"
-            '    return jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), '
-            'out_specs=P("data"))(x)\n',
-            _SMAP_HINT_PARTIALS,
-        ),
-        Mistake(
-            "plain_jnp",
-            "def sum_of_squares(x, mesh):\n    return jnp.sum(x**2)\n",
-            _SMAP_HINT_NO_SHARD_MAP,
-        ),
-        Mistake(
-            "sum_outside",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def sum_of_squares(x, mesh):\n"
-            '    spec = P("data")\n'
-            "    sq = jax.shard_map(lambda b: b**2, mesh=mesh, in_specs=spec, out_specs=spec)(x)\n"
-            "    return jnp.sum(sq)\n",
-            _SMAP_HINT_OUTSIDE,
-        ),
-        Mistake(
-            "identity_shard_map",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def sum_of_squares(x, mesh):\n"
-            '    spec = P("data")\n'
-            "    y = jax.shard_map(lambda b: b, mesh=mesh, in_specs=spec, out_specs=spec)(x)\n"
-            "    return jnp.sum(y**2)\n",
-            _SMAP_HINT_OUTSIDE,
-        ),
-        Mistake(
-            "set_mesh_inside",
-            "from jax.sharding import PartitionSpec as P\n\n"
-            "def sum_of_squares(x, mesh):\n"
-            "    def per_device(block):\n"
-            '        return jax.lax.psum(jnp.sum(block**2), "data")\n\n'
-            "    with jax.set_mesh(mesh):\n"
-            '        return jax.shard_map(per_device, in_specs=P("data"), out_specs=P())(x)\n',
-            _SMAP_HINT_SET_MESH,
-        ),
-    ),
-    alternatives=(
-        "from jax.sharding import PartitionSpec as P\n\n"
-        "def sum_of_squares(x, mesh):\n"
-        "    def per_device(block):\n"
-        '        return jax.lax.psum(jnp.sum(block**2, keepdims=True), "data")\n\n'
-        '    f = jax.jit(jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), out_specs=P()))\n'
-        "    return f(x)[0]\n",
     ),
     checker=_check_sum_of_squares,
 )

@@ -9,16 +9,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, all_eqns, attempt, aval, describe, expect_function, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
+from . import Exercise
+from ._support import (
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    all_eqns,
+    normal,
+)
 
 
 def _eqns(fn, *args) -> list[Any]:
@@ -29,16 +28,6 @@ def _eqns(fn, *args) -> list[Any]:
 def _primitives(fn, *args) -> list[str]:
     """Names of every primitive in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
     return [eqn.primitive.name for eqn in _eqns(fn, *args)]
-
-
-def _shape_check(want: jax.Array, got: Any, label: str, hint: str) -> None:
-    if np.shape(got) != want.shape:
-        raise CheckFailure(
-            f"{label} has shape {np.shape(got)} instead of {want.shape}",
-            hint=hint,
-            expected=aval(want),
-            yours=describe(got),
-        )
 
 
 # --- dot_general ----------------------------------------------------------------------------
@@ -58,38 +47,12 @@ _DOT_HINT_ONE_BY_ONE = (
 )
 
 
-def _bmm(a, b):
-    return jnp.einsum("bnk,bkm->bnm", a, b, precision=lax.Precision.HIGHEST)
-
-
-def _dot_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, TypeError) and "dot_general" in str(exc):
-        return _DOT_HINT_AXES
-    return None
-
-
-def _check_batched_matmul(answer: Any) -> None:
-    fn = expect_function(answer, "batched_matmul(a, b)")
-    for seed, (bsz, n, k, m) in ((1, (2, 3, 4, 5)), (2, (3, 2, 2, 4)), (3, (1, 4, 3, 2))):
-        a, b = _normal(seed, (bsz, n, k)), _normal(seed + 10, (bsz, k, m))
-        label = f"batched_matmul(a: {aval(a)}, b: {aval(b)})"
-        got = attempt(fn, a, b, label=label, hint_for=_dot_hint)
-        want = _bmm(a, b)
-        if np.ndim(got) == 4:
-            raise CheckFailure(
-                f"{label} has shape {np.shape(got)}: every batch met every other batch",
-                hint=_DOT_HINT_NO_BATCH,
-                expected=aval(want),
-                yours=describe(got),
-            )
-        _shape_check(want, got, label, _DOT_HINT_AXES)
-        same(want, got, label, _DOT_HINT_AXES, rtol=1e-4)
-    jitted = jax.jit(fn)
-    a, b = _normal(4, (2, 3, 4)), _normal(5, (2, 4, 5))
-    same(_bmm(a, b), attempt(jitted, a, b, label="jax.jit(batched_matmul)"), "jit", rtol=1e-4)
-    dots = [e for e in _eqns(fn, a, b) if e.primitive.name == "dot_general"]
-    if not dots:
-        raise CheckFailure("no dot_general in the jaxpr", hint=_DOT_HINT_AXES)
+def _batched_dot(fn: Any, ref: Any) -> None:
+    dots = [
+        e
+        for e in _eqns(fn, normal(4, (2, 3, 4)), normal(5, (2, 4, 5)))
+        if e.primitive.name == "dot_general"
+    ]
     if not any(e.params["dimension_numbers"][1] == ((0,), (0,)) for e in dots):
         raise CheckFailure(
             f"the jaxpr holds {len(dots)} dot_general(s) without batch dimensions",
@@ -99,20 +62,14 @@ def _check_batched_matmul(answer: Any) -> None:
         )
 
 
+def _always(*args: Any) -> bool:
+    return True
+
+
 _DOT = Exercise(
     id="t14-dot-general-1",
-    concept="dot-general",
     title="A batched matmul with dot_general",
-    prompt=(
-        "Write `batched_matmul(a, b)` for `a` of shape `(B, N, K)` and `b` of shape `(B, K, M)` "
-        "returning the `(B, N, M)` stack of matrix products, with **`lax.dot_general`** and its "
-        "dimension numbers (the same as `jnp.einsum('bnk,bkm->bnm', a, b)`). The check looks for "
-        "one batched `dot_general` in the jaxpr, which `jnp.matmul` and `jnp.einsum` also "
-        "produce: write the dimension numbers yourself, that is the exercise."
-    ),
-    difficulty=2,
-    answer_name="batched_matmul",
-    stub=_stub("batched_matmul(a, b)"),
+    signature="batched_matmul(a, b)",
     reference=(
         "def batched_matmul(a, b):\n"
         "    return jax.lax.dot_general(a, b, (((2,), (1,)), ((0,), (0,))))\n"
@@ -121,38 +78,21 @@ _DOT = Exercise(
         "dimension_numbers = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)), each "
         "a tuple of axis numbers.",
     ),
-    mistakes=(
-        Mistake(
-            "no_batch_dims",
-            "def batched_matmul(a, b):\n"
-            "    return jax.lax.dot_general(a, b, (((2,), (1,)), ((), ())))\n",
-            _DOT_HINT_NO_BATCH,
+    spec=Spec(
+        cases=lambda: [
+            (normal(seed, (bsz, n, k)), normal(seed + 10, (bsz, k, m)))
+            for seed, (bsz, n, k, m) in ((1, (2, 3, 4, 5)), (2, (3, 2, 2, 4)), (3, (1, 4, 3, 2)))
+        ],
+        jit={},
+        on_error=(OnError(_DOT_HINT_AXES, (TypeError,), ("dot_general",)),),
+        on_result=(
+            OnResult(_DOT_HINT_NO_BATCH, when=lambda got, a, b: np.ndim(got) == 4),
+            OnResult(_DOT_HINT_AXES, when=_always),
         ),
-        Mistake(
-            "jnp_dot", "def batched_matmul(a, b):\n    return jnp.dot(a, b)\n", _DOT_HINT_NO_BATCH
-        ),
-        Mistake(
-            "wrong_contracting_axis",
-            "def batched_matmul(a, b):\n"
-            "    return jax.lax.dot_general(a, b, (((1,), (1,)), ((0,), (0,))))\n",
-            _DOT_HINT_AXES,
-        ),
-        Mistake(
-            "one_pair_at_a_time",
-            "def batched_matmul(a, b):\n"
-            "    return jnp.stack([a[i] @ b[i] for i in range(a.shape[0])])\n",
-            _DOT_HINT_ONE_BY_ONE,
-        ),
+        present={"dot_general": _DOT_HINT_AXES},
+        rtol=1e-4,
+        extra=_batched_dot,
     ),
-    alternatives=(
-        "def batched_matmul(a, b):\n"
-        "    return jax.lax.dot_general(a, b, dimension_numbers=([[2], [1]], [[0], [0]]))\n",
-        "def batched_matmul(a, b):\n"
-        "    def matmul(x, y):\n"
-        "        return jax.lax.dot_general(x, y, (((1,), (0,)), ((), ())))\n"
-        "    return jax.vmap(matmul)(a, b)\n",
-    ),
-    checker=_check_batched_matmul,
 )
 
 # --- dynamic_slice --------------------------------------------------------------------------
@@ -171,67 +111,35 @@ _DYN_HINT_TAKE = (
 )
 
 
-def _window_ref(x, i):
-    return lax.dynamic_slice(x, (i,), (3,))
-
-
-def _dyn_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, IndexError | jax.errors.ConcretizationTypeError | TypeError):
-        return _DYN_HINT_SLICE
-    return None
-
-
-def _check_window3(answer: Any) -> None:
-    fn = expect_function(answer, "window3(x, i)")
-    jitted = jax.jit(fn)
-    x = _normal(1, (10,))
-    for i in (0, 4, 7, 8, 9):
-        label = f"jax.jit(window3)(x: float32[10], {i})"
-        got = attempt(jitted, x, jnp.int32(i), label=label, hint_for=_dyn_hint)
-        want = _window_ref(x, i)
-        _shape_check(want, got, label, _DYN_HINT_SLICE)
-        hint = ""
-        if i >= 8:
-            if np.allclose(got, jnp.roll(x, -i)[:3]):
-                hint = _DYN_HINT_ROLL
-            elif np.allclose(got, x[jnp.minimum(i + jnp.arange(3), 9)]):
-                hint = _DYN_HINT_TAKE
-        same(want, got, label + " (a start near the end is clamped)", hint)
-    if jitted._cache_size() != 1:
-        raise CheckFailure(
-            f"jax.jit(window3) compiled {jitted._cache_size()} times for 5 starts",
-            hint="the start must stay traced; only the size (3) is static",
-        )
-    x2 = jnp.arange(20, dtype=jnp.int32)
-    got = attempt(jitted, x2, jnp.int32(5), label="window3(int32[20], 5)", hint_for=_dyn_hint)
-    same(_window_ref(x2, 5), got, "jax.jit(window3)(x: int32[20], 5)")
-
-
 _DYN = Exercise(
     id="t14-dynamic-slicing-1",
-    concept="dynamic-slicing",
     title="A window at a traced offset",
-    prompt=(
-        "Write `window3(x, i)` returning the 3 elements of the 1-D `x` starting at index `i`. "
-        "The check calls `jax.jit(window3)(x, i)`, so `i` is a traced integer. Near the end "
-        "(`i > len(x) - 3`) the window must be moved back so it still holds 3 elements of `x`."
-    ),
-    difficulty=2,
-    answer_name="window3",
-    stub=_stub("window3(x, i)"),
+    signature="window3(x, i)",
     reference="def window3(x, i):\n    return jax.lax.dynamic_slice(x, (i,), (3,))\n",
     hints=(
         "`lax.dynamic_slice(operand, start_indices, slice_sizes)`: starts may be traced, sizes "
         "are static Python ints.",
     ),
-    mistakes=(
-        Mistake("python_slice", "def window3(x, i):\n    return x[i:i + 3]\n", _DYN_HINT_SLICE),
-        Mistake("roll", "def window3(x, i):\n    return jnp.roll(x, -i)[:3]\n", _DYN_HINT_ROLL),
-        Mistake(
-            "take_indices", "def window3(x, i):\n    return x[i + jnp.arange(3)]\n", _DYN_HINT_TAKE
+    spec=Spec(
+        cases=lambda: (
+            [(normal(1, (10,)), jnp.int32(i)) for i in (0, 4, 7, 8, 9)]
+            + [(jnp.arange(20, dtype=jnp.int32), jnp.int32(5))]
+        ),
+        jit={},
+        compiles_once=True,
+        compiles_hint="the start must stay traced; only the size (3) is static",
+        on_error=(
+            OnError(_DYN_HINT_SLICE, (IndexError, jax.errors.ConcretizationTypeError, TypeError)),
+        ),
+        on_result=(
+            OnResult(_DYN_HINT_SLICE, when=lambda got, x, i: np.shape(got) != (3,)),
+            OnResult(_DYN_HINT_ROLL, wrong=lambda ref, x, i: jnp.roll(x, -i)[:3]),
+            OnResult(
+                _DYN_HINT_TAKE,
+                wrong=lambda ref, x, i: x[jnp.minimum(i + jnp.arange(3), len(x) - 1)],
+            ),
         ),
     ),
-    checker=_check_window3,
 )
 
 # --- reduce_window --------------------------------------------------------------------------
@@ -252,30 +160,11 @@ _POOL_HINT_NO_WINDOW = (
 )
 
 
-def _pool_ref(x):
-    return lax.reduce_window(x, -jnp.inf, lax.max, (2, 2), (2, 2), "VALID")
-
-
-def _check_max_pool(answer: Any) -> None:
-    fn = expect_function(answer, "max_pool_2x2(x)")
-    cases = (_normal(1, (4, 6)), _normal(2, (6, 4)) - 10.0, -jnp.abs(_normal(3, (2, 2))) - 1.0)
-    for x in cases:
-        label = f"max_pool_2x2(x: {aval(x)})"
-        got = attempt(fn, x, label=label)
-        want = _pool_ref(x)
-        _shape_check(want, got, label, _POOL_HINT_STRIDE)
-        hint = ""
-        if np.allclose(got, np.maximum(want, 0.0)):
-            hint = _POOL_HINT_INIT
-        elif np.allclose(got, lax.reduce_window(x, 0.0, lax.add, (2, 2), (2, 2), "VALID")):
-            hint = _POOL_HINT_SUM
-        same(want, got, label, hint)
-    x = _normal(4, (8, 8))
-    same(_pool_ref(x), attempt(jax.jit(fn), x, label="jax.jit(max_pool_2x2)"), "jit")
-    prims = _primitives(fn, x)
+def _has_reduce_window(fn: Any, ref: Any) -> None:
+    prims = _primitives(fn, normal(4, (8, 8)))
     if not any(p.startswith("reduce_window") for p in prims):
         raise CheckFailure(
-            "no reduce_window in the jaxpr of max_pool_2x2",
+            "max_pool_2x2 does not use reduce_window",
             hint=_POOL_HINT_NO_WINDOW,
             expected="a reduce_window_max (or reduce_window) primitive",
             yours=f"primitives: {', '.join(sorted(set(prims)))}",
@@ -284,16 +173,8 @@ def _check_max_pool(answer: Any) -> None:
 
 _POOL = Exercise(
     id="t14-reductions-1",
-    concept="reductions",
     title="Max pooling with reduce_window",
-    prompt=(
-        "Write `max_pool_2x2(x)` for a 2-D float `x` of shape `(H, W)` (both even): the maximum "
-        "of every non-overlapping 2x2 block, shape `(H // 2, W // 2)`, using "
-        "`lax.reduce_window`. The inputs may be all negative."
-    ),
-    difficulty=2,
-    answer_name="max_pool_2x2",
-    stub=_stub("max_pool_2x2(x)"),
+    signature="max_pool_2x2(x)",
     reference=(
         "def max_pool_2x2(x):\n"
         "    return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (2, 2), (2, 2), 'VALID')\n"
@@ -302,41 +183,27 @@ _POOL = Exercise(
         "`reduce_window(x, init, op, window_dimensions, window_strides, padding)`; the init is "
         "the identity of op.",
     ),
-    mistakes=(
-        Mistake(
-            "stride_one",
-            "def max_pool_2x2(x):\n"
-            "    return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (2, 2), (1, 1), 'VALID')\n",
-            _POOL_HINT_STRIDE,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (4, 6)),),
+            (normal(2, (6, 4)) - 10.0,),
+            (-jnp.abs(normal(3, (2, 2))) - 1.0,),
+            (normal(4, (8, 8)),),
+        ],
+        jit={},
+        on_result=(
+            OnResult(
+                _POOL_HINT_STRIDE,
+                when=lambda got, x: np.shape(got) != (x.shape[0] // 2, x.shape[1] // 2),
+            ),
+            OnResult(_POOL_HINT_INIT, wrong=lambda ref, x: jnp.maximum(ref(x), 0.0)),
+            OnResult(
+                _POOL_HINT_SUM,
+                wrong=lambda ref, x: lax.reduce_window(x, 0.0, lax.add, (2, 2), (2, 2), "VALID"),
+            ),
         ),
-        Mistake(
-            "zero_init",
-            "def max_pool_2x2(x):\n"
-            "    return jax.lax.reduce_window(x, 0.0, jax.lax.max, (2, 2), (2, 2), 'VALID')\n",
-            _POOL_HINT_INIT,
-        ),
-        Mistake(
-            "sum_pool",
-            "def max_pool_2x2(x):\n"
-            "    return jax.lax.reduce_window(x, 0.0, jax.lax.add, (2, 2), (2, 2), 'VALID')\n",
-            _POOL_HINT_SUM,
-        ),
-        Mistake(
-            "reshape_and_max",
-            "def max_pool_2x2(x):\n"
-            "    h, w = x.shape\n"
-            "    return x.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))\n",
-            _POOL_HINT_NO_WINDOW,
-        ),
+        extra=_has_reduce_window,
     ),
-    alternatives=(
-        "def max_pool_2x2(x):\n"
-        "    return jax.lax.reduce_window(\n"
-        "        x, -jnp.inf, jax.lax.max, window_dimensions=(2, 2), window_strides=(2, 2),\n"
-        "        padding=((0, 0), (0, 0)),\n"
-        "    )\n",
-    ),
-    checker=_check_max_pool,
 )
 
 # --- associative_scan -----------------------------------------------------------------------
@@ -373,14 +240,6 @@ _SCAN_HINT_CUMSUM = (
 )
 
 
-def _recurrence_ref(a, b):
-    def step(h, ab):
-        h = ab[0] * h + ab[1]
-        return h, h
-
-    return lax.scan(step, jnp.zeros((), a.dtype), (a, b))[1]
-
-
 def _wrong_order(a, b) -> np.ndarray:
     """The prefixes of the combine written the other way round, (a1 * a2, a1 * b2 + b1)."""
     a, b = np.asarray(a), np.asarray(b)
@@ -391,41 +250,7 @@ def _wrong_order(a, b) -> np.ndarray:
     return np.array(out)
 
 
-def _check_linear_recurrence(answer: Any) -> None:
-    fn = expect_function(answer, "linear_recurrence(a, b)")
-    for seed, t in ((1, 5), (2, 16), (3, 33)):
-        a = jax.random.uniform(jax.random.key(seed), (t,), minval=0.5, maxval=1.0)
-        b = _normal(seed + 10, (t,))
-        label = f"linear_recurrence(a: float32[{t}], b: float32[{t}])"
-        got = attempt(fn, a, b, label=label)
-        want = _recurrence_ref(a, b)
-        hint = _SCAN_HINT_COMBINE
-        for wrong, wrong_hint in (
-            (np.cumsum(b), _SCAN_HINT_CUMSUM),
-            (np.cumprod(a), _SCAN_HINT_FIRST),
-            (_wrong_order(a, b), _SCAN_HINT_ORDER),
-        ):
-            if np.shape(got) == (t,) and np.allclose(got, wrong, atol=1e-4):
-                hint = wrong_hint
-                break
-        _shape_check(want, got, label, hint)
-        same(want, got, label, hint, rtol=1e-4)
-    prims = _primitives(fn, a, b)
-    if "scan" in prims or "while" in prims:
-        raise CheckFailure(
-            "the jaxpr of linear_recurrence holds a sequential loop",
-            hint=_SCAN_HINT_SEQ,
-            expected="no scan or while: a parallel prefix",
-            yours=f"primitives: {', '.join(sorted(set(prims)))}",
-        )
-    closed_form = _CLOSED_FORM_PRIMITIVES & set(prims)
-    if closed_form:
-        raise CheckFailure(
-            f"the jaxpr of linear_recurrence holds {', '.join(sorted(closed_form))}",
-            hint=_SCAN_HINT_CLOSED_FORM,
-            expected="a parallel prefix built by lax.associative_scan",
-            yours=f"primitives: {', '.join(sorted(set(prims)))}",
-        )
+def _log_depth(fn: Any, ref: Any) -> None:
     # associative_scan adds a few operations per round, about log2(T) rounds; a loop adds
     # some for every step, so its jaxpr grows 8 times from T = 8 to T = 64
     sizes = {}
@@ -444,16 +269,8 @@ def _check_linear_recurrence(answer: Any) -> None:
 
 _ASSOC = Exercise(
     id="t14-associative-scan-1",
-    concept="associative-scan",
     title="A linear recurrence in parallel",
-    prompt=(
-        "Write `linear_recurrence(a, b)` for 1-D arrays of length T returning every h_t of "
-        "`h_t = a_t * h_(t-1) + b_t` with `h_(-1) = 0`, using **`lax.associative_scan`** on "
-        "pairs `(a, b)` (no `scan`, `fori_loop` or Python loop)."
-    ),
-    difficulty=3,
-    answer_name="linear_recurrence",
-    stub=_stub("linear_recurrence(a, b)"),
+    signature="linear_recurrence(a, b)",
     reference=(
         "def linear_recurrence(a, b):\n"
         "    def combine(left, right):\n"
@@ -466,73 +283,28 @@ _ASSOC = Exercise(
         "Two steps h -> a1*h + b1 then h -> a2*h + b2 make one step h -> (a1*a2)*h + (a2*b1 + "
         "b2): that is the associative combine.",
     ),
-    mistakes=(
-        Mistake(
-            "wrong_order",
-            "def linear_recurrence(a, b):\n"
-            "    def combine(left, right):\n"
-            "        a1, b1 = left\n"
-            "        a2, b2 = right\n"
-            "        return a1 * a2, a1 * b2 + b1\n"
-            "    return jax.lax.associative_scan(combine, (a, b))[1]\n",
-            _SCAN_HINT_ORDER,
+    spec=Spec(
+        cases=lambda: [
+            (
+                jax.random.uniform(jax.random.key(seed), (t,), minval=0.5, maxval=1.0),
+                normal(seed + 10, (t,)),
+            )
+            for seed, t in ((1, 5), (2, 16), (3, 33))
+        ],
+        on_result=(
+            OnResult(_SCAN_HINT_CUMSUM, wrong=lambda ref, a, b: jnp.cumsum(b)),
+            OnResult(_SCAN_HINT_FIRST, wrong=lambda ref, a, b: jnp.cumprod(a)),
+            OnResult(_SCAN_HINT_ORDER, wrong=lambda ref, a, b: _wrong_order(a, b)),
+            OnResult(_SCAN_HINT_COMBINE, when=_always),
         ),
-        Mistake(
-            "sequential_scan",
-            "def linear_recurrence(a, b):\n"
-            "    def step(h, ab):\n"
-            "        h = ab[0] * h + ab[1]\n"
-            "        return h, h\n"
-            "    return jax.lax.scan(step, 0.0, (a, b))[1]\n",
-            _SCAN_HINT_SEQ,
-        ),
-        Mistake(
-            "plain_cumsum",
-            "def linear_recurrence(a, b):\n    return jnp.cumsum(b)\n",
-            _SCAN_HINT_CUMSUM,
-        ),
-        Mistake(
-            "python_loop",
-            "def linear_recurrence(a, b):\n"
-            "    h, out = 0.0, []\n"
-            "    for t in range(a.shape[0]):\n"
-            "        h = a[t] * h + b[t]\n"
-            "        out.append(h)\n"
-            "    return jnp.stack(out)\n",
-            _SCAN_HINT_LOOP,
-        ),
-        Mistake(
-            "closed_form",
-            "def linear_recurrence(a, b):\n"
-            "    p = jnp.cumprod(a)\n"
-            "    return p * jnp.cumsum(b / p)\n",
-            _SCAN_HINT_CLOSED_FORM,
-        ),
-        Mistake(
-            "first_item",
-            "def linear_recurrence(a, b):\n"
-            "    def combine(left, right):\n"
-            "        a1, b1 = left\n"
-            "        a2, b2 = right\n"
-            "        return a1 * a2, a2 * b1 + b2\n"
-            "    return jax.lax.associative_scan(combine, (a, b))[0]\n",
-            _SCAN_HINT_FIRST,
-        ),
+        absent={
+            "scan": _SCAN_HINT_SEQ,
+            "while": _SCAN_HINT_SEQ,
+            **dict.fromkeys(sorted(_CLOSED_FORM_PRIMITIVES), _SCAN_HINT_CLOSED_FORM),
+        },
+        rtol=1e-4,
+        extra=_log_depth,
     ),
-    alternatives=(
-        "def linear_recurrence(a, b):\n"
-        "    def combine(left, right):\n"
-        "        return left[0] * right[0], right[0] * left[1] + right[1]\n"
-        "    _, h = jax.lax.associative_scan(combine, (a, b))\n"
-        "    return h\n",
-        "def linear_recurrence(a, b):\n"
-        "    return jax.jit(\n"
-        "        lambda a, b: jax.lax.associative_scan(\n"
-        "            lambda p, q: (p[0] * q[0], q[0] * p[1] + q[1]), (a, b)\n"
-        "        )[1]\n"
-        "    )(a, b)\n",
-    ),
-    checker=_check_linear_recurrence,
 )
 
 # --- scatter_add ----------------------------------------------------------------------------
@@ -544,57 +316,32 @@ _HIST_HINT_SET = (
 _HIST_HINT_DTYPE = "Counts are integers: start from `jnp.zeros(n, jnp.int32)`."
 
 
-def _counts_ref(labels, n):
-    return jnp.zeros(n, jnp.int32).at[labels].add(1)
-
-
-def _check_class_counts(answer: Any) -> None:
-    fn = expect_function(answer, "class_counts(labels, n)")
-    for seed, size, n in ((1, 20, 5), (2, 7, 3), (3, 50, 10)):
-        labels = jax.random.randint(jax.random.key(seed), (size,), 0, n)
-        label = f"class_counts(labels: int32[{size}], {n})"
-        got = attempt(fn, labels, n, label=label)
-        want = _counts_ref(labels, n)
-        _shape_check(want, got, label, "the result has one count per class: shape (n,)")
-        hint = _HIST_HINT_SET if np.array_equal(got, want > 0) else ""
-        if not hint and np.asarray(got).dtype != np.int32 and np.allclose(got, want):
-            hint = _HIST_HINT_DTYPE
-        same(want, got, label, hint)
-    labels = jnp.array([2, 2, 2, 0], jnp.int32)
-    got = attempt(jax.jit(fn, static_argnums=1), labels, 3, label="jit class_counts")
-    same(_counts_ref(labels, 3), got, "jax.jit(class_counts, static_argnums=1)", _HIST_HINT_SET)
-
-
 _HIST = Exercise(
     id="t14-gather-scatter-1",
-    concept="gather-scatter",
     title="Count labels with a scatter-add",
-    prompt=(
-        "Write `class_counts(labels, n)`: for an int32 array of labels in `[0, n)` return an "
-        "int32 array of shape `(n,)` whose entry k counts how often k occurs, with a "
-        "scatter-add (`.at[...].add` or `lax.scatter_add`). It must work under "
-        "`jax.jit(class_counts, static_argnums=1)`."
-    ),
-    difficulty=1,
-    answer_name="class_counts",
-    stub=_stub("class_counts(labels, n)"),
+    signature="class_counts(labels, n)",
     reference=(
         "def class_counts(labels, n):\n    return jnp.zeros(n, jnp.int32).at[labels].add(1)\n"
     ),
     hints=("Scatter-add sums every update aimed at the same position; scatter (set) keeps one.",),
-    mistakes=(
-        Mistake(
-            "scatter_set",
-            "def class_counts(labels, n):\n    return jnp.zeros(n, jnp.int32).at[labels].set(1)\n",
-            _HIST_HINT_SET,
+    spec=Spec(
+        cases=lambda: (
+            [
+                (jax.random.randint(jax.random.key(seed), (size,), 0, n), n)
+                for seed, size, n in ((1, 20, 5), (2, 7, 3), (3, 50, 10))
+            ]
+            + [(jnp.array([2, 2, 2, 0], jnp.int32), 3)]
         ),
-        Mistake(
-            "float_counts",
-            "def class_counts(labels, n):\n    return jnp.zeros(n).at[labels].add(1)\n",
-            _HIST_HINT_DTYPE,
+        jit={"static_argnums": 1},
+        on_result=(
+            OnResult(
+                "the result has one count per class: shape (n,)",
+                when=lambda got, labels, n: np.shape(got) != (n,),
+            ),
+            OnResult(_HIST_HINT_SET, wrong=lambda ref, labels, n: ref(labels, n) > 0),
+            OnResult(_HIST_HINT_DTYPE, wrong=lambda ref, labels, n: ref(labels, n)),
         ),
     ),
-    checker=_check_class_counts,
 )
 
 EXERCISES = (_DOT, _DYN, _POOL, _ASSOC, _HIST)

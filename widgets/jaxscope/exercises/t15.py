@@ -10,26 +10,20 @@ import jax.numpy as jnp
 import numpy as np
 from jax.experimental import checkify
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
+    Also,
     CheckFailure,
+    OnError,
+    Spec,
     attempt,
-    aval,
     captured_stdout,
     describe,
     expect_function,
     message_has,
+    normal,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
-
 
 # --- jax.debug.print ------------------------------------------------------------------------
 
@@ -103,48 +97,10 @@ def _check_show_and_square(answer: Any) -> None:
 
 _PRINT = Exercise(
     id="t15-debug-print-1",
-    concept="debug-print",
     title="Print values from compiled code",
-    prompt=(
-        "Write `show_and_square(x)` that prints `x = <value of x>` **every time it runs, also "
-        "under `jax.jit`**, and returns `x ** 2`. The check calls the jitted function twice "
-        "and looks at what each call printed."
-    ),
-    difficulty=1,
-    answer_name="show_and_square",
-    stub=_stub("show_and_square(x)"),
+    signature="show_and_square(x)",
     reference=('def show_and_square(x):\n    jax.debug.print("x = {}", x)\n    return x**2\n'),
     hints=("Inside jit, only `jax.debug.print` sees the run-time values.",),
-    mistakes=(
-        Mistake(
-            "plain_print",
-            'def show_and_square(x):\n    print("x =", x)\n    return x**2\n',
-            _PRINT_HINT_PLAIN,
-        ),
-        Mistake(
-            "fstring",
-            'def show_and_square(x):\n    jax.debug.print(f"x = {x}")\n    return x**2\n',
-            _PRINT_HINT_FSTRING,
-        ),
-        Mistake(
-            "prints_the_result",
-            'def show_and_square(x):\n    jax.debug.print("x = {}", x**2)\n    return x**2\n',
-            _PRINT_HINT_WHICH,
-        ),
-        Mistake(
-            "no_argument",
-            'def show_and_square(x):\n    jax.debug.print("x = {}")\n    return x**2\n',
-            _PRINT_HINT_ARGUMENT,
-        ),
-        Mistake(
-            "no_placeholder",
-            'def show_and_square(x):\n    jax.debug.print("x =", x)\n    return x**2\n',
-            _PRINT_HINT_ARGUMENT,
-        ),
-    ),
-    alternatives=(
-        'def show_and_square(x):\n    jax.debug.print("x = {x}", x=x)\n    return x * x\n',
-    ),
     checker=_check_show_and_square,
 )
 
@@ -177,7 +133,7 @@ def _chk_hint(exc: BaseException) -> str | None:
 def _check_checked_log(answer: Any) -> None:
     fn = expect_function(answer, "checked_log(x)")
     checked = jax.jit(checkify.checkify(fn))
-    x = jnp.abs(_normal(1, (4,))) + 0.1
+    x = jnp.abs(normal(1, (4,))) + 0.1
     err, got = attempt(
         checked, x, label="jax.jit(checkify.checkify(checked_log))(x > 0)", hint_for=_chk_hint
     )
@@ -212,17 +168,8 @@ def _flags(checked, x) -> bool:
 
 _CHECKIFY = Exercise(
     id="t15-checkify-1",
-    concept="checkify",
     title="A run-time check that survives jit",
-    prompt=(
-        "Write `checked_log(x)` returning `jnp.log(x)` that reports an error when **any** "
-        "entry of `x` is not positive, with `checkify.check`. The check runs "
-        "`jax.jit(checkify.checkify(checked_log))(x)` and looks at the returned error "
-        "(`err.get()`). Import it inside your cell: `from jax.experimental import checkify`."
-    ),
-    difficulty=2,
-    answer_name="checked_log",
-    stub=_stub("checked_log(x)"),
+    signature="checked_log(x)",
     reference=(
         "def checked_log(x):\n"
         "    from jax.experimental import checkify\n\n"
@@ -230,37 +177,6 @@ _CHECKIFY = Exercise(
         "    return jnp.log(x)\n"
     ),
     hints=("`checkify.check(predicate, message)` records an error value instead of raising.",),
-    mistakes=(
-        Mistake(
-            "python_assert",
-            'def checked_log(x):\n    assert jnp.all(x > 0), "x must be positive"\n'
-            "    return jnp.log(x)\n",
-            _CHK_HINT_ASSERT,
-        ),
-        Mistake("no_check", "def checked_log(x):\n    return jnp.log(x)\n", _CHK_HINT_NONE),
-        Mistake(
-            "any_instead_of_all",
-            "def checked_log(x):\n"
-            "    from jax.experimental import checkify\n\n"
-            '    checkify.check(jnp.any(x > 0), "x must be positive")\n'
-            "    return jnp.log(x)\n",
-            _CHK_HINT_ANY,
-        ),
-        Mistake(
-            "zero_allowed",
-            "def checked_log(x):\n"
-            "    from jax.experimental import checkify\n\n"
-            '    checkify.check(jnp.all(x >= 0), "x must be positive")\n'
-            "    return jnp.log(x)\n",
-            _CHK_HINT_ZERO,
-        ),
-    ),
-    alternatives=(
-        "def checked_log(x):\n"
-        "    from jax.experimental import checkify\n\n"
-        '    checkify.check(~jnp.any(x <= 0), "x has an entry <= 0: {}", jnp.min(x))\n'
-        "    return jnp.log(x)\n",
-    ),
     checker=_check_checked_log,
 )
 
@@ -280,72 +196,28 @@ _TRACER_HINT_NONZERO = (
 )
 
 
-def _tracer_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.NonConcreteBooleanIndexError):
-        return _TRACER_HINT_MASK
-    if isinstance(exc, jax.errors.TracerBoolConversionError):
-        return _TRACER_HINT_IF
-    if isinstance(exc, jax.errors.ConcretizationTypeError):
-        return _TRACER_HINT_NONZERO
-    return None
-
-
-def _check_sum_positive(answer: Any) -> None:
-    fn = expect_function(answer, "sum_positive(x)")
-    jitted = jax.jit(fn)
-    for seed, shape in ((1, (6,)), (2, (3, 4)), (3, (1,))):
-        x = _normal(seed, shape)
-        want = jnp.sum(jnp.where(x > 0, x, 0.0))
-        label = f"jax.jit(sum_positive)(x: {aval(x)})"
-        got = attempt(jitted, x, label=label, hint_for=_tracer_hint)
-        same(want, got, label)
-    x = -jnp.ones(3)
-    same(
-        jnp.float32(0.0),
-        attempt(jitted, x, label="all negative", hint_for=_tracer_hint),
-        "jax.jit(sum_positive)(all negative)",
-    )
-    g = attempt(
-        jax.grad(fn),
-        jnp.array([1.0, -1.0, 2.0]),
-        label="jax.grad(sum_positive)",
-        hint_for=_tracer_hint,
-    )
-    if not np.array_equal(np.asarray(g), [1.0, 0.0, 1.0]):
-        raise CheckFailure("the gradient is wrong", expected="[1, 0, 1]", yours=describe(g))
-
-
 _TRACER = Exercise(
     id="t15-tracer-errors-1",
-    concept="tracer-errors",
     title="Sum the positive entries under jit",
-    prompt=(
-        "Write `sum_positive(x)` returning the sum of the positive entries of a float array "
-        "`x` (0.0 when there are none). It must work under `jax.jit`, where `x[x > 0]` and a "
-        "Python `if` on an element both fail."
-    ),
-    difficulty=1,
-    answer_name="sum_positive",
-    stub=_stub("sum_positive(x)"),
+    signature="sum_positive(x)",
     reference="def sum_positive(x):\n    return jnp.where(x > 0, x, 0.0).sum()\n",
     hints=("Keep shapes fixed: select with jnp.where, then reduce.",),
-    mistakes=(
-        Mistake(
-            "boolean_mask", "def sum_positive(x):\n    return x[x > 0].sum()\n", _TRACER_HINT_MASK
-        ),
-        Mistake(
-            "python_if",
-            "def sum_positive(x):\n    total = 0.0\n    for v in x.ravel():\n"
-            "        if v > 0:\n            total = total + v\n    return total\n",
-            _TRACER_HINT_IF,
-        ),
-        Mistake(
-            "nonzero",
-            "def sum_positive(x):\n    return x[jnp.nonzero(x > 0)].sum()\n",
-            _TRACER_HINT_NONZERO,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (6,)),),
+            (normal(2, (3, 4)),),
+            (normal(3, (1,)),),
+            (-jnp.ones(3),),
+        ],
+        jit={},
+        eager=False,
+        also=(Also("jax.grad({})", jax.grad, cases=lambda: [(jnp.array([1.0, -1.0, 2.0]),)]),),
+        on_error=(
+            OnError(_TRACER_HINT_MASK, (jax.errors.NonConcreteBooleanIndexError,)),
+            OnError(_TRACER_HINT_IF, (jax.errors.TracerBoolConversionError,)),
+            OnError(_TRACER_HINT_NONZERO, (jax.errors.ConcretizationTypeError,)),
         ),
     ),
-    checker=_check_sum_positive,
 )
 
 # --- NaN-safe where -------------------------------------------------------------------------
@@ -375,7 +247,7 @@ def _safe_sqrt_ref(x):
 
 def _check_safe_sqrt(answer: Any) -> None:
     fn = expect_function(answer, "safe_sqrt(x)")
-    x = jnp.concatenate([_normal(1, (6,)), jnp.array([0.0, -0.0, 4.0, -4.0])])
+    x = jnp.concatenate([normal(1, (6,)), jnp.array([0.0, -0.0, 4.0, -4.0])])
     got = attempt(fn, x, label="safe_sqrt(x)")
     same(_safe_sqrt_ref(x), got, "safe_sqrt(x) with negative entries and zeros")
     off = np.asarray(got)[np.asarray(x) <= 0]
@@ -412,44 +284,14 @@ def _check_safe_sqrt(answer: Any) -> None:
 
 _WHERE = Exercise(
     id="t15-nan-safe-where-1",
-    concept="nan-safe-where",
     title="A square root with finite gradients",
-    prompt=(
-        "Write `safe_sqrt(x)` returning `sqrt(x)` where `x > 0` and `0.0` elsewhere, elementwise,"
-        " whose **gradient is finite everywhere** (0 for `x <= 0`). The check takes "
-        "`jax.vmap(jax.grad(safe_sqrt))` over inputs that include zeros and negatives."
-    ),
-    difficulty=2,
-    answer_name="safe_sqrt",
-    stub=_stub("safe_sqrt(x)"),
+    signature="safe_sqrt(x)",
     reference=(
         "def safe_sqrt(x):\n"
         "    safe_x = jnp.where(x > 0, x, 1.0)\n"
         "    return jnp.where(x > 0, jnp.sqrt(safe_x), 0.0)\n"
     ),
     hints=("Both branches of jnp.where are differentiated: keep the unused one finite too.",),
-    mistakes=(
-        Mistake(
-            "single_where",
-            "def safe_sqrt(x):\n    return jnp.where(x > 0, jnp.sqrt(x), 0.0)\n",
-            _WHERE_HINT_SINGLE,
-        ),
-        Mistake(
-            "clamp_with_maximum",
-            "def safe_sqrt(x):\n    return jnp.sqrt(jnp.maximum(x, 0.0))\n",
-            _WHERE_HINT_CLAMP,
-        ),
-        Mistake(
-            "clamp_to_epsilon",
-            "def safe_sqrt(x):\n    return jnp.sqrt(jnp.maximum(x, 1e-10))\n",
-            _WHERE_HINT_EXACT,
-        ),
-    ),
-    alternatives=(
-        "def safe_sqrt(x):\n"
-        "    positive = x > 0\n"
-        "    return jnp.where(positive, jnp.sqrt(jnp.where(positive, x, 0.0) + ~positive), 0.0)\n",
-    ),
     checker=_check_safe_sqrt,
 )
 

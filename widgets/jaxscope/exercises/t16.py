@@ -9,17 +9,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, all_eqns, attempt, describe, expect_function, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], dtype=jnp.float32) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, dtype)
-
+from . import Exercise
+from ._support import CheckFailure, all_eqns, attempt, describe, expect_function, normal, same
 
 # --- benchmarking ---------------------------------------------------------------------------
 
@@ -131,17 +122,8 @@ def _check_time_call(answer: Any) -> None:
 
 _BENCH = Exercise(
     id="t16-benchmarking-1",
-    concept="benchmarking",
     title="Time a jitted call honestly",
-    prompt=(
-        "Write `time_call(f, x, n=5)` returning the **median** wall-clock time, in seconds, of "
-        "`n` calls `f(x)`, measured with `time.perf_counter`. Make one untimed warm-up call "
-        "first, and make every timed call wait for its result. The check passes an `f` that "
-        "compiles slowly on its first call and whose work finishes only when waited for."
-    ),
-    difficulty=2,
-    answer_name="time_call",
-    stub=_stub("time_call(f, x, n=5)"),
+    signature="time_call(f, x, n=5)",
     reference=(
         "def time_call(f, x, n=5):\n"
         "    import statistics\n"
@@ -155,92 +137,6 @@ _BENCH = Exercise(
         "    return statistics.median(times)\n"
     ),
     hints=("Warm up, block inside the timer, repeat, take the median.",),
-    mistakes=(
-        Mistake(
-            "no_block",
-            "def time_call(f, x, n=5):\n"
-            "    import statistics\n    import time\n\n"
-            "    jax.block_until_ready(f(x))\n"
-            "    times = []\n"
-            "    for _ in range(n):\n"
-            "        start = time.perf_counter()\n"
-            "        f(x)\n"
-            "        times.append(time.perf_counter() - start)\n"
-            "    return statistics.median(times)\n",
-            _BENCH_HINT_BLOCK,
-        ),
-        Mistake(
-            "first_call_only",
-            "def time_call(f, x, n=5):\n"
-            "    import time\n\n"
-            "    start = time.perf_counter()\n"
-            "    jax.block_until_ready(f(x))\n"
-            "    return time.perf_counter() - start\n",
-            _BENCH_HINT_WARMUP,
-        ),
-        Mistake(
-            "mean_with_compile",
-            "def time_call(f, x, n=5):\n"
-            "    import time\n\n"
-            "    times = []\n"
-            "    for _ in range(n + 1):\n"
-            "        start = time.perf_counter()\n"
-            "        jax.block_until_ready(f(x))\n"
-            "        times.append(time.perf_counter() - start)\n"
-            "    return sum(times) / len(times)\n",
-            _BENCH_HINT_MEAN,
-        ),
-        Mistake(
-            "mean_after_warmup",
-            "def time_call(f, x, n=5):\n"
-            "    import time\n\n"
-            "    jax.block_until_ready(f(x))\n"
-            "    times = []\n"
-            "    for _ in range(n):\n"
-            "        start = time.perf_counter()\n"
-            "        jax.block_until_ready(f(x))\n"
-            "        times.append(time.perf_counter() - start)\n"
-            "    return sum(times) / len(times)\n",
-            _BENCH_HINT_MEAN,
-        ),
-        Mistake(
-            "minimum",
-            "def time_call(f, x, n=5):\n"
-            "    import time\n\n"
-            "    jax.block_until_ready(f(x))\n"
-            "    times = []\n"
-            "    for _ in range(n):\n"
-            "        start = time.perf_counter()\n"
-            "        jax.block_until_ready(f(x))\n"
-            "        times.append(time.perf_counter() - start)\n"
-            "    return min(times)\n",
-            _BENCH_HINT_MIN,
-        ),
-        Mistake(
-            "milliseconds",
-            "def time_call(f, x, n=5):\n"
-            "    import statistics\n    import time\n\n"
-            "    jax.block_until_ready(f(x))\n"
-            "    times = []\n"
-            "    for _ in range(n):\n"
-            "        start = time.perf_counter()\n"
-            "        jax.block_until_ready(f(x))\n"
-            "        times.append((time.perf_counter() - start) * 1000)\n"
-            "    return statistics.median(times)\n",
-            _BENCH_HINT_MS,
-        ),
-    ),
-    alternatives=(
-        "import time\n\n\n"
-        "def time_call(f, x, n=5):\n"
-        "    f(x).block_until_ready()\n"
-        "    times = []\n"
-        "    for _ in range(n):\n"
-        "        t0 = time.perf_counter()\n"
-        "        f(x).block_until_ready()\n"
-        "        times.append(time.perf_counter() - t0)\n"
-        "    return float(np.median(times))\n",
-    ),
     checker=_check_time_call,
 )
 
@@ -316,45 +212,14 @@ def _check_intensity(answer: Any) -> None:
 
 _AI = Exercise(
     id="t16-fusion-hlo-1",
-    concept="fusion-hlo",
     title="Arithmetic intensity of the compiled program",
-    prompt=(
-        "Write `arithmetic_intensity(f, x)` returning XLA's estimate of flops per byte for "
-        "`jax.jit(f)` on `x`, as a Python float: `flops / bytes accessed` from the "
-        "`cost_analysis()` of the **compiled** (optimised, fused) program."
-    ),
-    difficulty=2,
-    answer_name="arithmetic_intensity",
-    stub=_stub("arithmetic_intensity(f, x)"),
+    signature="arithmetic_intensity(f, x)",
     reference=(
         "def arithmetic_intensity(f, x):\n"
         "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
         '    return float(cost["flops"]) / float(cost["bytes accessed"])\n'
     ),
     hints=("`jax.jit(f).lower(x).compile()` gives a Compiled with `.cost_analysis()`.",),
-    mistakes=(
-        Mistake(
-            "inverted",
-            "def arithmetic_intensity(f, x):\n"
-            "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
-            '    return float(cost["bytes accessed"]) / float(cost["flops"])\n',
-            _AI_HINT_INVERTED,
-        ),
-        Mistake(
-            "lowered_not_compiled",
-            "def arithmetic_intensity(f, x):\n"
-            "    cost = jax.jit(f).lower(x).cost_analysis()\n"
-            '    return float(cost["flops"]) / float(cost["bytes accessed"])\n',
-            _AI_HINT_LOWERED,
-        ),
-        Mistake(
-            "flops_only",
-            "def arithmetic_intensity(f, x):\n"
-            "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
-            '    return float(cost["flops"])\n',
-            _AI_HINT_ONE_COUNT,
-        ),
-    ),
     checker=_check_intensity,
 )
 
@@ -391,7 +256,7 @@ def _bf16_ref(a, b):
 
 def _check_bf16_matmul(answer: Any) -> None:
     fn = expect_function(answer, "bf16_matmul(a, b)")
-    a, b = _normal(1, (16, 32)), _normal(2, (32, 8))
+    a, b = normal(1, (16, 32)), normal(2, (32, 8))
     got = attempt(fn, a, b, label="bf16_matmul(a: float32[16,32], b: float32[32,8])")
     dots = _dots(fn, a, b)
     if not dots:
@@ -423,46 +288,14 @@ def _check_bf16_matmul(answer: Any) -> None:
 
 _BF16 = Exercise(
     id="t16-mixed-precision-1",
-    concept="mixed-precision",
     title="bfloat16 inputs, float32 accumulation",
-    prompt=(
-        "Write `bf16_matmul(a, b)` for float32 matrices: multiply them in **bfloat16** (cast "
-        "both inputs) but **accumulate and return float32**, the usual mixed-precision recipe."
-    ),
-    difficulty=2,
-    answer_name="bf16_matmul",
-    stub=_stub("bf16_matmul(a, b)"),
+    signature="bf16_matmul(a, b)",
     reference=(
         "def bf16_matmul(a, b):\n"
         "    a16, b16 = a.astype(jnp.bfloat16), b.astype(jnp.bfloat16)\n"
         "    return jnp.dot(a16, b16, preferred_element_type=jnp.float32)\n"
     ),
     hints=("`jnp.dot(..., preferred_element_type=jnp.float32)` sets the accumulation type.",),
-    mistakes=(
-        Mistake(
-            "bf16_output",
-            "def bf16_matmul(a, b):\n    return a.astype(jnp.bfloat16) @ b.astype(jnp.bfloat16)\n",
-            _BF16_HINT_OUT,
-        ),
-        Mistake(
-            "cast_after",
-            "def bf16_matmul(a, b):\n"
-            "    c = a.astype(jnp.bfloat16) @ b.astype(jnp.bfloat16)\n"
-            "    return c.astype(jnp.float32)\n",
-            _BF16_HINT_CAST_AFTER,
-        ),
-        Mistake("float32", "def bf16_matmul(a, b):\n    return a @ b\n", _BF16_HINT_F32),
-    ),
-    alternatives=(
-        "@jax.jit\n"
-        "def bf16_matmul(a, b):\n"
-        "    return jnp.dot(a.astype(jnp.bfloat16), b.astype(jnp.bfloat16),\n"
-        "                   preferred_element_type=jnp.float32)\n",
-        "def ref(a, b):\n"
-        "    a16, b16 = a.astype(jnp.bfloat16), b.astype(jnp.bfloat16)\n"
-        "    return jnp.dot(a16, b16, preferred_element_type=jnp.float32)\n\n\n"
-        "bf16_matmul = jax.jit(ref)\n",
-    ),
     checker=_check_bf16_matmul,
 )
 
@@ -485,7 +318,7 @@ def _sin100_ref(x):
 def _check_sin_100(answer: Any) -> None:
     fn = expect_function(answer, "sin_100(x)")
     for seed, shape in ((1, (5,)), (2, ())):
-        x = _normal(seed, shape)
+        x = normal(seed, shape)
         got = attempt(fn, x, label=f"sin_100(x: {x.dtype}{list(x.shape)})")
         same(_sin100_ref(x), got, "sin_100(x)", rtol=1e-4)
     closed = jax.make_jaxpr(fn)(jnp.ones(5))
@@ -511,33 +344,12 @@ def _check_sin_100(answer: Any) -> None:
 
 _LOOP = Exercise(
     id="t16-loops-compile-time-1",
-    concept="loops-compile-time",
     title="Apply sin 100 times without 100 copies",
-    prompt=(
-        "Write `sin_100(x)` that applies `jnp.sin` to `x` 100 times in a row (`sin(sin(...x))`)"
-        " with a loop that XLA compiles **once**: the jaxpr must hold one loop with one `sin` in "
-        "its body, not 100 equations."
-    ),
-    difficulty=1,
-    answer_name="sin_100",
-    stub=_stub("sin_100(x)"),
+    signature="sin_100(x)",
     reference=(
         "def sin_100(x):\n    return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x)\n"
     ),
     hints=("`lax.fori_loop(lower, upper, body(i, carry), init)` or `lax.scan` roll a loop up.",),
-    mistakes=(
-        Mistake(
-            "python_loop",
-            "def sin_100(x):\n    for _ in range(100):\n        x = jnp.sin(x)\n    return x\n",
-            _LOOP_HINT_PYTHON,
-        ),
-        Mistake(
-            "fully_unrolled",
-            "def sin_100(x):\n"
-            "    return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x, unroll=True)\n",
-            _LOOP_HINT_UNROLL,
-        ),
-    ),
     checker=_check_sin_100,
 )
 

@@ -10,16 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+from . import Exercise
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
 
 
 def _host_normal(seed: int, shape: tuple[int, ...], scale: float = 1.0, shift: float = 0.0):
@@ -108,17 +100,8 @@ def _check_nnx_mlp(answer: Any) -> None:
 
 _NNX = Exercise(
     id="t17-flax-nnx-1",
-    concept="flax-nnx",
     title="A two-layer MLP in Flax NNX",
-    prompt=(
-        "Write `class MLP(nnx.Module)` whose `__init__(self, din, dhidden, dout, *, rngs)` "
-        "creates two `nnx.Linear` layers (din→dhidden, dhidden→dout) and whose "
-        "`__call__(self, x)` applies the first, `nnx.relu`, then the second. The check builds "
-        "it with `nnx.Rngs(0)`, compares the output with one computed from the model's own "
-        "kernels and biases, and runs it under `nnx.jit`."
-    ),
-    difficulty=1,
-    answer_name="MLP",
+    signature="MLP(...)",
     stub="class MLP:\n    ...  # your code here\n\n    def __init__(self, *args, **kwargs):\n"
     "        raise NotImplementedError\n",
     reference=(
@@ -132,65 +115,6 @@ _NNX = Exercise(
     ),
     hints=(
         "An NNX module creates its layers in __init__ (passing rngs on) and uses them in __call__.",
-    ),
-    mistakes=(
-        Mistake(
-            "no_activation",
-            "from flax import nnx\n\n\n"
-            "class MLP(nnx.Module):\n"
-            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
-            "        self.hidden = nnx.Linear(din, dhidden, rngs=rngs)\n"
-            "        self.out = nnx.Linear(dhidden, dout, rngs=rngs)\n\n"
-            "    def __call__(self, x):\n"
-            "        return self.out(self.hidden(x))\n",
-            _NNX_HINT_RELU,
-        ),
-        Mistake(
-            "layers_in_call",
-            "from flax import nnx\n\n\n"
-            "class MLP(nnx.Module):\n"
-            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
-            "        self.sizes = (din, dhidden, dout)\n\n"
-            "    def __call__(self, x):\n"
-            "        din, dh, dout = self.sizes\n"
-            "        rngs = nnx.Rngs(0)\n"
-            "        h = nnx.relu(nnx.Linear(din, dh, rngs=rngs)(x))\n"
-            "        return nnx.Linear(dh, dout, rngs=rngs)(h)\n",
-            _NNX_HINT_IN_CALL,
-        ),
-        Mistake(
-            "relu_on_output",
-            "from flax import nnx\n\n\n"
-            "class MLP(nnx.Module):\n"
-            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
-            "        self.hidden = nnx.Linear(din, dhidden, rngs=rngs)\n"
-            "        self.out = nnx.Linear(dhidden, dout, rngs=rngs)\n\n"
-            "    def __call__(self, x):\n"
-            "        return nnx.relu(self.out(nnx.relu(self.hidden(x))))\n",
-            _NNX_HINT_RELU_OUT,
-        ),
-        Mistake(
-            "no_bias",
-            "from flax import nnx\n\n\n"
-            "class MLP(nnx.Module):\n"
-            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
-            "        self.hidden = nnx.Linear(din, dhidden, use_bias=False, rngs=rngs)\n"
-            "        self.out = nnx.Linear(dhidden, dout, use_bias=False, rngs=rngs)\n\n"
-            "    def __call__(self, x):\n"
-            "        return self.out(nnx.relu(self.hidden(x)))\n",
-            _NNX_HINT_SHAPES,
-        ),
-        Mistake(
-            "sigmoid",
-            "from flax import nnx\n\n\n"
-            "class MLP(nnx.Module):\n"
-            "    def __init__(self, din, dhidden, dout, *, rngs):\n"
-            "        self.hidden = nnx.Linear(din, dhidden, rngs=rngs)\n"
-            "        self.out = nnx.Linear(dhidden, dout, rngs=rngs)\n\n"
-            "    def __call__(self, x):\n"
-            "        return self.out(nnx.sigmoid(self.hidden(x)))\n",
-            _NNX_HINT_VALUES,
-        ),
     ),
     checker=_check_nnx_mlp,
 )
@@ -281,7 +205,7 @@ def _check_eqx_step(answer: Any) -> None:
     fn = expect_function(answer, "sgd_step(model, x, y, lr)")
     for seed, lr in ((0, 0.1), (1, 0.05)):
         model = eqx.nn.MLP(3, 2, 8, 1, key=jax.random.key(seed))
-        x, y = _normal(seed + 10, (16, 3)), _normal(seed + 20, (16, 2))
+        x, y = normal(seed + 10, (16, 3)), normal(seed + 20, (16, 2))
         label = f"sgd_step(eqx.nn.MLP(3, 2, 8, 1), x, y, lr={lr})"
         try:
             got = attempt(fn, model, x, y, lr, label=label, hint_for=_eqx_hint)
@@ -302,18 +226,8 @@ def _check_eqx_step(answer: Any) -> None:
 
 _EQX = Exercise(
     id="t17-equinox-1",
-    concept="equinox",
     title="One gradient step on an Equinox model",
-    prompt=(
-        "Write `sgd_step(model, x, y, lr)` for an Equinox model that maps one input vector to "
-        "one output vector: compute the mean squared error `mean((vmap(model)(x) - y) ** 2)` "
-        "over the batch, its gradient with respect to the model, and return the **new model** "
-        "after one plain gradient-descent step of size `lr`. The check uses "
-        "`eqx.nn.MLP(3, 2, 8, 1, key=...)`."
-    ),
-    difficulty=2,
-    answer_name="sgd_step",
-    stub=_stub("sgd_step(model, x, y, lr)"),
+    signature="sgd_step(model, x, y, lr)",
     reference=(
         "import equinox as eqx\n\n\n"
         "def sgd_step(model, x, y, lr):\n"
@@ -324,68 +238,6 @@ _EQX = Exercise(
         "    return eqx.apply_updates(model, updates)\n"
     ),
     hints=("The model is the pytree of parameters: differentiate it with eqx.filter_grad.",),
-    mistakes=(
-        Mistake(
-            "plain_jax_grad",
-            "import equinox as eqx\n\n\n"
-            "def sgd_step(model, x, y, lr):\n"
-            "    def loss(model):\n"
-            "        return jnp.mean((jax.vmap(model)(x) - y) ** 2)\n"
-            "    grads = jax.grad(loss)(model)\n"
-            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
-            _EQX_HINT_JAX_GRAD,
-        ),
-        Mistake(
-            "tree_map_over_model",
-            "import equinox as eqx\n\n\n"
-            "def sgd_step(model, x, y, lr):\n"
-            "    def loss(model):\n"
-            "        return jnp.mean((jax.vmap(model)(x) - y) ** 2)\n"
-            "    grads = eqx.filter_grad(loss)(model)\n"
-            "    return jax.tree.map(lambda p, g: p - lr * g, model, grads)\n",
-            _EQX_HINT_TREE_MAP,
-        ),
-        Mistake(
-            "wrong_sign",
-            "import equinox as eqx\n\n\n"
-            "def sgd_step(model, x, y, lr):\n"
-            "    def loss(model):\n"
-            "        return jnp.mean((jax.vmap(model)(x) - y) ** 2)\n"
-            "    grads = eqx.filter_grad(loss)(model)\n"
-            "    return eqx.apply_updates(model, jax.tree.map(lambda g: lr * g, grads))\n",
-            _EQX_HINT_SIGN,
-        ),
-        Mistake(
-            "sum_loss",
-            "import equinox as eqx\n\n\n"
-            "def sgd_step(model, x, y, lr):\n"
-            "    def loss(model):\n"
-            "        return jnp.sum((jax.vmap(model)(x) - y) ** 2)\n"
-            "    grads = eqx.filter_grad(loss)(model)\n"
-            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
-            _EQX_HINT_SIZE,
-        ),
-        Mistake(
-            "no_vmap",
-            "import equinox as eqx\n\n\n"
-            "def sgd_step(model, x, y, lr):\n"
-            "    def loss(model):\n"
-            "        return jnp.mean((model(x) - y) ** 2)\n"
-            "    grads = eqx.filter_grad(loss)(model)\n"
-            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
-            _EQX_HINT_VMAP,
-        ),
-        Mistake(
-            "abs_error",
-            "import equinox as eqx\n\n\n"
-            "def sgd_step(model, x, y, lr):\n"
-            "    def loss(model):\n"
-            "        return jnp.mean(jnp.abs(jax.vmap(model)(x) - y))\n"
-            "    grads = eqx.filter_grad(loss)(model)\n"
-            "    return eqx.apply_updates(model, jax.tree.map(lambda g: -lr * g, grads))\n",
-            _EQX_HINT_VALUES,
-        ),
-    ),
     checker=_check_eqx_step,
 )
 
@@ -458,38 +310,14 @@ def _check_count(answer: Any) -> None:
 
 _COUNT = Exercise(
     id="t17-params-as-pytrees-1",
-    concept="params-as-pytrees",
     title="Count the trainable parameters",
-    prompt=(
-        "Write `count_params(model)` returning the number of **trainable** parameters of a "
-        "Flax NNX model (the numbers in its `nnx.Param` arrays), as an int. The check's models "
-        "contain Linear layers, a BatchNorm and a Dropout."
-    ),
-    difficulty=1,
-    answer_name="count_params",
-    stub=_stub("count_params(model)"),
+    signature="count_params(model)",
     reference=(
         "from flax import nnx\n\n\n"
         "def count_params(model):\n"
         "    return sum(x.size for x in jax.tree.leaves(nnx.state(model, nnx.Param)))\n"
     ),
     hints=("The parameters are a pytree: filter the state to nnx.Param and add up the sizes.",),
-    mistakes=(
-        Mistake(
-            "counts_all_state",
-            "from flax import nnx\n\n\n"
-            "def count_params(model):\n"
-            "    return sum(x.size for x in jax.tree.leaves(nnx.state(model)))\n",
-            _COUNT_HINT_ALL_STATE,
-        ),
-        Mistake(
-            "counts_leaves",
-            "from flax import nnx\n\n\n"
-            "def count_params(model):\n"
-            "    return len(jax.tree.leaves(nnx.state(model, nnx.Param)))\n",
-            _COUNT_HINT_LEAVES,
-        ),
-    ),
     checker=_check_count,
 )
 
@@ -539,21 +367,10 @@ def _check_predict(answer: Any) -> None:
 
 _PREDICT = Exercise(
     id="t17-stateful-layers-1",
-    concept="stateful-layers",
     title="Predict in inference mode",
-    prompt=(
-        "A trained NNX model contains a `BatchNorm` and a `Dropout`. Write `predict(model, x)` "
-        "returning the model's **inference** output for the batch `x`: running averages "
-        "instead of batch statistics, no dropout, and the running statistics left untouched."
-    ),
-    difficulty=1,
-    answer_name="predict",
-    stub=_stub("predict(model, x)"),
+    signature="predict(model, x)",
     reference=("def predict(model, x):\n    model.eval()\n    return model(x)\n"),
     hints=("NNX layers switch between training and inference with model.train() / model.eval().",),
-    mistakes=(
-        Mistake("training_mode", "def predict(model, x):\n    return model(x)\n", _EVAL_HINT),
-    ),
     checker=_check_predict,
 )
 

@@ -8,20 +8,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...], scale: float = 1.0) -> jax.Array:
-    return scale * jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+from . import Exercise
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
 
 
 def _params(seed: int) -> dict[str, jax.Array]:
-    return {"w": _normal(seed, (3, 2)), "b": _normal(seed + 1, (2,))}
+    return {"w": normal(seed, (3, 2)), "b": normal(seed + 1, (2,))}
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -117,17 +109,8 @@ def _check_apply_step(answer: Any) -> None:
 
 _APPLY = Exercise(
     id="t18-init-update-apply-1",
-    concept="init-update-apply",
     title="One optimiser step",
-    prompt=(
-        "Write `apply_step(opt, params, opt_state, grads)` that performs one step of the optax "
-        "optimiser `opt` and returns `(new_params, new_opt_state)`. It must work for any "
-        "optimiser, `optax.adamw` included. The check runs three steps with adamw and with "
-        "sgd with momentum and compares every step."
-    ),
-    difficulty=1,
-    answer_name="apply_step",
-    stub=_stub("apply_step(opt, params, opt_state, grads)"),
+    signature="apply_step(opt, params, opt_state, grads)",
     reference=(
         "import optax\n\n\n"
         "def apply_step(opt, params, opt_state, grads):\n"
@@ -137,39 +120,6 @@ _APPLY = Exercise(
     hints=(
         "update(grads, state, params) turns gradients into updates and a new state; "
         "apply_updates adds the updates to the parameters.",
-    ),
-    mistakes=(
-        Mistake(
-            "applies_raw_gradients",
-            "import optax\n\n\n"
-            "def apply_step(opt, params, opt_state, grads):\n"
-            "    updates, opt_state = opt.update(grads, opt_state, params)\n"
-            "    return optax.apply_updates(params, grads), opt_state\n",
-            _STEP_HINT_RAW,
-        ),
-        Mistake(
-            "subtracts_updates",
-            "def apply_step(opt, params, opt_state, grads):\n"
-            "    updates, opt_state = opt.update(grads, opt_state, params)\n"
-            "    return jax.tree.map(lambda p, u: p - u, params, updates), opt_state\n",
-            _STEP_HINT_MINUS,
-        ),
-        Mistake(
-            "update_without_params",
-            "import optax\n\n\n"
-            "def apply_step(opt, params, opt_state, grads):\n"
-            "    updates, opt_state = opt.update(grads, opt_state)\n"
-            "    return optax.apply_updates(params, updates), opt_state\n",
-            _STEP_HINT_NO_PARAMS,
-        ),
-        Mistake(
-            "keeps_old_state",
-            "import optax\n\n\n"
-            "def apply_step(opt, params, opt_state, grads):\n"
-            "    updates, _ = opt.update(grads, opt_state, params)\n"
-            "    return optax.apply_updates(params, updates), opt_state\n",
-            _STEP_HINT_STATE,
-        ),
     ),
     checker=_check_apply_step,
 )
@@ -228,39 +178,14 @@ def _check_clipped_sgd(answer: Any) -> None:
 
 _CLIP = Exercise(
     id="t18-chain-clip-1",
-    concept="chain-clip",
     title="Clip the gradient, then step",
-    prompt=(
-        "Write `make_optimizer(lr, max_norm)` returning one optax optimiser that first "
-        "rescales the gradient so its **global norm** is at most `max_norm`, then applies SGD "
-        "with learning rate `lr` and `momentum=0.9`."
-    ),
-    difficulty=1,
-    answer_name="make_optimizer",
-    stub=_stub("make_optimizer(lr, max_norm)"),
+    signature="make_optimizer(lr, max_norm)",
     reference=(
         "import optax\n\n\n"
         "def make_optimizer(lr, max_norm):\n"
         "    return optax.chain(optax.clip_by_global_norm(max_norm), optax.sgd(lr, momentum=0.9))\n"
     ),
     hints=("optax.chain(a, b) runs a, then b, and is itself an optimiser.",),
-    mistakes=(
-        Mistake(
-            "clip_after_step",
-            "import optax\n\n\n"
-            "def make_optimizer(lr, max_norm):\n"
-            "    step = optax.sgd(lr, momentum=0.9)\n"
-            "    return optax.chain(step, optax.clip_by_global_norm(max_norm))\n",
-            _CLIP_HINT_ORDER,
-        ),
-        Mistake(
-            "elementwise_clip",
-            "import optax\n\n\n"
-            "def make_optimizer(lr, max_norm):\n"
-            "    return optax.chain(optax.clip(max_norm), optax.sgd(lr, momentum=0.9))\n",
-            _CLIP_HINT_ELEMENTWISE,
-        ),
-    ),
     checker=_check_clipped_sgd,
 )
 
@@ -311,17 +236,8 @@ def _check_schedule(answer: Any) -> None:
 
 _SCHED = Exercise(
     id="t18-schedules-1",
-    concept="schedules",
     title="Warmup, then cosine decay",
-    prompt=(
-        "Write `make_schedule(peak, warmup, total)` returning a learning-rate schedule that "
-        "rises linearly from 0 to `peak` over the first `warmup` steps, then follows a cosine "
-        "down to 0, reaching it at step `total` (counted from the start of training) and "
-        "staying there."
-    ),
-    difficulty=1,
-    answer_name="make_schedule",
-    stub=_stub("make_schedule(peak, warmup, total)"),
+    signature="make_schedule(peak, warmup, total)",
     reference=(
         "import optax\n\n\n"
         "def make_schedule(peak, warmup, total):\n"
@@ -331,22 +247,6 @@ _SCHED = Exercise(
         "    )\n"
     ),
     hints=("optax.warmup_cosine_decay_schedule does exactly this; read what decay_steps means.",),
-    mistakes=(
-        Mistake(
-            "decay_steps_without_warmup",
-            "import optax\n\n\n"
-            "def make_schedule(peak, warmup, total):\n"
-            "    return optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total - warmup)\n",
-            _SCHED_HINT_DECAY_STEPS,
-        ),
-        Mistake(
-            "no_warmup",
-            "import optax\n\n\n"
-            "def make_schedule(peak, warmup, total):\n"
-            "    return optax.cosine_decay_schedule(peak, total)\n",
-            _SCHED_HINT_NO_WARMUP,
-        ),
-    ),
     checker=_check_schedule,
 )
 
@@ -383,7 +283,7 @@ def _check_mean_xent(answer: Any) -> None:
 
     fn = expect_function(answer, "mean_xent(logits, labels)")
     for seed, n, c in ((0, 8, 3), (1, 5, 10)):
-        logits = _normal(seed, (n, c), 3.0)
+        logits = 3.0 * normal(seed, (n, c))
         labels = jax.random.randint(jax.random.key(seed + 7), (n,), 0, c)
         label = f"mean_xent(logits: float32[{n},{c}], labels: int32[{n}])"
         got = attempt(fn, logits, labels, label=label, hint_for=_loss_hint)
@@ -412,46 +312,14 @@ def _check_mean_xent(answer: Any) -> None:
 
 _LOSS = Exercise(
     id="t18-losses-1",
-    concept="losses",
     title="Mean cross-entropy from integer labels",
-    prompt=(
-        "Write `mean_xent(logits, labels)`: the softmax cross-entropy of `logits` (shape "
-        "`(n, classes)`) against integer class `labels` (shape `(n,)`), averaged over the "
-        "batch into one number, so that `jax.grad` can differentiate it. Use optax."
-    ),
-    difficulty=1,
-    answer_name="mean_xent",
-    stub=_stub("mean_xent(logits, labels)"),
+    signature="mean_xent(logits, labels)",
     reference=(
         "import optax\n\n\n"
         "def mean_xent(logits, labels):\n"
         "    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
     ),
     hints=("Pick the loss that takes integer labels, and reduce its per-example values.",),
-    mistakes=(
-        Mistake(
-            "no_mean",
-            "import optax\n\n\n"
-            "def mean_xent(logits, labels):\n"
-            "    return optax.softmax_cross_entropy_with_integer_labels(logits, labels)\n",
-            _LOSS_HINT_MEAN,
-        ),
-        Mistake(
-            "softmax_first",
-            "import optax\n\n\n"
-            "def mean_xent(logits, labels):\n"
-            "    probs = jax.nn.softmax(logits)\n"
-            "    return optax.softmax_cross_entropy_with_integer_labels(probs, labels).mean()\n",
-            _LOSS_HINT_SOFTMAX,
-        ),
-        Mistake(
-            "one_hot_loss",
-            "import optax\n\n\n"
-            "def mean_xent(logits, labels):\n"
-            "    return optax.softmax_cross_entropy(logits, labels).mean()\n",
-            _LOSS_HINT_ONE_HOT,
-        ),
-    ),
     checker=_check_mean_xent,
 )
 
@@ -472,8 +340,8 @@ def _check_masked_adamw(answer: Any) -> None:
 
     fn = expect_function(answer, "make_adamw(lr, weight_decay)")
     params = {
-        "dense": {"kernel": _normal(1, (3, 4)), "bias": _normal(2, (4,))},
-        "out": {"kernel": _normal(3, (4, 2)), "bias": _normal(4, (2,))},
+        "dense": {"kernel": normal(1, (3, 4)), "bias": normal(2, (4,))},
+        "out": {"kernel": normal(3, (4, 2)), "bias": normal(4, (2,))},
     }
     zero = jax.tree.map(jnp.zeros_like, params)
     for lr, wd in ((0.1, 0.5), (0.01, 0.1)):
@@ -505,16 +373,8 @@ def _check_masked_adamw(answer: Any) -> None:
 
 _MASK = Exercise(
     id="t18-per-param-transforms-1",
-    concept="per-param-transforms",
     title="No weight decay on biases",
-    prompt=(
-        "Write `make_adamw(lr, weight_decay)` returning an AdamW optimiser that applies weight "
-        "decay to the weight matrices only (leaves with `ndim >= 2`), never to biases or other "
-        "vectors. The check uses a params dict with kernels and biases and looks at one step."
-    ),
-    difficulty=2,
-    answer_name="make_adamw",
-    stub=_stub("make_adamw(lr, weight_decay)"),
+    signature="make_adamw(lr, weight_decay)",
     reference=(
         "import optax\n\n\n"
         "def make_adamw(lr, weight_decay):\n"
@@ -523,23 +383,6 @@ _MASK = Exercise(
         "    return optax.adamw(lr, weight_decay=weight_decay, mask=decay_mask)\n"
     ),
     hints=("adamw takes mask=: a pytree of booleans, or a function that builds one from params.",),
-    mistakes=(
-        Mistake(
-            "no_mask",
-            "import optax\n\n\n"
-            "def make_adamw(lr, weight_decay):\n"
-            "    return optax.adamw(lr, weight_decay=weight_decay)\n",
-            _MASK_HINT_NONE,
-        ),
-        Mistake(
-            "inverted_mask",
-            "import optax\n\n\n"
-            "def make_adamw(lr, weight_decay):\n"
-            "    mask = lambda params: jax.tree.map(lambda x: x.ndim == 1, params)\n"
-            "    return optax.adamw(lr, weight_decay=weight_decay, mask=mask)\n",
-            _MASK_HINT_INVERTED,
-        ),
-    ),
     checker=_check_masked_adamw,
 )
 

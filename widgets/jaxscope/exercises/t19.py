@@ -11,21 +11,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, same
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
+from . import Exercise
+from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
 
 
 def _regression(seed: int, n: int = 16, d: int = 3) -> tuple[dict, jax.Array, jax.Array]:
     params = {"w": jnp.zeros(d), "b": jnp.float32(0.0)}
-    x = _normal(seed, (n, d))
+    x = normal(seed, (n, d))
     y = x @ jnp.arange(1.0, d + 1.0) + 0.5
     return params, x, y
 
@@ -102,18 +94,8 @@ def _check_train_step(answer: Any) -> None:
 
 _TRAIN_STEP = Exercise(
     id="t19-train-step-1",
-    concept="train-step",
     title="A pure train step",
-    prompt=(
-        "Write `make_train_step(opt)` that returns a pure function "
-        "`train_step(params, opt_state, x, y) -> (new_params, new_opt_state, loss)` for the "
-        "linear model `x @ params['w'] + params['b']` with the mean squared error loss. "
-        "`loss` is the loss of the parameters passed in. The check jits it and runs three "
-        "steps with Adam and with SGD."
-    ),
-    difficulty=2,
-    answer_name="make_train_step",
-    stub=_stub("make_train_step(opt)"),
+    signature="make_train_step(opt)",
     reference=(
         "import optax\n\n\n"
         "def make_train_step(opt):\n"
@@ -128,47 +110,6 @@ _TRAIN_STEP = Exercise(
     hints=(
         "value_and_grad gives loss and gradients; opt.update turns gradients into updates; "
         "apply_updates applies them.",
-    ),
-    mistakes=(
-        Mistake(
-            "raw_gradient_step",
-            "def make_train_step(opt):\n"
-            "    def loss_fn(params, x, y):\n"
-            "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
-            "    def train_step(params, opt_state, x, y):\n"
-            "        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)\n"
-            "        params = jax.tree.map(lambda p, g: p - g, params, grads)\n"
-            "        return params, opt_state, loss\n\n"
-            "    return train_step\n",
-            _STEP_HINT_RAW,
-        ),
-        Mistake(
-            "stale_opt_state",
-            "import optax\n\n\n"
-            "def make_train_step(opt):\n"
-            "    def loss_fn(params, x, y):\n"
-            "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
-            "    def train_step(params, opt_state, x, y):\n"
-            "        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)\n"
-            "        updates, _ = opt.update(grads, opt_state, params)\n"
-            "        return optax.apply_updates(params, updates), opt_state, loss\n\n"
-            "    return train_step\n",
-            _STEP_HINT_STATE,
-        ),
-        Mistake(
-            "loss_after_update",
-            "import optax\n\n\n"
-            "def make_train_step(opt):\n"
-            "    def loss_fn(params, x, y):\n"
-            "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
-            "    def train_step(params, opt_state, x, y):\n"
-            "        grads = jax.grad(loss_fn)(params, x, y)\n"
-            "        updates, opt_state = opt.update(grads, opt_state, params)\n"
-            "        params = optax.apply_updates(params, updates)\n"
-            "        return params, opt_state, loss_fn(params, x, y)\n\n"
-            "    return train_step\n",
-            _STEP_HINT_LOSS_AFTER,
-        ),
     ),
     checker=_check_train_step,
 )
@@ -193,8 +134,8 @@ def _check_donating_jit(answer: Any) -> None:
     fn = expect_function(answer, "compile_step(step)")
     compiled = attempt(fn, _step, label="compile_step(step)")
     expect_function(compiled, "the compiled step(state, batch)", "compile_step(step)")
-    state = {"w": _normal(0, (4,)), "count": jnp.int32(0)}
-    batch = _normal(1, (8, 4))
+    state = {"w": normal(0, (4,)), "count": jnp.int32(0)}
+    batch = normal(1, (8, 4))
     if not hasattr(compiled, "lower"):
         raise CheckFailure(
             "compile_step(step) did not return a jitted function",
@@ -216,36 +157,17 @@ def _check_donating_jit(answer: Any) -> None:
     theirs = jax.tree.map(jnp.copy, state)
     got = attempt(compiled, theirs, batch, label="compiled(state, batch)")
     same(want, got, "compiled(state, batch)")
-    nxt = _normal(2, (8, 4))
+    nxt = normal(2, (8, 4))
     again = attempt(compiled, got, nxt, label="a second call")
     same(_step(want, nxt), again, "a second compiled call")
 
 
 _DONATE = Exercise(
     id="t19-jitted-loop-1",
-    concept="jitted-loop",
     title="Jit the step and donate the state",
-    prompt=(
-        "Write `compile_step(step)` that takes a pure `step(state, batch) -> new_state` and "
-        "returns it compiled with `jax.jit`, **donating the state** so XLA can write the new "
-        "state into the old state's memory. The check calls the result and looks at which "
-        "inputs were consumed."
-    ),
-    difficulty=1,
-    answer_name="compile_step",
-    stub=_stub("compile_step(step)"),
+    signature="compile_step(step)",
     reference="def compile_step(step):\n    return jax.jit(step, donate_argnums=0)\n",
     hints=("jax.jit takes donate_argnums: the positions of the arguments whose buffers to reuse.",),
-    mistakes=(
-        Mistake(
-            "no_donation", "def compile_step(step):\n    return jax.jit(step)\n", _DONATE_HINT_NONE
-        ),
-        Mistake(
-            "donates_batch",
-            "def compile_step(step):\n    return jax.jit(step, donate_argnums=1)\n",
-            _DONATE_HINT_BATCH,
-        ),
-    ),
     checker=_check_donating_jit,
 )
 
@@ -340,18 +262,8 @@ def _check_metrics(answer: Any) -> None:
 
 _METRICS = Exercise(
     id="t19-metrics-logging-1",
-    concept="metrics-logging",
     title="Metrics that survive jit",
-    prompt=(
-        "Write `eval_metrics(params, x, labels)` for the linear classifier "
-        "`logits = x @ params['w'] + params['b']`, returning a dict "
-        "`{'loss': mean softmax cross-entropy, 'accuracy': fraction of argmax predictions "
-        "equal to labels}`. The check calls it under `jax.jit`, as a training loop would; "
-        "the values stay on the device until the loop fetches them."
-    ),
-    difficulty=1,
-    answer_name="eval_metrics",
-    stub=_stub("eval_metrics(params, x, labels)"),
+    signature="eval_metrics(params, x, labels)",
     reference=(
         "import optax\n\n\n"
         "def eval_metrics(params, x, labels):\n"
@@ -361,67 +273,6 @@ _METRICS = Exercise(
         "    return {'loss': loss, 'accuracy': accuracy}\n"
     ),
     hints=("Keep metrics as JAX arrays inside the function; convert to floats outside jit.",),
-    mistakes=(
-        Mistake(
-            "python_floats",
-            "import optax\n\n\n"
-            "def eval_metrics(params, x, labels):\n"
-            "    logits = x @ params['w'] + params['b']\n"
-            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
-            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
-            "    return {'loss': float(loss), 'accuracy': accuracy.item()}\n",
-            _METRIC_HINT_FLOAT,
-        ),
-        Mistake(
-            "accuracy_is_a_count",
-            "import optax\n\n\n"
-            "def eval_metrics(params, x, labels):\n"
-            "    logits = x @ params['w'] + params['b']\n"
-            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
-            "    accuracy = jnp.sum(jnp.argmax(logits, axis=-1) == labels)\n"
-            "    return {'loss': loss, 'accuracy': accuracy}\n",
-            _METRIC_HINT_COUNT,
-        ),
-        Mistake(
-            "loss_is_a_sum",
-            "import optax\n\n\n"
-            "def eval_metrics(params, x, labels):\n"
-            "    logits = x @ params['w'] + params['b']\n"
-            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).sum()\n"
-            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
-            "    return {'loss': loss, 'accuracy': accuracy}\n",
-            _METRIC_HINT_SUM,
-        ),
-        Mistake(
-            "error_rate",
-            "import optax\n\n\n"
-            "def eval_metrics(params, x, labels):\n"
-            "    logits = x @ params['w'] + params['b']\n"
-            "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
-            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) != labels)\n"
-            "    return {'loss': loss, 'accuracy': accuracy}\n",
-            _METRIC_HINT_ACCURACY,
-        ),
-        Mistake(
-            "loss_of_probabilities",
-            "import optax\n\n\n"
-            "def eval_metrics(params, x, labels):\n"
-            "    logits = x @ params['w'] + params['b']\n"
-            "    probs = jax.nn.softmax(logits)\n"
-            "    loss = optax.softmax_cross_entropy_with_integer_labels(probs, labels).mean()\n"
-            "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
-            "    return {'loss': loss, 'accuracy': accuracy}\n",
-            _METRIC_HINT_LOSS,
-        ),
-    ),
-    alternatives=(
-        "def eval_metrics(params, x, labels):\n"
-        "    logits = x @ params['w'] + params['b']\n"
-        "    logp = jax.nn.log_softmax(logits)\n"
-        "    loss = -jnp.take_along_axis(logp, labels[:, None], axis=1).mean()\n"
-        "    accuracy = (logits.argmax(-1) == labels).astype(jnp.float32).mean()\n"
-        "    return {'loss': loss, 'accuracy': accuracy}\n",
-    ),
     checker=_check_metrics,
 )
 
@@ -456,7 +307,7 @@ def _ckpt_hint(exc: BaseException) -> str | None:
 def _check_round_trip(answer: Any) -> None:
     fn = expect_function(answer, "save_and_restore(state, directory)")
     state = {
-        "params": {"w": _normal(0, (3, 2)), "b": jnp.zeros(2)},
+        "params": {"w": normal(0, (3, 2)), "b": jnp.zeros(2)},
         "step": jnp.int32(7),
     }
     with tempfile.TemporaryDirectory() as directory, tempfile.TemporaryDirectory() as cwd:
@@ -499,17 +350,8 @@ def _check_round_trip(answer: Any) -> None:
 
 _CKPT = Exercise(
     id="t19-checkpointing-1",
-    concept="checkpointing",
     title="An Orbax round trip",
-    prompt=(
-        "Write `save_and_restore(state, directory)` that saves the pytree `state` with "
-        "`orbax.checkpoint.StandardCheckpointer` in a new folder inside the **existing** "
-        "folder `directory` (leave what `directory` already holds alone), waits for the save "
-        "to finish, restores it and returns the restored pytree."
-    ),
-    difficulty=2,
-    answer_name="save_and_restore",
-    stub=_stub("save_and_restore(state, directory)"),
+    signature="save_and_restore(state, directory)",
     reference=(
         "import os\n\n"
         "import orbax.checkpoint as ocp\n\n\n"
@@ -521,48 +363,6 @@ _CKPT = Exercise(
         "    return ckpt.restore(path)\n"
     ),
     hints=("save, wait_until_finished, then restore from the same path.",),
-    mistakes=(
-        Mistake(
-            "saves_into_existing_folder",
-            "import orbax.checkpoint as ocp\n\n\n"
-            "def save_and_restore(state, directory):\n"
-            "    ckpt = ocp.StandardCheckpointer()\n"
-            "    ckpt.save(directory, state)\n"
-            "    ckpt.wait_until_finished()\n"
-            "    return ckpt.restore(directory)\n",
-            _CKPT_HINT_EXISTS,
-        ),
-        Mistake(
-            "overwrites_the_folder",
-            "import orbax.checkpoint as ocp\n\n\n"
-            "def save_and_restore(state, directory):\n"
-            "    ckpt = ocp.StandardCheckpointer()\n"
-            "    ckpt.save(directory, state, force=True)\n"
-            "    ckpt.wait_until_finished()\n"
-            "    return ckpt.restore(directory)\n",
-            _CKPT_HINT_CLOBBER,
-        ),
-        Mistake(
-            "relative_path",
-            "import orbax.checkpoint as ocp\n\n\n"
-            "def save_and_restore(state, directory):\n"
-            "    ckpt = ocp.StandardCheckpointer()\n"
-            "    ckpt.save('step_0', state)\n"
-            "    ckpt.wait_until_finished()\n"
-            "    return ckpt.restore('step_0')\n",
-            _CKPT_HINT_RELATIVE,
-        ),
-    ),
-    alternatives=(
-        "from pathlib import Path\n\n"
-        "import orbax.checkpoint as ocp\n\n\n"
-        "def save_and_restore(state, directory):\n"
-        "    path = Path(directory) / 'ckpt' / 'step_0'\n"
-        "    with ocp.StandardCheckpointer() as ckpt:\n"
-        "        ckpt.save(path, state)\n"
-        "        ckpt.wait_until_finished()\n"
-        "        return ckpt.restore(path)\n",
-    ),
     checker=_check_round_trip,
 )
 
@@ -619,18 +419,8 @@ def _check_masks(answer: Any) -> None:
 
 _MASKS = Exercise(
     id="t19-reproducibility-1",
-    concept="reproducibility",
     title="A fresh dropout mask every step",
-    prompt=(
-        "Write `dropout_masks(key, n_steps, shape, rate)` returning a boolean array of shape "
-        "`(n_steps, *shape)`: row `i` is the keep-mask (True = keep) that training step `i` "
-        "uses, each unit dropped with probability `rate`. Every step needs a different mask, "
-        "the same key must give the same masks, and step `i`'s mask must not depend on "
-        "`n_steps` (a resumed run repeats it)."
-    ),
-    difficulty=2,
-    answer_name="dropout_masks",
-    stub=_stub("dropout_masks(key, n_steps, shape, rate)"),
+    signature="dropout_masks(key, n_steps, shape, rate)",
     reference=(
         "def dropout_masks(key, n_steps, shape, rate):\n"
         "    def one(step):\n"
@@ -638,22 +428,6 @@ _MASKS = Exercise(
         "    return jax.vmap(one)(jnp.arange(n_steps))\n"
     ),
     hints=("One key per step, derived from the root key and the step number.",),
-    mistakes=(
-        Mistake(
-            "same_key_every_step",
-            "def dropout_masks(key, n_steps, shape, rate):\n"
-            "    return jnp.stack([jax.random.bernoulli(key, 1.0 - rate, shape)\n"
-            "                      for _ in range(n_steps)])\n",
-            _KEY_HINT_SAME,
-        ),
-        Mistake(
-            "keep_probability_is_rate",
-            "def dropout_masks(key, n_steps, shape, rate):\n"
-            "    keys = [jax.random.fold_in(key, i) for i in range(n_steps)]\n"
-            "    return jnp.stack([jax.random.bernoulli(k, rate, shape) for k in keys])\n",
-            _KEY_HINT_RATE,
-        ),
-    ),
     checker=_check_masks,
 )
 

@@ -9,24 +9,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import Exercise, Mistake
+from . import Exercise
 from ._support import (
     CheckFailure,
     attempt,
     describe,
     expect_function,
     message_has,
+    normal,
     primitive_names,
     same,
 )
-
-
-def _stub(signature: str) -> str:
-    return f"def {signature}:\n    ...  # your code here\n    raise NotImplementedError\n"
-
-
-def _normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
-    return jax.random.normal(jax.random.key(seed), shape, jnp.float32)
 
 
 class _VmapMethodMissing(Exception):
@@ -83,7 +76,7 @@ def _pc_hint(exc: BaseException) -> str | None:
 
 def _check_running_max(answer: Any) -> None:
     fn = expect_function(answer, "running_max(x)")
-    x = _normal(1, (6,))
+    x = normal(1, (6,))
     label = "jax.jit(running_max)(x of shape (6,))"
     out = attempt(_vmap_guard(jax.jit(fn)), x, label=label, hint_for=_pc_hint)
     same(jax.lax.cummax(x), out, label)
@@ -94,7 +87,7 @@ def _check_running_max(answer: Any) -> None:
             expected="a pure_callback in the jaxpr",
             yours="no pure_callback",
         )
-    xs = _normal(2, (3, 5))
+    xs = normal(2, (3, 5))
     label = "jax.jit(jax.vmap(running_max))(xs of shape (3, 5))"
     out = attempt(_vmap_guard(jax.jit(jax.vmap(fn))), xs, label=label, hint_for=_pc_hint)
     same(jax.lax.cummax(xs, axis=1), out, label, _PC_HINT_EXPAND)
@@ -102,17 +95,8 @@ def _check_running_max(answer: Any) -> None:
 
 _PC = Exercise(
     id="t20-pure-callback-1",
-    concept="pure-callback",
     title="Call NumPy from jit and vmap",
-    prompt=(
-        "NumPy's `np.maximum.accumulate(a)` gives the running maximum of a 1-D array. Write "
-        "`running_max(x)` that calls it on the host through `jax.pure_callback`, so that it "
-        "works under `jax.jit` and under `jax.vmap` (batched over rows: each row its own "
-        "running maximum). The result has `x`'s shape and dtype."
-    ),
-    difficulty=2,
-    answer_name="running_max",
-    stub=_stub("running_max(x)"),
+    signature="running_max(x)",
     reference=(
         "def running_max(x):\n"
         "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
@@ -122,43 +106,6 @@ _PC = Exercise(
     ),
     hints=(
         "jax.pure_callback(host_fn, jax.ShapeDtypeStruct(shape, dtype), *args, vmap_method=...)",
-    ),
-    mistakes=(
-        Mistake(
-            "no_result_shape",
-            "def running_max(x):\n    return jax.pure_callback(np.maximum.accumulate, x)\n",
-            _PC_HINT_NO_SHAPE,
-        ),
-        Mistake(
-            "numpy_directly",
-            "def running_max(x):\n    return jnp.asarray(np.maximum.accumulate(x))\n",
-            _PC_HINT_DIRECT,
-        ),
-        Mistake(
-            "no_vmap_method",
-            "def running_max(x):\n"
-            "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
-            "    return jax.pure_callback(np.maximum.accumulate, out, x)\n",
-            _PC_HINT_VMAP,
-        ),
-        Mistake(
-            "expand_dims",
-            "def running_max(x):\n"
-            "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
-            "    return jax.pure_callback(\n"
-            '        np.maximum.accumulate, out, x, vmap_method="expand_dims"\n'
-            "    )\n",
-            _PC_HINT_EXPAND,
-        ),
-        Mistake(
-            "broadcast_all",
-            "def running_max(x):\n"
-            "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
-            "    return jax.pure_callback(\n"
-            '        np.maximum.accumulate, out, x, vmap_method="broadcast_all"\n'
-            "    )\n",
-            _PC_HINT_EXPAND,
-        ),
     ),
     checker=_check_running_max,
 )
@@ -239,7 +186,7 @@ def _check_logged_double(answer: Any) -> None:
         fn, "f(x), the function make_logged_double(log) returns", "make_logged_double(log)"
     )
     jitted = jax.jit(fn)
-    xs = [_normal(seed, (4,)) for seed in (3, 4, 5)]
+    xs = [normal(seed, (4,)) for seed in (3, 4, 5)]
     for i, x in enumerate(xs):
         label = f"call {i + 1} of jax.jit(make_logged_double(log))(x)"
         out = attempt(jitted, x, label=label, hint_for=_io_hint)
@@ -274,16 +221,8 @@ def _check_logged_double(answer: Any) -> None:
 
 _IO = Exercise(
     id="t20-io-callback-1",
-    concept="io-callback",
     title="Log from compiled code",
-    prompt=(
-        "Write `make_logged_double(log)` that returns a function `f(x)`: it returns `2 * x` "
-        "and, **on every call, even under `jax.jit`**, appends `float(x.sum())` to the Python "
-        "list `log`, in call order. Use `jax.experimental.io_callback`."
-    ),
-    difficulty=2,
-    answer_name="make_logged_double",
-    stub=_stub("make_logged_double(log)"),
+    signature="make_logged_double(log)",
     reference=(
         "from jax.experimental import io_callback\n\n"
         "def make_logged_double(log):\n"
@@ -297,77 +236,6 @@ _IO = Exercise(
     hints=(
         "io_callback(host_fn, result_shape_dtypes, *args, ordered=True) runs host_fn with "
         "real values each time the compiled code runs; host_fn returns None here.",
-    ),
-    mistakes=(
-        Mistake(
-            "append_while_tracing",
-            "def make_logged_double(log):\n"
-            "    def f(x):\n"
-            "        log.append(x.sum())\n"
-            "        return 2 * x\n\n"
-            "    return f\n",
-            _IO_HINT_APPEND,
-        ),
-        Mistake(
-            "promises_a_result",
-            "from jax.experimental import io_callback\n\n"
-            "def make_logged_double(log):\n"
-            "    def f(x):\n"
-            "        io_callback(lambda s: log.append(float(s)),\n"
-            "                    jax.ShapeDtypeStruct((), jnp.float32), x.sum(), ordered=True)\n"
-            "        return 2 * x\n\n"
-            "    return f\n",
-            _IO_HINT_RESULT,
-        ),
-        Mistake(
-            "logs_the_output",
-            "from jax.experimental import io_callback\n\n"
-            "def make_logged_double(log):\n"
-            "    def f(x):\n"
-            "        y = 2 * x\n"
-            "        io_callback(lambda s: log.append(float(s)), None, y.sum(), ordered=True)\n"
-            "        return y\n\n"
-            "    return f\n",
-            _IO_HINT_INPUT_SUM,
-        ),
-        Mistake(
-            "logs_whole_arrays",
-            "from jax.experimental import io_callback\n\n"
-            "def make_logged_double(log):\n"
-            "    def f(x):\n"
-            "        io_callback(log.append, None, x, ordered=True)\n"
-            "        return 2 * x\n\n"
-            "    return f\n",
-            _IO_HINT_ONE_NUMBER,
-        ),
-        Mistake(
-            "copies_the_list",
-            "from jax.experimental import io_callback\n\n"
-            "def make_logged_double(log):\n"
-            "    log = list(log)\n\n"
-            "    def f(x):\n"
-            "        io_callback(lambda s: log.append(float(s)), None, x.sum(), ordered=True)\n"
-            "        return 2 * x\n\n"
-            "    return f\n",
-            _IO_HINT_COPY,
-        ),
-        Mistake(
-            "debug_callback",
-            "def make_logged_double(log):\n"
-            "    def f(x):\n"
-            "        jax.debug.callback(lambda s: log.append(float(s)), x.sum())\n"
-            "        return 2 * x\n\n"
-            "    return f\n",
-            _IO_HINT_DEBUG,
-        ),
-    ),
-    alternatives=(
-        "from jax.experimental import io_callback\n\n"
-        "def make_logged_double(log):\n"
-        "    def f(x):\n"
-        "        io_callback(lambda s: log.append(s.item()), None, jnp.sum(x), ordered=True)\n"
-        "        return x * 2\n\n"
-        "    return f\n",
     ),
     checker=_check_logged_double,
 )
@@ -425,7 +293,7 @@ def _check_to_bytes(answer: Any) -> None:
                 hint=_EXPORT_HINT_OBJECT,
             ) from None
         for seed, length in ((6, 3), (7, 7)):
-            x = _normal(seed, (length,))
+            x = normal(seed, (length,))
             label = f"deserialize(to_bytes({name})).call(x of shape ({length},))"
             out = attempt(restored.call, x, label=label, hint_for=_export_hint)
             same(target(x), out, label)
@@ -433,16 +301,8 @@ def _check_to_bytes(answer: Any) -> None:
 
 _EXPORT = Exercise(
     id="t20-export-1",
-    concept="export",
     title="Ship a function as bytes",
-    prompt=(
-        "Write `to_bytes(fn)` that exports the jitted `fn` for **float32 vectors of any "
-        "length** and returns the serialized bytes. The check deserializes them with "
-        "`jax.export.deserialize` and calls the result on vectors of length 3 and 7."
-    ),
-    difficulty=2,
-    answer_name="to_bytes",
-    stub=_stub("to_bytes(fn)"),
+    signature="to_bytes(fn)",
     reference=(
         "from jax import export\n\n"
         "def to_bytes(fn):\n"
@@ -453,32 +313,6 @@ _EXPORT = Exercise(
     hints=(
         "export.export(jax.jit(fn))(shape_spec).serialize(); a symbolic dimension from "
         "export.symbolic_shape lets one export serve every length.",
-    ),
-    mistakes=(
-        Mistake(
-            "fixed_length",
-            "from jax import export\n\n"
-            "def to_bytes(fn):\n"
-            "    spec = jax.ShapeDtypeStruct((3,), jnp.float32)\n"
-            "    return export.export(jax.jit(fn))(spec).serialize()\n",
-            _EXPORT_HINT_FIXED,
-        ),
-        Mistake(
-            "not_serialized",
-            "from jax import export\n\n"
-            "def to_bytes(fn):\n"
-            '    (n,) = export.symbolic_shape("n")\n'
-            "    return export.export(jax.jit(fn))(jax.ShapeDtypeStruct((n,), jnp.float32))\n",
-            _EXPORT_HINT_OBJECT,
-        ),
-        Mistake(
-            "not_jitted",
-            "from jax import export\n\n"
-            "def to_bytes(fn):\n"
-            '    (n,) = export.symbolic_shape("n")\n'
-            "    return export.export(fn)(jax.ShapeDtypeStruct((n,), jnp.float32)).serialize()\n",
-            _EXPORT_HINT_JIT,
-        ),
     ),
     checker=_check_to_bytes,
 )
@@ -531,7 +365,7 @@ def _check_axpy_kernel(answer: Any) -> None:
 
     kernel = expect_function(answer, "axpy_kernel(x_ref, y_ref, o_ref)")
     for seed, n in ((8, 8), (9, 16)):
-        x, y = _normal(seed, (n,)), _normal(seed + 10, (n,))
+        x, y = normal(seed, (n,)), normal(seed + 10, (n,))
         call = pl.pallas_call(
             kernel, out_shape=jax.ShapeDtypeStruct((n,), jnp.float32), interpret=True
         )
@@ -545,42 +379,12 @@ def _check_axpy_kernel(answer: Any) -> None:
 
 _PALLAS = Exercise(
     id="t20-pallas-1",
-    concept="pallas",
     title="A first Pallas kernel",
-    prompt=(
-        "Write the Pallas kernel `axpy_kernel(x_ref, y_ref, o_ref)` that stores `2 * x + y` in "
-        "the output. The check runs it with `pl.pallas_call(axpy_kernel, out_shape=..., "
-        "interpret=True)` on float32 vectors."
-    ),
-    difficulty=1,
-    answer_name="axpy_kernel",
-    stub=_stub("axpy_kernel(x_ref, y_ref, o_ref)"),
+    signature="axpy_kernel(x_ref, y_ref, o_ref)",
     reference=(
         "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref[...] + y_ref[...]\n"
     ),
     hints=("Read a ref with ref[...] and write one with ref[...] = value.",),
-    mistakes=(
-        Mistake(
-            "rebinds_output",
-            "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref = 2 * x_ref[...] + y_ref[...]\n",
-            _PALLAS_HINT_REBIND,
-        ),
-        Mistake(
-            "returns_value",
-            "def axpy_kernel(x_ref, y_ref, o_ref):\n    return 2 * x_ref[...] + y_ref[...]\n",
-            _PALLAS_HINT_RETURN,
-        ),
-        Mistake(
-            "math_on_refs",
-            "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref + y_ref\n",
-            _PALLAS_HINT_REF_MATH,
-        ),
-        Mistake(
-            "writes_input_ref",
-            "def axpy_kernel(x_ref, y_ref, o_ref):\n    x_ref[...] = 2 * x_ref[...] + y_ref[...]\n",
-            _PALLAS_HINT_UNWRITTEN,
-        ),
-    ),
     checker=_check_axpy_kernel,
 )
 
@@ -608,7 +412,7 @@ def _check_fit_line(answer: Any) -> None:
     for seed, n in ((11, 20), (12, 9)):
         t = jnp.linspace(-1.0, 2.0, n)
         slope, icpt = 1.5 + seed / 10, -0.5
-        y = slope * t + icpt + 0.05 * _normal(seed, (n,))
+        y = slope * t + icpt + 0.05 * normal(seed, (n,))
         a = jnp.stack([t, jnp.ones_like(t)], axis=1)
         expected = jnp.linalg.lstsq(a, y)[0]
         label = f"jax.jit(fit_line)(t, y) with {n} points"
@@ -629,17 +433,8 @@ def _check_fit_line(answer: Any) -> None:
 
 _LSQ = Exercise(
     id="t20-scipy-linalg-1",
-    concept="scipy-linalg",
     title="Fit a line by least squares",
-    prompt=(
-        "Write `fit_line(t, y)` returning `jnp.array([slope, intercept])` of the straight line "
-        "that best fits the points `(t[i], y[i])` in the least-squares sense. Build the design "
-        "matrix `A` with columns `t` and ones; there are more points than unknowns. It must "
-        "work under `jax.jit`."
-    ),
-    difficulty=2,
-    answer_name="fit_line",
-    stub=_stub("fit_line(t, y)"),
+    signature="fit_line(t, y)",
     reference=(
         "def fit_line(t, y):\n"
         "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
@@ -648,29 +443,6 @@ _LSQ = Exercise(
     hints=(
         "jnp.linalg.lstsq(A, y) solves an overdetermined system; so does "
         "jax.scipy.linalg.solve(A.T @ A, A.T @ y).",
-    ),
-    mistakes=(
-        Mistake(
-            "whole_lstsq_tuple",
-            "def fit_line(t, y):\n"
-            "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
-            "    return jnp.linalg.lstsq(A, y)\n",
-            _LSQ_HINT_TUPLE,
-        ),
-        Mistake(
-            "solve_rectangular",
-            "def fit_line(t, y):\n"
-            "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
-            "    return jax.scipy.linalg.solve(A, y)\n",
-            _LSQ_HINT_SOLVE,
-        ),
-        Mistake(
-            "columns_swapped",
-            "def fit_line(t, y):\n"
-            "    A = jnp.stack([jnp.ones_like(t), t], axis=1)\n"
-            "    return jnp.linalg.lstsq(A, y)[0]\n",
-            _LSQ_HINT_ORDER,
-        ),
     ),
     checker=_check_fit_line,
 )

@@ -1,0 +1,6 @@
+import jax
+
+
+def shapes_by_path(tree):
+    flat, _ = jax.tree_util.tree_flatten_with_path(tree)
+    return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}

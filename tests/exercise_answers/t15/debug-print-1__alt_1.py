@@ -1,0 +1,6 @@
+import jax
+
+
+def show_and_square(x):
+    jax.debug.print("x = {x}", x=x)
+    return x * x

@@ -1,0 +1,16 @@
+"""Slow outliers (a compiling first call, a hiccup of the machine) drag a mean up; report the
+median of the timed calls, after a warm-up.
+"""
+
+import jax
+
+
+def time_call(f, x, n=5):
+    import time
+
+    times = []
+    for _ in range(n + 1):
+        start = time.perf_counter()
+        jax.block_until_ready(f(x))
+        times.append(time.perf_counter() - start)
+    return sum(times) / len(times)

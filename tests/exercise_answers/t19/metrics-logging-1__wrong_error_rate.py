@@ -1,0 +1,13 @@
+"""accuracy differs: it is the fraction of examples whose prediction (the argmax of the logits)
+equals the label: `jnp.mean(jnp.argmax(logits, axis=-1) == labels)`.
+"""
+
+import jax.numpy as jnp
+import optax
+
+
+def eval_metrics(params, x, labels):
+    logits = x @ params["w"] + params["b"]
+    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
+    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) != labels)
+    return {"loss": loss, "accuracy": accuracy}
