@@ -25,6 +25,7 @@ lab: $(STAMP) workspace
 ## then once more as if on a GPU, so the allowances for other devices are exercised too
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check widgets tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
 	$(BIN)/python -m pytest -q $(NBVAL) --notebook-order=reverse notebooks
 	JAXSCOPE_CHECK_PLATFORM=gpu $(BIN)/python -m pytest -q -n 2 --dist loadfile $(NBVAL) notebooks

@@ -1,17 +1,20 @@
 """Performance measurements for jaxscope, in one run: ``python benchmarks/run.py [--quick]``.
 
-Measures the curriculum check (nbval over ``notebooks/``: serial and two workers, cold and warm
-JAX compilation cache, per notebook, and the floor of a notebook that only imports jax), the
-jaxpr view's render cost against ``str(jaxpr)``, the import cost of ``jaxscope`` and the agreement
-of ``js.timeit``'s jit speedup with an independent ``timeit.repeat`` measurement. Every figure
-is written beside its target, met or missed, to ``benchmarks/report.md`` and
-``benchmarks/report.json``. These are measurements, not tests: nothing here fails on a miss.
+Measures the learner's curriculum check (``python -m jaxscope progress`` on a fresh workspace:
+cold, unchanged, one notebook edited), the curriculum check (nbval over ``notebooks/``: serial
+and two workers, cold and warm JAX compilation cache, per notebook, and the floor of a notebook
+that only imports jax), the jaxpr view's render cost against ``str(jaxpr)``, the import cost of
+``jaxscope`` and the agreement of ``js.timeit``'s jit speedup with an independent
+``timeit.repeat`` measurement. Every figure is written beside its target, met or missed, to
+``benchmarks/report.md`` and ``benchmarks/report.json``. These are measurements, not tests:
+nothing here fails on a miss.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import io
 import json
 import os
@@ -40,6 +43,14 @@ NOTEBOOK_S = 60.0
 JAXPR_RATIO_10K = 5.0
 IMPORT_S = 0.3
 TIMEIT_AGREEMENT = 0.20
+# targets (issue 15): `python -m jaxscope progress` on a fresh workspace
+PROGRESS_COLD_S = 120.0
+PROGRESS_RERUN_S = 10.0
+PROGRESS_LINES = 40
+# targets (issue 17)
+SEARCH_TOP3 = 0.90
+SEARCH_MS = 20.0
+SEARCH_CORPUS = ROOT / "tests" / "search_corpus" / "questions.yml"
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,13 +66,17 @@ def figure(
     within: bool = False,
     note: str = "",
 ) -> dict[str, Any]:
-    """One measured figure; ``met`` is ``value <= target`` (or ``|value - 1| <= target``)."""
+    """One measured figure; ``met`` is ``value <= target`` (``|value - 1| <= target`` with
+    ``within``; ``value >= target`` for a share, unit ``%``)."""
     met = None
     text = ""
     if target is not None and value is not None:
         if within:
             met = abs(value - 1.0) <= target
             text = f"within {target:.0%} of 1"
+        elif unit == "%":
+            met = value >= target
+            text = f"≥ {target:.0%}"
         else:
             met = value <= target
             text = f"≤ {target:g} {unit}".rstrip()
@@ -227,6 +242,46 @@ def bench_nbval(quick: bool) -> tuple[list[dict], dict]:
                     ),
                 )
             )
+    return figs, raw
+
+
+def _progress_run(ws: Path) -> tuple[float, str, int]:
+    cmd = [sys.executable, "-m", "jaxscope", "progress", "--workspace", str(ws)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    return time.perf_counter() - start, proc.stdout + proc.stderr, proc.returncode
+
+
+def bench_progress(quick: bool) -> tuple[list[dict], dict]:
+    """The learner's curriculum check on a fresh workspace: cold, again with nothing changed,
+    and after one notebook changed; how many lines it prints."""
+    from jaxscope._workspace import generate
+
+    figs: list[dict] = []
+    raw: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="jxs-bench-progress-") as tmp:
+        ws = Path(tmp) / "workspace"
+        generate(NOTEBOOKS, ws, trust=False)
+        cold, out, code = _progress_run(ws)
+        raw["cold"] = {"wall_s": cold, "returncode": code, "output": out}
+        lines = len(out.splitlines())
+        figs.append(figure("progress", "fresh workspace, cold: wall", cold, "s", PROGRESS_COLD_S))
+        figs.append(figure("progress", "lines printed (cold run)", lines, "", PROGRESS_LINES))
+        again, out, code = _progress_run(ws)
+        raw["rerun"] = {"wall_s": again, "returncode": code, "output": out}
+        figs.append(
+            figure("progress", "again, nothing changed: wall", again, "s", PROGRESS_RERUN_S)
+        )
+        import nbformat
+
+        one = sorted(ws.glob("05-*.ipynb"))[0]
+        nb = nbformat.read(one, as_version=4)
+        first = next(cell for cell in nb.cells if cell.cell_type == "code")
+        first.source = "# a learner's edit\n" + first.source
+        nbformat.write(nb, one)
+        edited, out, code = _progress_run(ws)
+        raw["one_changed"] = {"wall_s": edited, "returncode": code, "output": out}
+        figs.append(figure("progress", f"after editing {one.name}: wall", edited, "s"))
     return figs, raw
 
 
@@ -477,6 +532,134 @@ def bench_timeit(quick: bool, rounds: int | None = None) -> tuple[list[dict], di
 
 
 # --------------------------------------------------------------------------------------------
+# 5. cheat-sheet search: held-out learner questions, and a BM25 library on the same documents
+# --------------------------------------------------------------------------------------------
+def split_of(query: str) -> str:
+    """The half a question belongs to: the first byte of sha256(query) even -> tuning."""
+    return "tuning" if hashlib.sha256(query.encode("utf-8")).digest()[0] % 2 == 0 else "held-out"
+
+
+def search_corpus(path: Path = SEARCH_CORPUS) -> dict[str, list[dict[str, str]]]:
+    """The labelled learner questions by half; ``ValueError`` if one sits in the wrong half."""
+    import yaml
+
+    halves: dict[str, list[dict[str, str]]] = {"tuning": [], "held-out": []}
+    for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
+        if q["split"] != split_of(q["query"]):
+            raise ValueError(f"{q['query']!r} is filed under {q['split']}, its hash says otherwise")
+        halves[q["split"]].append(q)
+    return halves
+
+
+def top3(
+    questions: list[dict[str, str]], rank: Callable[[str], list[str]]
+) -> tuple[float, float, float]:
+    """The share of ``questions`` whose concept ``rank`` puts in its first 3, and the wall and
+    CPU milliseconds per query (CPU time tells the cost when other processes share the cores)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    hits = sum(q["concept"] in rank(q["query"])[:3] for q in questions)
+    n = max(len(questions), 1)
+    ms = (time.perf_counter() - start) * 1e3 / n
+    return hits / n, ms, (time.process_time() - cpu) * 1e3 / n
+
+
+def bm25s_ranker() -> tuple[Callable[[str], list[str]], int] | None:
+    """BM25 (``bm25s``, its own tokenizer) over the same per-concept text jaxscope indexes, and
+    the library's installed size in bytes; ``None`` when bm25s is not installed."""
+    try:
+        import bm25s
+    except ImportError:
+        return None
+    from jaxscope import _search
+    from jaxscope._cheatsheet import concepts, tables
+
+    titles = {t.n: t.title for t in tables()}
+    sections = _search.notebook_sections()
+    items = concepts()
+    docs = [
+        " ".join(_search.concept_fields(c, titles[c.table], sections.get(c.id)).values())
+        for c in items
+    ]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(docs, stopwords="en", show_progress=False), show_progress=False)
+
+    def rank(query: str) -> list[str]:
+        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
+        if not tokens.vocab:
+            return []
+        found, _ = retriever.retrieve(tokens, k=3, show_progress=False)
+        return [items[int(j)].id for j in found[0]]
+
+    folder = Path(bm25s.__file__).parent
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    return rank, size
+
+
+def bench_search(quick: bool, path: Path = SEARCH_CORPUS) -> tuple[list[dict], dict]:
+    import jax  # noqa: F401 - pasted errors ask the error coach, which imports jax
+
+    from jaxscope import _search
+    from jaxscope._cheatsheet import concepts
+
+    halves = search_corpus(path)
+    concepts()  # the cheat sheet itself loads (and is validated) apart from the index
+    start = time.perf_counter()
+    _search._default_index()
+    build = time.perf_counter() - start
+
+    def ours(query: str) -> list[str]:
+        return [h.id for h in _search.search(query, limit=3)]
+
+    sizes = {k: len(v) for k, v in halves.items()}
+    raw: dict[str, Any] = {"questions": sizes, "index_build_s": build}
+    figs = []
+    for half in ("tuning", "held-out"):
+        rate, ms, cpu = top3(halves[half], ours)
+        raw[f"jaxscope_{half}"] = {"top3": rate, "ms_per_query": ms, "cpu_ms_per_query": cpu}
+        figs.append(
+            figure(
+                "search",
+                f"jaxscope top-3, {half} half ({sizes[half]} questions)",
+                rate,
+                "%",
+                SEARCH_TOP3 if half == "held-out" else None,
+                note="tuned on this half" if half == "tuning" else "never tuned on",
+            )
+        )
+        figs.append(
+            figure(
+                "search",
+                f"jaxscope ms/query, {half} half",
+                ms,
+                "ms",
+                SEARCH_MS,
+                note=f"CPU time {cpu:.2f} ms/query",
+            )
+        )
+    figs.append(figure("search", "jaxscope index build (first search)", build, "s"))
+    other = bm25s_ranker()
+    if other is None:
+        raw["bm25s"] = None
+        figs.append(figure("search", "bm25s (not installed: pip install bm25s)", None, ""))
+        return figs, raw
+    rank, size = other
+    raw["bm25s"] = {"install_bytes": size}
+    for half in ("tuning", "held-out"):
+        rate, ms, cpu = top3(halves[half], rank)
+        raw["bm25s"][half] = {"top3": rate, "ms_per_query": ms, "cpu_ms_per_query": cpu}
+        figs.append(figure("search", f"bm25s top-3, {half} half", rate, "%"))
+        figs.append(
+            figure(
+                "search", f"bm25s ms/query, {half} half", ms, "ms", note=f"CPU time {cpu:.2f} ms"
+            )
+        )
+    figs.append(
+        figure("search", "bm25s installed size (its package folder)", size, "B", note="+ numpy")
+    )
+    return figs, raw
+
+
+# --------------------------------------------------------------------------------------------
 # reports
 # --------------------------------------------------------------------------------------------
 def _fmt(value: float | None, unit: str) -> str:
@@ -488,6 +671,10 @@ def _fmt(value: float | None, unit: str) -> str:
         return f"{value:.2f}×"
     if unit == "B":
         return f"{value:,.0f} B"
+    if unit == "%":
+        return f"{value:.1%}"
+    if unit == "ms":
+        return f"{value:.2f} ms"
     return f"{value:.3f}"
 
 
@@ -537,7 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats and nbval runs")
     parser.add_argument(
         "--only",
-        choices=["nbval", "jaxpr", "import", "timeit"],
+        choices=["nbval", "jaxpr", "import", "timeit", "search", "progress"],
         action="append",
         help="run only these parts (repeatable); the report then holds only them",
     )
@@ -547,7 +734,9 @@ def main(argv: list[str] | None = None) -> int:
         "import": bench_import,
         "jaxpr": bench_jaxpr,
         "timeit": bench_timeit,
+        "search": bench_search,
         "nbval": bench_nbval,
+        "progress": bench_progress,
     }
     chosen = args.only or list(parts)
     start = time.perf_counter()

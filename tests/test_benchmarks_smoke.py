@@ -57,6 +57,24 @@ def test_nbval_run_times_each_notebook_and_fills_the_cache(bench, tmp_path):
     assert any((tmp_path / "cache").iterdir())  # the kernel wrote its compiled program there
 
 
+def test_search_part_on_a_tiny_corpus(bench, tmp_path):
+    rows = [("split a key", "split"), ("for loop", "fori-loop"), ("qqqzzz xxyy", "grad")]
+    lines = [
+        f"  - {{query: {q}, concept: {c}, kind: plain, split: {bench.split_of(q)}}}"
+        for q, c in rows
+    ]
+    path = tmp_path / "q.yml"
+    path.write_text("questions:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    figs, raw = bench.bench_search(True, path)
+    assert sum(raw["questions"].values()) == 3
+    rates = [raw["jaxscope_tuning"]["top3"], raw["jaxscope_held-out"]["top3"]]
+    halves = [bench.split_of(q) for q, _ in rows]
+    assert sum(r * halves.count(h) for r, h in zip(rates, ("tuning", "held-out"), strict=True)) == 2
+    held = next(f for f in figs if f["name"].startswith("jaxscope top-3, held-out"))
+    assert held["target_text"] == "≥ 90%" and held["unit"] == "%"
+    assert bench._fmt(held["value"], "%").endswith("%") and bench._fmt(0.5, "%") == "50.0%"
+
+
 def test_reports_render(bench, tmp_path):
     fig = bench.figure("x", "a figure | with a bar", 2.0, "s", 1.0, note="n")
     assert fig["met"] is False

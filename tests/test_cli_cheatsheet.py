@@ -35,6 +35,33 @@ def test_search_prints_the_best_matches(capsys, words, want):
     first = re.search(r"^ 1\. \[[a-z0-9-]+\] .+ \(table \d+, score \d+\.\d\d\)$", out, re.M)
     assert first, out[:300]
     assert "    • " in out and "notebook: " in out  # first bullet and the notebook section
+    assert "    why: " in out  # every hit says why it matched
+
+
+def test_search_reads_a_pasted_error(capsys):
+    code, out, _ = run(
+        capsys, "search", "jax.errors.UnexpectedTracerError: Encountered an unexpected tracer."
+    )
+    assert code == 0
+    assert out.splitlines()[1].startswith(" 1. [leaked-tracers]")
+    assert "why: the error coach explains UnexpectedTracerError" in out
+
+
+def test_search_reads_a_traceback_from_stdin(capsys, monkeypatch):
+    import io
+
+    traceback = (
+        "---------------------------------------------------------------------------\n"
+        "NonConcreteBooleanIndexError              Traceback (most recent call last)\n"
+        "Cell In[4], line 1\n"
+        "----> 1 positive(jnp.arange(5))\n\n"
+        "NonConcreteBooleanIndexError: Array boolean indices must be concrete; got bool[5]\n"
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(traceback))
+    code, out, _ = run(capsys, "search", "-")
+    assert code == 0
+    assert out.startswith("Cheat-sheet search: '---")
+    assert out.splitlines()[1].startswith(" 1. [masking-where]")
 
 
 def test_search_in_one_table(capsys):

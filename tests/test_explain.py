@@ -10,7 +10,7 @@ from jaxscope._errors import error_panel
 from jaxscope._explain import clean_message, explain, short_path
 
 HERE = os.path.basename(__file__)
-KEYS = {"explanation", "fix", "concept", "where"}
+KEYS = {"name", "explanation", "fix", "concept", "where"}
 
 
 def caught(fn, *args):
@@ -59,8 +59,8 @@ def value_error(x):
         (branch, 1.0, jax.errors.TracerBoolConversionError, 1, "python-control-flow", "lax.cond"),
         (mask, jnp.ones(3), jax.errors.NonConcreteBooleanIndexError, 1, "masking-where", "where"),
         (count, 3, jax.errors.TracerIntegerConversionError, 1, "static-args", "fori_loop"),
-        (as_float, 1.0, jax.errors.ConcretizationTypeError, 1, "static-args", "static_argnums"),
-        (to_numpy, 1.0, jax.errors.TracerArrayConversionError, 3, "tracer-errors", "jnp"),
+        (as_float, 1.0, jax.errors.ConcretizationTypeError, 1, "static-vs-traced", "astype"),
+        (to_numpy, 1.0, jax.errors.TracerArrayConversionError, 3, "jax-numpy", "jnp.sin"),
     ],
 )
 def test_each_tracer_error(fn, arg, cls, offset, concept, fix_words):

@@ -14,7 +14,7 @@ import pytest
 import jaxscope as js
 from jaxscope import _cheatsheet as cs
 from jaxscope import _explorer as ex
-from jaxscope._view import STATIC
+from jaxscope._view import STATIC, stylesheet
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 HOSTILE = '<script>alert(1)</script>"><img onerror=x>'
@@ -145,7 +145,9 @@ def test_widget_answers_queries_in_the_kernel():
         "bullets",
         "link",
         "needs",
+        "why",
     }
+    assert w.results[0]["why"]  # every hit says why it matched
     w.query = "   "
     assert w.results == []
 
@@ -190,5 +192,5 @@ def test_explorer_js_and_css():
     assert "http" not in source and "import " not in source
     for trait in ("query", "table", "results", "run_request", "run_output"):
         assert f'"{trait}"' in source or f"change:{trait}" in source
-    css = (STATIC / "jaxscope.css").read_text(encoding="utf-8")
-    assert ".jxs-explorer-card" in css and ".jxs-explorer-run" in css
+    css = stylesheet(*ex.ExplorerView.styles)
+    assert ".jxs-explorer-card{" in css and ".jxs-explorer-run{" in css

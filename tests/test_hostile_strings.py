@@ -208,7 +208,7 @@ def hostile_sheet(monkeypatch):
     monkeypatch.setattr(_cheatsheet, "load", lambda path=None: [table, *real[1:]])
 
     class Hit:
-        concept, table, score = bad, 1, 1.0
+        concept, table, score, why = bad, 1, 1.0, EVIL  # "why it matched" is escaped too
 
     monkeypatch.setattr(_explorer, "search", lambda *a, **k: [Hit()])
     return bad

@@ -44,6 +44,8 @@ SAME = [
     ("0.4444444477558136", "0.44444447755813599"),
     # runs of spaces count as one
     ("a  =  1.5", "a = 1.5"),
+    # NumPy wraps a row where its numbers grew longer
+    ("[0.5 0.25 0.125\n 0.0625]", "[0.50000006 0.25\n 0.125 0.0625]"),
 ]
 
 DIFFERENT = [
@@ -73,6 +75,7 @@ DIFFERENT = [
     ("[1. 2.]", "[1. 2. 3.]"),
     ("a 1.5 b", "a 1.5b"),
     ("line 1\nline 2", "line 1 line 2"),
+    ("[1.]\n[2.]", "[1.] [2.]"),
     # a small number alone has no larger neighbour to be small beside
     ("2.3841858e-07", "0."),
     # versions and names are text, not numbers

@@ -269,3 +269,11 @@ def test_plain_pytest_on_the_workspace_reports_progress(tmp_path):
     assert "table 01  01-core-concepts.ipynb  1/1  [#]  done" in proc.stdout
     results = read_results(ws / ".jaxscope-progress.jsonl")
     assert results["t01-immutable-arrays-1"]["status"] == "passed"
+
+
+def test_the_table_of_an_exercise_is_read_from_its_id_as_the_registry_says():
+    from jaxscope._progress import _table
+    from jaxscope.exercises import all_exercises, table_of
+
+    assert all(_table("x.ipynb", ex.id) == table_of(ex.id) for ex in all_exercises())
+    assert _table("07-autodiff.ipynb", "unknown") == 7 and _table("notes.ipynb", "unknown") == 0

@@ -276,3 +276,307 @@ def test_results_are_the_same_whatever_the_hash_seed():
         for seed in ("0", "1", "12345")
     }
     assert len(outs) == 1
+
+
+# --- issue 17: pasted tracebacks, why it matched, the learner-question corpus --------------------
+SCRIPT_TRACEBACK = """\
+Traceback (most recent call last):
+  File "/home/me/project/train.py", line 14, in <module>
+    out = jax.vmap(step)(xs)
+          ^^^^^^^^^^^^^^^^^^
+  File "/home/me/project/train.py", line 8, in step
+    if x > 0:
+       ^^^^^
+jax.errors.TracerBoolConversionError: Attempted boolean conversion of traced array with shape bool[].
+This BatchTracer with object id 140294572667376 was created on line:
+  /home/me/project/train.py:8:7 (step)
+See https://docs.jax.dev/en/latest/errors.html#jax.errors.TracerBoolConversionError
+"""  # noqa: E501
+
+NOTEBOOK_TRACEBACK = """\
+---------------------------------------------------------------------------
+ConcretizationTypeError                   Traceback (most recent call last)
+Cell In[7], line 6
+      3     return jnp.zeros(int(n))
+----> 6 make(jnp.array(3))
+
+    [... skipping hidden 11 frame]
+
+Cell In[7], line 3, in make(n)
+      1 @jax.jit
+      2 def make(n):
+----> 3     return jnp.zeros(int(n))
+
+ConcretizationTypeError: Abstract tracer value encountered where concrete value is expected: traced array with shape int32[]
+The problem arose with the `int` function. If trying to convert the data type of a value, try using `x.astype(int)` or `jnp.array(x, int)` instead.
+"""  # noqa: E501
+
+CHAINED_TRACEBACK = """\
+Traceback (most recent call last):
+  File "loop.py", line 20, in <module>
+    total = add_saved(x)
+jax._src.source_info_util.JaxStackTraceBeforeTransformation: while tracing
+
+The preceding stack trace is the source of the JAX operation that, once transformed by JAX, triggered the following exception.
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "loop.py", line 22, in <module>
+    print(saved[0] + 1)
+jax.errors.UnexpectedTracerError: Encountered an unexpected tracer. A function transformed by JAX had a side effect, allowing for a reference to an intermediate value with type float32[] wrapped in a DynamicJaxprTracer to escape the scope of the transformation.
+"""  # noqa: E501
+
+MASK_TRACEBACK = """\
+Traceback (most recent call last):
+  File "<stdin>", line 3, in positive
+jax.errors.NonConcreteBooleanIndexError: Array boolean indices must be concrete; got bool[5]
+"""
+
+IMMUTABLE_ERROR = (
+    "TypeError: JAX arrays are immutable and do not support in-place item assignment. "
+    "Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "starts"),
+    [
+        (SCRIPT_TRACEBACK, "TracerBoolConversionError", "Attempted boolean conversion"),
+        (NOTEBOOK_TRACEBACK, "ConcretizationTypeError", "Abstract tracer value encountered"),
+        (CHAINED_TRACEBACK, "UnexpectedTracerError", "Encountered an unexpected tracer"),
+        (MASK_TRACEBACK, "NonConcreteBooleanIndexError", "Array boolean indices must be"),
+        (IMMUTABLE_ERROR, "TypeError", "JAX arrays are immutable"),
+        ("ValueError: assignment destination is read-only", "ValueError", "assignment dest"),
+        (
+            "TracerBoolConversionError   Traceback (most recent call last)",
+            "TracerBoolConversionError",
+            "",
+        ),
+    ],
+)
+def test_a_pasted_traceback_gives_its_error_class_and_message(text, name, starts):
+    err = se.parse_error(text)
+    assert err is not None and err.name == name
+    assert err.message.startswith(starts)
+    assert "File " not in err.message and "Traceback" not in err.message
+
+
+def test_the_message_continues_over_lines_up_to_the_next_frame_or_blank_line():
+    err = se.parse_error(NOTEBOOK_TRACEBACK)
+    assert "The problem arose with the `int` function" in err.message
+    err = se.parse_error(SCRIPT_TRACEBACK)
+    assert "BatchTracer" in err.message and "See https" not in err.message
+
+
+@pytest.mark.parametrize(
+    "text", ["how do I split a key", "UnexpectedTracerError leaked", "error in my loop", ""]
+)
+def test_text_without_an_error_line_is_not_a_pasted_error(text):
+    assert se.parse_error(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (SCRIPT_TRACEBACK, "select-where"),  # a vmap tracer: pick per element
+        (NOTEBOOK_TRACEBACK, "static-args"),  # int() of a tracer: a static argument
+        (CHAINED_TRACEBACK, "leaked-tracers"),
+        (MASK_TRACEBACK, "masking-where"),
+    ],
+)
+def test_a_pasted_traceback_ranks_the_error_coachs_concept_first(text, want):
+    from jaxscope._explain import explain
+
+    err = se.parse_error(text)
+    assert explain(se._exception_for(err))["concept"] == want  # what the error panels teach
+    hits = se.search(text, limit=3)
+    assert hits[0].id == want
+    assert hits[0].why.startswith(f"the error coach explains {err.name}")
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (IMMUTABLE_ERROR, "immutable-arrays"),
+        ("ValueError: assignment destination is read-only", "host-device-transfer"),
+        ("RESOURCE_EXHAUSTED: Out of memory while trying to allocate 4.00GiB", "memory"),
+        ("FloatingPointError: invalid value (nan) encountered in jit(loss)", "debug-nans"),
+    ],
+)
+def test_errors_the_coach_leaves_open_are_found_by_their_message(text, want):
+    assert se.search(text, limit=1)[0].id == want
+
+
+def test_every_hit_says_why_it_matched():
+    hits = se.search("torch.no_grad", limit=3)
+    assert hits[0].id == "stop-gradient"
+    assert 'you said "torch.no_grad"' in hits[0].why
+    assert "torch" in hits[0].matched and "no_grad" in hits[0].matched
+    for h in se.search("how do I change one element of an array", limit=5):
+        assert h.why and h.matched, h
+        assert set(h.matched) <= set(se.words("how do I change one element of an array"))
+    top = se.search("split a key")[0]
+    assert "title: Splitting keys" in top.why and top.matched == ("split", "key")
+
+
+def test_why_quotes_the_notebook_when_only_the_notebook_says_it():
+    hits = se.search("zip pairs element by element", limit=3)
+    assert hits[0].id == "indexing"
+    assert hits[0].why.startswith("notebook: x[rows, cols] with two index arrays pairs them")
+
+
+def test_search_results_show_why_as_text_and_html():
+    found = js.cheatsheet.search("return extra metrics from the loss", limit=3)
+    assert isinstance(found, se.SearchResults) and isinstance(found, list)
+    assert "has-aux" in [h.id for h in found]
+    text = found.text()
+    assert text.startswith("Cheat-sheet search: 'return extra metrics from the loss'")
+    assert text.count("    why: ") == 3 and "[has-aux]" in text
+    html = found._repr_html_()
+    assert html.count('class="jxs-explorer-why"') == 3
+    assert "extra metrics" in html
+    assert (
+        se.search("qqqzzz")
+        .text()
+        .endswith("no matches; try other words or js.cheatsheet.explorer()")
+    )
+
+
+def test_a_pasted_traceback_is_shown_on_one_short_line():
+    text = se.search(SCRIPT_TRACEBACK, limit=1).text()
+    first = text.splitlines()[0]
+    assert len(first) < 130 and first.endswith("...'")
+
+
+@pytest.mark.parametrize("query", ["how do I", "   the a of  ", "!!! ???", "🙂"])
+def test_queries_without_any_content_word_find_nothing(query):
+    assert se.search(query) == []
+
+
+def test_a_huge_query_is_cut_not_slow():
+    import time
+
+    start = time.perf_counter()
+    hits = se.search("split key " + " ".join(f"word{i}" for i in range(5000)), limit=3)
+    assert time.perf_counter() - start < 5.0
+    assert hits and hits[0].id == "split"
+
+
+def test_vocabulary_and_error_tables_name_real_concepts():
+    ids = {c.id for c in cs.concepts()}
+    assert set(se.VOCAB) <= ids and set(se.ERROR_PHRASES) <= ids
+    assert len(se.VOCAB) == len(ids)  # every concept has words other people use for it
+    assert all(all(p.strip() for p in ps) for ps in se.VOCAB.values())
+
+
+def test_every_concept_has_its_notebook_section_indexed():
+    sections = se.notebook_sections()
+    assert set(sections) == {c.id for c in cs.concepts()}
+    indexing = "\n".join(sections["indexing"]["prose"])
+    assert "Exercise `t03-indexing-1`" in indexing  # exercise prompts come with the section
+    assert "def submatrix" in "\n".join(sections["indexing"]["code"])
+    assert "Basic and advanced indexing" in indexing and "at-set" not in indexing
+
+
+def test_missing_notebooks_give_no_sections(tmp_path):
+    assert se.notebook_sections(tmp_path / "nowhere") == {}
+    (tmp_path / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    assert se.notebook_sections(tmp_path) == {}
+
+
+def _bench():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    spec = importlib.util.spec_from_file_location("jxs_bench_run_search", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_learner_corpus_is_large_labelled_and_split_by_its_hash():
+    halves = _bench().search_corpus()  # raises if a question sits in the wrong half
+    ids = {c.id for c in cs.concepts()}
+    questions = halves["tuning"] + halves["held-out"]
+    assert len(questions) >= 150 and min(len(h) for h in halves.values()) >= 60
+    assert all(q["concept"] in ids for q in questions)
+    assert len({q["query"] for q in questions}) == len(questions)
+    kinds = {q["kind"] for q in questions}
+    assert kinds == {"plain", "forum", "tracker", "error", "framework", "flag"}
+
+
+def test_a_question_moved_to_the_other_half_is_refused(tmp_path):
+    path = tmp_path / "q.yml"
+    path.write_text(
+        "questions:\n  - {query: split a key, concept: split, kind: plain, split: held-out}\n"
+        if _bench().split_of("split a key") == "tuning"
+        else "questions:\n  - {query: split a key, concept: split, kind: plain, split: tuning}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="hash"):
+        _bench().search_corpus(path)
+
+
+def test_tuning_half_stays_above_its_floor():
+    # The tuning half only: the held-out half is scored by the benchmark, never asserted here.
+    tuning = _bench().search_corpus()["tuning"]
+    misses = [
+        (q["query"], q["concept"])
+        for q in tuning
+        if q["concept"] not in [h.id for h in se.search(q["query"], limit=3)]
+    ]
+    assert len(misses) <= 0.05 * len(tuning), misses
+
+
+def test_an_error_named_in_passing_asks_the_coach_with_the_other_words():
+    err = se.named_error("TracerBoolConversionError after vmap")
+    assert err == se.PastedError("TracerBoolConversionError", "after vmap (a BatchTracer)")
+    assert se.named_error("why does my loop fail") is None
+    assert se.search("TracerBoolConversionError after vmap", limit=1)[0].id == "select-where"
+    assert se.search("TracerBoolConversionError inside jit", limit=1)[0].id == "python-control-flow"
+
+
+# Error lines as JAX 0.10 (and NumPy, Python) print them: the concept that teaches each ranks first.
+ERROR_LINES = [
+    ("jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to "
+     "allocate 17179869184 bytes.", "memory"),
+    ("ValueError: Non-hashable static arguments are not supported. An error occurred while trying "
+     "to hash an object of type <class 'list'>, [1, 2]. The error was:\n"
+     "TypeError: unhashable type: 'list'", "static-args"),
+    ("ValueError: vmap got inconsistent sizes for array axes to be mapped:\n"
+     "  * one axis had size 3: axis 0 of argument x of type float32[3];\n"
+     "  * one axis had size 4: axis 0 of argument y of type float32[4]", "in-axes"),
+    ("TypeError: Gradient only defined for scalar-output functions. Output had shape: (3,).",
+     "grad"),
+    ("TypeError: grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
+     "np.inexact), but got int32.", "grad"),
+    ("jax.errors.TracerIntegerConversionError: The __index__() method was called on traced array "
+     "with shape int32[]", "static-args"),
+    ("TypeError: Argument 'Linear(in=2, out=3)' of type <class 'Linear'> is not a valid JAX type.",
+     "static-args"),
+    ("ValueError: Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop "
+     "with dynamic start/stop values. Try using lax.scan.", "control-flow-autodiff"),
+    ("TypeError: true_fun and false_fun output must have identical types, got\n"
+     "('ShapedArray(float32[])', 'ShapedArray(int32[])').", "cond"),
+    ("TypeError: scan body function carry input and carry output must have equal types (e.g. "
+     "shapes and dtypes of arrays), but they differ:", "scan"),
+    ("IndexError: Too many indices: 1-dimensional array indexed with 2 regular indices.",
+     "indexing"),
+    ("RuntimeError: Unable to initialize backend 'cuda': FAILED_PRECONDITION: No visible GPU "
+     "devices.", "devices"),
+    ("UserWarning: Explicitly requested dtype float64 requested in zeros is not available, and "
+     "will be truncated to dtype float32.", "default-dtypes-x64"),
+    ("jax.errors.KeyReuseError: Previously-consumed key passed to jit-compiled function at index 0",
+     "key-reuse"),
+    ("TypeError: unsupported operand type(s) for +: 'dict' and 'dict'", "multi-tree-ops"),
+    ("ValueError: Custom node type mismatch; expected type: <class 'MyTree'>; value: None.",
+     "custom-nodes"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "want"), ERROR_LINES, ids=[w for _, w in ERROR_LINES])
+def test_a_pasted_error_line_ranks_the_concept_that_teaches_it_first(text, want):
+    assert se.parse_error(text) is not None
+    assert se.search(text, limit=3)[0].id == want

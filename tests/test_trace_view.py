@@ -93,6 +93,14 @@ def test_kwargs_static_by_name_and_traced():
 def test_annotations_on_the_right_lines_exact_text():
     view = js.trace(scale, jnp.ones(3), 2.0, static_argnums=(1,))
     first = line_of(scale, 0)
+    note = (
+        "`n` is static, but its value only changes constants in the trace: each new value "
+        "traces and compiles the same program again."
+    )
+    fix = (
+        "Pass n traced (remove it from static_argnums / static_argnames); keep static only "
+        "what decides shapes or Python control flow. (cheat sheet: retracing)"
+    )
     expected = textwrap.dedent(
         f"""\
         trace of scale  ({HERE}:{first})
@@ -102,6 +110,8 @@ def test_annotations_on_the_right_lines_exact_text():
         outputs: out: f32[]
            {first} | def scale(x, n):
            {first + 1} |     y = jnp.sin(x) * n  # sin → f32[3]; mul → f32[3]
+                ! sharp bit (static): {note}
+                  Fix: {fix}
            {first + 2} |     return y.sum()      # reduce_sum → f32[]"""
     )
     assert view.text() == expected
@@ -115,7 +125,7 @@ def test_annotations_on_the_right_lines_exact_text():
         (masked, jnp.arange(3.0), "NonConcreteBooleanIndexError", 1, "masking-where", "size="),
         (loopy, 3, "TracerIntegerConversionError", 1, "static-args", "static_argnums"),
         (to_int, 3, "ConcretizationTypeError", 1, "static-args", "static_argnums"),
-        (to_numpy, 1.0, "TracerArrayConversionError", 3, "tracer-errors", "jnp"),
+        (to_numpy, 1.0, "TracerArrayConversionError", 3, "jax-numpy", "jnp.asarray"),
     ],
 )
 def test_tracer_errors_are_explained_at_their_line(fn, arg, error, offset, concept, words):

@@ -1,11 +1,12 @@
 """The View base: display protocol in and out of a kernel."""
 
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import jaxscope._view as view_module
 from jaxscope._errors import ErrorPanel
-from jaxscope._view import WIDGET_MIME, View, esc
+from jaxscope._view import STATIC, WIDGET_MIME, View, esc
 
 
 class Tiny(View):
@@ -72,8 +73,67 @@ def _top_level_selectors(css: str) -> list[str]:
 def test_every_view_rule_outranks_jupyterlab_rendered_html_rules():
     """JupyterLab's rendered-HTML rules (right-aligned table cells, break-all <pre>) have up to
     three classes; the stylesheet nests every rule in one id-weighted wrapper to win over them."""
-    assert _top_level_selectors(view_module.stylesheet()) == [":not(#jxs-outrank)"]
+    for view in _view_classes():
+        css = view_module.stylesheet(*view.styles)
+        assert _top_level_selectors(css) == [":not(#jxs-outrank)"], view
     from jaxscope._explorer import PRINT_CSS
 
     assert _top_level_selectors(PRINT_CSS)[-1] == ":not(#jxs-outrank)"
     assert all(".jxs" not in s for s in _top_level_selectors(PRINT_CSS)[:-1])
+
+
+def _view_classes() -> list[type[View]]:
+    import importlib
+    import pkgutil
+
+    import jaxscope
+
+    for module in pkgutil.iter_modules(jaxscope.__path__):
+        if module.name != "__main__":
+            importlib.import_module(f"jaxscope.{module.name}")
+    found, todo = [], [View]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("jaxscope."):
+                found.append(sub)
+    return found
+
+
+def _classes(text: str) -> set[str]:
+    return set(re.findall(r"jxs-[a-z_]+(?:-[a-z0-9_]+)*", text))
+
+
+def test_each_view_inlines_base_and_its_own_rules_only():
+    """A view's HTML carries base.css plus the files in its ``styles``: every jxs- class its module
+    (and its ES module) writes that some stylesheet styles is styled by its own, and each file it
+    names styles something it writes."""
+    import sys
+
+    every = {
+        p.stem: _classes(re.sub(r"/\*.*?\*/", "", p.read_text(encoding="utf-8"), flags=re.S))
+        for p in STATIC.glob("*.css")
+    }
+    styled = set().union(*every.values())
+    views = _view_classes()
+    assert {v.kind for v in views} >= {"check", "jaxpr", "trace", "pytree", "sharding", "explorer"}
+    for view in views:
+        source = Path(sys.modules[view.__module__].__file__).read_text(encoding="utf-8")
+        if view.esm:
+            source += (STATIC / view.esm).read_text(encoding="utf-8")
+        own = _classes(view_module.stylesheet(*view.styles))
+        missing = (_classes(source) & styled) - own
+        assert not missing, f"{view.__name__} writes classes styled only elsewhere: {missing}"
+        for name in view.styles:
+            assert _classes(source) & (every[name] - every["base"]), f"{view.__name__}: {name}"
+    check = view_module.stylesheet("check")
+    assert len(check) < 3000, "a check mark carries the base and the check rules only"
+
+
+def test_stylesheet_names_a_file():
+    import pytest
+
+    with pytest.raises(ValueError, match="no stylesheet 'nope'"):
+        view_module.stylesheet("nope")
+    with pytest.raises(ValueError, match="no stylesheet"):
+        view_module.stylesheet("../base")

@@ -153,7 +153,7 @@ def start_lab(root: Path, base: Path, timeout: float = 60.0) -> Lab:
     cmd = lab_command(root, port=port, open_browser=False)
     cmd += [f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"]
     log_path = base / "lab.log"
-    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Lab.stop
+    log = open(log_path, "w", encoding="utf-8")  # closed by Lab.stop
     proc = subprocess.Popen(
         cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
     )

@@ -93,7 +93,8 @@ def _cmd_cheatsheet(args: argparse.Namespace) -> int:
     name = f"jaxscope cheatsheet {args.action}"
     if args.action == "search":
         try:
-            view = _explorer.explorer(" ".join(args.words), args.table)
+            words = sys.stdin.read() if args.words == ["-"] else " ".join(args.words)
+            view = _explorer.explorer(words, args.table)
             if not view.data["query"].strip():
                 raise ValueError("give a few words to search for, e.g. split a key")
         except (TypeError, ValueError) as err:
@@ -125,7 +126,11 @@ def _add_cheatsheet(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("cheatsheet", help="search, show or export the JAX cheat sheet")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     s = actions.add_parser("search", help="print the concepts that best match some words")
-    s.add_argument("words", nargs="+", help="what you are looking for, e.g. split a key")
+    s.add_argument(
+        "words",
+        nargs="+",
+        help="what you are looking for, e.g. split a key; - reads it from stdin (a traceback)",
+    )
     s.add_argument("--table", type=int, default=None, help="only this table (1-20)")
     s.set_defaults(func=_cmd_cheatsheet)
     w = actions.add_parser("show", help="print one table as text")

@@ -361,7 +361,7 @@ def run_example(c: Concept | str) -> str:
     try:
         code = compile(c.example, f"<cheatsheet {c.id}>", "exec")
         with contextlib.redirect_stdout(out):
-            exec(code, module.__dict__)  # noqa: S102 - running the cheat sheet's own examples
+            exec(code, module.__dict__)  # the cheat sheet's own examples
             if "jax" in sys.modules:
                 sys.modules["jax"].effects_barrier()  # flush debug prints and callbacks
     except Exception as exc:
@@ -409,6 +409,7 @@ class TableView(View):
     """One cheat-sheet table: Concept | Example | Description."""
 
     kind = "cheatsheet"
+    styles = ("cheatsheet",)
 
     def text(self) -> str:
         d = self.data

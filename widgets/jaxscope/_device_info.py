@@ -210,6 +210,7 @@ class DeviceInfoView(View):
     """What JAX runs on: platform, devices, processes, memory, versions and the x64 flag."""
 
     kind = "device_info"
+    styles = ("device_info",)
 
     def banner(self) -> str:
         """One line: versions, platform, device count and the x64 flag."""

@@ -50,6 +50,7 @@ class ErrorPanel(View):
     """Shown in place of a view when the learner's function raised: what, where, and the fix."""
 
     kind = "error"
+    styles = ("error",)
 
     def text(self) -> str:
         d = self.data

@@ -33,6 +33,7 @@ class CheckView(View):
     """The outcome of one exercise check."""
 
     kind = "check"
+    styles = ("check",)
 
     def text(self) -> str:
         d = self.data

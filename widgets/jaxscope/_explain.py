@@ -159,16 +159,28 @@ def _subject(message: str) -> str:
     return m.group(1).strip() if m else "this value"
 
 
-def _classify(exc: BaseException, message: str) -> tuple[str, str, str]:
-    """(explanation, fix, concept) for ``exc``."""
-    import jax
+_CALL_RE = r"(?<![\w.]){}\("
+_INDEXED_RE = r"([A-Za-z_][\w.]*)\[([^\]]*)\]"
+_ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][\w.]*)\[(.+?)\]\s*([-+*/]?)=\s*(.+?)\s*$")
+_AT_METHOD = {"": "set", "+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
+_TYPE_RE = re.compile(r"type <class '([\w.]+)'>|type '<class '([\w.]+)'>'")
+_PATH_ARG_RE = re.compile(r"at path (\w+)")
+_ITERATOR_TYPES = ("iterator", "generator", "map", "filter", "zip", "range")
 
-    errors = jax.errors
-    subject = _subject(message)
-    name = type(exc).__name__
-    first = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
 
-    if isinstance(exc, errors.TracerBoolConversionError) and "BatchTracer" in message:
+def _has_call(line: str, *names: str) -> bool:
+    return any(re.search(_CALL_RE.format(re.escape(n)), line) for n in names)
+
+
+def _value_type(message: str) -> str:
+    m = _TYPE_RE.search(message)
+    return (m.group(1) or m.group(2)).rsplit(".", 1)[-1] if m else ""
+
+
+def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tuple[str, str, str]:
+    """A tracer (or an array of several values) asked for one Python True/False."""
+    code = line.strip()
+    if "BatchTracer" in message:
         return (
             f"{subject} is a vmap tracer: it stands for a whole batch of values, and a Python "
             "`if`, `while` or `bool()` can take only one branch for all of them.",
@@ -176,103 +188,640 @@ def _classify(exc: BaseException, message: str) -> tuple[str, str, str]:
             "or use lax.cond, which vmap turns into a select.",
             "select-where",
         )
-    if isinstance(exc, errors.TracerBoolConversionError):
+    what = f"{subject} is a tracer: under jit only its shape and dtype are known, not its value"
+    if _has_call(code, "min", "max"):
         return (
-            f"{subject} is a tracer: under jit only its shape and dtype are known, not its "
-            "value, so Python cannot decide the branch (an `if`, `while`, `and`/`or` or "
-            "`bool()` needs a concrete True or False).",
-            "If it is a setting rather than data, mark it static (static_argnums / "
-            "static_argnames); otherwise compute both results and pick one with "
-            "jnp.where(cond, a, b), or branch inside the trace with "
-            "lax.cond(pred, true_fn, false_fn, x) (lax.while_loop / lax.fori_loop for loops).",
+            f"{what}. Python's min() and max() compare their arguments with `<`, which needs a "
+            "concrete True or False.",
+            "Use jnp.minimum(a, b) / jnp.maximum(a, b) for two values (elementwise), or "
+            "jnp.min(x) / jnp.max(x) to reduce an array; jnp.clip(x, lo, hi) clamps.",
             "python-control-flow",
         )
-    if isinstance(exc, errors.TracerIntegerConversionError):
+    if code.startswith("assert"):
         return (
-            f"{subject} is a tracer, but Python needs a concrete integer here (range(), a "
-            "list index, a shape or a count); under jit only its shape and dtype are known.",
-            "Make it a static argument (static_argnums / static_argnames) so it stays a "
-            "Python int while tracing; take sizes from x.shape, which is static; or loop "
-            "with lax.fori_loop(0, n, body, init).",
+            f"{what}, so `assert` cannot decide whether the condition holds while tracing.",
+            "Check values at run time with jax.experimental.checkify (checkify.check(cond, msg)), "
+            "or assert on shapes (static) instead; outside jit a plain assert works.",
+            "checkify",
+        )
+    if re.search(r"\b(and|or|not)\b", code) and not re.match(r"(if|elif|while)\b", code):
+        return (
+            f"{what}. Python's `and`, `or` and `not` ask each operand for a single True or "
+            "False before combining them.",
+            "Combine traced booleans elementwise with jnp.logical_and(a, b) / "
+            "jnp.logical_or(a, b) / jnp.logical_not(a) (or the operators &, |, ~), and pick "
+            "results with jnp.where(cond, a, b).",
+            "python-control-flow",
+        )
+    if code.startswith("while"):
+        return (
+            f"{what}, so a Python `while` cannot decide when to stop while tracing.",
+            "Write the loop with lax.while_loop(cond_fun, body_fun, init) (a traced condition), "
+            "or lax.fori_loop(0, n, body, init) when the count is known; if the condition "
+            "depends only on a setting, mark that argument static (static_argnums).",
+            "while-loop",
+        )
+    logic = ""
+    if re.search(r"\b(and|or|not)\b", code):
+        logic = " Combine traced conditions with jnp.logical_and / jnp.logical_or (& and |)."
+    return (
+        f"{what}, so Python cannot decide the branch (an `if`, `while`, `x if c else y` or "
+        "`bool()` needs a concrete True or False).",
+        "Compute both results and pick one with jnp.where(cond, a, b), or branch inside the "
+        "trace with lax.cond(pred, true_fn, false_fn, x); if it is a setting rather than data, "
+        "mark it static (static_argnums / static_argnames)." + logic,
+        "python-control-flow",
+    )
+
+
+def _indexed_host_value(line: str, subject: str) -> str:
+    """``NAME[...]`` on the line where the index mentions ``subject``: a Python list or a NumPy
+    array indexed by a tracer."""
+    for m in re.finditer(_INDEXED_RE, line):
+        if subject == "this value" or re.search(rf"\b{re.escape(subject)}\b", m.group(2)):
+            return m.group(0)
+    return ""
+
+
+def _index_fix(indexed: str) -> tuple[str, str, str]:
+    name, index = indexed.split("[", 1)
+    return (
+        f"{name} is a Python list or NumPy array, and it was indexed by a tracer: only a JAX "
+        "array can be indexed by a traced integer.",
+        f"Turn it into a JAX array first: jnp.asarray({name})[{index[:-1]}] (convert once, "
+        "outside the function, if it is large).",
+        "indexing",
+    )
+
+
+def _numpy_fix(line: str, subject: str) -> tuple[str, str, str]:
+    m = re.search(r"\bnp\.(\w+)\(", line)
+    indexed = _indexed_host_value(line, subject)
+    if indexed and not m:
+        return _index_fix(indexed)
+    call = f"jnp.{m.group(1)}(...)" if m else "the jnp.* function of the same name"
+    return (
+        f"{subject} is a tracer, and NumPy needs real numbers, which do not exist while JAX "
+        "traces the function (np.asarray, np.* functions, .tolist()).",
+        f"Use jax.numpy instead of numpy here: {call}; print values with jax.debug.print; "
+        "call host code with jax.pure_callback.",
+        "jax-numpy",
+    )
+
+
+def _shape_size_fix(line: str, subject: str, what: str) -> tuple[str, str, str]:
+    if re.search(r"jnp\.(prod|size)\(|\.prod\(\)", line):
+        return (
+            f"{what} was computed with jnp, so it is a traced array, but shapes must be Python "
+            "integers.",
+            "Compute sizes with NumPy or Python from the static shape: np.prod(x.shape) or "
+            "math.prod(x.shape) (or x.size), which stay Python ints under jit.",
             "static-args",
         )
-    if isinstance(exc, errors.NonConcreteBooleanIndexError):
+    return (
+        f"{what} ({subject}) is traced, but a shape or size must be a concrete Python integer "
+        "while tracing: under jit every array shape follows from shapes alone.",
+        f"Mark {subject} static (static_argnums / static_argnames) so it stays a Python int, or "
+        "take sizes from x.shape (static); np.prod(x.shape) gives a total size.",
+        "static-args",
+    )
+
+
+def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str]:
+    """ConcretizationTypeError: JAX needs a concrete value of a tracer."""
+    code = line.strip()
+    m = re.search(r"jnp\.(nonzero|where|unique|argwhere|flatnonzero)\b", message + " " + code)
+    if "size argument" in message or (m and "size" in message):
+        fn = m.group(1) if m else "nonzero"
         return (
-            "Indexing with a boolean mask (x[mask]) gives an array whose length depends on "
-            "how many entries are True; under jit every shape must follow from shapes alone, "
-            "never from values.",
-            "Keep the shape fixed: jnp.where(mask, x, 0) (then reduce, e.g. "
-            "jnp.sum(jnp.where(mask, x, 0))), or give a static size: "
-            "jnp.nonzero(mask, size=n, fill_value=0).",
+            f"jnp.{fn} returns as many entries as the data holds, so its output shape depends "
+            "on values; under jit every shape must follow from shapes alone.",
+            f"Give a static size: jnp.{fn}(..., size=k, fill_value=0) pads or cuts to k "
+            "entries; or keep the shape with the three-argument jnp.where(cond, x, y).",
             "masking-where",
         )
-    if isinstance(exc, errors.TracerArrayConversionError):
+    sizes = r"(zeros|ones|full|empty|arange|range|reshape|linspace|eye|tile|repeat)\("
+    if _has_call(code, "int") and re.search(sizes, code):
+        return _shape_size_fix(code, subject, "A size")
+    if _has_call(code, "float", "int", "complex", "bool") or "`float`" in message:
         return (
-            f"{subject} is a tracer, and NumPy (np.asarray, np.* functions, .tolist()) needs "
-            "real numbers, which do not exist while JAX traces the function.",
-            "Use jax.numpy (jnp.*) instead of numpy inside transformed functions; print "
-            "values with jax.debug.print; call host code with jax.pure_callback.",
-            "tracer-errors",
+            f"{subject} is a tracer: float()/int() would need its value, which under jit is "
+            "not known while tracing (only its shape and dtype are).",
+            "Drop the float()/int() conversion and keep it an array: x.astype(jnp.float32) "
+            "(or jnp.asarray(x, float)) converts the dtype; if it is a setting rather than "
+            "data, mark it static (static_argnums).",
+            "static-vs-traced",
         )
-    if isinstance(exc, errors.UnexpectedTracerError) or "Leaked trace" in first:
+    for method in ("item()", "tolist()"):
+        if f".{method}" in code or f"{method.rstrip('()')}() method" in message:
+            return (
+                f".{method} turns {subject} into Python numbers, which do not exist while JAX "
+                "traces the function.",
+                f"Remove .{method} and keep working on the array with jnp functions; return the "
+                "array and convert it outside jit (jax.debug.print to look at it).",
+                "static-vs-traced",
+            )
+    mm = re.search(r"\bmath\.(\w+)\(", code)
+    if mm:
         return (
-            "A tracer escaped the trace that made it: it was stored in a global, a list, an "
-            "attribute or a closure while JAX traced a function, and used after that trace "
-            "ended.",
-            "Return the value from the function instead of storing it (keep functions pure); "
-            "pass state in as an argument and out as a result; jax.checking_leaks() reports "
-            "the leak where it happens.",
-            "leaked-tracers",
+            f"math.{mm.group(1)} needs a Python float, and {subject} is a tracer.",
+            f"Use jnp.{mm.group(1)}(x), which works on traced arrays.",
+            "jax-numpy",
         )
-    if isinstance(exc, errors.ConcretizationTypeError):
-        wants_int = any(
-            k in message for k in ("`int`", "`float`", "`complex`", "arange", "shape", "size")
-        )
+    if re.search(r"\baxis\b", message) or re.search(r"axis=", code):
+        return _shape_size_fix(code, subject, "The axis")
+    return _shape_size_fix(code, subject, "A size or Python value")
+
+
+def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
+    """A non-array value where JAX traces arrays (arguments, operands, results)."""
+    kind = _value_type(message) or (re.search(r"'<(\w+) object", message) or [None, ""])[1]
+    path = _PATH_ARG_RE.search(message)
+    if path and path.group(1) == "self":
         return (
-            f"{subject} is a tracer: JAX needs its concrete value here (to build a shape or "
-            "to turn it into a Python number), but under jit only its shape and dtype are "
-            "known.",
-            "Mark it static (static_argnums / static_argnames) if it decides a shape or a "
-            "Python value; keep arrays as arrays (x.astype(int) instead of int(x)); take "
-            "sizes from x.shape.",
-            "static-args" if wants_int else "static-vs-traced",
+            "jax.jit was applied to a method, so `self` (an object, not an array) became an "
+            "argument that jit tries to trace.",
+            "Jit a function of arrays instead: pass the object's arrays as arguments (a pytree), "
+            "or mark self static with functools.partial(jax.jit, static_argnums=0) (self must "
+            "then be hashable and is baked in).",
+            "jit-methods-partial",
         )
-    if "is not a valid JAX type" in message:
+    if any(k in kind for k in _ITERATOR_TYPES):
+        op = re.search(r"\blax\.(cond|switch|scan|fori_loop|while_loop)\(", line)
+        return (
+            f"An iterator or generator ({kind}) went where JAX expects arrays: JAX cannot trace "
+            "it, and it would be consumed once while tracing.",
+            "Pass the values as an array or a tuple of arrays instead: jnp.asarray(list(it)) or "
+            "jnp.stack([...]) (a list comprehension instead of a generator).",
+            op.group(1).replace("_", "-") if op else "jax-numpy",
+        )
+    if kind == "str" or "is not a valid JAX type" in message:
+        name = f"static_argnames=({path.group(1)!r},)" if path else "static_argnames"
+        if "return" in line:
+            return (
+                "The function returns a value that is not an array (a string or other Python "
+                "object); jit can only return arrays and pytrees of arrays.",
+                "Return only arrays (or pytrees of arrays); keep strings and other Python "
+                "values outside the jitted function.",
+                "static-args",
+            )
         return (
             "A value that is not an array (a string, None or some other object) went where "
-            "JAX traces arrays, as an argument or as a result.",
-            "Pass non-array settings as static arguments (static_argnums / static_argnames) "
-            "and return only arrays (or pytrees of arrays).",
+            "JAX traces arrays.",
+            f"Mark a setting such as a string static: jax.jit(f, {name}) (or static_argnums); "
+            "return only arrays (or pytrees of arrays).",
             "static-args",
         )
-    if isinstance(exc, (TypeError, ValueError)) and re.search(
-        r"incompatible shapes|shapes? mismatch|must have the same shape|broadcast", message
-    ):
+    return None
+
+
+def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
+    """lax control flow whose branches or carry disagree in shape or dtype."""
+    detail = next((ln.strip() for ln in message.splitlines() if "has type" in ln), "")
+    detail = f" ({detail})" if detail else ""
+    if "cond branches" in message or "true_fun and false_fun" in message:
         return (
-            f"The shapes do not fit together: {first}",
-            "Check each operand's .shape (js.trace shows them line by line); reshape, "
-            "transpose or add an axis with x[:, None] so that they broadcast.",
-            "",
+            f"The branches of lax.cond return different shapes or dtypes{detail}: both are "
+            "compiled, and the result must have one type.",
+            "Make both branches return the same shape and dtype (astype, pad, or jnp.zeros_like "
+            "for a neutral value); for per-element choices use jnp.where.",
+            "cond",
         )
+    if "carry" not in message:
+        return None
+    if "fori_loop" in line:
+        return (
+            f"The body of lax.fori_loop returns a carry of another dtype or shape than the "
+            f"initial value{detail}.",
+            "Start from a carry of the same dtype and shape the body returns: 0.0 instead of 0 "
+            "(or jnp.zeros_like(...)), or astype in the body.",
+            "fori-loop",
+        )
+    if "while_loop" in message or "while_loop" in line:
+        return (
+            f"The body of lax.while_loop returns a carry of another shape or dtype than it "
+            f"received{detail}.",
+            "Keep the carry the same shape and dtype on every iteration (preallocate the final "
+            "shape and fill it with .at[i].set); astype where the dtype drifts.",
+            "while-loop",
+        )
+    return (
+        f"The scanned function returns a carry of another shape or dtype than the initial "
+        f"carry{detail}.",
+        "Make init and the returned carry the same shape and dtype: e.g. init 0.0 instead of 0, "
+        "jnp.zeros_like(x), or astype in the body.",
+        "scan",
+    )
+
+
+def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str, str, str]:
+    """(error name, explanation, fix, concept) for ``exc``; ``line`` is the learner's source
+    line where it was raised, when known."""
+    import jax
+
+    errors = jax.errors
+    subject = _subject(message)
+    name = type(exc).__name__
+    first = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
+    code = line.strip()
+
+    def done(rule: tuple[str, str, str], called: str = name) -> tuple[str, str, str, str]:
+        return (called, *rule)
+
+    if isinstance(exc, errors.UnexpectedTracerError) or "Leaked trace" in first:
+        return done(
+            (
+                "A tracer escaped the trace that made it: it was stored in a global, a list, "
+                "an attribute or a closure while JAX traced a function, and used after that "
+                "trace ended.",
+                "Return the value from the function instead of storing it (keep functions "
+                "pure); pass state in as an argument and out as a result; jax.checking_leaks() "
+                "reports the leak where it happens.",
+                "leaked-tracers",
+            ),
+            "UnexpectedTracerError",
+        )
+    if isinstance(exc, getattr(errors, "KeyReuseError", ())):
+        return done(
+            (
+                "A PRNG key was used twice: a random function (or split) consumed it, and a "
+                "second one drew from the same key, so the two results are not independent.",
+                "Split before drawing: k1, k2 = jax.random.split(key) (split before the first "
+                "use, never after), then use each new key exactly once.",
+                "key-reuse",
+            )
+        )
+    if isinstance(exc, errors.TracerBoolConversionError) or "truth value of an array" in first:
+        rule = _bool_rule(exc, message, line, subject)
+        if "truth value of an array" in first:
+            explanation = (
+                "An array of several values has no single truth value, and Python asked for one "
+                "(an `if`, `while`, `and`/`or` or `bool()`)."
+            )
+            fix = (
+                "Say which: jnp.all(c) or jnp.any(c) reduce to one boolean (under jit, branch "
+                "on it with lax.cond), or pick per element with jnp.where(c, a, b)."
+            )
+            rule = (explanation, fix + (" " + rule[1] if "logical" in rule[1] else ""), rule[2])
+        return done(rule)
+    if isinstance(exc, errors.TracerIntegerConversionError):
+        indexed = _indexed_host_value(code, subject)
+        if indexed and not _has_call(code, "range"):
+            return done(_index_fix(indexed))
+        return done(
+            (
+                f"{subject} is a tracer, but Python needs a concrete integer here (range(), a "
+                "list index, a shape or a count); under jit only its shape and dtype are known.",
+                "Make it a static argument (static_argnums / static_argnames) so it stays a "
+                "Python int while tracing; take sizes from x.shape, which is static; or loop "
+                "with lax.fori_loop(0, n, body, init).",
+                "static-args",
+            )
+        )
+    if isinstance(exc, errors.NonConcreteBooleanIndexError):
+        return done(
+            (
+                "Indexing with a boolean mask (x[mask]) gives an array whose length depends on "
+                "how many entries are True; under jit every shape must follow from shapes "
+                "alone, never from values.",
+                "Keep the shape fixed: jnp.where(mask, x, 0) (then reduce, e.g. "
+                "jnp.sum(jnp.where(mask, x, 0))); to update, jnp.where(mask, new, x); or give "
+                "a static size: jnp.nonzero(mask, size=n, fill_value=0).",
+                "masking-where",
+            )
+        )
+    if isinstance(exc, errors.TracerArrayConversionError):
+        return done(_numpy_fix(code, subject))
+    if isinstance(exc, errors.ConcretizationTypeError):
+        return done(_concrete_rule(message, line, subject))
+    if "Shapes must be 1D sequences of concrete values" in message or (
+        "expected a sequence of integers" in message and "Tracer" in message
+    ):
+        return done(_shape_size_fix(code, subject, "A shape"))
+    if "must be static integers" in message or "slice indices must have static" in message:
+        m = re.search(r"\[\s*(\w+)\s*:\s*\1\s*\+\s*(\w+)\s*\]", code)
+        if m:
+            fix = (
+                "Slice a fixed size from a traced start with "
+                f"lax.dynamic_slice(x, ({m.group(1)},), ({m.group(2)},)) (or "
+                "lax.dynamic_slice_in_dim); the size must be static."
+            )
+        else:
+            fix = (
+                "Mark the bound static (static_argnums) if it is a setting; otherwise keep the "
+                "full shape and mask: jnp.where(jnp.arange(x.shape[0]) < n, x, 0), or take a "
+                "fixed-size window with lax.dynamic_slice."
+            )
+        return done(
+            (
+                "A slice bound is a tracer, but x[a:b] needs Python integers: the length of the "
+                "result would depend on values.",
+                fix,
+                "dynamic-slicing",
+            )
+        )
+    if "must have __hash__ and __eq__" in message and "Tracer" in message:
+        return done(_shape_size_fix(code, subject, "A parameter (size, repeat count or axis)"))
+    if "Non-hashable static arguments" in message:
+        kind = _value_type(message)
+        if kind == "list":
+            fix = "Pass a tuple instead of a list (tuple(values)): static arguments are hashed."
+        elif kind == "dict":
+            fix = (
+                "Pass a hashable value: a tuple of (key, value) pairs or a frozen dataclass; "
+                "or, if it holds arrays, pass the dict traced (not static)."
+            )
+        else:
+            fix = (
+                "Arrays cannot be static (they are not hashable): pass it as a normal, traced "
+                "argument (remove it from static_argnums), or a tuple of Python numbers."
+            )
+        return done(
+            (
+                "A static argument must be hashable (jit keys its cache on it), but a "
+                f"{kind or 'value'} is not.",
+                fix,
+                "static-args",
+            )
+        )
+    if "Error interpreting argument" in message or "is not a valid JAX" in message:
+        rule = _not_array_rule(message, line)
+        if rule:
+            return done(rule)
+    if "key_data" in message or "PRNG key" in message:
+        return done(
+            (
+                "A random function was given something that is not a PRNG key (an int seed, or "
+                "a plain array).",
+                "Make a key from the seed and pass that: key = jax.random.key(0), then "
+                "jax.random.normal(key, shape); split it for more draws.",
+                "random-key",
+            )
+        )
+    if "immutable and do not support in-place" in message or (
+        "does not support item assignment" in message
+    ):
+        m = _ASSIGN_RE.match(code)
+        if m:
+            target, index, op, value = m.groups()
+            fix = f"{target} = {target}.at[{index}].{_AT_METHOD.get(op, 'set')}({value})"
+        else:
+            fix = "x = x.at[idx].set(y) (or .add, .multiply, .min, .max)"
+        return done(
+            (
+                "JAX arrays are immutable: x[i] = v (or x[i] += v) cannot change one in place.",
+                f"Build a new array with .at: {fix}.",
+                "at-set",
+            )
+        )
+    loop_rule = _loop_type_rule(message, line)
+    if loop_rule:
+        return done(loop_rule)
+    m = re.match(r"lax\.(\w+) requires arguments to have the same dtypes, got (\w+), (\w+)", first)
+    if m:
+        return done(
+            (
+                f"lax.{m.group(1)} does no type promotion: its operands are {m.group(2)} and "
+                f"{m.group(3)}.",
+                "Convert one operand with astype (e.g. b.astype(a.dtype)) so the dtypes match, "
+                "or use the jnp function, which promotes dtypes.",
+                "lax-vs-jnp",
+            )
+        )
+    if "select `which` must be boolean" in message or "selector must be" in message:
+        return done(
+            (
+                "lax.select needs a boolean predicate, and got numbers.",
+                "Pass a comparison (x > 0) or x.astype(bool); jnp.where(c, a, b) accepts any "
+                "truthy array.",
+                "select-where",
+            )
+        )
+    if "Pred must be a scalar" in message:
+        return done(
+            (
+                "lax.cond takes one scalar predicate (it runs one branch for the whole input), "
+                "but got an array of several booleans.",
+                "Reduce it to a scalar with jnp.any / jnp.all, or choose per element with "
+                "jnp.where(cond, a, b) (vmap the cond for a batch).",
+                "cond",
+            )
+        )
+    if "Index type must be an integer" in message or "index must be" in message.lower():
+        return done(
+            (
+                "lax.switch chooses a branch by an integer index, and got a float.",
+                "Convert it: lax.switch(i.astype(jnp.int32), branches, x) (it is clamped to the "
+                "branch range).",
+                "switch",
+            )
+        )
+    if "scan body output must be a pair" in message or "scan body function" in message:
+        return done(
+            (
+                "The function given to lax.scan must return a pair (new_carry, y).",
+                "Return (carry, y) from the body; use (carry, None) when nothing is stacked.",
+                "scan",
+            )
+        )
+    if "different leading axis sizes" in message:
+        return done(
+            (
+                "lax.scan walks its xs along the leading axis, and they have different lengths.",
+                "Give every array in xs the same leading size (the number of steps); pass "
+                "constants through the carry or a closure instead of xs.",
+                "scan",
+            )
+        )
+    if "positional argument" in message and "fori_loop" in code:
+        return done(
+            (
+                "The body of lax.fori_loop is called with two arguments, the index and the carry.",
+                "Write the body as body_fun(i, carry) and return the new carry.",
+                "fori-loop",
+            )
+        )
+    if "Gradient only defined for scalar-output" in message:
+        if "Output was (" in message:
+            return done(
+                (
+                    "jax.grad got a tuple from the function: it treats the whole output as the "
+                    "value to differentiate, and that must be one scalar.",
+                    "Return (loss, aux) with jax.grad(f, has_aux=True) (or "
+                    "jax.value_and_grad(f, has_aux=True)), so only loss is differentiated.",
+                    "has-aux",
+                )
+            )
+        return done(
+            (
+                "jax.grad differentiates a function with one scalar output, and this one "
+                "returns an array.",
+                "Reduce the output to a scalar (jnp.sum or jnp.mean) for grad; for the full "
+                "derivative use jax.jacobian, or jax.vmap(jax.grad(f)) per element.",
+                "grad",
+            )
+        )
+    if "grad requires real- or complex-valued inputs" in message:
+        return done(
+            (
+                "jax.grad differentiates with respect to floats, and this input is an integer.",
+                "Pass a float: 3.0 instead of 3, or x.astype(jnp.float32).",
+                "grad",
+            )
+        )
+    if "vmap got inconsistent sizes" in message:
+        return done(
+            (
+                "vmap maps every argument along one axis, and the mapped axes have different "
+                "sizes.",
+                "Give mapped arguments the same size along their in_axes axis; use in_axes=None "
+                "for an argument that should not be mapped (in_axes=(0, None)).",
+                "in-axes",
+            )
+        )
+    if "vmap was requested to map its argument along axis" in message:
+        return done(
+            (
+                "in_axes names an axis the argument does not have.",
+                "Choose an axis it has (in_axes=0 maps the first) or None for arguments that "
+                "should not be mapped.",
+                "in-axes",
+            )
+        )
+    if "unsupported format string" in message:
+        return done(
+            (
+                "A tracer has no value to format while JAX traces the function.",
+                "Print the value at run time with jax.debug.print('{x:.3f}', x=x), or format "
+                "the result outside the jitted function.",
+                "debug-print",
+            )
+        )
+    if "requires ndarray or scalar arguments, got <class 'list'>" in message:
+        return done(
+            (
+                "jnp functions take arrays, not Python lists (a list of values is not "
+                "converted implicitly, to avoid slow tracing of every element).",
+                "Convert first: jnp.asarray(values) (or jnp.array); for a list of arrays, "
+                "jnp.stack(values).",
+                "jax-numpy",
+            )
+        )
+    if "unsupported operand type" in message and "Tracer" in message:
+        return done(_shape_size_fix(code, subject, "A repeat count"))
+    if "cannot interpret" in message or "cannot be interpreted as an integer" in message:
+        return done(_shape_size_fix(code, subject, "A size"))
+    shape_patterns = (
+        r"incompatible shapes|shapes? mismatch|must have the same shape|broadcast|"
+        r"cannot reshape|Cannot concatenate|contracting dimensions|same shape"
+    )
+    if isinstance(exc, (TypeError, ValueError)) and re.search(shape_patterns, message, re.I):
+        if "reshape" in message:
+            fix = (
+                "The new shape must hold the same number of elements (x.size); write -1 for one "
+                "axis to let JAX work it out, e.g. x.reshape(-1, 2)."
+            )
+        elif "contracting" in message:
+            fix = (
+                "The inner sizes of a matrix product must match: check both shapes and "
+                "transpose one (w.T) or swap the operands."
+            )
+        elif "concatenate" in message or "same shape" in message:
+            fix = (
+                "Make the shapes agree on every axis except the one you join along (pad, slice "
+                "or reshape first); jnp.stack needs exactly the same shape."
+            )
+        else:
+            fix = (
+                "Check each operand's .shape (js.trace shows them line by line); reshape, "
+                "transpose or add an axis with x[:, None] so that they broadcast."
+            )
+        return done((f"The shapes do not fit together: {first}", fix, "broadcasting-reshaping"))
     explanation = first[:300] if first else f"{name} was raised."
-    return explanation, "", ""
+    return name, explanation, "", ""
+
+
+def _source_line(exc: BaseException, fn: Any) -> str:
+    """The source text of the innermost learner frame of ``exc``."""
+    import linecache
+
+    frames = learner_frames(exc, fn)
+    if not frames:
+        return ""
+    path, line = frames[-1]
+    return linecache.getline(path, line)
+
+
+_TRACED_FN_RE = re.compile(
+    r"(?:while tracing the function|when the value leaked was) (\S+) at (\S+\.py):(\d+)"
+)
+_REFERRER_RE = re.compile(
+    r"referred to by (?:[\w.]+\.(\w+)$|.*closed-over variable (\w+)|.*\.(\w+) attribute)", re.M
+)
+_STORE_RE = re.compile(
+    r"\.(append|extend|insert|add|update|setdefault)\(|^\s*(global|nonlocal)\b|"
+    r"^\s*[\w.]+\[.*\]\s*=[^=]|^\s*[\w]+\.\w+\s*=[^=]"
+)
+
+
+def leak_site(message: str, fallback: tuple[str, int] | None = None) -> tuple[str, int] | None:
+    """Where a leaked tracer was stored, from the raw message of a leak error: the line of the
+    function JAX was tracing that writes to the variable holding it (``(file, line)``).
+    ``fallback`` (file, first line) is the function to search when JAX names a library one."""
+    import linecache
+
+    m = _TRACED_FN_RE.search(message)
+    if m and not is_library_file(m.group(2)):
+        path, start = m.group(2), int(m.group(3))
+    elif fallback:
+        path, start = fallback
+    else:
+        return None
+    names = {n for g in _REFERRER_RE.findall(message) for n in g if n}
+    lines = linecache.getlines(path)
+    if not 0 < start <= len(lines):
+        return None
+    while start < len(lines) and not re.match(r"\s*(async\s+)?def\b", lines[start - 1]):
+        start += 1  # skip decorators
+    indent = len(lines[start - 1]) - len(lines[start - 1].lstrip())
+    body: list[tuple[int, str]] = []
+    for n in range(start + 1, len(lines) + 1):
+        text = lines[n - 1]
+        if text.strip() and len(text) - len(text.lstrip()) <= indent:
+            break
+        body.append((n, text))
+    for n, text in body:
+        if _STORE_RE.search(text) and (
+            not names or any(re.search(rf"\b{re.escape(k)}\b", text) for k in names)
+        ):
+            return path, n
+    for n, text in body:
+        if _STORE_RE.search(text):
+            return path, n
+    return None
 
 
 def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
-    """Explain ``exc`` raised while tracing or running ``fn``: what happened in plain words, the
-    fix, the cheat-sheet concept id that teaches it and where in the learner's code."""
-    result = {"explanation": "", "fix": "", "concept": "", "where": ""}
+    """Explain ``exc`` raised while tracing or running ``fn``: the error's name (a leak found by
+    ``jax.checking_leaks`` is an ``UnexpectedTracerError``), what happened in plain words, the fix
+    for this cause, the cheat-sheet concept id that teaches it and where in the learner's code."""
+    result = {"name": "", "explanation": "", "fix": "", "concept": "", "where": ""}
     try:
         message = clean_message(safe_str(exc))
     except Exception:  # noqa: BLE001
         message = ""
     try:
-        explanation, fix, concept = _classify(exc, message)
-        result.update(explanation=explanation, fix=fix, concept=concept)
-    except Exception:  # noqa: BLE001 - explaining must never raise
-        result["explanation"] = f"{getattr(type(exc), '__name__', 'Error')} was raised."
-    try:
         result["where"] = _where(exc, fn, safe_str(exc))
     except Exception:  # noqa: BLE001
         pass
+    try:
+        line = _source_line(exc, fn) if result["where"] else ""
+        name, explanation, fix, concept = _classify(exc, message, line)
+        site = leak_site(safe_str(exc)) if concept == "leaked-tracers" else None
+        if site:
+            explanation += f" It was stored at {short_path(site[0])}:{site[1]}."
+        result.update(name=name, explanation=explanation, fix=fix, concept=concept)
+    except Exception:  # noqa: BLE001 - explaining must never raise
+        result["name"] = getattr(type(exc), "__name__", "Error")
+        result["explanation"] = f"{result['name']} was raised."
     return result

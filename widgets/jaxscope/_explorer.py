@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ._cheatsheet import N_TABLES, Concept, Table, concept, run_example, tables
-from ._search import search
+from ._search import SearchHit, search
 from ._view import View, esc, stylesheet
 
 OUTPUT_LIMIT = 20_000  # characters of an example's output sent back to the browser
@@ -33,8 +33,8 @@ def notebook_link(t: Table, concept_id: str) -> str:
     return f"{name}#{concept_id}"
 
 
-def card(c: Concept, t: Table, score: float | None = None) -> dict[str, Any]:
-    """One concept as the small, JSON-safe record a card needs."""
+def card(c: Concept, t: Table, score: float | None = None, why: str = "") -> dict[str, Any]:
+    """One concept as the small, JSON-safe record a card needs (``why``: why a search matched)."""
     rec: dict[str, Any] = {
         "id": c.id,
         "title": c.title,
@@ -50,6 +50,8 @@ def card(c: Concept, t: Table, score: float | None = None) -> dict[str, Any]:
         rec["needs"] = "; ".join(needs)
     if score is not None:
         rec["score"] = score
+    if why:
+        rec["why"] = why
     return rec
 
 
@@ -63,12 +65,17 @@ def _check_table(table: Any) -> int | None:
     return table
 
 
+def hit_cards(hits: list[SearchHit]) -> list[dict[str, Any]]:
+    """The result cards of search hits, best first, each with its score and why it matched."""
+    by_n = {t.n: t for t in tables()}
+    return [card(h.concept, by_n[h.table], h.score, h.why) for h in hits]
+
+
 def results(query: str, table: int | None = None, limit: int = 12) -> list[dict[str, Any]]:
     """The cards matching ``query`` (best first); empty for an empty query."""
     if not isinstance(query, str) or not query.strip():
         return []
-    by_n = {t.n: t for t in tables()}
-    return [card(h.concept, by_n[h.table], h.score) for h in search(query, limit, table)]
+    return hit_cards(search(query, limit, table))
 
 
 def explorer_model(query: str = "", table: int | None = None) -> dict[str, Any]:
@@ -132,7 +139,8 @@ def card_html(rec: dict[str, Any], anchor: str | None, rank: int | None = None) 
         f'<code class="jxs-explorer-id">{esc(rec["id"])}</code> {badges}</div>'
         f'<pre class="jxs-explorer-example"><code>{esc(rec["example"])}</code></pre>'
         f'<ul class="jxs-explorer-bullets">{bullets}</ul>'
-        f'<div class="jxs-explorer-card-foot"><a class="jxs-explorer-link" '
+        + (f'<div class="jxs-explorer-why">why: {esc(rec["why"])}</div>' if "why" in rec else "")
+        + f'<div class="jxs-explorer-card-foot"><a class="jxs-explorer-link" '
         f'href="{esc(rec["link"])}">notebook section {esc(rec["link"])}</a></div>'
         "</div>"
     )
@@ -162,13 +170,19 @@ def sheet_html(d: dict[str, Any], anchor_prefix: str) -> str:
 def results_text(d: dict[str, Any]) -> list[str]:
     """The matches as terminal lines: rank, score, id, title, table, first bullet, example."""
     where = f" in table {d['table']}" if d["table"] else ""
-    lines = [f"Cheat-sheet search: {d['query']!r}{where}"]
+    query = " ".join(d["query"].split())  # a pasted traceback on one line, cut to a width
+    query = query if len(query) <= 100 else query[:97] + "..."
+    lines = [f"Cheat-sheet search: {query!r}{where}"]
     if not d["results"]:
         return lines + ["  no matches; try other words or js.cheatsheet.explorer()"]
     for rank, r in enumerate(d["results"], 1):
         lines.append(
             f"{rank:2d}. [{r['id']}] {r['title']}  (table {r['table']}, score {r['score']:.2f})"
         )
+        if r.get("why"):
+            lines += textwrap.wrap(
+                r["why"], 96, initial_indent="    why: ", subsequent_indent="         "
+            )
         lines += textwrap.wrap(
             r["bullets"][0], 96, initial_indent="    • ", subsequent_indent="      "
         )
@@ -177,10 +191,39 @@ def results_text(d: dict[str, Any]) -> list[str]:
     return lines
 
 
+def results_html(d: dict[str, Any]) -> str:
+    """The matches as result cards under a status line."""
+    where = f" in table {d['table']}" if d["table"] else ""
+    cards = "".join(card_html(r, None, i) for i, r in enumerate(d["results"], 1))
+    return (
+        '<div class="jxs-explorer-results"><div class="jxs-explorer-status">'
+        f"{len(d['results'])} match{'es' if len(d['results']) != 1 else ''} for "
+        f"<code>{esc(d['query'])}</code>{esc(where)}</div>{cards}</div>"
+    )
+
+
+class ResultsView(View):
+    """The hits of ``js.cheatsheet.search``: ranked cards, each saying why it matched."""
+
+    kind = "explorer"
+
+    def text(self) -> str:
+        return "\n".join(results_text(self.data))
+
+    def html_body(self) -> str:
+        return results_html(self.data)
+
+
+def results_view(query: str, hits: list[SearchHit], table: int | None = None) -> ResultsView:
+    """The view of one search's hits (what ``SearchResults`` shows)."""
+    return ResultsView({"query": query, "table": table, "results": hit_cards(hits)})
+
+
 class ExplorerView(View):
     """The searchable, runnable cheat sheet: all tables, search results, Run buttons."""
 
     kind = "explorer"
+    styles = ("explorer",)
     esm = "explorer.js"
 
     def text(self) -> str:
@@ -208,13 +251,7 @@ class ExplorerView(View):
             '<div class="jxs-explorer-controls"></div>',
         ]
         if d["query"].strip():
-            where = f" in table {d['table']}" if d["table"] else ""
-            cards = "".join(card_html(r, None, i) for i, r in enumerate(d["results"], 1))
-            parts.append(
-                '<div class="jxs-explorer-results"><div class="jxs-explorer-status">'
-                f"{len(d['results'])} match{'es' if len(d['results']) != 1 else ''} for "
-                f"<code>{esc(d['query'])}</code>{esc(where)}</div>{cards}</div>"
-            )
+            parts.append(results_html(d))
         else:
             parts.append('<div class="jxs-explorer-results"></div>')
         parts.append(f'<div class="jxs-explorer-sheet">{sheet_html(d, "explorer-")}</div>')
@@ -292,7 +329,7 @@ PRINT_CSS = """
 body { margin: 0; padding: 16px 24px; }
 @page { margin: 14mm; }
 @media print { body { padding: 0; } }
-/* nested like the shared stylesheet, so these rules outrank it */
+/* nested like the views' stylesheets, so these rules outrank them */
 :not(#jxs-outrank) {
   .jxs-explorer-page { max-width: 1100px; margin: 0 auto; overflow: visible; }
   .jxs-explorer-page pre { white-space: pre-wrap; }
@@ -317,7 +354,7 @@ def export_page() -> str:
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<title>JAX cheat sheet</title>\n"
-        f"<style>\n{stylesheet()}\n{PRINT_CSS}</style>\n</head>\n<body>\n"
+        f"<style>\n{stylesheet(*ExplorerView.styles)}\n{PRINT_CSS}</style>\n</head>\n<body>\n"
         '<div class="jxs jxs-explorer jxs-explorer-page">'
         f'<h1 class="jxs-explorer-page-title">JAX cheat sheet</h1>'
         f'<p class="jxs-muted">{len(d["tables"])} tables, {total} concepts. Every example runs '

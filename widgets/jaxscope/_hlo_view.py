@@ -4,6 +4,8 @@
 :class:`HloView`. The compiled HLO is cleaned so that text and HTML are the same in every fresh
 process: ``metadata={...}`` attributes (op names, source files, line numbers, stack frames) and the
 ``FileNames`` / ``FunctionNames`` / ``FileLocations`` / ``StackFrames`` tables are removed.
+Large constants (closed-over weights) are elided in the StableHLO, as XLA already does in the
+compiled HLO (``constant({...})``): a comment gives their shape, dtype, bytes and first values.
 Instruction names (``%add.0``) are XLA's own and are stable for the same program.
 
 Arithmetic intensity is flops per byte accessed, as estimated by XLA's ``cost_analysis``. Below
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ._consts import elide_stablehlo_constants, nbytes_text
 from ._errors import ErrorPanel, error_panel, jittable, require_callable
 from ._view import View, esc
 
@@ -82,11 +85,12 @@ def clean_hlo(text: str) -> str:
 
 
 def clean_stablehlo(text: str) -> str:
-    """StableHLO text without location info (``loc(...)``) and trailing blanks."""
+    """StableHLO text without location info (``loc(...)``) and trailing blanks, its large
+    constants elided (shape, dtype, bytes and first values in a comment)."""
     lines = [ln.rstrip() for ln in text.splitlines() if not ln.startswith("#loc")]
     text = "\n".join(lines)
     text = re.sub(r" loc\(#loc\d*\)", "", text)
-    return text.strip() + "\n"
+    return elide_stablehlo_constants(text.strip()) + "\n"
 
 
 # --- parsing the compiled HLO -------------------------------------------------------------------
@@ -217,13 +221,6 @@ def _num(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,.3g}"
 
 
-def _bytes(value: float) -> str:
-    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if value >= size:
-            return f"{value / size:.1f} {unit}"
-    return f"{int(value)} B"
-
-
 # --- model -------------------------------------------------------------------------------------
 def _fn_name(fn: Any) -> str:
     name = getattr(fn, "__name__", None)
@@ -271,6 +268,7 @@ class HloView(View):
     """Lowered StableHLO, compiled HLO, its fusions and XLA's cost estimate for one function."""
 
     kind = "hlo"
+    styles = ("hlo",)
 
     @property
     def stablehlo(self) -> str:
@@ -311,7 +309,7 @@ class HloView(View):
             rows.append(("transcendentals", _num(cost["transcendentals"])))
         if "bytes_accessed" in cost:
             b = cost["bytes_accessed"]
-            rows.append(("bytes accessed", f"{_num(b)} ({_bytes(b)})"))
+            rows.append(("bytes accessed", f"{_num(b)} ({nbytes_text(b)})"))
         if not cost:
             rows.append(("cost", "not reported by this backend"))
         if d["intensity"] is None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ._consts import array_summary
 from ._errors import error_panel, require_callable, short_repr
 from ._explain import short_path
 from ._view import View, esc
@@ -253,29 +254,7 @@ def _literal_str(val: Any) -> str:
         return short_repr(val, 40)
     if arr.ndim == 0:
         return repr(arr.item())
-    return _value_summary(arr)
-
-
-def _value_summary(value: Any) -> str:
-    """``f32[3] [0. 1. 2.]`` for small arrays, only the shape/dtype for big ones."""
-    shape = tuple(getattr(value, "shape", ()))
-    dtype = getattr(value, "dtype", None)
-    try:
-        from jax._src.dtypes import short_dtype_name
-
-        short = short_dtype_name(dtype) if dtype is not None else type(value).__name__
-    except Exception:  # noqa: BLE001
-        short = str(dtype)
-    head = f"{short}[{','.join(map(str, shape))}]"
-    size = int(np.prod(shape)) if shape else 1
-    if size > 8:
-        return head
-    try:
-        arr = np.asarray(value)
-        body = np.array2string(arr, precision=4, separator=", ", threshold=8)
-    except Exception:  # noqa: BLE001 - e.g. PRNG key arrays
-        return head
-    return f"{head} {' '.join(body.split())}"
+    return array_summary(arr)
 
 
 def _callable_name(value: Any) -> str:
@@ -315,7 +294,7 @@ def _param_str(value: Any) -> str:
         items = sorted((_param_str(k), _param_str(v)) for k, v in value.items())
         return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
     if isinstance(value, np.ndarray) or type(value).__name__ in ("ArrayImpl", "TypedNdArray"):
-        return _value_summary(value)
+        return array_summary(value)
     if hasattr(value, "callback_func") or type(value).__name__ == "WrappedFun":
         return _callable_name(value)
     if inspect.isfunction(value) or inspect.ismethod(value) or inspect.isbuiltin(value):
@@ -443,7 +422,7 @@ class _Builder:
         env: dict = {}
         constvars = []
         for i, v in enumerate(jx.constvars):
-            extra = {"value": _value_summary(consts[i])} if consts is not None else {}
+            extra = {"value": array_summary(consts[i])} if consts is not None else {}
             constvars.append(self.new_var(env, v, extra))
         invars = []
         for i, v in enumerate(jx.invars):
@@ -836,6 +815,7 @@ class JaxprView(View):
     """The jaxpr of a function: equations, folded sub-jaxprs, sources, counts, dataflow graph."""
 
     kind = "jaxpr"
+    styles = ("jaxpr",)
     esm = "jaxpr.js"
 
     def text(self) -> str:

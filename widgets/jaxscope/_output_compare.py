@@ -4,9 +4,10 @@ Float results differ in their last digits between CPUs (AVX-512 or AVX2 kernels,
 reduction orders, another libm), so the curriculum check must not compare printed floats as
 strings. :func:`outputs_agree` splits both texts into numbers and the text between them:
 
-* the text between numbers must match exactly, except that runs of spaces and tabs count as one
-  and spaces next to a number do not count (NumPy pads array columns to the widest number, and
-  a ``-0.`` that became ``0.`` shifts them);
+* the text between numbers must match exactly, except for layout: runs of spaces and tabs count
+  as one, spaces next to a number do not count (NumPy pads array columns to the widest number,
+  and a ``-0.`` that became ``0.`` shifts them), and inside brackets a line break counts as a
+  space (NumPy wraps a row where its numbers grew longer);
 * integers (``3``, ``-12``, the ``3`` of ``f32[3]``) must be equal;
 * floats (``0.44444445``, ``1.``, ``-2.5e-07``, ``nan``, ``-inf``) must agree within
   :data:`ULPS` units in the last place of their dtype, measured against the largest magnitude
@@ -44,6 +45,7 @@ _EPS = (
     (re.compile(r"float64|\bf64\b"), 2.0**-52),
 )
 _SPACES = re.compile(r"[ \t]+")
+_LAYOUT = re.compile(r"\[|\]|\s+")
 
 
 def _eps(text: str) -> float:
@@ -51,26 +53,45 @@ def _eps(text: str) -> float:
     return max(named) if named else 2.0**-23
 
 
+def _layout(text: str) -> str:
+    """``text`` with its layout made canonical: whitespace inside brackets becomes one space,
+    outside them runs of spaces and tabs become one (line breaks stay)."""
+    out, depth, last = [], 0, 0
+    for match in _LAYOUT.finditer(text):
+        out.append(text[last : match.start()])
+        token = match.group()
+        if token == "[":
+            depth += 1
+        elif token == "]":
+            depth = max(0, depth - 1)
+        elif depth or "\n" not in token:
+            token = " "
+        else:
+            token = _SPACES.sub(" ", token)
+        out.append(token)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _parts(text: str) -> tuple[list[str], list[tuple[str, str, int]]]:
-    """The text between numbers (normalised) and the numbers: (kind, text, bracket group)."""
+    """The text between numbers (spaces next to a number dropped) and the numbers:
+    (kind, text, group), the group being the outermost bracketed array holding the number."""
     texts, numbers = [], []
-    depth, group, start, scanned = 0, 0, 0, 0
+    depth, group, start = 0, 0, 0
     for match in NUMBER.finditer(text):
         between = text[start : match.start()]
-        # bracket depth up to this number: a number inside [...] belongs to its outermost array
-        for char in text[scanned : match.start()]:
+        for char in between:
             if char == "[":
-                if depth == 0:
-                    group += 1
+                group += depth == 0
                 depth += 1
             elif char == "]" and depth:
                 depth -= 1
-        scanned = match.start()
-        texts.append(_SPACES.sub(" ", between).strip(" "))
+        texts.append(between.strip(" "))
         kind = "float" if match.group("float") else "int"
         numbers.append((kind, match.group(), group if depth else -len(numbers) - 1))
         start = match.end()
-    texts.append(_SPACES.sub(" ", text[start:]).strip(" "))
+    texts.append(text[start:].strip(" "))
     return texts, numbers
 
 
@@ -107,6 +128,9 @@ def _group_scales(*number_lists: list[tuple[str, str, int]]) -> dict[int, float]
 
 def outputs_agree(ref: str, test: str) -> bool:
     """True when ``test`` shows what ``ref`` shows, numbers compared as numbers (module doc)."""
+    if ref == test:
+        return True
+    ref, test = _layout(ref), _layout(test)
     if ref == test:
         return True
     ref_texts, ref_numbers = _parts(ref)

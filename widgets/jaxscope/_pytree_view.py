@@ -416,6 +416,7 @@ class PytreeView(View):
     """A pytree's structure: foldable subtrees with totals, one row per leaf."""
 
     kind = "pytree"
+    styles = ("pytree",)
     esm = "pytree.js"
 
     def title(self) -> str:

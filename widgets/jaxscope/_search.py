@@ -1,21 +1,32 @@
 """Search the cheat sheet the way a learner asks: ``js.cheatsheet.search("split a key")``.
 
 A small, pure-Python ranking model over the 141 concepts. Each concept is indexed once (on first
-use) as stemmed words per field: title, id and APIs weigh most, then the bullets, the example and
-the table title. A query word matches an index word exactly, by prefix, or within a small edit
-distance (typos such as ``vmpa``); a short hand-written phrase map turns the ways people ask
-("recompile", "for loop", "save model") into the cheat sheet's own words and concepts.
+use) from everything the project knows about it: its cheat-sheet row (title, id and APIs weigh
+most, then the bullets and the example), the prose and code of its notebook section (exercise
+prompts included), the words other frameworks and everyday speech use for it and the error
+messages that lead to it (``_search_vocab``). A query word matches an index word exactly, by
+prefix, or within a small edit distance (typos such as ``vmpa``); phrases ("same random numbers",
+"torch.no_grad") point at their concept directly. A pasted traceback is cut down to its error
+class and message, and the concept the error coach (``_explain``) names for it ranks first.
+
+Every hit says why it matched: the query words found and the sentence of the concept's material
+that holds most of them.
 """
 
 from __future__ import annotations
 
+import bisect
+import builtins
+import json
 import math
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
-from ._cheatsheet import N_TABLES, Concept, concepts
+from ._cheatsheet import N_TABLES, Concept, cheatsheet_dir, concepts
+from ._search_vocab import ERRORS, VOCABULARY
 
 # --- words ---------------------------------------------------------------------------------------
 STOPWORDS = frozenset(
@@ -44,6 +55,7 @@ _IRREGULAR = {
 }
 
 
+@cache
 def stem(word: str) -> str:
     """A light, deterministic suffix stripper: ``keys``/``key``, ``jitted``/``jit``,
     ``compiles``/``compilation``/``compile``, ``vectorise``/``vectorize``."""
@@ -72,8 +84,7 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case words of ``text``; ``static_argnums`` also yields ``static`` and ``argnums``."""
     out: list[str] = []
-    for m in _WORD_RE.finditer(text.lower()):
-        w = m.group(0)
+    for w in _WORD_RE.findall(text.lower()):
         out.append(w)
         if "_" in w:
             out.extend(p for p in w.split("_") if p)
@@ -117,7 +128,7 @@ loss and gradient | value and gradient | loss and grad | loss too | both loss
     => @value-and-grad value_and_grad
 batch | vectorize | vectorise | vectorized | batched => vmap
 second derivative | second order | curvature => @higher-order @hessian
-timing | time my | benchmark | measure time | how fast | slow
+time my | time it | benchmark | measure time | how fast | how long it takes | slow
     => @benchmarking @async-dispatch block_until_ready
 out of memory | oom | memory usage | save memory | use less memory => @memory @checkpoint memory
 float64 | 64 bit | double precision | x64 => @default-dtypes-x64 x64
@@ -172,42 +183,80 @@ multi host | several machines | multiple hosts | cluster | multi node => @multi-
 """
 
 
-def _parse_phrases(text: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def _joined_lines(text: str) -> list[str]:
+    """The entries of a one-entry-a-line table, an indented line continuing the one above."""
     joined: list[str] = []
     for line in text.strip().splitlines():
         if line[:1].isspace() and joined:
             joined[-1] += " " + line.strip()
-        else:
+        elif line.strip():
             joined.append(line.strip())
+    return joined
+
+
+def _parse_phrases(text: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     entries = []
-    for line in joined:
+    for line in _joined_lines(text):
         left, _, right = line.partition("=>")
         entries.append((tuple(p.strip() for p in left.split("|")), tuple(right.split())))
     return tuple(entries)
 
 
+def _parse_vocabulary(text: str) -> dict[str, tuple[str, ...]]:
+    """``concept-id: phrase | phrase`` lines as {concept id: phrases}."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _joined_lines(text):
+        cid, _, rest = line.partition(": ")
+        out[cid.strip()] = tuple(p.strip() for p in rest.split(" | ") if p.strip())
+    return out
+
+
 PHRASES = _parse_phrases(PHRASE_MAP)
+VOCAB = _parse_vocabulary(VOCABULARY)
+ERROR_PHRASES = _parse_vocabulary(ERRORS)
 _BOOST_FRACTION = 1.0  # an ``@id`` boost: this share of the best lexical score (or 1.0)
 _EXTRA_WEIGHT = 0.6  # words a phrase adds weigh less than the learner's own words
+_VOCAB_BOOST = 0.45  # a vocabulary phrase of n words: n times this share of the best score
+_COACH_BOOST = 0.25  # the error coach's concept for a pasted error: this share above the best
+_MAX_TERMS = 48  # a query longer than this many words is cut (pasted logs)
 
 # Field weights: where a word is found says how much it tells about the concept.
 FIELD_WEIGHTS = {
     "title": 3.0,
     "id": 3.0,
     "apis": 2.5,
+    "vocab": 1.6,
+    "errors": 1.6,
     "description": 1.0,
     "example": 0.5,
     "table": 0.4,
+    "prose": 0.35,
+    "code": 0.2,
+}
+# Fields whose words typos and prefixes may reach; notebook words match only as written.
+CORE_FIELDS = frozenset(FIELD_WEIGHTS) - {"prose", "code"}
+# How each source is named in "why it matched".
+SOURCE_NAMES = {
+    "title": "title",
+    "apis": "API",
+    "description": "cheat sheet",
+    "vocab": "also called",
+    "errors": "error message",
+    "prose": "notebook",
 }
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One search result: the concept, its table number and its relevance score (higher first)."""
+    """One search result: the concept, its table number, its relevance score (higher first) and
+    why it matched (``why``: the sentence of the concept's material holding most of the query's
+    words; ``matched``: those words)."""
 
     concept: Concept
     table: int
     score: float
+    why: str = ""
+    matched: tuple[str, ...] = field(default=())
 
     @property
     def id(self) -> str:
@@ -216,6 +265,30 @@ class SearchHit:
     @property
     def title(self) -> str:
         return self.concept.title
+
+
+class SearchResults(list):
+    """The hits of one search (a list of :class:`SearchHit`), shown as ranked lines in a terminal
+    and as result cards in a notebook."""
+
+    def __init__(self, query: str, hits: list[SearchHit]):
+        super().__init__(hits)
+        self.query = query
+
+    def _view(self) -> Any:
+        from ._explorer import results_view
+
+        return results_view(self.query, list(self))
+
+    def text(self) -> str:
+        """The hits as terminal lines: rank, id, title, score and why each matched."""
+        return self._view().text()
+
+    def _repr_html_(self) -> str:
+        return self._view().html()
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.text())
 
 
 # --- fuzzy matching ------------------------------------------------------------------------------
@@ -246,6 +319,84 @@ def _grams(term: str) -> set[str]:
     return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
+# --- what the project knows about each concept ---------------------------------------------------
+_ANCHOR_RE = re.compile(r'<a id="([a-z0-9-]+)"></a>')
+_MARKUP_RE = re.compile(r"<[^>]+>|[`*_>#|]+|\[([^\]]*)\]\([^)]*\)")
+_SENTENCE_RE = re.compile(r"(?<=[.!?:;])\s+|\n+")
+
+
+def notebooks_dir() -> Path:
+    """The ``notebooks/`` folder beside the cheat sheet's folder."""
+    return cheatsheet_dir().resolve().parent / "notebooks"
+
+
+def notebook_sections(folder: Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Each concept's notebook section as ``{"prose": [...], "code": [...]}`` cell sources.
+
+    A section runs from the ``## ... <a id="concept-id"></a>`` heading to the next ``##`` heading;
+    outputs are never read. Missing notebooks give no sections.
+    """
+    folder = folder or notebooks_dir()
+    sections: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else ():
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError):
+            continue
+        current: dict[str, list[str]] | None = None
+        for cell in cells:
+            source = "".join(cell.get("source", ""))
+            if cell.get("cell_type") == "markdown":
+                heading = re.search(r"^## .*", source, re.M)
+                if heading:
+                    m = _ANCHOR_RE.search(heading.group(0))
+                    current = (
+                        sections.setdefault(m.group(1), {"prose": [], "code": []}) if m else None
+                    )
+                if current is not None:
+                    current["prose"].append(source)
+            elif cell.get("cell_type") == "code" and current is not None:
+                current["code"].append(source)
+    return sections
+
+
+def _plain(markdown: str) -> str:
+    return _MARKUP_RE.sub(lambda m: m.group(1) or " ", markdown)
+
+
+def _sentences(text: str) -> list[str]:
+    return [" ".join(s.split()) for s in _SENTENCE_RE.split(text) if len(s.strip()) > 3]
+
+
+def concept_fields(
+    c: Concept, table_title: str, section: dict[str, list[str]] | None = None
+) -> dict[str, str]:
+    """The indexed text of one concept, by field."""
+    section = section or {"prose": [], "code": []}
+    return {
+        "title": c.title,
+        "id": c.id.replace("-", " "),
+        "apis": " ".join(c.apis) + " " + " ".join(a.rsplit(".", 1)[-1] for a in c.apis),
+        "vocab": " | ".join(VOCAB.get(c.id, ())),
+        "errors": " | ".join(ERROR_PHRASES.get(c.id, ())),
+        "description": " ".join(c.description),
+        "example": c.example,
+        "table": table_title,
+        "prose": _plain("\n".join(section["prose"])),
+        "code": "\n".join(section["code"]),
+    }
+
+
+def _why_sentences(fields: dict[str, str], c: Concept) -> list[tuple[str, str]]:
+    """(source, sentence) pairs that "why it matched" may quote, best sources first."""
+    out = [("title", c.title)] + [("apis", a) for a in c.apis]
+    out += [("description", b) for b in c.description]
+    out += [("vocab", p) for p in VOCAB.get(c.id, ())]
+    out += [("errors", p) for p in ERROR_PHRASES.get(c.id, ())]
+    out += [("prose", s) for s in _sentences(fields["prose"]) if not s.startswith("✎")]
+    return out
+
+
 # --- the index -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Index:
@@ -254,36 +405,53 @@ class _Index:
     idf: dict[str, float]
     titles: tuple[tuple[str, ...], ...]  # each concept's title + id terms, in order
     title_terms: tuple[tuple[str, ...], ...]  # each concept's title terms alone
-    vocab: tuple[str, ...]
-    grams: dict[str, tuple[str, ...]]  # bigram -> vocabulary terms holding it
+    vocab: tuple[str, ...]  # sorted terms of the core fields (typos and prefixes reach these)
+    grams: dict[str, tuple[str, ...]]  # bigram -> core terms holding it
     position: dict[str, int]  # concept id -> index
+    phrases: dict[str, tuple[tuple[tuple[str, ...], int, str], ...]]  # first stem -> phrases
+    sentences: tuple[tuple[tuple[str, str, frozenset[str]], ...], ...]  # per concept, for "why"
+    sentence_terms: tuple[dict[str, tuple[int, ...]], ...]  # per concept: term -> its sentences
     memo: dict[str, tuple[tuple[str, float], ...]]  # query term -> its expansion, filled lazily
 
 
-def _fields(c: Concept, table_title: str) -> dict[str, str]:
-    return {
-        "title": c.title,
-        "id": c.id.replace("-", " "),
-        "apis": " ".join(c.apis) + " " + " ".join(a.rsplit(".", 1)[-1] for a in c.apis),
-        "description": " ".join(c.description),
-        "example": c.example,
-        "table": table_title,
-    }
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(text) if w not in STOPWORDS)
 
 
-def build_index(items: list[Concept], table_titles: dict[int, str]) -> _Index:
-    """The search index of ``items`` (pure: the same concepts give the same index)."""
+def build_index(
+    items: list[Concept],
+    table_titles: dict[int, str],
+    sections: dict[str, dict[str, list[str]]] | None = None,
+) -> _Index:
+    """The search index of ``items`` (pure: the same inputs give the same index)."""
+    sections = sections or {}
     postings: dict[str, dict[int, float]] = {}
-    titles = []
+    core: set[str] = set()
+    titles, sentences, sentence_terms = [], [], []
+    phrases: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
     for i, c in enumerate(items):
-        for field, text in _fields(c, table_titles.get(c.table, "")).items():
+        fields = concept_fields(c, table_titles.get(c.table, ""), sections.get(c.id))
+        for name, text in fields.items():
             for t in terms(text):
                 row = postings.setdefault(t, {})
-                row[i] = row.get(i, 0.0) + FIELD_WEIGHTS[field]
+                row[i] = row.get(i, 0.0) + FIELD_WEIGHTS[name]
+                if name in CORE_FIELDS:
+                    core.add(t)
         titles.append(tuple(terms(c.title + " " + c.id.replace("-", " "))))
+        for p in VOCAB.get(c.id, ()) + ERROR_PHRASES.get(c.id, ()):
+            key = _stems(p)
+            if len(key) >= 2 or (len(key) == 1 and len(key[0]) >= 8):
+                phrases.setdefault(key[0], []).append((key, i, p))
+        quoted = tuple((src, s, frozenset(terms(s))) for src, s in _why_sentences(fields, c))
+        sentences.append(quoted)
+        where: dict[str, list[int]] = {}
+        for k, (_, _, ts) in enumerate(quoted):
+            for t in ts:
+                where.setdefault(t, []).append(k)
+        sentence_terms.append({t: tuple(ks) for t, ks in where.items()})
     n = len(items)
     idf = {t: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
-    vocab = tuple(sorted(postings))
+    vocab = tuple(sorted(core))
     grams: dict[str, list[str]] = {}
     for t in vocab:
         for g in sorted(_grams(t)):
@@ -297,6 +465,9 @@ def build_index(items: list[Concept], table_titles: dict[int, str]) -> _Index:
         vocab=vocab,
         grams={g: tuple(ts) for g, ts in grams.items()},
         position={c.id: i for i, c in enumerate(items)},
+        phrases={k: tuple(v) for k, v in phrases.items()},
+        sentences=tuple(sentences),
+        sentence_terms=tuple(sentence_terms),
         memo={},
     )
 
@@ -305,7 +476,7 @@ def build_index(items: list[Concept], table_titles: dict[int, str]) -> _Index:
 def _default_index() -> _Index:
     from ._cheatsheet import tables
 
-    return build_index(concepts(), {t.n: t.title for t in tables()})
+    return build_index(concepts(), {t.n: t.title for t in tables()}, notebook_sections())
 
 
 def _expand(index: _Index, term: str) -> tuple[tuple[str, float], ...]:
@@ -319,12 +490,18 @@ def _expand_uncached(index: _Index, term: str) -> tuple[tuple[str, float], ...]:
     found: dict[str, float] = {}
     if term in index.postings:
         found[term] = 1.0
+    vocab = index.vocab
     if len(term) >= 3:
-        for t in index.vocab:
-            if t != term and t.startswith(term):
-                found[t] = max(found.get(t, 0.0), 0.75 * len(term) / len(t) + 0.1)
-            elif len(t) >= 3 and term.startswith(t) and len(t) >= 0.6 * len(term):
-                found[t] = max(found.get(t, 0.0), 0.5)
+        start = bisect.bisect_right(vocab, term)
+        for t in vocab[start : start + 200]:
+            if not t.startswith(term):
+                break
+            found[t] = max(found.get(t, 0.0), 0.75 * len(term) / len(t) + 0.1)
+        for k in range(max(3, math.ceil(0.6 * len(term))), len(term)):
+            head = term[:k]
+            j = bisect.bisect_left(vocab, head)
+            if j < len(vocab) and vocab[j] == head:
+                found[head] = max(found.get(head, 0.0), 0.5)
     if len(term) >= 4 and not term.isdigit() and term not in index.postings:
         # only a word the cheat sheet never uses is taken for a typo ("vmpa", not "vmap")
         limit = 1 if len(term) <= 7 else 2
@@ -342,26 +519,117 @@ def _expand_uncached(index: _Index, term: str) -> tuple[tuple[str, float], ...]:
     return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+# --- pasted errors -------------------------------------------------------------------------------
+_ERROR_LINE_RE = re.compile(
+    r"^\s*(?:[A-Za-z_][\w]*\.)*([A-Z]\w*(?:Error|Exception|Warning|Exhausted))\b"
+    r"(?::\s*(.*)|\s+Traceback \(most recent call last\)|\s*$)"
+)
+_TRACEBACK_NOISE_RE = re.compile(
+    r"^\s*(?:Traceback \(most recent call last\)|File \"|Cell In\[|-+>?\s*\d*|\d+\s|\[\.\.\. "
+    r"|The above exception|During handling|See https?:|For simplicity|-{5,}|\^+\s*$)"
+)
+
+
+@dataclass(frozen=True)
+class PastedError:
+    """The error class and message found in a pasted traceback or error line."""
+
+    name: str
+    message: str
+
+
+def parse_error(text: str) -> PastedError | None:
+    """The error class and message of a pasted traceback or ``SomeError: message`` line.
+
+    The last ``Name: message`` line wins (a chained traceback ends with the error that was
+    raised), its message continuing on the following lines up to a traceback frame or a
+    blank line; a notebook header such as ``TracerBoolConversionError  Traceback (most recent
+    call last)`` counts when no message line follows. ``None`` when the text holds no error.
+    """
+    lines = text.splitlines()
+    found: PastedError | None = None
+    for n, line in enumerate(lines):
+        m = _ERROR_LINE_RE.match(line)
+        if not m or (m.group(2) is None and found is not None and found.message):
+            continue
+        message = [m.group(2) or ""]
+        for more in lines[n + 1 :] if m.group(2) is not None else ():
+            if not more.strip() or _TRACEBACK_NOISE_RE.match(more) or _ERROR_LINE_RE.match(more):
+                break
+            message.append(more.strip())
+        found = PastedError(m.group(1), " ".join(" ".join(message).split()))
+    return found
+
+
+_NAMED_ERROR_RE = re.compile(r"\b([A-Z][A-Za-z]*(?:Error|Exception))\b")
+
+
+def named_error(text: str) -> PastedError | None:
+    """An error class a question names in passing ("TracerBoolConversionError after vmap"),
+    with the question's other words as its message; ``None`` when it names none."""
+    m = _NAMED_ERROR_RE.search(text)
+    if m is None:
+        return None
+    rest = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    if "vmap" in words(rest) and "Tracer" not in rest:
+        rest += " (a BatchTracer)"  # what JAX calls the tracer of a vmapped value
+    return PastedError(m.group(1), rest)
+
+
+def _exception_for(err: PastedError) -> BaseException | None:
+    """An exception of the pasted error's class (``jax.errors`` or builtins) with its message."""
+    import jax
+
+    cls = getattr(jax.errors, err.name, None) or getattr(builtins, err.name, None)
+    if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+        return None
+    exc = cls.__new__(cls)
+    BaseException.__init__(exc, err.message)
+    return exc
+
+
+@lru_cache(maxsize=256)
+def coach_concept(name: str, message: str) -> str:
+    """The concept the error coach (``_explain.explain``) names for this error, or ``""``."""
+    from ._explain import explain
+
+    exc = _exception_for(PastedError(name, message))
+    return explain(exc).get("concept", "") if exc is not None else ""
+
+
 # --- queries -------------------------------------------------------------------------------------
 @cache
-def _phrase_table() -> tuple[tuple[tuple[tuple[str, ...], ...], tuple[str, ...]], ...]:
-    """Each phrase as two stem sequences: all its words, and only its non-stopwords."""
-    out = []
-    for phrases, meaning in PHRASES:
-        keys = []
+def _phrase_table() -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+    """Each phrase map entry's phrases as stem sequences (all its words, and only its
+    non-stopwords), filed under their first stem: {stem: ((sequence, entry number), ...)}."""
+    table: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for n, (phrases, _) in enumerate(PHRASES):
         for p in phrases:
             ws = words(p)
-            keys.append(tuple(stem(w) for w in ws))
+            keys = [tuple(stem(w) for w in ws)]
             content = tuple(stem(w) for w in ws if w not in STOPWORDS)
             if len(content) >= 2 and len(content) < len(ws):
                 keys.append(content)
-        out.append((tuple(keys), meaning))
-    return tuple(out)
+            for key in keys:
+                table.setdefault(key[0], []).append((key, n))
+    return {k: tuple(v) for k, v in table.items()}
 
 
-def _contains(seq: tuple[str, ...], key: tuple[str, ...]) -> bool:
-    n = len(key)
-    return any(seq[i : i + n] == key for i in range(len(seq) - n + 1))
+def _phrase_entries(*seqs: tuple[str, ...]) -> list[int]:
+    """The phrase map entries (by number, in order) whose phrases stand in one of ``seqs``."""
+    table = _phrase_table()
+    found = {
+        n
+        for seq in seqs
+        for pos, t in enumerate(seq)
+        for key, n in table.get(t, ())
+        if seq[pos : pos + len(key)] == key
+    }
+    return sorted(found)
+
+
+# A transform said twice ("vmap inside vmap", "grad of grad") asks about nesting.
+_NESTING = frozenset({"vmap", "grad", "jit", "jacfwd", "jacrev", "pmap", "jvp"})
 
 
 def interpret(query: str) -> tuple[list[str], list[str], list[str]]:
@@ -370,18 +638,14 @@ def interpret(query: str) -> tuple[list[str], list[str], list[str]]:
     A phrase matches where its words appear next to each other in the query, either as written
     or with small words ("a", "my", "the") left out on both sides.
     """
-    own = terms(query)
+    own = terms(query)[:_MAX_TERMS]
     ws = words(query)
     full = tuple(stem(w) for w in ws)
     content = tuple(stem(w) for w in ws if w not in STOPWORDS)
     extra: dict[str, None] = {}
     boosts: dict[str, None] = {}
-    meanings = [
-        m
-        for keys, m in _phrase_table()
-        if any(_contains(full, k) or _contains(content, k) for k in keys)
-    ]
-    if len(content) > len(set(content)):  # a word said twice ("vmap inside vmap"): nesting
+    meanings = [PHRASES[n][1] for n in _phrase_entries(full, content)]
+    if any(content.count(t) > 1 for t in _NESTING):
         meanings.append(("nested", "higher", "order"))
     for meaning in meanings:
         for m in meaning:
@@ -392,6 +656,18 @@ def interpret(query: str) -> tuple[list[str], list[str], list[str]]:
                     if t not in own:
                         extra.setdefault(t, None)
     return own, list(extra), list(boosts)
+
+
+def vocabulary_matches(index: _Index, query: str) -> dict[int, tuple[int, str]]:
+    """Concepts whose vocabulary or error phrases the query says, word for word: {concept index:
+    (length of the longest such phrase, the phrase)}."""
+    seq = _stems(query)
+    found: dict[int, tuple[int, str]] = {}
+    for pos, t in enumerate(seq):
+        for key, i, phrase in index.phrases.get(t, ()):
+            if seq[pos : pos + len(key)] == key and len(key) > found.get(i, (0, ""))[0]:
+                found[i] = (len(key), phrase)
+    return found
 
 
 def _check_query(query: Any) -> str:
@@ -408,31 +684,46 @@ def _check_query(query: Any) -> str:
     return query
 
 
-def score_all(index: _Index, query: str, table: int | None = None) -> list[tuple[int, float]]:
-    """(concept index, score) for every concept that matches ``query``, best first."""
-    own, extra, boosts = interpret(query)
+@dataclass
+class _Scored:
+    """Scores and the evidence behind them, for one query."""
+
+    ranked: list[tuple[int, float]]
+    matched: dict[int, dict[str, str]]  # concept index -> {query term: index term it matched}
+    phrases: dict[int, str]  # concept index -> the vocabulary or error phrase it matched
+    coach: str  # the error coach's concept for a pasted error, or ""
+    error: PastedError | None
+    text: str  # what was ranked: the query, or the error class and message pasted in it
+
+
+def _score(index: _Index, query: str, table: int | None = None) -> _Scored:
+    error = parse_error(query) or named_error(query)
+    text = f"{error.name} {error.message}" if error else query
+    coach = coach_concept(error.name, error.message) if error else ""
+    own, extra, boosts = interpret(text)
     scores: dict[int, float] = {}
-    matched: dict[int, float] = {}
+    covered: dict[int, float] = {}
+    matched: dict[int, dict[str, str]] = {}
     weak = {stem(w) for w in WEAK}
-    weighted = [(t, 0.35 if t in weak else 1.0) for t in own]
-    weighted += [(t, _EXTRA_WEIGHT) for t in extra]
-    total_own = sum(w for _, w in weighted[: len(own)]) or 1.0
-    for t, w in weighted:
-        best: dict[int, float] = {}
+    weighted = [(t, 0.35 if t in weak else 1.0, True) for t in own]
+    weighted += [(t, _EXTRA_WEIGHT, False) for t in extra]
+    total_own = sum(w for _, w, _ in weighted[: len(own)]) or 1.0
+    for t, w, is_own in weighted:
+        best: dict[int, tuple[float, str]] = {}
         for term, quality in _expand(index, t):
             base = quality * index.idf[term] * w
             for i, fw in index.postings[term].items():
                 v = base * min(fw, 6.0)
-                if v > best.get(i, 0.0):
-                    best[i] = v
-        for i, v in best.items():
+                if v > best.get(i, (0.0, ""))[0]:
+                    best[i] = (v, term)
+        for i, (v, term) in best.items():
             scores[i] = scores.get(i, 0.0) + v
-        if t in own:
-            for i in best:
-                matched[i] = matched.get(i, 0.0) + w
+            if is_own:
+                covered[i] = covered.get(i, 0.0) + w
+                matched.setdefault(i, {})[t] = term
     # coverage: concepts that match more of the learner's own words rank higher
     for i in scores:
-        scores[i] *= 0.6 + 0.4 * matched.get(i, 0.0) / total_own
+        scores[i] *= 0.6 + 0.4 * covered.get(i, 0.0) / total_own
     # title bonus: the more of a concept's title the query says, the better ("jit" -> jax.jit);
     # more again when two query words stand side by side in the title
     pairs = {(a, b) for a, b in zip(own, own[1:], strict=False)}
@@ -444,19 +735,58 @@ def score_all(index: _Index, query: str, table: int | None = None) -> list[tuple
             scores[i] *= 1.0 + 0.5 * len(own_set & title_terms) / len(title_terms)
         if pairs and any(p in pairs for p in zip(tt, tt[1:], strict=False)):
             scores[i] *= 1.25
-    top = max(scores.values(), default=0.0)
-    bonus = max(top, 1.0) * _BOOST_FRACTION
+    top = max(max(scores.values(), default=0.0), 1.0)
+    phrases = vocabulary_matches(index, text)
+    for i, (n, _) in phrases.items():
+        scores[i] = scores.get(i, 0.0) + top * _VOCAB_BOOST * min(n, 4)
     for rank, cid in enumerate(boosts):
         i = index.position.get(cid)
         if i is not None:
-            scores[i] = scores.get(i, 0.0) + bonus * (1.0 - 0.05 * min(rank, 4))
+            scores[i] = scores.get(i, 0.0) + top * _BOOST_FRACTION * (1.0 - 0.05 * min(rank, 4))
+    if coach in index.position:  # first, whatever else the message says
+        scores[index.position[coach]] = max(scores.values(), default=0.0) + top * _COACH_BOOST
     ranked = [
         (i, s)
         for i, s in scores.items()
         if s > 0 and (table is None or index.concepts[i].table == table)
     ]
     ranked.sort(key=lambda r: (-r[1], r[0]))
-    return ranked
+    return _Scored(ranked, matched, {i: p for i, (_, p) in phrases.items()}, coach, error, text)
+
+
+def score_all(index: _Index, query: str, table: int | None = None) -> list[tuple[int, float]]:
+    """(concept index, score) for every concept that matches ``query``, best first."""
+    return _score(index, query, table).ranked
+
+
+def why_matched(index: _Index, scored: _Scored, i: int) -> tuple[str, tuple[str, ...]]:
+    """Why concept ``i`` matched: a short sentence quoting its material, and the query's words
+    (as the learner wrote them) that matched it."""
+    c = index.concepts[i]
+    words_matched = scored.matched.get(i, {})
+    found = frozenset(words_matched.values())
+    reasons = []
+    if scored.coach == c.id and scored.error is not None:
+        reasons.append(f"the error coach explains {scored.error.name} with this concept")
+    phrase = scored.phrases.get(i)
+    if phrase:
+        reasons.append(f'you said "{phrase}"')
+    best, best_score = None, 0.0
+    where = index.sentence_terms[i]
+    for k in sorted({k for t in found for k in where.get(t, ())}):
+        src, sentence, ts = index.sentences[i][k]
+        s = sum(index.idf.get(t, 0.0) for t in ts & found)
+        if s > best_score + 1e-9 and sentence != phrase:
+            best, best_score = (src, sentence), s
+    if best is not None and len(reasons) < 2:
+        src, sentence = best
+        if len(sentence) > 160:
+            sentence = sentence[:157].rstrip() + "..."
+        reasons.append(f"{SOURCE_NAMES.get(src, src)}: {sentence}")
+    said = tuple(dict.fromkeys(w for w in words(scored.text) if stem(w) in words_matched))
+    if not reasons and said:
+        reasons.append("words: " + ", ".join(said))
+    return "; ".join(reasons), said
 
 
 def _check_table(table: Any) -> int | None:
@@ -469,11 +799,12 @@ def _check_table(table: Any) -> int | None:
     return table
 
 
-def search(query: str, limit: int = 10, table: int | None = None) -> list[SearchHit]:
+def search(query: str, limit: int = 10, table: int | None = None) -> SearchResults:
     """The cheat-sheet concepts that best answer ``query``, best first (at most ``limit``).
 
-    Tolerates typos and everyday phrasing ("split a key", "why does it recompile");
-    ``table=n`` keeps only table ``n``'s concepts.
+    Tolerates typos, everyday phrasing ("split a key", "why does it recompile"), other
+    frameworks' words ("torch.no_grad") and pasted tracebacks; ``table=n`` keeps only table
+    ``n``'s concepts. Each hit says why it matched.
     """
     _check_query(query)
     table = _check_table(table)
@@ -482,7 +813,10 @@ def search(query: str, limit: int = 10, table: int | None = None) -> list[Search
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
     index = _default_index()
-    return [
-        SearchHit(concept=index.concepts[i], table=index.concepts[i].table, score=round(s, 4))
-        for i, s in score_all(index, query, table)[:limit]
-    ]
+    scored = _score(index, query, table)
+    hits = []
+    for i, s in scored.ranked[:limit]:
+        why, matched = why_matched(index, scored, i)
+        c = index.concepts[i]
+        hits.append(SearchHit(c, c.table, round(s, 4), why, matched))
+    return SearchResults(query, hits)

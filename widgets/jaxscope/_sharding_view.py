@@ -109,7 +109,7 @@ def sharding_model(sh: Any, shape: tuple[int, ...], dtype: str | None = None) ->
     """Plain data for ``sh`` laid over an array of ``shape``: blocks, devices, mesh, spec."""
     try:
         dmap = sh.devices_indices_map(tuple(shape))
-    except Exception as exc:  # noqa: BLE001 - indivisible shapes, abstract meshes, ...
+    except Exception as exc:  # indivisible shapes, abstract meshes, ...
         raise ValueError(
             f"this sharding cannot lay out an array of shape {tuple(shape)!r}: "
             f"{_first_line(exc)}; each sharded dimension must divide evenly by its mesh axes"
@@ -432,6 +432,7 @@ class ShardingView(View):
     """An array's layout over devices: blocks coloured per shard, the mesh, spec, replication."""
 
     kind = "sharding"
+    styles = ("sharding",)
 
     def text(self) -> str:
         d = self.data

@@ -307,6 +307,7 @@ class TimeitView(View):
     """Timings of several candidates: table, bar chart and the numbers."""
 
     kind = "timeit"
+    styles = ("timeit",)
 
     @property
     def results(self) -> list[dict[str, Any]]:

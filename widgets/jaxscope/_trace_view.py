@@ -10,14 +10,17 @@ error at its line instead of raising.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import io
 import re
 import sys
 import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from . import _sharp_bits
 from ._errors import require_callable, short_repr
 from ._explain import (
     clean_message,
@@ -25,6 +28,7 @@ from ._explain import (
     code_range,
     explain,
     is_library_file,
+    leak_site,
     safe_str,
     short_path,
 )
@@ -262,10 +266,16 @@ def _error_data(
     lines = clean_message(safe_str(exc)).splitlines()
     if lines and lines[0].startswith("Leaked trace"):
         lines = [ln for ln in lines if "referred to by" not in ln]
+    line = loc.line_of_exc(frames)
+    site = None
+    if info.get("concept") == "leaked-tracers" and loc.file:
+        site = leak_site(safe_str(exc), (loc.file, loc.first))
+    if site and site[0] == loc.file and loc.first <= site[1] <= loc.last:
+        line = site[1]  # the leak check stops after the trace: point at the store instead
     return {
-        "type": type(exc).__name__,
+        "type": info.get("name") or type(exc).__name__,
         "message": rename("\n".join(lines[:4])) or "(no message)",
-        "line": loc.line_of_exc(frames),
+        "line": line,
         "explanation": rename(info.get("explanation", "")),
         "fix": info.get("fix", ""),
         "concept": info.get("concept", ""),
@@ -399,12 +409,19 @@ def trace_model(
             traceback.clear_frames(exc.__traceback__)
             return None, None, data
 
-    with _ArgWatcher(code, record["inner"]):
+    watch = _sharp_bits.Watch(fn, code)
+    with _ArgWatcher(code, record["inner"]), watch:
         closed, out_shape, outer_error = run(check_leaks=True)
         if outer_error is not None and outer_error["concept"] == "leaked-tracers":
             # the leak check stopped the trace: trace again without it, for the annotations
             closed, out_shape, _ = run(check_leaks=False)
             record["error"] = None
+        if outer_error is not None and outer_error["type"] == "KeyReuseError" and closed is None:
+            # the checker rejects the finished trace: trace without it to find the second draw
+            with jax.debug_key_reuse(False):
+                closed, out_shape, _ = run(check_leaks=False)
+            if closed is not None:
+                outer_error["line"] = _sharp_bits.reused_key_line(closed, loc)
 
     error = record["error"] or outer_error
     if error is not None and not error["where"]:
@@ -455,6 +472,33 @@ def trace_model(
     for k, v in kwargs.items():
         add_rows(k, ("kw", k), v, k in static_kw)
 
+    notes: list[dict[str, Any]] = []
+    if closed is not None and error is None:
+        notes = _sharp_bits.notes(fn, code, closed, loc, src, per_line, watch)
+        if not (watch.printed or watch.changed or watch.rebound):  # retracing repeats effects
+            statics = [(pos_names[i], args[i]) for i in sorted(static_pos)]
+            statics += [(k, kwargs[k]) for k in sorted(static_kw)]
+
+            def retrace(name: str, value: Any) -> Any:
+                full, kw = list(args), dict(kwargs)
+                if name in kw:
+                    kw[name] = value
+                else:
+                    full[pos_names.index(name)] = value
+
+                def again(d_args: tuple, d_kwargs: dict) -> Any:
+                    for j, i in enumerate(dyn_pos):
+                        full[i] = d_args[j]
+                    return fn(*full, **{**kw, **d_kwargs})
+
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        return jax.make_jaxpr(again)(dyn_args, dyn_kwargs)
+                except Exception:  # noqa: BLE001 - then no note
+                    return None
+
+            notes += _sharp_bits.static_notes(statics, retrace, closed, src)
+
     lines: list[dict[str, Any]] = []
     if src is not None:
         src_lines, start = src
@@ -475,6 +519,7 @@ def trace_model(
         "other": other,
         "error": error,
         "note": note,
+        "notes": notes,
     }
 
 
@@ -583,10 +628,34 @@ def _ann_text(eqns: list[dict[str, str]]) -> str:
     return "; ".join(parts)
 
 
+def _notes_by_line(d: dict[str, Any]) -> dict[Any, list[dict[str, Any]]]:
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for note in d.get("notes", []):
+        out.setdefault(note["line"], []).append(note)
+    return out
+
+
+def _note_text(note: dict[str, Any], nwidth: int) -> str:
+    pad = " " * (nwidth + 6)  # under the code column
+    return (
+        f"{pad}! sharp bit ({note['kind']}): {note['text']}\n{pad}  Fix: {note['fix']} "
+        f"(cheat sheet: {note['concept']})"
+    )
+
+
+def _note_html(note: dict[str, Any]) -> str:
+    return (
+        f'<div class="jxs-trace-note" data-kind="{esc(note["kind"])}"><b>sharp bit</b> '
+        f"({esc(note['kind'])}): {esc(note['text'])} <b>Fix:</b> {esc(note['fix'])} "
+        f'<code class="jxs-trace-concept">{esc(note["concept"])}</code></div>'
+    )
+
+
 class TraceView(View):
     """A function's source annotated line by line with the abstract values it produced."""
 
     kind = "trace"
+    styles = ("error", "trace")
     esm = None
 
     # --- text ---
@@ -611,6 +680,8 @@ class TraceView(View):
         if d["outs"]:
             out.append("outputs: " + ", ".join(f"{o['name']}: {o['aval']}" for o in d["outs"]))
         errline = err["line"] if err else None
+        notes_at = _notes_by_line(d)
+        shown = {ln["n"] for ln in d["lines"]}
         if d["lines"]:
             if not d["has_source"]:
                 out.append("(source not available: equations grouped by line)")
@@ -624,6 +695,9 @@ class TraceView(View):
                 if ln["eqns"]:
                     row = f"{mark} {ln['n']:>{nwidth}} | {code:<{col}}  # {_ann_text(ln['eqns'])}"
                 out.append(row.rstrip())
+                out.extend(_note_text(n, nwidth) for n in notes_at.get(ln["n"], []))
+        unplaced = [n for n in d.get("notes", []) if n["line"] not in shown]
+        out.extend(_note_text(n, 0) for n in unplaced)
         if d["other"]:
             label = "equations:" if not d["lines"] else "other equations:"
             out.append(label)
@@ -716,6 +790,7 @@ class TraceView(View):
             )
             parts.append(f'<div class="jxs-trace-outs">outputs: {outs}</div>')
         errline = err["line"] if err else None
+        notes_at = _notes_by_line(d)
         placed = False
         if d["lines"]:
             if not d["has_source"]:
@@ -734,6 +809,11 @@ class TraceView(View):
                     f'<td class="jxs-trace-code"><pre>{code}</pre></td>'
                     f'<td class="jxs-trace-ann">{self._eqns_html(ln["eqns"])}</td></tr>'
                 )
+                for note in notes_at.get(ln["n"], []):
+                    rows.append(
+                        f'<tr class="jxs-trace-noterow"><td></td><td colspan="2">'
+                        f"{_note_html(note)}</td></tr>"
+                    )
                 if ln["n"] == errline:
                     placed = True
                     rows.append(
@@ -748,6 +828,8 @@ class TraceView(View):
                 f'<div class="jxs-trace-other"><span class="jxs-muted">{label}</span>'
                 f"<ul>{items}</ul></div>"
             )
+        shown = {ln["n"] for ln in d["lines"]}
+        parts.extend(_note_html(n) for n in d.get("notes", []) if n["line"] not in shown)
         if err and not placed:
             parts.append(self._error_html(err))
         return "".join(parts)

@@ -448,6 +448,7 @@ class TransformsView(View):
     """Stages of a transformation chain: value, shape, jaxpr size and diff; plots for scalars."""
 
     kind = "transforms"
+    styles = ("transforms",)
     esm = "transforms.js"
 
     def __init__(self, data: dict[str, Any], fn: Any = None, args: tuple = (), kwargs=None):

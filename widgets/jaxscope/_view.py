@@ -9,6 +9,7 @@ and adds interaction with the JavaScript file named by ``esm``.
 from __future__ import annotations
 
 import html as _html
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,10 +23,29 @@ def esc(value: object) -> str:
     return _html.escape(str(value), quote=True)
 
 
+# The wrapper matches any ancestor, so it changes no match, but it adds an id's weight to every
+# selector: JupyterLab styles rendered HTML with class selectors of up to three classes
+# (right-aligned, padded, zebra-striped table cells; `pre` that breaks words anywhere; `code` with
+# its own background), which would otherwise win over the views' own rules.
+OUTRANK = ":not(#jxs-outrank)"
+
+
 @cache
-def stylesheet() -> str:
-    """The shared CSS of every view (JupyterLab theme variables, light fallbacks)."""
-    return (STATIC / "jaxscope.css").read_text(encoding="utf-8")
+def stylesheet(*names: str) -> str:
+    """The CSS a view inlines: ``static/base.css`` then ``static/<name>.css`` for each name.
+
+    Comments and layout whitespace are dropped (the copy is stored in every notebook output),
+    and every rule is nested in one ``:not(#jxs-outrank) { ... }`` wrapper.
+    """
+    parts = []
+    for name in ("base", *names):
+        path = STATIC / f"{name}.css"
+        if not re.fullmatch(r"[a-z_]+", name) or not path.is_file():
+            raise ValueError(f"no stylesheet {name!r}: expected a file static/<name>.css")
+        parts.append(path.read_text(encoding="utf-8"))
+    css = re.sub(r"/\*.*?\*/", "", "\n".join(parts), flags=re.S)
+    css = re.sub(r"\s*([{};,])\s*", r"\1", re.sub(r"\s+", " ", css)).strip()
+    return f"{OUTRANK}{{{css}}}"
 
 
 def in_kernel() -> bool:
@@ -41,11 +61,13 @@ def in_kernel() -> bool:
 class View:
     """A rendered view: ``text()``, ``html()`` and, in a kernel, a live widget.
 
-    Subclasses set ``kind`` (the CSS/JS name), implement ``text()`` and ``html_body()``, and may
+    Subclasses set ``kind`` (the root's CSS class), implement ``text()`` and ``html_body()``,
+    list in ``styles`` the stylesheets of ``static/`` their HTML uses beyond ``base.css``, and may
     name an ES module in ``esm`` (a file in ``static/``) that adds interaction to the HTML.
     """
 
     kind: ClassVar[str] = "view"
+    styles: ClassVar[tuple[str, ...]] = ()
     esm: ClassVar[str | None] = None
 
     def __init__(self, data: dict[str, Any]):
@@ -64,9 +86,9 @@ class View:
         return {}
 
     def html(self) -> str:
-        """Self-contained HTML: one root ``div`` with the shared stylesheet inlined."""
+        """Self-contained HTML: one root ``div`` with the view's stylesheet inlined."""
         return (
-            f'<div class="jxs jxs-{self.kind}"><style>{stylesheet()}</style>'
+            f'<div class="jxs jxs-{self.kind}"><style>{stylesheet(*self.styles)}</style>'
             f"{self.html_body()}</div>"
         )
 

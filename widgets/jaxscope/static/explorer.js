@@ -124,13 +124,15 @@ export default {
       pre.appendChild(node("code", "", r.example));
       const ul = node("ul", "jxs-explorer-bullets");
       for (const b of r.bullets || []) ul.appendChild(node("li", "", b));
+      const parts = [head, pre, ul];
+      if (r.why) parts.push(node("div", "jxs-explorer-why", `why: ${r.why}`));
       const foot = node("div", "jxs-explorer-card-foot");
       if (LINK_RE.test(r.link || "")) {
         const a = node("a", "jxs-explorer-link", `notebook section ${r.link}`);
         a.href = r.link;
         foot.appendChild(a);
       }
-      card.append(head, pre, ul, foot);
+      card.append(...parts, foot);
       addRunButton(card);
       return card;
     }

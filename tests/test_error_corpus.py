@@ -1,0 +1,125 @@
+"""The error coach and the sharp-bit detector measured on tests/error_corpus.
+
+Each snippet must be named (the error class), located (the offending line), fixed (the coach's
+own ``Fix:`` names the fix for this cause) and taught (the concept id); each silent snippet must
+get a note of its kind at its line. The corpus is split once, by a hash of each snippet's name,
+into a tuning half and a held-out half; the targets hold on both. Run this file as a script to
+print the counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import linecache
+import sys
+from collections import Counter
+
+import pytest
+from error_corpus import Case, line_of, load, phrase_in
+
+import jaxscope as js
+from jaxscope._cheatsheet import concept
+from jaxscope._explain import explain
+
+CASES = load()
+ERRORS = [c for c in CASES if c.error]
+SILENT = [c for c in CASES if c.kind]
+
+
+def evaluate(c: Case) -> dict[str, bool | str]:
+    """What the tool got right on one snippet (and what it said)."""
+    want_lines = line_of(c.fn, c.line)
+    ctx = c.context() if c.context else contextlib.nullcontext()
+    with ctx:
+        if c.via == "call":
+            try:
+                c.fn(*c.args(), **c.kwargs)
+            except Exception as exc:  # noqa: BLE001
+                info = explain(exc, c.fn)
+                where = info["where"]
+                line = int(where.rsplit(":", 1)[1]) if ":" in where else None
+                err = dict(info, type=info.get("name") or type(exc).__name__, line=line)
+            else:
+                return {"ok": False, "said": "no error raised"}
+            notes: list = []
+        else:
+            view = js.trace(
+                c.fn,
+                *c.args(),
+                static_argnums=c.static_argnums,
+                static_argnames=c.static_argnames,
+                **c.kwargs,
+            )
+            err, notes = view.data["error"], view.data.get("notes", [])
+    if c.kind:
+        hit = [n for n in notes if n["kind"] == c.kind and n["line"] in want_lines]
+        return {"flagged": bool(hit) and err is None, "said": str(notes or err)}
+    if err is None:
+        return {"named": False, "located": False, "fixed": False, "said": "no error shown"}
+    return {
+        "named": err["type"] == c.error,
+        "located": err["line"] in want_lines,
+        "fixed": all(phrase_in(p, err["fix"]) for p in c.fix),
+        "concept": err["concept"] == c.concept,
+        "said": f"{err['type']} line {err['line']} | fix: {err['fix']} | {err['concept']}",
+    }
+
+
+@pytest.fixture(scope="module")
+def results():
+    return {c.name: evaluate(c) for c in CASES}
+
+
+def counts(results: dict, half: str) -> dict[str, tuple[int, int]]:
+    errs = [results[c.name] for c in ERRORS if c.half == half]
+    out = {
+        k: (sum(bool(r.get(k)) for r in errs), len(errs))
+        for k in ("named", "located", "fixed", "concept")
+    }
+    out["named+located"] = (sum(bool(r["named"] and r["located"]) for r in errs), len(errs))
+    kinds = {c.kind for c in SILENT}
+    flagged = Counter(c.kind for c in SILENT if c.half == half and results[c.name]["flagged"])
+    total = Counter(c.kind for c in SILENT if c.half == half)
+    out["silent"] = (sum(flagged.values()), sum(total.values()))
+    out["kinds"] = (sum(1 for k in kinds if flagged[k] * 2 > total[k]), len(kinds))
+    return out
+
+
+def test_the_corpus_is_big_enough_and_its_expectations_are_real():
+    assert len(ERRORS) >= 60 and all(
+        Counter(c.kind for c in SILENT)[k] >= 6 for k in {c.kind for c in SILENT}
+    )
+    for c in CASES:
+        assert line_of(c.fn, c.line), f"{c.name}: no line contains {c.line!r}"
+        assert concept(c.concept).id == c.concept
+
+
+@pytest.mark.parametrize("half", ["tune", "held"])
+def test_targets_on_each_half(results, half):
+    got = counts(results, half)
+    named, n = got["named+located"]
+    fixed, _ = got["fixed"]
+    kinds, nkinds = got["kinds"]
+    assert named >= 0.97 * n, got
+    assert fixed >= 0.90 * n, got
+    assert kinds >= nkinds - 1, got
+
+
+if __name__ == "__main__":
+    res = {c.name: evaluate(c) for c in CASES}
+    for half in ("tune", "held"):
+        print(half, counts(res, half))
+    if "-v" in sys.argv:
+        for c in CASES:
+            r = res[c.name]
+            bad = [
+                k
+                for k in ("named", "located", "fixed", "concept", "flagged")
+                if k in r and not r[k]
+            ]
+            if bad and (c.half == "tune" or "--all" in sys.argv):
+                print(
+                    f"- {c.half} {c.name}: {bad}  expected {c.error or c.kind} {c.fix}"
+                    f" {c.concept}\n    {r['said'][:400]}"
+                )
+    linecache.clearcache()
