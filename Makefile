@@ -25,7 +25,7 @@ lab: $(STAMP) workspace
 ## then once more as if on a GPU, so the allowances for other devices are exercised too
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check widgets tests benchmarks
+	$(BIN)/ruff format --check widgets tests benchmarks classroom
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL)
 	$(BIN)/python -m pytest -q $(NBVAL) --notebook-order=reverse notebooks
 	JAXSCOPE_CHECK_PLATFORM=gpu $(BIN)/python -m pytest -q -n 2 --dist loadfile $(NBVAL) notebooks
@@ -34,7 +34,8 @@ test: $(STAMP)
 workspace: $(STAMP)
 	$(BIN)/python -m jaxscope workspace --dest $(WORKSPACE)
 
-## build: re-execute source notebooks and store outputs (NB=01 for one)
+## build: execute each notebook's text source (notebooks/NN-slug.md) into NN-slug.ipynb with outputs
+## (NB=01 for one)
 build: $(STAMP)
 	$(BIN)/python -m jaxscope build $(NB)
 
@@ -50,7 +51,7 @@ nbval: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check widgets tests benchmarks
+	$(BIN)/ruff format --check widgets tests benchmarks classroom
 
 clean:
 	rm -rf $(VENV) test-artifacts

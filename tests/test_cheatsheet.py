@@ -56,7 +56,7 @@ def example_report(tmp_path_factory) -> dict:
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=900,  # every example of the sheet; generous for a loaded 2-core machine
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8"))
@@ -238,3 +238,20 @@ def test_validator_catches_schema_and_numbering(sheet_copy):
     assert any("'description' must be list" in p for p in problems), problems
     assert any("missing [20]" in p for p in problems), problems
     assert any("notebooks/05-jit.ipynb" in p for p in problems), problems
+
+
+def test_public_facade_names_the_cheat_sheet_api():
+    """``js.cheatsheet`` is a public module: its ``__all__`` names search, explorer and export
+    along with the data functions, each the very object the private modules define."""
+    import jaxscope as js
+    from jaxscope import _explorer, _search
+
+    facade = js.cheatsheet
+    assert facade.__name__ == "jaxscope.cheatsheet"
+    star: dict = {}
+    exec("from jaxscope.cheatsheet import *", star)
+    assert set(star) - {"__builtins__"} == set(facade.__all__)
+    assert facade.search is _search.search and facade.explorer is _explorer.explorer
+    assert facade.table is cs.table and facade.validate is cs.validate
+    assert {"table", "search", "explorer", "export_html", "concept"} <= set(facade.__all__)
+    assert [h.concept.id for h in facade.search("split a key", limit=1)]

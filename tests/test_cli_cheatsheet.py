@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from jaxscope import _cheatsheet as cs
+from jaxscope import cheatsheet as cs
 from jaxscope.__main__ import main
 
 

@@ -35,13 +35,13 @@ def _notebook(path, cells, platform="cpu"):
     nbformat.write(nb, path)
 
 
-def _pytest(folder, *args, platform="cpu"):
+def _pytest(folder, *args, platform="cpu", timeout=300):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JAXSCOPE_", "PYTEST_"))}
     env["JAXSCOPE_CHECK_PLATFORM"] = platform
     (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "pytest", "-p", "jaxscope._nbval_plugin", "-p", "no:cacheprovider"]
     cmd += ["--nbval", "--nbval-current-env", "-q", "-rA", *args, str(folder)]
-    proc = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=timeout)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -212,7 +212,7 @@ def test_a_built_notebook_passes_with_its_floats_a_few_ulps_off_and_fails_beyond
     changed = _change_fourth_digit(nb)
     nbformat.write(nb, tmp_path / "drifted.ipynb")
     sanitize = str(REPO / "tests" / "nbval_sanitize.cfg")
-    code, out = _pytest(tmp_path, "--nbval-sanitize-with", sanitize)
+    code, out = _pytest(tmp_path, "--nbval-sanitize-with", sanitize, timeout=1200)
     assert code == 1, out
     failed = re.findall(r"FAILED \S*drifted\.ipynb::Cell (\d+)", out)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]

@@ -249,7 +249,7 @@ def test_progress_without_a_workspace_or_exercises_exits_2(tmp_path, capsys):
     assert "holds an exercise" in capsys.readouterr().err
     ws, _ = _tiny_workspace(tmp_path)
     assert main(["progress", "--workspace", str(ws), "07"]) == 2
-    assert "no single workspace notebook matches '07'" in capsys.readouterr().err
+    assert "no single notebook matches '07'" in capsys.readouterr().err
 
 
 def test_plain_pytest_on_the_workspace_reports_progress(tmp_path):
@@ -277,3 +277,11 @@ def test_the_table_of_an_exercise_is_read_from_its_id_as_the_registry_says():
 
     assert all(_table("x.ipynb", ex.id) == table_of(ex.id) for ex in all_exercises())
     assert _table("07-autodiff.ipynb", "unknown") == 7 and _table("notes.ipynb", "unknown") == 0
+
+
+def test_a_notebook_is_picked_by_its_number_beside_the_course_s_updated_copy(tmp_path):
+    from jaxscope._build import find_notebooks
+
+    for name in ("01-core-concepts.ipynb", "01-core-concepts.updated.ipynb", "02-arrays.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert find_notebooks(["01"], tmp_path) == [tmp_path / "01-core-concepts.ipynb"]

@@ -383,6 +383,7 @@ def test_text_without_an_error_line_is_not_a_pasted_error(text):
         (NOTEBOOK_TRACEBACK, "static-args"),  # int() of a tracer: a static argument
         (CHAINED_TRACEBACK, "leaked-tracers"),
         (MASK_TRACEBACK, "masking-where"),
+        (IMMUTABLE_ERROR, "at-set"),  # x[i] = v: the coach's fix is .at[i].set(v)
     ],
 )
 def test_a_pasted_traceback_ranks_the_error_coachs_concept_first(text, want):
@@ -398,7 +399,6 @@ def test_a_pasted_traceback_ranks_the_error_coachs_concept_first(text, want):
 @pytest.mark.parametrize(
     ("text", "want"),
     [
-        (IMMUTABLE_ERROR, "immutable-arrays"),
         ("ValueError: assignment destination is read-only", "host-device-transfer"),
         ("RESOURCE_EXHAUSTED: Out of memory while trying to allocate 4.00GiB", "memory"),
         ("FloatingPointError: invalid value (nan) encountered in jit(loss)", "debug-nans"),
@@ -580,3 +580,28 @@ ERROR_LINES = [
 def test_a_pasted_error_line_ranks_the_concept_that_teaches_it_first(text, want):
     assert se.parse_error(text) is not None
     assert se.search(text, limit=3)[0].id == want
+
+
+def test_notebook_markdown_is_read_as_prose_with_code_names_intact():
+    text = se._plain(
+        "> **Sharp bit.** `make_jaxpr` of x**2, see [the guide](http://x)\n## A <a id='a'>"
+    )
+    assert text.split() == [
+        "Sharp",
+        "bit.",
+        "make_jaxpr",
+        "of",
+        "x**2,",
+        "see",
+        "the",
+        "guide",
+        "A",
+    ]
+
+
+def test_search_results_print_as_their_text_in_ipython():
+    from IPython.lib.pretty import pretty
+
+    found = js.cheatsheet.search("split a key", limit=2)
+    assert pretty(found) == found.text()
+    assert found == [found[0], found[1]] and found.query == "split a key"

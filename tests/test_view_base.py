@@ -137,3 +137,29 @@ def test_stylesheet_names_a_file():
         view_module.stylesheet("nope")
     with pytest.raises(ValueError, match="no stylesheet"):
         view_module.stylesheet("../base")
+
+
+def test_views_name_a_function_the_same_way():
+    """js.jaxpr, js.hlo and js.trace name the learner's function with one helper: a
+    ``functools.partial`` is ``partial(f)``, a callable object its type's name."""
+    import functools
+
+    import jax.numpy as jnp
+
+    import jaxscope as js
+    from jaxscope._errors import fn_name
+
+    def scale(x, k):
+        return x * k
+
+    class Doubler:
+        def __call__(self, x):
+            return 2 * x
+
+    x = jnp.ones(3)
+    part = functools.partial(scale, k=2.0)
+    assert fn_name(part) == "partial(scale)"
+    assert fn_name(Doubler()) == "Doubler" and fn_name(scale) == "scale"
+    for make in (js.jaxpr, js.hlo, js.trace):
+        assert make(part, x).data["name"] == "partial(scale)", make
+        assert make(Doubler(), x).data["name"] == "Doubler", make

@@ -23,12 +23,12 @@ _EXPORTS = {
     "sharding": "._sharding_view",
     "progress": "._progress_view",
 }
-_MODULES = {"cheatsheet": "._cheatsheet"}
+_MODULES = {"cheatsheet": ".cheatsheet"}
 
 __all__ = ["__version__", *_EXPORTS, *_MODULES]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import _cheatsheet as cheatsheet  # noqa: F401
+    from . import cheatsheet as cheatsheet
     from ._device_info import device_info as device_info
     from ._exercises import check as check
     from ._hlo_view import hlo as hlo

@@ -78,23 +78,30 @@ def _add_progress(sub: argparse._SubParsersAction) -> None:
 def _cmd_build(args: argparse.Namespace) -> int:
     from ._build import main as build_main
 
-    return build_main(args.notebooks)
+    return build_main(args.notebooks, text=args.text)
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("build", help="re-execute source notebooks and store their outputs")
+    p = sub.add_parser(
+        "build", help="execute the notebooks' text sources (NN-slug.md) into NN-slug.ipynb"
+    )
     p.add_argument("notebooks", nargs="*", help="names like 01 or 01-core-concepts (default: all)")
+    p.add_argument(
+        "--text",
+        action="store_true",
+        help="instead, rewrite each NN-slug.md from NN-slug.ipynb (after editing it in Jupyter)",
+    )
     p.set_defaults(func=_cmd_build)
 
 
 def _cmd_cheatsheet(args: argparse.Namespace) -> int:
-    from . import _explorer
+    from . import cheatsheet
 
     name = f"jaxscope cheatsheet {args.action}"
     if args.action == "search":
         try:
             words = sys.stdin.read() if args.words == ["-"] else " ".join(args.words)
-            view = _explorer.explorer(words, args.table)
+            view = cheatsheet.explorer(words, args.table)
             if not view.data["query"].strip():
                 raise ValueError("give a few words to search for, e.g. split a key")
         except (TypeError, ValueError) as err:
@@ -103,18 +110,14 @@ def _cmd_cheatsheet(args: argparse.Namespace) -> int:
         print(view.text())
         return 0 if view.data["results"] else 1
     if args.action == "show":
-        from ._cheatsheet import N_TABLES, table
-
-        n = args.n.strip()
-        if not n.isdigit() or not 1 <= int(n) <= N_TABLES:
-            print(
-                f"{name}: no table {args.n!r}; give a number from 1 to {N_TABLES}", file=sys.stderr
-            )
+        n, last = args.n.strip(), cheatsheet.N_TABLES
+        if not n.isdigit() or not 1 <= int(n) <= last:
+            print(f"{name}: no table {args.n!r}; give a number from 1 to {last}", file=sys.stderr)
             return 2
-        print(table(int(n)).text())
+        print(cheatsheet.table(int(n)).text())
         return 0
     try:
-        path = _explorer.export_html(args.file, force=args.force)
+        path = cheatsheet.export_html(args.file, force=args.force)
     except (FileExistsError, ValueError, OSError) as err:
         print(f"{name}: {err}", file=sys.stderr)
         return 2

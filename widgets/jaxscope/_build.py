@@ -1,9 +1,13 @@
 """Build the source notebooks: execute each top to bottom in a fresh kernel and store its outputs.
 
-Notebooks are never edited by hand: ``python -m jaxscope build [NAME ...]`` (or ``make build``)
-re-executes them, so that nbval can prove the stored outputs reproduce. Live-widget outputs are
-stored without their widget-view part: the static ``text/html`` then shows wherever the notebook is
-opened without a kernel, and the live widget appears as soon as the cell runs again.
+A notebook is written as text, ``notebooks/NN-slug.md`` (MyST Markdown, read by jupytext): the file
+people edit and review. ``python -m jaxscope build [NAME ...]`` (or ``make build``) executes it
+into ``NN-slug.ipynb`` with its outputs, so that nbval can prove the stored outputs reproduce and
+learners get a notebook that opens with them. ``python -m jaxscope build --text`` goes the other
+way, for edits made to an ``.ipynb`` in Jupyter: it rewrites the ``.md`` from the ``.ipynb``.
+Live-widget outputs are stored without their widget-view part: the static ``text/html`` then
+shows wherever the notebook is opened without a kernel, and the live widget appears as soon as the
+cell runs again.
 """
 
 from __future__ import annotations
@@ -105,7 +109,8 @@ def detect_platform() -> str:
 
 def find_notebooks(names: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
     """Resolve ``names`` ("01", "01-core-concepts", a path) to source notebooks; all when empty."""
-    every = sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+    # a workspace's NAME.updated.ipynb (the course's newer copy) is never one to pick
+    every = sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if ".updated." not in p.name)
     if not names:
         return every
     chosen = []
@@ -120,6 +125,45 @@ def find_notebooks(names: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
             raise ValueError(f"no single notebook matches {name!r}; known: {known}")
         chosen.append(matches[0])
     return chosen
+
+
+TEXT_FORMAT = "md:myst"
+
+
+def text_of(path: Path) -> Path:
+    """The text source (``NN-slug.md``) of the notebook ``path`` (``NN-slug.ipynb``)."""
+    return Path(path).with_suffix(".md")
+
+
+def read_text_source(path: Path):
+    """The notebook written as text beside ``path``, without outputs: cell ids ``c000``,
+    ``c001``, ... (stable from build to build) and jupytext's own metadata dropped."""
+    import jupytext
+
+    source = text_of(path)
+    if not source.is_file():
+        raise FileNotFoundError(
+            f"{path.name} has no text source {source.name}; "
+            f"write it from the notebook with: python -m jaxscope build --text {path.stem}"
+        )
+    nb = jupytext.read(source, fmt=TEXT_FORMAT)
+    nb.metadata.pop("jupytext", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i:03d}"
+    return nb
+
+
+def write_text_source(path: Path) -> Path:
+    """Write ``NN-slug.md`` from the cells of the notebook ``path`` (sources and metadata; the
+    outputs stay in the ``.ipynb``); return the file written."""
+    import jupytext
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    target = text_of(path)
+    jupytext.write(nb, target, fmt=TEXT_FORMAT)
+    return target
 
 
 def _package_dirs() -> list[str]:
@@ -156,7 +200,8 @@ def tidy(nb) -> None:
 
 
 def build(path: Path, timeout: int = 600) -> float:
-    """Execute ``path`` in a fresh kernel, store its outputs atomically; return seconds taken.
+    """Execute the text source of ``path`` in a fresh kernel and store the notebook with its
+    outputs atomically as ``path``; return seconds taken.
 
     The kernel runs with :func:`kernel_env` but without JAX's persistent compilation cache, so
     the stored outputs show real compile times, as a learner's first run does. The notebook's
@@ -166,7 +211,7 @@ def build(path: Path, timeout: int = 600) -> float:
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = read_text_source(path)
     start = time.perf_counter()
     client = NotebookClient(
         nb,
@@ -187,13 +232,27 @@ def build(path: Path, timeout: int = 600) -> float:
     return seconds
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, text: bool = False) -> int:
+    """Build the notebooks named in ``argv`` (all when empty); with ``text``, write their text
+    sources from the ``.ipynb`` instead."""
     names = list(sys.argv[1:] if argv is None else argv)
     try:
         paths = find_notebooks(names)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    untexted = [p.stem for p in paths if not text and not text_of(p).is_file()]
+    if untexted:
+        print(
+            f"error: no text source (.md) for {', '.join(untexted)}; write them from the "
+            f"notebooks with: python -m jaxscope build --text {' '.join(untexted)}",
+            file=sys.stderr,
+        )
+        return 2
+    if text:
+        for path in paths:
+            print(f"wrote {write_text_source(path).name}", flush=True)
+        return 0
     for path in paths:
         print(f"building {path.name} ...", flush=True)
         print(f"  done in {build(path):.1f} s", flush=True)

@@ -1,9 +1,9 @@
 """The JAX cheat sheet as data: load and check ``cheatsheet/NN-slug.yml``, render a table, run an
-example.
+example. (The public names are gathered in :mod:`jaxscope.cheatsheet`.)
 
-``js.cheatsheet.table(1)`` shows table 1 (Concept | Example | Description); ``concept(id)`` finds
-one concept; ``validate()`` lists what is wrong with the data (schema, numbering, unique ids,
-agreement with ``curriculum.yml``); ``run_example(concept)`` runs one concept's example.
+``table(1)`` shows table 1 (Concept | Example | Description); ``concept(id)`` finds one concept;
+``validate()`` lists what is wrong with the data (schema, numbering, unique ids, agreement with
+``curriculum.yml``); ``run_example(concept)`` runs one concept's example.
 """
 
 from __future__ import annotations
@@ -59,11 +59,18 @@ class Table:
 
 
 # --- locating the data ---------------------------------------------------------------------------
+# An installed wheel carries a copy of the repository's cheatsheet/ here (setup.py makes it).
+PACKAGED = Path(__file__).resolve().parent / "data" / "cheatsheet"
+
+
 def cheatsheet_dir() -> Path:
-    """The ``cheatsheet/`` folder (``$JAXSCOPE_CHEATSHEET`` overrides the repository's)."""
+    """The cheat sheet's folder: ``$JAXSCOPE_CHEATSHEET``, else the installed package's copy,
+    else the repository's ``cheatsheet/`` (a checkout or an editable install)."""
     env = os.environ.get("JAXSCOPE_CHEATSHEET")
     if env:
         return Path(env)
+    if PACKAGED.is_dir():
+        return PACKAGED
     return Path(__file__).resolve().parents[2] / "cheatsheet"
 
 
@@ -463,25 +470,3 @@ class TableView(View):
 def table(n: int) -> TableView:
     """Table ``n`` (1..20) of the cheat sheet as a view."""
     return TableView(table_data(_table_record(n)))
-
-
-# --- search, explorer and export (thin re-exports; they live in _search and _explorer) ---------
-def search(query: str, limit: int = 10, table: int | None = None) -> list:
-    """The concepts that best answer ``query``, best first: a list of ``SearchHit``."""
-    from ._search import search as _search
-
-    return _search(query, limit=limit, table=table)
-
-
-def explorer(query: str = "", table: int | None = None) -> View:
-    """The searchable, runnable cheat sheet (all 20 tables; Run buttons in a kernel)."""
-    from ._explorer import explorer as _explorer
-
-    return _explorer(query, table)
-
-
-def export_html(path: str | os.PathLike, force: bool = False) -> Path:
-    """Write the whole cheat sheet as one self-contained, printable HTML page to ``path``."""
-    from ._explorer import export_html as _export_html
-
-    return _export_html(path, force=force)

@@ -19,6 +19,18 @@ def require_callable(fn: Any, name: str = "fn") -> None:
         )
 
 
+def fn_name(fn: Any) -> str:
+    """The name a view gives the learner's function: its ``__name__`` (or ``__qualname__``),
+    ``partial(name)`` for a ``functools.partial``, else its type's name (a callable object)."""
+    if isinstance(fn, functools.partial):
+        return f"partial({fn_name(fn.func)})"
+    for attr in ("__name__", "__qualname__"):
+        name = getattr(fn, attr, None)
+        if isinstance(name, str) and name:
+            return name
+    return type(fn).__name__
+
+
 def jittable(fn: Any) -> Any:
     """``fn``, wrapped in a plain function when it refuses a weak reference (NumPy ufuncs): jax.jit
     keeps one, and jitting such a callable twice crashes the interpreter."""

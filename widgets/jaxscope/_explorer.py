@@ -206,6 +206,7 @@ class ResultsView(View):
     """The hits of ``js.cheatsheet.search``: ranked cards, each saying why it matched."""
 
     kind = "explorer"
+    styles = ("explorer",)
 
     def text(self) -> str:
         return "\n".join(results_text(self.data))

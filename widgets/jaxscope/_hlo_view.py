@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from ._consts import elide_stablehlo_constants, nbytes_text
-from ._errors import ErrorPanel, error_panel, jittable, require_callable
+from ._errors import ErrorPanel, error_panel, fn_name, jittable, require_callable
 from ._view import View, esc
 
 INTENSITY_THRESHOLD = 10.0  # flops per byte: the rough ridge point used to name the bound
@@ -222,13 +222,6 @@ def _num(value: float) -> str:
 
 
 # --- model -------------------------------------------------------------------------------------
-def _fn_name(fn: Any) -> str:
-    name = getattr(fn, "__name__", None)
-    if isinstance(name, str) and name:
-        return name
-    return type(fn).__name__
-
-
 def _is_jitted(fn: Any) -> bool:
     return callable(getattr(fn, "lower", None)) and callable(getattr(fn, "trace", None))
 
@@ -435,4 +428,4 @@ def hlo(
         compiled = lowered.compile()
     except Exception as exc:  # noqa: BLE001
         return error_panel("Could not compile fn", exc, fn)
-    return HloView(hlo_model(lowered, compiled, _fn_name(fn)))
+    return HloView(hlo_model(lowered, compiled, fn_name(fn)))

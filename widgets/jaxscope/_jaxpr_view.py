@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ._consts import array_summary
-from ._errors import error_panel, require_callable, short_repr
+from ._errors import error_panel, fn_name, require_callable, short_repr
 from ._explain import short_path
 from ._view import View, esc
 
@@ -89,7 +89,7 @@ def jaxpr(
     except Exception as exc:  # noqa: BLE001 - the learner's function failed: explain, don't crash
         return error_panel("Could not trace fn", exc, fn)
     arg_names = _leaf_names(dyn_args, dyn_kw, dyn_positions, params)
-    return JaxprView(jaxpr_model(closed, name=_fn_name(fn), arg_names=arg_names))
+    return JaxprView(jaxpr_model(closed, name=fn_name(fn), arg_names=arg_names))
 
 
 def _hashable(value: Any) -> bool:
@@ -107,7 +107,7 @@ def _closing_over(fn: Any, args: tuple, nums: tuple[int, ...]) -> Any:
         it = iter(dyn)
         return fn(*[args[i] if i in nums else next(it) for i in range(len(args))], **kw)
 
-    traced.__name__ = traced.__qualname__ = _fn_name(fn)
+    traced.__name__ = traced.__qualname__ = fn_name(fn)
     return traced
 
 
@@ -211,17 +211,6 @@ def _leaf_names(dyn_args: tuple, dyn_kw: dict, positions: list[int], params: lis
             base = str(getattr(key, "key", key))
         names.append(base + jax.tree_util.keystr(tuple(rest)))
     return names
-
-
-def _fn_name(fn: Any) -> str:
-    for attr in ("__name__", "__qualname__"):
-        name = getattr(fn, attr, None)
-        if isinstance(name, str) and name:
-            return name
-    inner = getattr(fn, "func", None)  # functools.partial
-    if inner is not None and inner is not fn:
-        return f"partial({_fn_name(inner)})"
-    return type(fn).__name__
 
 
 # --------------------------------------------------------------------------------------------

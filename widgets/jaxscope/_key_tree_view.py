@@ -48,10 +48,9 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import error_panel, require_callable
+from ._errors import error_panel, fn_name, require_callable
 from ._jaxpr_view import (
     _check_leaves,
-    _fn_name,
     _leaf_names,
     _literal_str,
     _param_names,
@@ -922,7 +921,7 @@ def key_tree(fn: Any, *args: Any, **kwargs: Any) -> View:
     except Exception as exc:  # noqa: BLE001 - the learner's function failed: explain it
         return error_panel("Could not trace fn", exc, fn)
     names = _leaf_names(args, kwargs, positions, params)
-    return KeyTreeView(key_tree_model(closed, name=_fn_name(fn), arg_names=names))
+    return KeyTreeView(key_tree_model(closed, name=fn_name(fn), arg_names=names))
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from typing import Any
 
 import nbformat
 
-from ._build import environ_sharing_gpu, jax_cache_env
+from ._build import environ_sharing_gpu, find_notebooks, jax_cache_env
 from ._workspace import atomic_write, check_calls, source_notebooks
 
 RECORD_NAME = "jaxscope-progress.json"
@@ -359,19 +359,6 @@ def _kernel_env(ws: Path) -> dict[str, str]:
     return env
 
 
-def _select(paths: list[Path], names: list[str]) -> list[Path]:
-    """The notebooks among ``paths`` that ``names`` pick ("01", "01-core-concepts", a file name)."""
-    chosen = []
-    for name in names:
-        stem = Path(name).name.removesuffix(".ipynb")
-        matches = [p for p in paths if p.stem == stem or p.stem.startswith(f"{stem}-")]
-        if len(matches) != 1:
-            known = ", ".join(p.stem for p in paths) or "none"
-            raise ValueError(f"no single workspace notebook matches {name!r}; known: {known}")
-        chosen.append(matches[0])
-    return chosen
-
-
 def check_workspace(
     ws: Path | str,
     names: list[str] | tuple[str, ...] = (),
@@ -393,7 +380,8 @@ def check_workspace(
             f"workspace {str(ws)!r} does not exist; create it with `python -m jaxscope workspace`"
         )
     paths = source_notebooks(ws)
-    chosen = set(_select(paths, list(names))) if names else set(paths)
+    picked = find_notebooks(list(names), ws) if names else paths
+    chosen = {path.resolve() for path in picked}
     previous, record_note = _previous(ws)
     before = previous.get("notebooks", {})
     notes = [record_note] if record_note else []
@@ -412,7 +400,7 @@ def check_workspace(
         notebooks.append((path.name, ex_ids))
         state = {"fingerprint": fingerprint(nb), "exercises": ex_ids}
         old = before.get(path.name, {})
-        if path not in chosen:
+        if path.resolve() not in chosen:
             states[path.name] = {**old, **state, "skipped": "not checked this time"}
         elif old.get("fingerprint") == state["fingerprint"] and not rerun_all:
             states[path.name] = {**old, **state, "skipped": "unchanged"}

@@ -321,7 +321,13 @@ def _grams(term: str) -> set[str]:
 
 # --- what the project knows about each concept ---------------------------------------------------
 _ANCHOR_RE = re.compile(r'<a id="([a-z0-9-]+)"></a>')
-_MARKUP_RE = re.compile(r"<[^>]+>|[`*_>#|]+|\[([^\]]*)\]\([^)]*\)")
+# Markdown that is not prose: tags, code ticks, emphasis stars (not x**2), heading and quote
+# marks, table bars; a link keeps its text (group 1).
+_MARKUP_RE = re.compile(
+    r"<[^>]+>|`+|(?<![\w)\]*])\*{1,2}(?=[^\s*])|(?<=[^\s*])\*{1,2}(?![\w(\[*])|^[#>\s]+|\|"
+    r"|\[([^\]]*)\]\([^)]*\)",
+    re.M,
+)
 _SENTENCE_RE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
@@ -361,7 +367,7 @@ def notebook_sections(folder: Path | None = None) -> dict[str, dict[str, list[st
 
 
 def _plain(markdown: str) -> str:
-    return _MARKUP_RE.sub(lambda m: m.group(1) or " ", markdown)
+    return _MARKUP_RE.sub(lambda m: m.group(1) or ("" if m.group(0)[:1] in "`*" else " "), markdown)
 
 
 def _sentences(text: str) -> list[str]:

@@ -53,7 +53,8 @@ out-of-bounds: IndexError | index out of range | out of bounds | past the end | 
 duplicate-indices: repeated indices | duplicate indices | same index twice | bincount |
     histogram | segment_sum | index appears twice | np.add.at | unique_indices
 masking-where: boolean mask | mask | count where | x[mask] | boolean index | masked sum |
-    nonzero size | argwhere | masked_select | dynamic shape | data dependent shape
+    nonzero size | argwhere | masked_select | dynamic shape | data dependent shape | jnp.unique |
+    unique inside jit | size argument | variable length result
 random-key: PRNGKey | jax.random.key | seed | manual_seed | torch.manual_seed | key from seed |
     make a key | create rng
 split: split key | new key | subkey | more keys | several keys | independent keys | split rng
@@ -257,7 +258,8 @@ grad-accumulation: gradient accumulation | accumulate gradients | micro batch | 
     MultiSteps | larger batch | every k steps
 per-param-transforms: multi_transform | masked | freeze | frozen | freeze layers | freeze
     parameters | set_to_zero | different learning rate | param groups | no weight decay on bias |
-    trainable=False | exclude bias | subset of parameters
+    trainable=False | exclude bias | subset of parameters | weight decay mask | mask for weight
+    decay | adamw mask
 train-step: train step | training step | update step | train_step | one step | training
     iteration
 jitted-loop: jit the loop | whole training loop | loop on device | fori_loop training | scan

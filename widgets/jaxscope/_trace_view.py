@@ -11,7 +11,6 @@ error at its line instead of raising.
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 import io
 import re
@@ -21,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _sharp_bits
-from ._errors import require_callable, short_repr
+from ._errors import fn_name, require_callable, short_repr
 from ._explain import (
     clean_message,
     code_of,
@@ -79,13 +78,6 @@ def tracer_name(value: Any) -> tuple[str, str]:
     if not shown.isidentifier():
         shown = cls
     return shown, cls
-
-
-def _fn_name(fn: Any) -> str:
-    if isinstance(fn, functools.partial):
-        return f"partial({_fn_name(fn.func)})"
-    name = getattr(fn, "__name__", None) or type(fn).__name__
-    return str(name)
 
 
 def _normalize_argnums(static_argnums: Any, nargs: int) -> set[int]:
@@ -303,7 +295,7 @@ def trace_model(
     for n in sorted(nums):
         if not 0 <= n < len(args):
             raise ValueError(
-                f"static_argnums={n} is out of range: {_fn_name(fn)} was given {len(args)} "
+                f"static_argnums={n} is out of range: {fn_name(fn)} was given {len(args)} "
                 "positional argument(s)"
             )
     note = ""
@@ -329,7 +321,7 @@ def trace_model(
             sig.bind(*args, **kwargs)
         except TypeError as e:
             raise TypeError(
-                f"{_fn_name(fn)}{sig} cannot be called with these arguments ({e}); pass "
+                f"{fn_name(fn)}{sig} cannot be called with these arguments ({e}); pass "
                 f"js.trace(fn, *args, **kwargs) exactly the arguments fn takes"
             ) from None
     pos_names = _positional_names(sig, len(args))
@@ -369,7 +361,7 @@ def trace_model(
         )
         text = re.sub(r"\bd_kwargs\[['\"]([^'\"]+)['\"]\]", r"\1", text)
         at = f" at {fn_where}" if fn_where else ""
-        return re.sub(r"function traced at \S+:\d+", f"function {_fn_name(fn)}{at}", text)
+        return re.sub(r"function traced at \S+:\d+", f"function {fn_name(fn)}{at}", text)
 
     def traced(d_args: tuple, d_kwargs: dict) -> Any:
         full = list(args)
@@ -509,10 +501,10 @@ def trace_model(
             lines.append({"n": n, "code": None, "eqns": per_line[n]})
 
     return {
-        "name": _fn_name(fn),
+        "name": fn_name(fn),
         "where": fn_where,
         "has_source": src is not None,
-        "signature": f"{_fn_name(fn)}{sig}" if sig is not None else "",
+        "signature": f"{fn_name(fn)}{sig}" if sig is not None else "",
         "args": arg_rows,
         "outs": out_rows,
         "lines": lines,

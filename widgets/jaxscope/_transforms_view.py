@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import first_lines, jittable, require_callable, short_repr
-from ._jaxpr_view import _fn_name, aval_str, jaxpr_model
+from ._errors import first_lines, fn_name, jittable, require_callable, short_repr
+from ._jaxpr_view import aval_str, jaxpr_model
 from ._view import STATIC, View, esc
 
 VALID = ("jit", "grad", "vmap", "jacfwd", "jacrev", "hessian", "checkpoint")
@@ -190,7 +190,7 @@ def _diff(prev: dict, cur: dict) -> dict[str, Any]:
 
 def transforms_model(fn: Any, args: tuple, kwargs: dict, chain: tuple[str, ...]) -> dict:
     """Plain data: one record per stage (``f`` first, then each transformation in order)."""
-    name = _fn_name(fn)
+    name = fn_name(fn)
     if not name.isidentifier():  # <lambda>, partial(...): call it f
         name = "f"
     stages = [_stage(fn, name, "", fn, args, kwargs)]

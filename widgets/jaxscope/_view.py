@@ -109,7 +109,7 @@ class View:
         if self._widget is None:
             from ._widget import make_widget
 
-            self._widget = make_widget(self)
+            self._widget = make_widget(self, STATIC / self.esm)
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -8,11 +8,11 @@ read what the learner clicked.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import anywidget
 import traitlets
-
-from ._view import STATIC, View
 
 
 class ViewWidget(anywidget.AnyWidget):
@@ -28,15 +28,15 @@ class ViewWidget(anywidget.AnyWidget):
 
 
 @cache
-def widget_class(kind: str, esm: str) -> type[ViewWidget]:
-    """One subclass per view kind, carrying that kind's ES module."""
+def widget_class(kind: str, esm: Path) -> type[ViewWidget]:
+    """One subclass per view kind, carrying that kind's ES module (the file ``esm``)."""
     name = "".join(part.title() for part in kind.split("_")) + "Widget"
-    return type(name, (ViewWidget,), {"_esm": (STATIC / esm).read_text(encoding="utf-8")})
+    return type(name, (ViewWidget,), {"_esm": esm.read_text(encoding="utf-8")})
 
 
-def make_widget(view: View) -> ViewWidget:
-    """Build the live widget of ``view``."""
-    cls = widget_class(view.kind, view.esm)
+def make_widget(view: Any, esm: Path) -> ViewWidget:
+    """Build the live widget of ``view`` (a ``jaxscope._view.View``) with the ES module ``esm``."""
+    cls = widget_class(view.kind, esm)
     widget = cls(html=view.html(), data=view.widget_data())
     widget.view_text = view.text()
     return widget
