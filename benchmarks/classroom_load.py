@@ -51,6 +51,8 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.homes = {str(h): name for name, h in homes.items()}
         self.server_peak: dict[str, int] = {}
+        # pid -> (kind, peak): "learner" kernels run under the server (the one the learner
+        # opened); "check" kernels under the progress command (the notebook being checked)
         self.kernel_peak: dict[int, tuple[str, int]] = {}
         self.tree_peak: dict[str, int] = {}  # the server and everything under it, at once
         self.halt = threading.Event()
@@ -71,8 +73,9 @@ class MemorySampler(threading.Thread):
                     child_rss = child.memory_info().rss
                     tree += child_rss
                     if "ipykernel" in " ".join(child.cmdline()):
-                        old = self.kernel_peak.get(child.pid, (name, 0))[1]
-                        self.kernel_peak[child.pid] = (name, max(old, child_rss))
+                        kind = "learner" if child.ppid() == server.pid else "check"
+                        old = self.kernel_peak.get(child.pid, (kind, 0))[1]
+                        self.kernel_peak[child.pid] = (kind, max(old, child_rss))
                 self.tree_peak[name] = max(self.tree_peak.get(name, 0), tree)
             except psutil.Error:
                 continue
@@ -136,7 +139,15 @@ def run(n_learners: int) -> dict:
             for name in learners:
                 if rows.get(name, {}).get("passed") != "1":
                     problems.append(f"{name}: the dashboard shows {rows.get(name)}")
-    kernels = [rss for _, rss in sampler.kernel_peak.values()]
+
+    def kernels(kind: str) -> dict:
+        peaks = [rss for k, rss in sampler.kernel_peak.values() if k == kind]
+        return {
+            "count": len(peaks),
+            "median": round(statistics.median(peaks) / MIB, 1) if peaks else None,
+            "max": round(max(peaks) / MIB, 1) if peaks else None,
+        }
+
     servers = list(sampler.server_peak.values())
     return {
         "learners": n_learners,
@@ -153,11 +164,8 @@ def run(n_learners: int) -> dict:
             "median": round(statistics.median(sampler.tree_peak.values()) / MIB, 1),
             "max": round(max(sampler.tree_peak.values()) / MIB, 1),
         },
-        "kernels_seen": len(kernels),
-        "kernel_rss_mib_peak": {
-            "median": round(statistics.median(kernels) / MIB, 1) if kernels else None,
-            "max": round(max(kernels) / MIB, 1) if kernels else None,
-        },
+        "learner_kernel_rss_mib_peak": kernels("learner"),
+        "check_kernel_rss_mib_peak": kernels("check"),
         "problems": problems,
     }
 

@@ -244,10 +244,16 @@ class User:
         r = self.api.post(f"{self.server}/api/kernels", json={"name": "python3"}, timeout=60)
         r.raise_for_status()
         kid = r.json()["id"]
+        session = uuid.uuid4().hex
         ws_url = self.server.replace("http://", "ws://") + f"/api/kernels/{kid}/channels"
-        conn = websocket.create_connection(
-            ws_url, header=[f"Authorization: token {self.token}"], timeout=timeout
-        )
+        ws_url += f"?session_id={session}"  # the server buffers a session's messages if it drops
+
+        def connect():
+            return websocket.create_connection(
+                ws_url, header=[f"Authorization: token {self.token}"], timeout=timeout
+            )
+
+        conn = connect()
         try:
             msg_id = uuid.uuid4().hex
             conn.send(
@@ -257,7 +263,7 @@ class User:
                             "msg_id": msg_id,
                             "msg_type": "execute_request",
                             "username": self.name,
-                            "session": uuid.uuid4().hex,
+                            "session": session,
                             "version": "5.3",
                         },
                         "parent_header": {},
@@ -268,9 +274,16 @@ class User:
                     }
                 )
             )
-            out, error, idle, replied = [], None, False, False
+            out, error, idle, replied, drops = [], None, False, False, 0
             while not (idle and replied):
-                msg = json.loads(conn.recv())
+                try:
+                    msg = json.loads(conn.recv())
+                except websocket.WebSocketConnectionClosedException:
+                    drops += 1  # e.g. a missed ping on a loaded machine: reconnect, same session
+                    if drops > 3:
+                        raise
+                    conn = connect()
+                    continue
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
                 kind, content = msg["msg_type"], msg["content"]

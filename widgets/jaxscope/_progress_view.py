@@ -68,6 +68,7 @@ class ProgressView(View):
     """Exercises passed per table and the next exercise, from the learner's progress record."""
 
     kind = "progress"
+    styles = ("progress",)
 
     def text(self) -> str:
         d = self.data

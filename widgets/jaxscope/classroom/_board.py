@@ -133,7 +133,7 @@ def board_html(model: dict[str, Any], csv_href: str = "progress.csv") -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>jaxscope class dashboard</title>"
-        f'<style>{stylesheet()}</style></head><body><div class="jxs jxs-board">'
+        f'<style>{stylesheet("board")}</style></head><body><div class="jxs jxs-board">'
         f'<h1>Where the class stands</h1><p><a href="{esc(csv_href)}">Download CSV</a></p>'
         f"{learners}<h2>Hardest exercises</h2>{hardest_html}"
         f"{skipped_html if skipped else ''}</div></body></html>"
