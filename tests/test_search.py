@@ -428,7 +428,7 @@ def test_why_quotes_the_notebook_when_only_the_notebook_says_it():
 
 def test_search_results_show_why_as_text_and_html():
     found = js.cheatsheet.search("return extra metrics from the loss", limit=3)
-    assert isinstance(found, se.SearchResults) and isinstance(found, list)
+    assert isinstance(found, js.cheatsheet.SearchResults) and isinstance(found, list)
     assert "has-aux" in [h.id for h in found]
     text = found.text()
     assert text.startswith("Cheat-sheet search: 'return extra metrics from the loss'")
@@ -437,14 +437,14 @@ def test_search_results_show_why_as_text_and_html():
     assert html.count('class="jxs-explorer-why"') == 3
     assert "extra metrics" in html
     assert (
-        se.search("qqqzzz")
+        js.cheatsheet.search("qqqzzz")
         .text()
         .endswith("no matches; try other words or js.cheatsheet.explorer()")
     )
 
 
 def test_a_pasted_traceback_is_shown_on_one_short_line():
-    text = se.search(SCRIPT_TRACEBACK, limit=1).text()
+    text = js.cheatsheet.search(SCRIPT_TRACEBACK, limit=1).text()
     first = text.splitlines()[0]
     assert len(first) < 130 and first.endswith("...'")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ._cheatsheet import N_TABLES, Concept, Table, concept, run_example, tables
-from ._search import SearchHit, search
+from ._search import SearchHit
+from ._search import search as ranked
 from ._view import View, esc, stylesheet
 
 OUTPUT_LIMIT = 20_000  # characters of an example's output sent back to the browser
@@ -75,7 +76,7 @@ def results(query: str, table: int | None = None, limit: int = 12) -> list[dict[
     """The cards matching ``query`` (best first); empty for an empty query."""
     if not isinstance(query, str) or not query.strip():
         return []
-    return hit_cards(search(query, limit, table))
+    return hit_cards(ranked(query, limit, table))
 
 
 def explorer_model(query: str = "", table: int | None = None) -> dict[str, Any]:
@@ -218,6 +219,38 @@ class ResultsView(View):
 def results_view(query: str, hits: list[SearchHit], table: int | None = None) -> ResultsView:
     """The view of one search's hits (what ``SearchResults`` shows)."""
     return ResultsView({"query": query, "table": table, "results": hit_cards(hits)})
+
+
+class SearchResults(list):
+    """The hits of one search (a list of :class:`SearchHit`), shown as ranked lines in a terminal
+    and as result cards in a notebook."""
+
+    def __init__(self, query: str, hits: list[SearchHit]):
+        super().__init__(hits)
+        self.query = query
+
+    def _view(self) -> ResultsView:
+        return results_view(self.query, list(self))
+
+    def text(self) -> str:
+        """The hits as terminal lines: rank, id, title, score and why each matched."""
+        return self._view().text()
+
+    def _repr_html_(self) -> str:
+        return self._view().html()
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.text())
+
+
+def search(query: str, limit: int = 10, table: int | None = None) -> SearchResults:
+    """The cheat-sheet concepts that best answer ``query``, best first (at most ``limit``).
+
+    Tolerates typos, everyday phrasing ("split a key", "why does it recompile"), other
+    frameworks' words ("torch.no_grad") and pasted tracebacks; ``table=n`` keeps only table
+    ``n``'s concepts. Each hit says why it matched; the results show as lines or cards.
+    """
+    return SearchResults(query, ranked(query, limit=limit, table=table))
 
 
 class ExplorerView(View):

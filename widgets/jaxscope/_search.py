@@ -267,30 +267,6 @@ class SearchHit:
         return self.concept.title
 
 
-class SearchResults(list):
-    """The hits of one search (a list of :class:`SearchHit`), shown as ranked lines in a terminal
-    and as result cards in a notebook."""
-
-    def __init__(self, query: str, hits: list[SearchHit]):
-        super().__init__(hits)
-        self.query = query
-
-    def _view(self) -> Any:
-        from ._explorer import results_view
-
-        return results_view(self.query, list(self))
-
-    def text(self) -> str:
-        """The hits as terminal lines: rank, id, title, score and why each matched."""
-        return self._view().text()
-
-    def _repr_html_(self) -> str:
-        return self._view().html()
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
-        p.text(self.text())
-
-
 # --- fuzzy matching ------------------------------------------------------------------------------
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Optimal-string-alignment distance (a swap of two letters counts 1), capped at limit + 1."""
@@ -805,7 +781,7 @@ def _check_table(table: Any) -> int | None:
     return table
 
 
-def search(query: str, limit: int = 10, table: int | None = None) -> SearchResults:
+def search(query: str, limit: int = 10, table: int | None = None) -> list[SearchHit]:
     """The cheat-sheet concepts that best answer ``query``, best first (at most ``limit``).
 
     Tolerates typos, everyday phrasing ("split a key", "why does it recompile"), other
@@ -825,4 +801,4 @@ def search(query: str, limit: int = 10, table: int | None = None) -> SearchResul
         why, matched = why_matched(index, scored, i)
         c = index.concepts[i]
         hits.append(SearchHit(c, c.table, round(s, 4), why, matched))
-    return SearchResults(query, hits)
+    return hits

@@ -20,8 +20,8 @@ from ._cheatsheet import (
     tables,
     validate,
 )
-from ._explorer import ExplorerView, explorer, export_html
-from ._search import SearchHit, search
+from ._explorer import ExplorerView, SearchResults, explorer, export_html, search
+from ._search import SearchHit
 
 __all__ = [
     "N_TABLES",
@@ -29,6 +29,7 @@ __all__ = [
     "ExampleError",
     "ExplorerView",
     "SearchHit",
+    "SearchResults",
     "Table",
     "TableView",
     "cheatsheet_dir",
