@@ -37,6 +37,6 @@ def widget_class(kind: str, esm: str) -> type[ViewWidget]:
 def make_widget(view: View) -> ViewWidget:
     """Build the live widget of ``view``."""
     cls = widget_class(view.kind, view.esm)
-    widget = cls(html=view.html(), data=view.widget_data())
+    widget = cls(html=view.widget_html(), data=view.widget_data())
     widget.view_text = view.text()
     return widget
