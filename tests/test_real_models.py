@@ -144,3 +144,17 @@ def test_trace_leak_check_collects_only_new_objects():
 
     assert js.trace(leaky, jnp.ones(3)).data["error"]["concept"] == "leaked-tracers"
     assert gc.get_freeze_count() == 0
+
+
+def test_hlo_fusions_lead_back_to_modules_and_source_lines():
+    """Each compiled fusion names the module scopes and source lines of what it fused, in the
+    same words as the jaxpr view's groups and equation sources."""
+    fn, args, _ = real_models.linen_resnet("small")
+    view = js.hlo(fn, *args)
+    scopes = {s for f in view.fusions for s in f["scopes"]}
+    assert "ResNet/Res_0/BatchNorm_0" in scopes
+    sources = {s for f in view.fusions for s in f["sources"]}
+    jaxpr_sources = {e.get("source") for e in view_of("linen_resnet").data["jaxpr"]["eqns"]}
+    assert sources & jaxpr_sources  # the same "file.py:line (function)" strings
+    assert "<th>from (scopes; source lines)</th>" in view.html()
+    assert "    from ResNet/" in view.text()

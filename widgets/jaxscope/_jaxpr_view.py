@@ -410,15 +410,27 @@ class _Builder:
         self.n_vars = 0
         self.n_eqns = 0
         self.budget = MODEL_EQN_BUDGET
+        self._aval_text: dict[Any, str] = {}
+        self._sources: dict[int, tuple] = {}  # id(traceback) -> (traceback, call path, source)
         from jax.extend.core import ClosedJaxpr, DropVar, Literal
 
         # looked up once here rather than imported again for each of many variables and equations
         self._closed, self._drop, self._literal = ClosedJaxpr, DropVar, Literal
 
+    def aval(self, aval: Any) -> str:
+        """``aval_str``, once per distinct aval (a big jaxpr repeats a few shapes many times)."""
+        try:
+            text = self._aval_text.get(aval)
+        except TypeError:  # an unhashable aval
+            return aval_str(aval)
+        if text is None:
+            text = self._aval_text[aval] = aval_str(aval)
+        return text
+
     def new_var(self, env: dict, var: Any, extra: dict | None = None) -> dict[str, Any]:
         if isinstance(var, self._drop):
-            return {"name": "_", "aval": aval_str(var.aval)}
-        rec = {"id": f"v{self.n_vars}", "name": _alpha(self.n_vars), "aval": aval_str(var.aval)}
+            return {"name": "_", "aval": self.aval(var.aval)}
+        rec = {"id": f"v{self.n_vars}", "name": _alpha(self.n_vars), "aval": self.aval(var.aval)}
         self.n_vars += 1
         env[var] = rec
         if extra:
@@ -427,7 +439,7 @@ class _Builder:
 
     def atom(self, env: dict, x: Any) -> dict[str, Any]:
         if isinstance(x, self._literal):
-            aval = aval_str(x.aval).removesuffix("~weak")  # as JAX prints literals
+            aval = self.aval(x.aval).removesuffix("~weak")  # as JAX prints literals
             return {"literal": _literal_str(x.val), "aval": aval}
         rec = env.get(x)
         if rec is None:  # a free variable (should not happen in closed jaxprs)
@@ -500,10 +512,14 @@ class _Builder:
             "n": 1 + sum(sub["n"] if "eqns" in sub else sub["elided"] for sub in subs),
             "flops": eqn_flops(eqn) + times * sum(sub["flops"] for sub in inner),
         }
-        frames = user_frames(eqn)
+        tb = getattr(eqn.source_info, "traceback", None)
+        cached = self._sources.get(id(tb))
+        if cached is None or cached[0] is not tb:  # shared sub-jaxprs repeat their tracebacks
+            frames = user_frames(eqn)
+            cached = self._sources[id(tb)] = (tb, frames_path(frames), source_of(eqn, frames))
         scopes.append(scope_path(eqn))
-        calls.append(frames_path(frames))
-        src = source_of(eqn, frames)
+        calls.append(cached[1])
+        src = cached[2]
         if src:
             rec["source"] = src["where"]
             rec["code"] = src["code"]
@@ -795,15 +811,20 @@ class _Html:
         self.last_src = ""
         body = self.items(rec, g["items"], depth)
         self.last_src = ""
+        summary = f'<code>{esc(g["label"])}</code> <span class="jxs-muted">{esc(info)}</span>'
+        body = f'<div class="jxs-jaxpr-eqns">{body}</div>'
+        return self.folded("jxs-jaxpr-group", opened, summary, body)
+
+    def folded(self, cls: str, opened: bool, summary: str, body: str) -> str:
+        """A ``details`` element; in lazy mode a folded one's body goes to :attr:`chunks`."""
         lazy = ""
         if self.lazy and not opened:
             lazy = f' data-chunk="{len(self.chunks)}"'
             self.chunks.append(body)
             body = ""
         return (
-            f'<details class="jxs-jaxpr-group"{" open" if opened else ""}{lazy}><summary>'
-            f'<code>{esc(g["label"])}</code> <span class="jxs-muted">{esc(info)}</span>'
-            f'</summary><div class="jxs-jaxpr-eqns">{body}</div></details>'
+            f'<details class="{cls}"{" open" if opened else ""}{lazy}><summary>{summary}'
+            f"</summary>{body}</details>"
         )
 
     def row(self, e: dict[str, Any], depth: int) -> str:
@@ -852,13 +873,13 @@ class _Html:
                 )
                 continue
             n = sub["n"]
-            opened = " open" if depth == 0 and not self.compact else ""
             saved = self.last_src
-            parts.append(
-                f'<details class="jxs-jaxpr-sub"{opened}><summary><code>{esc(sub["label"])}</code>'
-                f' <span class="jxs-muted">{n} equation{"s" if n != 1 else ""}</span></summary>'
-                f"{self.block(sub, depth + 1)}</details>"
+            summary = (
+                f"<code>{esc(sub['label'])}</code> "
+                f'<span class="jxs-muted">{n} equation{"s" if n != 1 else ""}</span>'
             )
+            opened = depth == 0 and not self.compact
+            parts.append(self.folded("jxs-jaxpr-sub", opened, summary, self.block(sub, depth + 1)))
             self.last_src = saved
         return "".join(parts)
 

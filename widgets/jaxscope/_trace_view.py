@@ -582,6 +582,8 @@ class _ArgWatcher:
             self.out.setdefault("", ("", ""))
         except Exception:  # noqa: BLE001 - best effort only
             self.out.setdefault("", ("", ""))
+        if self.active:  # seen: stop the hook, which would slow every later call of the trace
+            sys.setprofile(None)
 
     def __enter__(self) -> _ArgWatcher:
         if self.code is not None and sys.getprofile() is None:

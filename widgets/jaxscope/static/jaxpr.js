@@ -88,8 +88,7 @@ export default {
       if (k === null) return;
       details.removeAttribute("data-chunk");
       const chunks = (model.get("data") || {}).chunks || [];
-      const body = details.querySelector(":scope > .jxs-jaxpr-eqns");
-      if (body && chunks[Number(k)] !== undefined) body.innerHTML = chunks[Number(k)];
+      if (chunks[Number(k)] !== undefined) details.insertAdjacentHTML("beforeend", chunks[Number(k)]);
     }
 
     function onToggle(event) {
