@@ -3,8 +3,10 @@
 The model (:func:`jaxpr_model`) turns a ``ClosedJaxpr`` into plain data: variables with avals and
 our own deterministic names, equations with summarised params, source lines and nested records
 for every sub-jaxpr (jit, cond, while, scan, custom_jvp/vjp, remat, shard_map, ...), primitive
-counts and a dataflow graph layout. :class:`JaxprView` renders that data as text (close to JAX's
-own pretty-print), as static HTML (foldable, with an inline SVG graph) and as a live widget.
+counts and a dataflow graph layout; each record's equations are grouped by module or calling
+function (:mod:`._jaxpr_groups`). :class:`JaxprView` renders that data as text (close to JAX's
+own pretty-print), as static HTML (every equation, folded by group, with an inline SVG graph for
+small jaxprs) and as a live widget, which inserts folded parts of a huge jaxpr when opened.
 """
 
 from __future__ import annotations
