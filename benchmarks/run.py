@@ -51,6 +51,10 @@ PROGRESS_LINES = 40
 SEARCH_TOP3 = 0.90
 SEARCH_MS = 20.0
 SEARCH_CORPUS = ROOT / "tests" / "search_corpus" / "questions.yml"
+# targets (issue 20)
+HTML_BYTES_PER_EQN = 300.0
+TRACE_RATIO = 2.0
+HTML_BYTES_PER_PARAM = 1.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,8 +381,9 @@ def bench_jaxpr(
         )
         if is_10k:
             raw["profile_10k_model"] = profile_top(lambda c=closed: js.jaxpr(c))
-    # HTML size per equation: linear up to the drawing limit, flat beyond it
-    from jaxscope._jaxpr_view import HTML_EQN_LIMIT
+    # HTML size per equation: every equation is in the HTML (compact rows beyond RICH_EQN_LIMIT)
+    from jaxscope._jaxpr_view import RICH_EQN_LIMIT
+    from jaxscope._view import stylesheet
 
     sizes = []
     for n in html_sizes:
@@ -388,9 +393,9 @@ def bench_jaxpr(
     steps = [
         (b2 - b1) / (n2 - n1)
         for (n1, b1), (n2, b2) in zip(sizes, sizes[1:], strict=False)
-        if n2 <= HTML_EQN_LIMIT
+        if n2 <= RICH_EQN_LIMIT
     ]
-    drawn = [n for n, _ in sizes if n <= HTML_EQN_LIMIT]
+    drawn = [n for n, _ in sizes if n <= RICH_EQN_LIMIT]
     figs.append(
         figure(
             "jaxpr view",
@@ -398,8 +403,18 @@ def bench_jaxpr(
             statistics.mean(steps) if steps else None,
             "B",
             note=f"steps {', '.join(f'{s:.0f}' for s in steps)} B/eqn (linear); sizes "
-            + ", ".join(f"{n}: {b:,} B" for n, b in sizes)
-            + f"; beyond {HTML_EQN_LIMIT} eqns the HTML is truncated, so size stays flat",
+            + ", ".join(f"{n}: {b:,} B" for n, b in sizes),
+        )
+    )
+    n_big, b_big = sizes[-1]
+    figs.append(
+        figure(
+            "jaxpr view",
+            f"HTML bytes per equation, all {n_big:,} equations in the HTML",
+            (b_big - len(stylesheet().encode())) / n_big,
+            "B",
+            HTML_BYTES_PER_EQN if n_big >= 10_000 else None,
+            note=f"compact rows beyond {RICH_EQN_LIMIT} equations (stylesheet not counted)",
         )
     )
     return figs, raw
@@ -719,12 +734,78 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------------------------
+# 5. real models (issue 20): js.trace against make_jaxpr, HTML bytes per parameter and equation
+# --------------------------------------------------------------------------------------------
+def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) -> tuple:
+    import jax
+
+    import jaxscope as js
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import real_models
+
+    repeat = 2 if quick else 3
+    figs: list[dict] = []
+    raw: dict[str, Any] = {}
+    worst = (0.0, "")
+    for name in names or tuple(real_models.MODELS):
+        fn, args, n_params = real_models.MODELS[name](size)
+        js.trace(fn, *args)  # warm: imports and first-use caches
+        make_s, _ = best_of(
+            lambda fn=fn, args=args: jax.make_jaxpr(lambda *a: fn(*a))(*args), repeat
+        )
+        trace_s, _ = best_of(lambda fn=fn, args=args: js.trace(fn, *args), repeat)
+        views = {
+            "jaxpr": js.jaxpr(fn, *args),
+            "hlo": js.hlo(fn, *args),
+            "trace": js.trace(fn, *args),
+            "transforms": js.transforms(fn, *args, chain=("jit",)),
+        }
+        html = {kind: len(v.html().encode()) for kind, v in views.items()}
+        per_param = {kind: b / n_params for kind, b in html.items()}
+        kind = max(per_param, key=per_param.get)
+        if per_param[kind] > worst[0]:
+            worst = (per_param[kind], f"{kind} of {name}")
+        n_eqns = views["jaxpr"].data["n_eqns"]
+        raw[name] = {
+            "params": n_params,
+            "eqns": n_eqns,
+            "make_jaxpr_s": make_s,
+            "trace_s": trace_s,
+            "html_bytes": html,
+        }
+        figs.append(
+            figure(
+                "real models",
+                f"{name}: js.trace / make_jaxpr",
+                trace_s / make_s,
+                "×",
+                TRACE_RATIO,
+                note=f"make_jaxpr {make_s * 1e3:.0f} ms, js.trace {trace_s * 1e3:.0f} ms; "
+                f"{n_params:,} params, {n_eqns:,} eqns; HTML "
+                + ", ".join(f"{k} {b:,} B" for k, b in html.items()),
+            )
+        )
+    figs.append(
+        figure(
+            "real models",
+            "worst HTML bytes per model parameter (any view, any model)",
+            worst[0],
+            "B",
+            HTML_BYTES_PER_PARAM,
+            note=worst[1],
+        )
+    )
+    return figs, raw
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and nbval runs")
     parser.add_argument(
         "--only",
-        choices=["nbval", "jaxpr", "import", "timeit", "search", "progress"],
+        choices=["nbval", "jaxpr", "import", "timeit", "search", "models", "progress"],
         action="append",
         help="run only these parts (repeatable); the report then holds only them",
     )
@@ -735,6 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         "jaxpr": bench_jaxpr,
         "timeit": bench_timeit,
         "search": bench_search,
+        "models": bench_models,
         "nbval": bench_nbval,
         "progress": bench_progress,
     }

@@ -97,3 +97,10 @@ def test_reports_render(bench, tmp_path):
     text = bench.markdown(report)
     assert "**missed**" in text and "a figure \\| with a bar" in text and "- a note" in text
     json.dumps(report)
+
+
+def test_models_part_on_small_models(bench):
+    figs, raw = bench.bench_models(True, size="small", names=("haiku_mlp",))
+    assert raw["haiku_mlp"]["eqns"] > 5 and raw["haiku_mlp"]["params"] > 1000
+    assert figs[0]["value"] > 0 and "js.trace / make_jaxpr" in figs[0]["name"]
+    assert figs[-1]["name"].startswith("worst HTML bytes per model parameter")

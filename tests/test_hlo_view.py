@@ -132,7 +132,8 @@ def test_deterministic_in_two_processes():
         print(hashlib.sha256((v.text() + v.html()).encode()).hexdigest())
         """
     )
-    prelude = "import jax, jax.numpy as jnp\njax.jit(lambda x: x + 1)(jnp.ones(2))\n"
+    # on the script's empty first line, so f keeps its line numbers (the fusions name them)
+    prelude = "import jax, jax.numpy as jnp; jax.jit(lambda x: x + 1)(jnp.ones(2))"
     outs = [
         subprocess.run(
             [sys.executable, "-c", pre + script], capture_output=True, text=True, timeout=120

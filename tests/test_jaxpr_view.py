@@ -14,7 +14,8 @@ from jax.sharding import PartitionSpec as P
 
 import jaxscope as js
 from jaxscope._errors import ErrorPanel
-from jaxscope._jaxpr_view import HTML_EQN_LIMIT, JaxprView, jaxpr_model
+from jaxscope._jaxpr_view import LAZY_EQN_LIMIT, JaxprView, jaxpr_model
+from jaxscope._view import stylesheet
 
 X = jnp.ones(3)
 
@@ -325,9 +326,17 @@ def test_ten_thousand_equations():
     assert text.count(" = add ") == 10_000
     assert text.endswith("10000 equations, primitives: add×10000")
     html = view.html()
-    assert html.count('class="jxs-jaxpr-eqn"') == HTML_EQN_LIMIT
-    assert f"{10_000 - HTML_EQN_LIMIT} more are omitted" in html
-    assert len(html) < 2_000_000
+    # every equation is in the static HTML, compact, folded in chunks of 500
+    assert html.count("<em>add</em>") == 10_000 and "jxs-jaxpr-compact" in html
+    assert html.count('<details class="jxs-jaxpr-group"') == 20
+    assert "<code>equations 9501–10000</code>" in html
+    assert (len(html) - len(stylesheet())) / 10_000 <= 300
+    # the widget starts from the folded groups alone and inserts a group's body when opened
+    assert 10_000 > LAZY_EQN_LIMIT
+    page, chunks = view.widget_html(), view.widget_data()["chunks"]
+    assert len(chunks) == 20 and page.count("<em>add</em>") == 0
+    assert sum(c.count("<em>add</em>") for c in chunks) == 10_000
+    assert 'data-chunk="19"' in page and len(page) < 50_000
 
 
 def test_error_panel_for_failing_function():

@@ -185,8 +185,89 @@ def find_fusions(text: str) -> list[dict[str, Any]]:
     return fusions
 
 
+_TABLE_ROW = re.compile(r"^(\d+) (.*)$")
+
+
+def _debug_tables(text: str) -> dict[str, dict[int, str]]:
+    """The compiled HLO's ``FileNames`` ... ``StackFrames`` tables: name -> {id: row}."""
+    tables: dict[str, dict[int, str]] = {}
+    current: dict[int, str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped in _DEBUG_TABLES:
+            current = tables.setdefault(stripped, {})
+            continue
+        row = _TABLE_ROW.match(stripped) if current is not None else None
+        if row:
+            current[int(row.group(1))] = row.group(2)
+        elif stripped:
+            current = None
+    return tables
+
+
+def frame_sources(text: str) -> dict[int, str]:
+    """``stack_frame_id`` -> ``file.py:3 (f)``: where each stack frame of the HLO points."""
+    from ._explain import short_path
+
+    t = _debug_tables(text)
+    files = {k: v.strip('"') for k, v in t.get("FileNames", {}).items()}
+    funcs = {k: v.strip('"') for k, v in t.get("FunctionNames", {}).items()}
+    locs = {}
+    for k, v in t.get("FileLocations", {}).items():
+        f = re.search(r"file_name_id=(\d+)", v)
+        fn = re.search(r"function_name_id=(\d+)", v)
+        ln = re.search(r"\bline=(\d+)", v)
+        if f and ln:
+            name = funcs.get(int(fn.group(1)), "?") if fn else "?"
+            locs[k] = f"{short_path(files.get(int(f.group(1)), '?'))}:{ln.group(1)} ({name})"
+    out = {}
+    for k, v in t.get("StackFrames", {}).items():
+        loc = re.search(r"file_location_id=(\d+)", v)
+        if loc and int(loc.group(1)) in locs:
+            out[k] = locs[int(loc.group(1))]
+    return out
+
+
+def fusion_origins(raw: str) -> dict[str, dict[str, list[str]]]:
+    """For each fusion of the raw compiled HLO (metadata kept): the source lines and the
+    name-stack scopes (``Res_0/Conv_0``) of the instructions fused into it."""
+    sources = frame_sources(raw)
+    comps = parse_computations(raw)
+    out: dict[str, dict[str, list[str]]] = {}
+    for comp in comps.values():
+        for name, opcode, rest in comp["instructions"]:
+            if opcode != "fusion":
+                continue
+            calls = re.search(r"\bcalls=%?([\w.\-]+)", rest)
+            fused = comps.get(calls.group(1), {}).get("instructions", []) if calls else []
+            lines: dict[str, None] = {}
+            scopes: dict[str, None] = {}
+            for _, _, text in [*fused, (name, opcode, rest)]:
+                frame = re.search(r"stack_frame_id=(\d+)", text)
+                if frame and int(frame.group(1)) in sources:
+                    lines[sources[int(frame.group(1))]] = None
+                op = re.search(r'op_name="([^"]*)"', text)
+                if op and "/" in op.group(1):
+                    parts = [p for p in op.group(1).split("/")[1:-1] if not p.startswith("jit(")]
+                    if parts:
+                        scopes["/".join(parts)] = None
+            out[name] = {"sources": list(lines), "scopes": list(scopes)}
+    return out
+
+
 def _ops_text(ops: list[tuple[str, int]]) -> str:
     return ", ".join(op if n == 1 else f"{op}×{n}" for op, n in ops) or "(none)"
+
+
+def _origin_text(f: dict[str, Any], shown: int = 3) -> str:
+    """``Res_0/Conv_0; f.py:3 (f), f.py:4 (f) +2``: where a fusion's instructions came from."""
+
+    def few(items: list[str]) -> str:
+        more = len(items) - shown
+        return ", ".join(items[:shown]) + (f" +{more}" if more > 0 else "")
+
+    parts = [few(f.get("scopes", [])), few(f.get("sources", []))]
+    return "; ".join(p for p in parts if p)
 
 
 # --- cost --------------------------------------------------------------------------------------
@@ -229,7 +310,9 @@ def _is_jitted(fn: Any) -> bool:
 def hlo_model(lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
     """Plain data from a ``Lowered`` and its ``Compiled``."""
     stablehlo = clean_stablehlo(lowered.as_text())
-    compiled_hlo = clean_hlo(compiled.as_text() or "")
+    raw = compiled.as_text() or ""
+    compiled_hlo = clean_hlo(raw)
+    origins = fusion_origins(raw)
     cost, source = {}, ""
     try:
         cost, source = normalise_cost(compiled.cost_analysis()), "compiled"
@@ -247,7 +330,10 @@ def hlo_model(lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
         "name": name,
         "stablehlo": stablehlo,
         "compiled_hlo": compiled_hlo,
-        "fusions": find_fusions(compiled_hlo),
+        "fusions": [
+            {**f, **origins.get(f["name"], {"sources": [], "scopes": []})}
+            for f in find_fusions(compiled_hlo)
+        ],
         "entry_ops": len([i for i in entry["instructions"] if i[1] != "parameter"]),
         "cost": cost,
         "cost_source": source,
@@ -333,6 +419,8 @@ class HloView(View):
             for f in d["fusions"]:
                 kind = f["kind"] + (f" ({f['detail']})" if f["detail"] else "")
                 lines.append(f"  {f['name']}: {kind} -> {f['shape']}: {_ops_text(f['ops'])}")
+                if f.get("sources") or f.get("scopes"):
+                    lines.append(f"    from {_origin_text(f)}")
         n_s = d["stablehlo"].count("\n")
         n_c = d["compiled_hlo"].count("\n")
         lines.append(f"--- StableHLO (lowered, {n_s} lines) ---")
@@ -379,12 +467,14 @@ class HloView(View):
                 f"<tr><td><code>{esc(f['name'])}</code></td>"
                 f'<td><span class="jxs-badge jxs-hlo-kind">{esc(f["kind"])}</span>'
                 f"{esc(f['detail'])}</td><td><code>{esc(f['shape'])}</code></td>"
-                f'<td class="jxs-hlo-ops">{esc(_ops_text(f["ops"]))}</td></tr>'
+                f'<td class="jxs-hlo-ops">{esc(_ops_text(f["ops"]))}</td>'
+                f'<td class="jxs-hlo-from">{esc(_origin_text(f))}</td></tr>'
                 for f in d["fusions"]
             )
             parts.append(
                 '<table class="jxs-table jxs-hlo-fusions"><tr><th>fusion</th><th>kind</th>'
-                f"<th>shape</th><th>ops fused</th></tr>{body}</table>"
+                f"<th>shape</th><th>ops fused</th><th>from (scopes; source lines)</th></tr>"
+                f"{body}</table>"
             )
         parts.append(self._listing("StableHLO (lowered)", d["stablehlo"]))
         parts.append(self._listing("compiled HLO (optimised, metadata removed)", d["compiled_hlo"]))

@@ -3,8 +3,10 @@
 The model (:func:`jaxpr_model`) turns a ``ClosedJaxpr`` into plain data: variables with avals and
 our own deterministic names, equations with summarised params, source lines and nested records
 for every sub-jaxpr (jit, cond, while, scan, custom_jvp/vjp, remat, shard_map, ...), primitive
-counts and a dataflow graph layout. :class:`JaxprView` renders that data as text (close to JAX's
-own pretty-print), as static HTML (foldable, with an inline SVG graph) and as a live widget.
+counts and a dataflow graph layout; each record's equations are grouped by module or calling
+function (:mod:`._jaxpr_groups`). :class:`JaxprView` renders that data as text (close to JAX's
+own pretty-print), as static HTML (every equation, folded by group, with an inline SVG graph for
+small jaxprs) and as a live widget, which inserts folded parts of a huge jaxpr when opened.
 """
 
 from __future__ import annotations
@@ -22,10 +24,22 @@ import numpy as np
 from ._consts import array_summary
 from ._errors import error_panel, fn_name, require_callable, short_repr
 from ._explain import short_path
-from ._view import View, esc
+from ._jaxpr_groups import (
+    annotate,
+    choose_paths,
+    eqn_flops,
+    flops_text,
+    frames_path,
+    group_tree,
+    scope_path,
+    shapes_text,
+)
+from ._view import View, esc, stylesheet
 
 PKG_DIR = str(Path(__file__).resolve().parent)
-HTML_EQN_LIMIT = 500  # equations drawn in HTML (nested ones included); the text stays complete
+RICH_EQN_LIMIT = 500  # up to this many equations, HTML marks every variable; beyond, compact rows
+LAZY_EQN_LIMIT = 5_000  # beyond this many equations the widget inserts folded groups when opened
+GROUPS_OPEN_EQNS = 60  # groups of jaxprs up to this size start unfolded
 GRAPH_EQN_LIMIT = 60  # top-level equations up to which the dataflow graph is drawn
 MODEL_EQN_BUDGET = 50_000  # equation records expanded in the model before sub-jaxprs are elided
 _ADDRESS = re.compile(r"\s*at 0x[0-9a-fA-F]+")
@@ -356,24 +370,28 @@ def _sub_jaxprs(value: Any, key: str) -> list[tuple[str, Any]] | None:
     return None
 
 
-def source_of(eqn: Any) -> dict[str, str] | None:
-    """The learner's frame behind an equation: ``{"where": "f.py:3 (f)", "code": "..."}``."""
+def user_frames(eqn: Any) -> list[Any]:
+    """The frames of the learner's (and libraries') code behind an equation, innermost first."""
     from jax._src import source_info_util as siu
 
     tb = getattr(getattr(eqn, "source_info", None), "traceback", None)
     if tb is None:
-        return None
+        return []
     try:
-        frames = siu.user_frames(tb)
-        for frame in frames:
-            if frame.file_name.startswith(PKG_DIR):
-                continue
-            code = linecache.getline(frame.file_name, frame.start_line).strip()
-            where = f"{short_path(frame.file_name)}:{frame.start_line} ({frame.function_name})"
-            return {"where": where, "code": code[:120]}
+        return [f for f in siu.user_frames(tb) if not f.file_name.startswith(PKG_DIR)]
     except Exception:  # noqa: BLE001 - source info is a nicety, never a failure
+        return []
+
+
+def source_of(eqn: Any, frames: list[Any] | None = None) -> dict[str, str] | None:
+    """The learner's frame behind an equation: ``{"where": "f.py:3 (f)", "code": "..."}``."""
+    frames = user_frames(eqn) if frames is None else frames
+    if not frames:
         return None
-    return None
+    frame = frames[0]
+    code = linecache.getline(frame.file_name, frame.start_line).strip()
+    where = f"{short_path(frame.file_name)}:{frame.start_line} ({frame.function_name})"
+    return {"where": where, "code": code[:120]}
 
 
 class _Builder:
@@ -383,15 +401,27 @@ class _Builder:
         self.n_vars = 0
         self.n_eqns = 0
         self.budget = MODEL_EQN_BUDGET
+        self._aval_text: dict[Any, str] = {}
+        self._sources: dict[int, tuple] = {}  # id(traceback) -> (traceback, call path, source)
         from jax.extend.core import ClosedJaxpr, DropVar, Literal
 
         # looked up once here rather than imported again for each of many variables and equations
         self._closed, self._drop, self._literal = ClosedJaxpr, DropVar, Literal
 
+    def aval(self, aval: Any) -> str:
+        """``aval_str``, once per distinct aval (a big jaxpr repeats a few shapes many times)."""
+        try:
+            text = self._aval_text.get(aval)
+        except TypeError:  # an unhashable aval
+            return aval_str(aval)
+        if text is None:
+            text = self._aval_text[aval] = aval_str(aval)
+        return text
+
     def new_var(self, env: dict, var: Any, extra: dict | None = None) -> dict[str, Any]:
         if isinstance(var, self._drop):
-            return {"name": "_", "aval": aval_str(var.aval)}
-        rec = {"id": f"v{self.n_vars}", "name": _alpha(self.n_vars), "aval": aval_str(var.aval)}
+            return {"name": "_", "aval": self.aval(var.aval)}
+        rec = {"id": f"v{self.n_vars}", "name": _alpha(self.n_vars), "aval": self.aval(var.aval)}
         self.n_vars += 1
         env[var] = rec
         if extra:
@@ -400,7 +430,7 @@ class _Builder:
 
     def atom(self, env: dict, x: Any) -> dict[str, Any]:
         if isinstance(x, self._literal):
-            aval = aval_str(x.aval).removesuffix("~weak")  # as JAX prints literals
+            aval = self.aval(x.aval).removesuffix("~weak")  # as JAX prints literals
             return {"literal": _literal_str(x.val), "aval": aval}
         rec = env.get(x)
         if rec is None:  # a free variable (should not happen in closed jaxprs)
@@ -417,9 +447,13 @@ class _Builder:
         for i, v in enumerate(jx.invars):
             extra = {"arg": arg_names[i]} if arg_names and i < len(arg_names) else None
             invars.append(self.new_var(env, v, extra))
-        eqns = [self.equation(env, e) for e in jx.eqns]
+        scopes: list[tuple] = []
+        calls: list[tuple] = []
+        eqns = [self.equation(env, e, scopes, calls) for e in jx.eqns]
         outvars = [self.atom(env, x) for x in jx.outvars]
         effects = sorted(str(e) for e in getattr(jx, "effects", ()) or ())
+        tree = group_tree(choose_paths(scopes, calls), len(eqns))
+        annotate(tree, eqns, {a["id"] for a in outvars if "id" in a})
         return {
             "label": label,
             "constvars": constvars,
@@ -427,9 +461,13 @@ class _Builder:
             "eqns": eqns,
             "outvars": outvars,
             "effects": effects,
+            "tree": tree,
+            "n": sum(e["n"] for e in eqns),
+            "flops": sum(e["flops"] for e in eqns),
         }
 
-    def equation(self, env: dict, eqn: Any) -> dict[str, Any]:
+    def equation(self, env: dict, eqn: Any, scopes: list, calls: list) -> dict[str, Any]:
+        """One equation's record; its scope and call-stack paths are appended to the lists."""
         prim = eqn.primitive.name
         index = self.n_eqns
         self.n_eqns += 1
@@ -453,6 +491,8 @@ class _Builder:
                         subs.append(self.record(sub, label, None))
                 continue
             params.append([key, param_str(value)])
+        inner = [sub for sub in subs if "eqns" in sub]
+        times = eqn.params.get("length", 1) if prim == "scan" else 1
         rec: dict[str, Any] = {
             "eid": f"e{index}",
             "primitive": prim,
@@ -460,8 +500,17 @@ class _Builder:
             "outvars": outvars,
             "params": params,
             "subs": subs,
+            "n": 1 + sum(sub["n"] if "eqns" in sub else sub["elided"] for sub in subs),
+            "flops": eqn_flops(eqn) + times * sum(sub["flops"] for sub in inner),
         }
-        src = source_of(eqn)
+        tb = getattr(eqn.source_info, "traceback", None)
+        cached = self._sources.get(id(tb))
+        if cached is None or cached[0] is not tb:  # shared sub-jaxprs repeat their tracebacks
+            frames = user_frames(eqn)
+            cached = self._sources[id(tb)] = (tb, frames_path(frames), source_of(eqn, frames))
+        scopes.append(scope_path(eqn))
+        calls.append(cached[1])
+        src = cached[2]
         if src:
             rec["source"] = src["where"]
             rec["code"] = src["code"]
@@ -676,13 +725,28 @@ def counts_summary(model: dict[str, Any]) -> str:
 # HTML renderer
 # --------------------------------------------------------------------------------------------
 class _Html:
-    """Renders records to HTML with a budget of equations, so size stays linear."""
+    """Renders records to HTML, every equation included, folded in groups and sub-jaxprs.
 
-    def __init__(self, limit: int) -> None:
-        self.left = limit
-        self.omitted = 0
+    Up to :data:`RICH_EQN_LIMIT` equations each variable is a span with its aval in a tooltip
+    and each equation carries its source; beyond that equations are *compact* rows (about a
+    third of the bytes: names marked ``<i>``/``<b>``, source lines once per run). With
+    ``lazy``, the bodies of folded groups go to :attr:`chunks` for the widget to insert when
+    the learner opens them, so a huge jaxpr paints at once.
+    """
+
+    def __init__(self, compact: bool, lazy: bool = False) -> None:
+        self.compact = compact
+        self.lazy = lazy
+        self.chunks: list[str] = []
+        self.last_src = ""
 
     def var(self, v: dict, defining: bool = False) -> str:
+        if self.compact:
+            if "literal" in v:
+                return f"{esc(v['literal'])}:{esc(v['aval'])}"
+            if "id" not in v:
+                return "_"
+            return f"<b>{v['name']}</b>:{esc(v['aval'])}" if defining else f"<i>{v['name']}</i>"
         if "literal" in v:
             return (
                 f'<span class="jxs-jaxpr-lit" title="literal {esc(v["aval"])}">'
@@ -711,24 +775,64 @@ class _Html:
             f'<div class="jxs-jaxpr-line jxs-jaxpr-sig">{{ <b>lambda</b> {consts}'
             f"{' ' if consts else ''}; {ins}. <b>let</b></div>"
         )
-        parts.append('<div class="jxs-jaxpr-eqns">')
-        for i, e in enumerate(rec["eqns"]):
-            if self.left <= 0:
-                rest = len(rec["eqns"]) - i
-                self.omitted += rest
-                parts.append(
-                    f'<div class="jxs-jaxpr-note">… {rest} more equation{"s" if rest != 1 else ""} '
-                    f"not shown here (the text view, <code>print(view)</code>, has all)</div>"
-                )
-                break
-            parts.append(self.eqn(e, depth))
-        parts.append("</div>")
+        self.last_src = ""
+        parts.append(f'<div class="jxs-jaxpr-eqns">{self.items(rec, rec["tree"], depth)}</div>')
         outs = ", ".join(self.var(a) for a in rec["outvars"])
         parts.append(f'<div class="jxs-jaxpr-line"><b>in</b> ({outs}) }}</div></div>')
         return "".join(parts)
 
+    def items(self, rec: dict[str, Any], items: list[Any], depth: int) -> str:
+        out = []
+        for it in items:
+            if isinstance(it, int):
+                e = rec["eqns"][it]
+                out.append(self.row(e, depth) if self.compact else self.eqn(e, depth))
+            else:
+                out.append(self.group(rec, it, depth))
+        return "".join(out)
+
+    def group(self, rec: dict[str, Any], g: dict[str, Any], depth: int) -> str:
+        """A folded group: label, equation count, shapes in and out, flops; then its items."""
+        n = g["n"]
+        info = (
+            f"{n} equation{'s' if n != 1 else ''} · {shapes_text(g['ins'])} → "
+            f"{shapes_text(g['outs'])} · {flops_text(g['flops'])}"
+        )
+        opened = not self.compact and rec["n"] <= GROUPS_OPEN_EQNS
+        self.last_src = ""
+        body = self.items(rec, g["items"], depth)
+        self.last_src = ""
+        summary = f'<code>{esc(g["label"])}</code> <span class="jxs-muted">{esc(info)}</span>'
+        body = f'<div class="jxs-jaxpr-eqns">{body}</div>'
+        return self.folded("jxs-jaxpr-group", opened, summary, body)
+
+    def folded(self, cls: str, opened: bool, summary: str, body: str) -> str:
+        """A ``details`` element; in lazy mode a folded one's body goes to :attr:`chunks`."""
+        lazy = ""
+        if self.lazy and not opened:
+            lazy = f' data-chunk="{len(self.chunks)}"'
+            self.chunks.append(body)
+            body = ""
+        return (
+            f'<details class="{cls}"{" open" if opened else ""}{lazy}><summary>{summary}'
+            f"</summary>{body}</details>"
+        )
+
+    def row(self, e: dict[str, Any], depth: int) -> str:
+        """A compact equation row, preceded by its source line when that changes."""
+        src = e.get("source", "")
+        head = ""
+        if src and src != self.last_src:
+            head = f"<small>{esc(src)}  {esc(e.get('code', ''))}</small>"
+        self.last_src = src
+        lhs = " ".join(self.var(v, True) for v in e["outvars"])
+        args = " ".join(self.var(a) for a in e["invars"])
+        params = " ".join(f"{k}={v}" for k, v in e["params"])
+        prim = f"<em>{esc(e['primitive'])}</em>" + (f"[{esc(params)}]" if params else "")
+        line = f"<div>{lhs}{' = ' if lhs else ''}{prim} {args}</div>"
+        return head + line + self.subs(e, depth)
+
     def eqn(self, e: dict[str, Any], depth: int) -> str:
-        self.left -= 1
         src = e.get("source", "")
         code = e.get("code", "")
         title = f"source: {src}" if src else "source: unknown"
@@ -748,24 +852,27 @@ class _Html:
             f"{lhs}{' = ' if lhs else ''}{prim} {args}</span>"
             f'<span class="jxs-jaxpr-src">{esc(src)}</span></div>'
         )
-        if not e["subs"]:
-            return f'<div class="jxs-jaxpr-eqn">{line}</div>'
-        subs = []
+        return f'<div class="jxs-jaxpr-eqn">{line}{self.subs(e, depth)}</div>'
+
+    def subs(self, e: dict[str, Any], depth: int) -> str:
+        parts = []
         for sub in e["subs"]:
             if "elided" in sub:
-                subs.append(
+                parts.append(
                     f'<div class="jxs-jaxpr-note">{esc(sub["label"])}: {sub["elided"]} equations '
                     f"not expanded</div>"
                 )
                 continue
-            n = len(sub["eqns"])
-            opened = " open" if depth == 0 else ""
-            subs.append(
-                f'<details class="jxs-jaxpr-sub"{opened}><summary><code>{esc(sub["label"])}</code>'
-                f' <span class="jxs-muted">{n} equation{"s" if n != 1 else ""}</span></summary>'
-                f"{self.block(sub, depth + 1)}</details>"
+            n = sub["n"]
+            saved = self.last_src
+            summary = (
+                f"<code>{esc(sub['label'])}</code> "
+                f'<span class="jxs-muted">{n} equation{"s" if n != 1 else ""}</span>'
             )
-        return f'<div class="jxs-jaxpr-eqn">{line}{"".join(subs)}</div>'
+            opened = depth == 0 and not self.compact
+            parts.append(self.folded("jxs-jaxpr-sub", opened, summary, self.block(sub, depth + 1)))
+            self.last_src = saved
+        return "".join(parts)
 
 
 def graph_svg(graph: dict[str, Any]) -> str:
@@ -822,9 +929,30 @@ class JaxprView(View):
         return f"{d.get('name') or 'jaxpr'}({ins}) -> ({outs}{comma})"
 
     def html_body(self) -> str:
+        return self._page(_Html(compact=self.data["n_eqns"] > RICH_EQN_LIMIT))
+
+    def _lazy(self) -> tuple[str, list[str]]:
+        """The widget's HTML with folded group bodies left out, and those bodies."""
+        if self.data["n_eqns"] <= LAZY_EQN_LIMIT:
+            return self.html(), []
+        cached = getattr(self, "_lazy_parts", None)
+        if cached is None:
+            renderer = _Html(compact=True, lazy=True)
+            body = self._page(renderer)
+            page = f'<div class="jxs jxs-{self.kind}"><style>{stylesheet()}</style>{body}</div>'
+            cached = self._lazy_parts = (page, renderer.chunks)
+        return cached
+
+    def widget_html(self) -> str:
+        return self._lazy()[0]
+
+    def widget_data(self) -> dict[str, Any]:
+        chunks = self._lazy()[1]
+        return {"chunks": chunks} if chunks else {}
+
+    def _page(self, renderer: _Html) -> str:
         d = self.data
         top = d["jaxpr"]
-        renderer = _Html(HTML_EQN_LIMIT)
         body = renderer.block(top, 0)
         n = d["n_eqns"]
         badges = [
@@ -837,19 +965,16 @@ class JaxprView(View):
             badges.append(f"{len(top['constvars'])} constant(s)")
         if top["effects"]:
             badges.append("effects: " + ", ".join(top["effects"]))
+        if top["flops"]:
+            badges.append(f"≈{flops_text(top['flops'])} (estimate)")
         parts = [
             '<div class="jxs-jaxpr-header"><div class="jxs-head">jaxpr of '
             f"<code>{esc(self.signature())}</code></div>",
             "".join(f'<span class="jxs-badge">{esc(b)}</span>' for b in badges),
             "</div>",
         ]
-        if renderer.omitted:
-            parts.append(
-                f'<div class="jxs-jaxpr-note">Large jaxpr: showing the first {HTML_EQN_LIMIT} '
-                f"equations; {renderer.omitted} more are omitted here (the text view has all)."
-                "</div>"
-            )
-        parts.append(f'<div class="jxs-jaxpr-code-block jxs-mono">{body}</div>')
+        compact = " jxs-jaxpr-compact" if renderer.compact else ""
+        parts.append(f'<div class="jxs-jaxpr-code-block jxs-mono{compact}">{body}</div>')
         rows = "".join(
             f'<tr><td><code>{esc(p)}</code></td><td class="jxs-num">{c}</td></tr>'
             for p, c in d["counts"]

@@ -390,7 +390,7 @@ def trace_model(
         import contextlib
         import traceback
 
-        leaks = jax.checking_leaks() if check_leaks else contextlib.nullcontext()
+        leaks = _checking_leaks() if check_leaks else contextlib.nullcontext()
         try:
             with leaks:
                 closed, shape = jax.make_jaxpr(traced, return_shape=True)(dyn_args, dyn_kwargs)
@@ -515,6 +515,26 @@ def trace_model(
     }
 
 
+@contextlib.contextmanager
+def _checking_leaks() -> Any:
+    """``jax.checking_leaks()`` at the cost of the objects the trace creates: the objects that
+    already exist are frozen out of the garbage collection JAX runs to find leaked tracers (a
+    leaked tracer is new, so it is still found)."""
+    import gc
+
+    import jax
+
+    freeze = gc.get_freeze_count() == 0  # never thaw what the program itself froze
+    if freeze:
+        gc.freeze()
+    try:
+        with jax.checking_leaks():
+            yield
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
 def _leaf_aval(leaf: Any) -> str:
     import jax
 
@@ -598,6 +618,8 @@ class _ArgWatcher:
             self.out.setdefault("", ("", ""))
         except Exception:  # noqa: BLE001 - best effort only
             self.out.setdefault("", ("", ""))
+        if self.active:  # seen: stop the hook, which would slow every later call of the trace
+            sys.setprofile(None)
 
     def __enter__(self) -> _ArgWatcher:
         if self.code is not None and sys.getprofile() is None:

@@ -85,6 +85,10 @@ class View:
         """JSON-safe data the live widget needs beyond the HTML (default: none)."""
         return {}
 
+    def widget_html(self) -> str:
+        """The HTML the live widget starts from (default: the static HTML)."""
+        return self.html()
+
     def html(self) -> str:
         """Self-contained HTML: one root ``div`` with the view's stylesheet inlined."""
         return (

@@ -37,6 +37,6 @@ def widget_class(kind: str, esm: Path) -> type[ViewWidget]:
 def make_widget(view: Any, esm: Path) -> ViewWidget:
     """Build the live widget of ``view`` (a ``jaxscope._view.View``) with the ES module ``esm``."""
     cls = widget_class(view.kind, esm)
-    widget = cls(html=view.html(), data=view.widget_data())
+    widget = cls(html=view.widget_html(), data=view.widget_data())
     widget.view_text = view.text()
     return widget
