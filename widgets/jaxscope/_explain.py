@@ -825,3 +825,13 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
         result["name"] = getattr(type(exc), "__name__", "Error")
         result["explanation"] = f"{result['name']} was raised."
     return result
+
+
+def coach_hint(exc: BaseException, fn: Any = None) -> str:
+    """The coach's words for a JAX error caught by an exercise check: what happened and the fix
+    for this cause (with the cheat-sheet concept), or ``""`` when it has no specific fix."""
+    info = explain(exc, fn)
+    if not info["fix"]:
+        return ""
+    concept = f" (cheat sheet: {info['concept']})" if info["concept"] else ""
+    return f"{info['explanation']} {info['fix']}{concept}"
