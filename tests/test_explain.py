@@ -171,3 +171,61 @@ def test_every_concept_id_exists_in_the_cheatsheet():
     used = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)",\n', pathlib.Path(mod.__file__).read_text()))
     assert used, "no concept ids found in _explain.py"
     assert used <= ids, used - ids
+
+
+def test_leak_found_by_the_leak_checker_is_named_and_its_store_located():
+    saved = []
+
+    def keep(x):
+        saved.append(x)
+        return x
+
+    with pytest.raises(Exception, match="Leaked trace") as info, jax.checking_leaks():
+        jax.make_jaxpr(keep)(1.0)
+    result = explain(info.value, keep)
+    assert result["name"] == "UnexpectedTracerError"
+    assert result["concept"] == "leaked-tracers"
+    assert f"stored at {HERE}:{keep.__code__.co_firstlineno + 1}" in result["explanation"]
+    panel = error_panel("js.jaxpr", info.value, keep)
+    assert panel.data["error_type"] == "UnexpectedTracerError"
+
+
+def test_fix_fits_the_cause():
+    def smaller(x, y):
+        return min(x, y)
+
+    def both(x, y):
+        return (x > 0) and (y > 0)
+
+    def lookup(i):
+        table = [1.0, 2.0]
+        return table[i]
+
+    def update(x):
+        x[0] += 2.0
+        return x
+
+    assert "jnp.minimum" in explain(caught(smaller, 1.0, 2.0), smaller)["fix"]
+    assert "jnp.logical_and" in explain(caught(both, 1.0, 2.0), both)["fix"]
+    assert "jnp.asarray(table)[i]" in explain(caught(lookup, 1), lookup)["fix"]
+    assert "x = x.at[0].add(2.0)" in explain(caught(update, jnp.ones(2)), update)["fix"]
+
+
+def test_exercise_checks_hint_with_the_coach():
+    from jaxscope.exercises._support import CheckFailure, attempt
+
+    @jax.jit
+    def answer(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(CheckFailure) as info:
+        attempt(answer, 1.0, label="answer(1.0)")
+    assert "jnp.where" in info.value.hint and "cheat sheet: python-control-flow" in info.value.hint
+    with pytest.raises(CheckFailure) as info:  # the exercise's own hint comes first
+        attempt(answer, 1.0, label="answer(1.0)", hint_for=lambda exc: "mine")
+    assert info.value.hint == "mine"
+    with pytest.raises(CheckFailure) as info:  # no JAX-specific fix: no coach hint
+        attempt(value_error, 1.0, label="value_error(1.0)")
+    assert info.value.hint == ""

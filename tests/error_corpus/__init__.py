@@ -89,6 +89,14 @@ def phrase_in(phrase: str, text: str) -> bool:
 
 def load() -> list[Case]:
     """Every case of the corpus, in a fixed order."""
-    from . import calls, control_flow, keys, shapes_dtypes, silent, tracer_values  # noqa: F401
+    from . import (  # noqa: F401
+        calls,
+        control_flow,
+        keys,
+        round2,
+        shapes_dtypes,
+        silent,
+        tracer_values,
+    )
 
     return sorted(CASES, key=lambda c: c.name)

@@ -105,7 +105,7 @@ def error_panel(title: str, exc: BaseException, fn: Any = None) -> ErrorPanel:
     return ErrorPanel(
         {
             "title": title,
-            "error_type": type(exc).__name__,
+            "error_type": info.get("name") or type(exc).__name__,
             "message": first_lines(clean_message(safe_str(exc))),
             "where": info.get("where", ""),
             "explanation": info.get("explanation", ""),

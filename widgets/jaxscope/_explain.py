@@ -300,6 +300,13 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
             "entries; or keep the shape with the three-argument jnp.where(cond, x, y).",
             "masking-where",
         )
+    mm = re.search(r"\bmath\.(\w+)\(", code)
+    if mm:
+        return (
+            f"math.{mm.group(1)} needs a Python float, and {subject} is a tracer.",
+            f"Use jnp.{mm.group(1)}(x), which works on traced arrays.",
+            "jax-numpy",
+        )
     sizes = r"(zeros|ones|full|empty|arange|range|reshape|linspace|eye|tile|repeat)\("
     if _has_call(code, "int") and re.search(sizes, code):
         return _shape_size_fix(code, subject, "A size")
@@ -321,13 +328,6 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
                 "array and convert it outside jit (jax.debug.print to look at it).",
                 "static-vs-traced",
             )
-    mm = re.search(r"\bmath\.(\w+)\(", code)
-    if mm:
-        return (
-            f"math.{mm.group(1)} needs a Python float, and {subject} is a tracer.",
-            f"Use jnp.{mm.group(1)}(x), which works on traced arrays.",
-            "jax-numpy",
-        )
     if re.search(r"\baxis\b", message) or re.search(r"axis=", code):
         return _shape_size_fix(code, subject, "The axis")
     return _shape_size_fix(code, subject, "A size or Python value")
@@ -679,6 +679,16 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "in-axes",
             )
         )
+    if "in_axes specification must be a tree prefix" in message or "len(in_axes)=" in message:
+        return done(
+            (
+                "in_axes does not match the arguments: it needs one entry per positional "
+                "argument (or a single int for all of them).",
+                "Give in_axes a tuple as long as the argument list, e.g. in_axes=(0, 0) or "
+                "(0, None), or in_axes=0 to map every argument along axis 0.",
+                "in-axes",
+            )
+        )
     if "vmap was requested to map its argument along axis" in message:
         return done(
             (
@@ -825,3 +835,13 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
         result["name"] = getattr(type(exc), "__name__", "Error")
         result["explanation"] = f"{result['name']} was raised."
     return result
+
+
+def coach_hint(exc: BaseException, fn: Any = None) -> str:
+    """The coach's words for a JAX error caught by an exercise check: what happened and the fix
+    for this cause (with the cheat-sheet concept), or ``""`` when it has no specific fix."""
+    info = explain(exc, fn)
+    if not info["fix"]:
+        return ""
+    concept = f" (cheat sheet: {info['concept']})" if info["concept"] else ""
+    return f"{info['explanation']} {info['fix']}{concept}"

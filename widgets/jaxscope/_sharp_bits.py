@@ -264,7 +264,15 @@ def _free_value_notes(fn: Any, code: Any) -> list[dict]:
     import numpy as np
 
     notes = []
+    written = {  # a variable the function writes is a side effect, not a constant
+        ins.argval
+        for c in _codes(code)
+        for ins in dis.get_instructions(c)
+        if ins.opname in ("STORE_GLOBAL", "STORE_DEREF")
+    }
     for name, line, value in free_reads(fn, code):
+        if name in written:
+            continue
         if isinstance(value, collections.abc.Iterator):
             notes.append(
                 _note(

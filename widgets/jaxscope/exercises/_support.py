@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._errors import first_lines, short_repr
+from .._explain import coach_hint
 
 HintFor = Callable[[BaseException], str | None]
 NONE_HINT = "Your function returned None: did you forget the `return`?"
@@ -71,7 +72,7 @@ def attempt(fn: Callable, *args: Any, label: str, hint_for: HintFor | None = Non
     except NotImplementedError:
         raise NotAttempted() from None
     except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
-        hint = (hint_for(exc) if hint_for else None) or ""
+        hint = (hint_for(exc) if hint_for else None) or coach_hint(exc, fn)
         raise CheckFailure(
             f"{label} raised {type(exc).__name__}: {first_lines(str(exc), 2)}", hint=hint
         ) from None
