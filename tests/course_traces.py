@@ -116,7 +116,7 @@ def cheatsheet_notes(table: int | None = None) -> dict[str, list]:
         ns: dict[str, Any] = {"__name__": f"_course_{c.id.replace('-', '_')}"}
         with spying() as seen, contextlib.redirect_stdout(io.StringIO()):
             try:
-                exec(compile(c.example, filename, "exec"), ns)  # noqa: S102 - the course's code
+                exec(compile(c.example, filename, "exec"), ns)
             except Exception:  # noqa: BLE001 - a failing example is test_cheatsheet's business
                 pass
         out[f"cheatsheet:{c.id}"] = _flatten(seen)
@@ -139,7 +139,7 @@ def exercise_notes(table: int | None = None) -> dict[str, list]:
         register_source(filename, ex.reference)
         ns: dict[str, Any] = {"jax": jax, "jnp": jax.numpy, "np": np, "js": js}
         with spying() as seen, contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(ex.reference, filename, "exec"), ns)  # noqa: S102
+            exec(compile(ex.reference, filename, "exec"), ns)
             answer = ns[ex.answer_name]
             if callable(answer) and not isinstance(answer, _Spy):
                 answer = _Spy(answer, answer, {}, seen)
@@ -179,7 +179,7 @@ def notebook_notes() -> dict[str, list]:
             js.trace = recording
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
-                    exec(compile(code, filename, "exec"), ns)  # noqa: S102
+                    exec(compile(code, filename, "exec"), ns)
             except Exception:  # noqa: BLE001
                 pass
             finally:
