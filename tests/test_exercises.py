@@ -260,3 +260,27 @@ def test_an_answer_that_returns_none_fails(ex):
     assert result["status"] == "failed", result
     if result["message"].endswith("the result is None"):
         assert "forget the `return`" in result["hint"]
+
+
+def test_every_stub_is_known_as_one_without_running_its_check():
+    """The workspace's stubs are recognised from their code, so checking one costs nothing."""
+    from jaxscope._exercises import only_raises_not_implemented
+
+    for ex in exercises.all_exercises():
+        namespace = {}
+        exec("import jax, jax.numpy as jnp\n" + ex.stub, namespace)
+        answer = namespace[ex.answer_name]
+        assert only_raises_not_implemented(answer), ex.id
+        assert evaluate(ex.id, answer)["status"] == "not attempted"
+
+    def started(x):
+        y = x + 1  # noqa: F841 - a learner's first line before the stub's raise
+        raise NotImplementedError
+
+    def raises_when(x):
+        if x:
+            raise NotImplementedError
+        return x
+
+    for answer in (started, raises_when, lambda x: x, 3, "raise NotImplementedError", None):
+        assert not only_raises_not_implemented(answer)
