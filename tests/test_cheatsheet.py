@@ -251,7 +251,8 @@ def test_public_facade_names_the_cheat_sheet_api():
     star: dict = {}
     exec("from jaxscope.cheatsheet import *", star)
     assert set(star) - {"__builtins__"} == set(facade.__all__)
-    assert facade.search is _search.search and facade.explorer is _explorer.explorer
+    assert facade.search is _explorer.search and facade.explorer is _explorer.explorer
+    assert facade.SearchHit is _search.SearchHit
     assert facade.table is cs.table and facade.validate is cs.validate
     assert {"table", "search", "explorer", "export_html", "concept"} <= set(facade.__all__)
     assert [h.concept.id for h in facade.search("split a key", limit=1)]
