@@ -105,6 +105,29 @@ def test_reporter_prints_tables_in_order_while_notebooks_finish_in_any_order():
     assert "\x1b" not in out.getvalue()  # not a terminal: no status line
 
 
+def test_a_reader_that_goes_away_does_not_stop_the_check(tmp_path):
+    """`jaxscope progress | head -1`: the pipe closes early, the check runs on and writes its
+    record, and nothing complains about the broken pipe."""
+
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    reporter = Reporter(Closed())
+    reporter.start(["01-a.ipynb"])
+    reporter.done("01-a.ipynb", {"exercises": [IDS[0]], "results": {}, "seconds": 1})
+    assert reporter.closed
+
+    ws, _ = _tiny_workspace(tmp_path)
+    cmd = [sys.executable, "-m", "jaxscope", "progress", "--workspace", str(ws)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before the first line
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    assert b"BrokenPipe" not in err and b"Traceback" not in err
+    assert read_record(record_path(ws))["exercises"][0]["status"] == "not attempted"
+
+
 def _record(**changes):
     rec = {
         "format": "jaxscope-progress",

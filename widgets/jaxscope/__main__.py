@@ -15,6 +15,7 @@ Commands (one small function each; add a new one with ``_add_<name>`` and list i
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -173,5 +174,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.func(args)
 
 
+def run() -> int:
+    """:func:`main`, quiet when the reader of its output goes away (``... | head``)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -487,6 +487,7 @@ class Reporter:
         self.states: dict[str, dict[str, Any]] = {}
         self.printed = 0
         self.began = time.perf_counter()
+        self.closed = False
 
     def start(self, names: list[str]) -> None:
         self.order = list(names)
@@ -496,19 +497,28 @@ class Reporter:
         self.states[name] = state
         self.finish()
         while self.printed < len(self.order) and self.order[self.printed] in self.states:
-            self.stream.write(self._line(self.order[self.printed]) + "\n")
+            self._write(self._line(self.order[self.printed]) + "\n")
             self.printed += 1
         if self.tty and self.printed < len(self.order):
-            self.stream.write(
+            self._write(
                 f"  … {len(self.states)} of {len(self.order)} notebooks checked, "
                 f"{time.perf_counter() - self.began:.0f} s"
             )
-        self.stream.flush()
 
     def finish(self) -> None:
         """Erase the status line (on a terminal)."""
         if self.tty:
-            self.stream.write("\r\x1b[K")
+            self._write("\r\x1b[K")
+
+    def _write(self, text: str) -> None:
+        """Write and flush; a reader that went away (``| head``) must not stop the check."""
+        if self.closed:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (BrokenPipeError, ValueError):
+            self.closed = True
 
     def _line(self, name: str) -> str:
         state = self.states[name]
