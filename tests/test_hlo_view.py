@@ -14,8 +14,10 @@ from jaxscope._hlo_view import (
     HloView,
     clean_hlo,
     find_fusions,
+    fusion_cost_text,
     intensity,
     normalise_cost,
+    parse_computations,
 )
 
 
@@ -120,6 +122,58 @@ def test_parser_on_handwritten_hlo():
     assert fusion["kind"] == "kInput" and fusion["computation"] == "fc"
     assert fusion["shape"] == "(f32[8], f32[])"
     assert fusion["ops"] == [("exponential", 1), ("reduce", 1), ("tuple", 1)]
+    # reads p and q (2 x 32 B), writes a tuple of 36 B; exp is transcendental, reduce folds 7
+    assert fusion["cost"] == {"flops": 7.0, "transcendentals": 8.0, "bytes": 100}
+    assert fusion_cost_text(fusion["cost"]) == "7 flops, 8 transc., 100 B, 0.07 flops/B"
+
+
+def _mlp(x, w):
+    return jnp.sum(jax.nn.relu(x @ w) ** 2)
+
+
+def _layer_norm(x):
+    return (x - x.mean(0)) / jnp.sqrt(x.var(0) + 1e-5)
+
+
+def _bf16_exp_sum(x):
+    return jnp.exp(x.astype(jnp.bfloat16)).astype(jnp.float32).sum()
+
+
+def _batched_matmul(a, b):
+    return jnp.einsum("bij,bjk->bik", a, b)
+
+
+@pytest.mark.parametrize(
+    ("fn", "shapes"),
+    [
+        (_mlp, [(64, 32), (32, 16)]),
+        (lambda x: jax.nn.softmax(x, axis=-1), [(64, 32)]),
+        (_layer_norm, [(64, 32)]),
+        (_bf16_exp_sum, [(64, 32)]),
+        (_batched_matmul, [(4, 8, 16), (4, 16, 5)]),
+    ],
+    ids=["mlp", "softmax", "layer_norm", "bf16_exp_sum", "batched_matmul"],
+)
+def test_fusion_costs_add_up_to_xla_s_own_cost_analysis(fn, shapes):
+    """XLA's cost analysis is the oracle: where every instruction of the program sits in a fusion,
+    the per-fusion flops, transcendentals and bytes must add up to its totals."""
+    args = [jnp.ones(s, jnp.float32) for s in shapes]
+    view = js.hlo(fn, *args)
+    assert view.fusions and all(f["cost"] for f in view.fusions)
+    entry = next(c for c in parse_computations(view.compiled_hlo).values() if c["entry"])
+    free = {"parameter", "constant", "fusion", "tuple", "get-tuple-element", "bitcast"}
+    outside = [op for _, op, _ in entry["instructions"] if op not in free]
+    flops = sum(f["cost"]["flops"] for f in view.fusions)
+    if outside:  # XLA on this CPU left work outside fusions: the fusions hold part of the total
+        assert 0 < flops <= view.cost["flops"], (outside, flops, view.cost)
+    else:
+        assert flops == view.cost["flops"], (flops, view.cost)
+        total = sum(f["cost"]["transcendentals"] for f in view.fusions)
+        assert total == view.cost.get("transcendentals", 0.0)
+        assert sum(f["cost"]["bytes"] for f in view.fusions) == view.cost["bytes_accessed"]
+    costly = max(view.fusions, key=lambda f: f["cost"]["flops"])
+    assert f"cost: {fusion_cost_text(costly['cost'])}" in view.text()
+    assert f'<td class="jxs-hlo-cost">{fusion_cost_text(costly["cost"])}</td>' in view.html()
 
 
 def test_deterministic_in_two_processes():

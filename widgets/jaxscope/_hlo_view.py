@@ -12,7 +12,9 @@ Arithmetic intensity is flops per byte accessed, as estimated by XLA's ``cost_an
 :data:`INTENSITY_THRESHOLD` flops/byte the view calls the program *memory-bound*: a processor can
 do tens to hundreds of flops in the time it takes to move one byte, so a program doing fewer spends
 its time moving data. Above it the program is *likely compute-bound*. It is a rough rule of thumb,
-not a measurement (the true ridge point depends on the device and dtype).
+not a measurement (the true ridge point depends on the device and dtype). Each fusion gets its
+own flops and bytes, counted from the compiled HLO the way XLA counts them, so a slow program's
+costly fusion can be found; the fusions of a program add up to XLA's total.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def clean_stablehlo(text: str) -> str:
 
 
 # --- parsing the compiled HLO -------------------------------------------------------------------
-_COMP_HEAD = re.compile(r"^(ENTRY\s+)?%?([\w.\-]+)\s*\(.*\)\s*->\s*.*\{\s*$")
+_COMP_HEAD = re.compile(r"^(ENTRY\s+)?%?([\w.\-]+)\s*\((.*)\)\s*->\s*(.*)\{\s*$")
 _INSTR = re.compile(r"^\s*(ROOT\s+)?%?([\w.\-]+)\s*=\s*(.*)$")
 
 
@@ -118,14 +120,20 @@ def _opcode(rest: str) -> str:
 
 
 def parse_computations(text: str) -> dict[str, dict[str, Any]]:
-    """HLO computations: name -> {"entry": bool, "instructions": [(name, opcode, rest), ...]}."""
+    """HLO computations: name -> {"entry": bool, "params": text, "result": text,
+    "instructions": [(name, opcode, rest), ...]}."""
     comps: dict[str, dict[str, Any]] = {}
     current: dict[str, Any] | None = None
     for line in text.splitlines():
         if current is None:
             head = _COMP_HEAD.match(line)
             if head:
-                current = {"entry": bool(head.group(1)), "instructions": []}
+                current = {
+                    "entry": bool(head.group(1)),
+                    "params": head.group(3),
+                    "result": head.group(4).strip(),
+                    "instructions": [],
+                }
                 comps[head.group(2)] = current
             continue
         if line.strip() == "}":
@@ -155,7 +163,8 @@ def _count_ops(ops: list[str]) -> list[tuple[str, int]]:
 
 
 def find_fusions(text: str) -> list[dict[str, Any]]:
-    """Every ``fusion`` instruction: its name, kind, shape, called computation and fused ops."""
+    """Every ``fusion`` instruction: its name, kind, shape, called computation, fused ops and
+    cost (:func:`fusion_cost`)."""
     comps = parse_computations(text)
     fusions = []
     for comp_name, comp in comps.items():
@@ -180,9 +189,92 @@ def find_fusions(text: str) -> list[dict[str, Any]]:
                     "computation": called,
                     "in": comp_name,
                     "ops": _count_ops(ops),
+                    "cost": fusion_cost(comps.get(called)),
                 }
             )
     return fusions
+
+
+# --- the cost of one fusion ----------------------------------------------------------------------
+# Counted as XLA's cost analysis counts them, so the fusions of a program add up to its total:
+# a fusion reads its parameters and writes its result once; an elementwise op is a flop per
+# element (a transcendental one counts apart); a dot is 2 flops per multiply-add; a reduce (or
+# reduce-window) is a flop per element it folds in. Moving data (broadcast, slice...) is free.
+_DTYPE_BYTES = {"pred": 1, "bf16": 2, "f16": 2, "c64": 8, "c128": 16}
+_ARRAY = re.compile(r"\b(pred|bf16|[fsuc]\d+|f8\w*)\[([\d,]*)\]")
+_TRANSCENDENTAL = frozenset(
+    "exponential exponential-minus-one log log-plus-one tanh logistic sine cosine tan sqrt rsqrt "
+    "cbrt power atan2 erf".split()
+)
+_ELEMENTWISE = frozenset(
+    "add subtract multiply divide remainder maximum minimum negate abs sign floor ceil "
+    "round-nearest-afz round-nearest-even compare select clamp and or xor not "
+    "shift-left shift-right-arithmetic shift-right-logical is-finite convert".split()
+)
+
+
+def _arrays(shape_text: str) -> list[tuple[int, int]]:
+    """(elements, bytes per element) of every array in a shape text (``(f32[4], s32[])``)."""
+    out = []
+    for dtype, dims in _ARRAY.findall(shape_text):
+        n = 1
+        for d in filter(None, dims.split(",")):
+            n *= int(d)
+        bits = re.match(r"[a-z]+(\d+)", dtype)
+        width = _DTYPE_BYTES.get(dtype) or max(1, int(bits.group(1) if bits else 8) // 8)
+        out.append((n, width))
+    return out
+
+
+def _elements(shape_text: str) -> int:
+    return sum(n for n, _ in _arrays(shape_text))
+
+
+def fusion_cost(comp: dict[str, Any] | None) -> dict[str, float]:
+    """Flops, transcendentals and bytes accessed of one fused computation (see above)."""
+    if not comp:
+        return {}
+    shapes = {name: rest[: _shape_end(rest)] for name, _, rest in comp["instructions"]}
+    flops = transcendentals = 0
+    for _, opcode, rest in comp["instructions"]:
+        out = _elements(rest[: _shape_end(rest)])
+        operands = re.findall(r"%([\w.\-]+)", rest[_shape_end(rest) :].split("),")[0])
+        if opcode in _TRANSCENDENTAL:
+            transcendentals += out
+        elif opcode in _ELEMENTWISE:
+            flops += out
+        elif opcode == "dot" and operands:
+            lhs = _ARRAY.search(shapes.get(operands[0], ""))
+            dims = [int(d) for d in filter(None, lhs.group(2).split(","))] if lhs else []
+            contracting = re.search(r"lhs_contracting_dims=\{([\d,]*)\}", rest)
+            k = 1
+            for i in filter(None, (contracting.group(1) if contracting else "").split(",")):
+                k *= dims[int(i)] if int(i) < len(dims) else 1
+            flops += 2 * out * k
+        elif opcode == "reduce" and operands:
+            half = max(1, len(operands) // 2)  # (inputs..., init values...)
+            flops += sum(_elements(shapes.get(o, "")) for o in operands[:half]) - out
+        elif opcode == "reduce-window":
+            window = re.search(r"\bsize=([\dx]+)", rest)
+            size = 1
+            for d in (window.group(1) if window else "1").split("x"):
+                size *= int(d)
+            flops += out * (size - 1)
+    nbytes = sum(n * w for n, w in _arrays(comp["params"]) + _arrays(comp["result"]))
+    return {"flops": float(flops), "transcendentals": float(transcendentals), "bytes": nbytes}
+
+
+def fusion_cost_text(cost: dict[str, float]) -> str:
+    """``1,024 flops, 896 B (1.1 flops/B)``: a fusion's cost in a few words."""
+    if not cost:
+        return ""
+    parts = [f"{_num(cost['flops'])} flops"]
+    if cost.get("transcendentals"):
+        parts.append(f"{_num(cost['transcendentals'])} transc.")
+    parts.append(nbytes_text(int(cost["bytes"])))
+    if cost["bytes"]:
+        parts.append(f"{cost['flops'] / cost['bytes']:.2g} flops/B")
+    return ", ".join(parts)
 
 
 _TABLE_ROW = re.compile(r"^(\d+) (.*)$")
@@ -419,6 +511,8 @@ class HloView(View):
             for f in d["fusions"]:
                 kind = f["kind"] + (f" ({f['detail']})" if f["detail"] else "")
                 lines.append(f"  {f['name']}: {kind} -> {f['shape']}: {_ops_text(f['ops'])}")
+                if f.get("cost"):
+                    lines.append(f"    cost: {fusion_cost_text(f['cost'])}")
                 if f.get("sources") or f.get("scopes"):
                     lines.append(f"    from {_origin_text(f)}")
         n_s = d["stablehlo"].count("\n")
@@ -468,12 +562,14 @@ class HloView(View):
                 f'<td><span class="jxs-badge jxs-hlo-kind">{esc(f["kind"])}</span>'
                 f"{esc(f['detail'])}</td><td><code>{esc(f['shape'])}</code></td>"
                 f'<td class="jxs-hlo-ops">{esc(_ops_text(f["ops"]))}</td>'
+                f'<td class="jxs-hlo-cost">{esc(fusion_cost_text(f.get("cost", {})))}</td>'
                 f'<td class="jxs-hlo-from">{esc(_origin_text(f))}</td></tr>'
                 for f in d["fusions"]
             )
             parts.append(
                 '<table class="jxs-table jxs-hlo-fusions"><tr><th>fusion</th><th>kind</th>'
-                f"<th>shape</th><th>ops fused</th><th>from (scopes; source lines)</th></tr>"
+                f"<th>shape</th><th>ops fused</th><th>cost (flops, bytes read and written)</th>"
+                "<th>from (scopes; source lines)</th></tr>"
                 f"{body}</table>"
             )
         parts.append(self._listing("StableHLO (lowered)", d["stablehlo"]))
