@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import jax
@@ -11,6 +10,7 @@ import numpy as np
 
 from . import Exercise
 from ._support import (
+    Also,
     CheckFailure,
     OnError,
     OnResult,
@@ -80,7 +80,7 @@ def _no_side_effects(fn: Any) -> None:
         (normal(1, (4,)), 2.0),
         lambda v: _PURE_HINT_LIST if isinstance(v, list | dict | set) else _PURE_HINT_REBIND,
     )
-    jitted, printed = jax.jit(fn), []
+    jitted, printed = jax.jit(lambda x, scale: fn(x, scale)), []  # a fresh trace
     for x in (normal(5, (4,)), normal(6, (4,))):
         with captured_stdout() as out:
             jax.block_until_ready(jitted(x, 2.0))
@@ -111,10 +111,10 @@ _PURE = Exercise(
             (normal(3, (2, 3)), 3.0),
             (normal(4, (5,)), -1.5),
         ],
-        jit={},
-        wrap=quietly,
+        eager=False,
+        also=(Also("{}", quietly), Also("jax.jit({})", lambda f: quietly(jax.jit(f)))),
         on_result=(OnResult(_PURE_HINT_GLOBAL, when=lambda *a: True, answer=_reads_a_number),),
-        extra=lambda fn, ref: _no_side_effects(inspect.unwrap(fn)),
+        extra=lambda fn, ref: _no_side_effects(fn),
     ),
 )
 

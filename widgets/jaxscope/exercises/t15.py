@@ -56,7 +56,7 @@ _PRINT_ERRORS = (
 
 def _prints_every_call(fn: Any) -> None:
     """Two jitted calls each print the values of their own x."""
-    jitted, printed = jax.jit(fn), []
+    jitted, printed = jax.jit(lambda x: fn(x)), []  # a fresh trace: plain print runs once
     for x in (jnp.array([1.5, -2.0]), jnp.array([3.25, 4.0])):
         with captured_stdout() as out:
             jax.block_until_ready(attempt(jitted, x, label="jax.jit(show_and_square)(x)"))
