@@ -416,8 +416,11 @@ def _result_hint(spec: Spec, ref: Callable, args: tuple, got: Any, answer: Any =
 
 
 def _leaf_ids(tree: Any) -> tuple:
+    """The identity of every leaf, and the bytes of NumPy ones (written to in place)."""
     leaves, treedef = jax.tree.flatten(tree)
-    return treedef, [id(leaf) for leaf in leaves]
+    return treedef, [
+        (id(leaf), leaf.tobytes() if isinstance(leaf, np.ndarray) else None) for leaf in leaves
+    ]
 
 
 def run_record(ex: Any, answer: Any) -> None:
