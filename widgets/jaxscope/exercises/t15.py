@@ -130,11 +130,12 @@ _CHK_HINT_POSITIVE = "check that every entry is positive: `jnp.all(x > 0)`"
 
 
 def _flagged(checked: Any) -> Any:
-    """``checked(x)`` as (whether an error was flagged, the result)."""
+    """``checked(x)`` as (whether an error was flagged, the result where none was)."""
 
     def run(x):
         err, out = checked(x)
-        return jnp.bool_(err.get() is not None), out
+        flagged = err.get() is not None
+        return jnp.bool_(flagged), jnp.zeros_like(x) if flagged else out
 
     return run
 
