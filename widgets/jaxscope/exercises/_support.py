@@ -7,6 +7,7 @@ A check raises :class:`CheckFailure` (what differed, expected vs yours, and a hi
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import io
 import types
@@ -168,6 +169,20 @@ def captured_stdout() -> Iterator[io.StringIO]:
         yield buf
 
 
+def quietly(fn: Callable) -> Callable:
+    """``fn`` with what it prints (``print`` and ``jax.debug.print``) captured and dropped."""
+
+    @functools.wraps(fn)
+    def run(*args: Any) -> Any:
+        with captured_stdout():
+            out = fn(*args)
+            jax.block_until_ready(out)
+            jax.effects_barrier()
+        return out
+
+    return run
+
+
 def _names_used(code: types.CodeType) -> set[str]:
     names = set(code.co_names)
     for const in code.co_consts:
@@ -282,11 +297,13 @@ class OnError:
 @dataclass(frozen=True)
 class OnResult:
     """A hint for a wrong result: the one that ``wrong(reference, *args)`` computes for that
-    mistake (compared by :func:`close`), or one for which ``when(result, *args)`` is true."""
+    mistake (compared by :func:`close`), or one for which ``when(result, *args)`` is true; with
+    ``answer``, only for answers this is true of (e.g. those that read a global)."""
 
     hint: str
     wrong: Callable[..., Any] | None = None
     when: Callable[..., bool] | None = None
+    answer: Callable[[Callable], bool] | None = None
 
     def matches(self, ref: Callable, args: tuple, got: Any, rtol: float) -> bool:
         if self.when is not None:
@@ -336,7 +353,9 @@ class Spec:
       long (a Python loop over the data unrolls: else ``flat_hint``);
     - the jaxpr of the first case holds every primitive in ``present`` and none in ``absent``
       (each maps to its hint);
-    - ``extra(answer, reference)``: what a record cannot say.
+    - ``extra(answer, reference)``: what a record cannot say;
+    - ``arrays``: every result must be made of jax.Arrays, not NumPy arrays or Python numbers
+      (hint: the first matching ``on_result`` one).
     """
 
     cases: Callable[[], Sequence[tuple]]
@@ -358,6 +377,7 @@ class Spec:
     )
     wrap: Callable[[Callable], Callable] | None = None
     extra: Callable[[Callable, Callable], None] | None = None
+    arrays: bool = False
 
 
 @cache
@@ -383,14 +403,24 @@ def call_label(name: str, signature: str, args: tuple) -> str:
     return f"{name}({', '.join(parts)})"
 
 
-def _result_hint(spec: Spec, ref: Callable, args: tuple, got: Any) -> str:
+def _result_hint(spec: Spec, ref: Callable, args: tuple, got: Any, answer: Any = None) -> str:
     """The hint of the first known wrong result that ``got`` is, else ''."""
-    return next((h.hint for h in spec.on_result if h.matches(ref, args, got, spec.rtol)), "")
+    return next(
+        (
+            h.hint
+            for h in spec.on_result
+            if h.matches(ref, args, got, spec.rtol) and (h.answer is None or h.answer(answer))
+        ),
+        "",
+    )
 
 
 def _leaf_ids(tree: Any) -> tuple:
+    """The identity of every leaf, and the bytes of NumPy ones (written to in place)."""
     leaves, treedef = jax.tree.flatten(tree)
-    return treedef, [id(leaf) for leaf in leaves]
+    return treedef, [
+        (id(leaf), leaf.tobytes() if isinstance(leaf, np.ndarray) else None) for leaf in leaves
+    ]
 
 
 def run_record(ex: Any, answer: Any) -> None:
@@ -437,9 +467,16 @@ def run_record(ex: Any, answer: Any) -> None:
                 )
 
             def hint(got: Any = got, args: tuple = args) -> str:
-                return _result_hint(spec, ref, args, got)
+                return _result_hint(spec, ref, args, got, answer)
 
             same(want, got, call, hint, rtol)
+            if spec.arrays and not all(isinstance(v, jax.Array) for v in jax.tree.leaves(got)):
+                raise CheckFailure(
+                    f"{call} returned {type(got).__name__}, not a jax.Array",
+                    hint=hint() or "compute the result with jax.numpy and return it",
+                    expected=describe(want),
+                    yours=describe(got),
+                )
     if spec.compiles_once:
         for args in cases:
             ref_jitted(*args)

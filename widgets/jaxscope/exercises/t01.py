@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import jax
@@ -11,25 +10,43 @@ import numpy as np
 
 from . import Exercise
 from ._support import (
+    Also,
     CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
     attempt,
-    aval,
     captured_stdout,
     changed_globals,
     describe,
     expect_function,
     global_values,
     globals_state,
-    message_has,
     normal,
+    quietly,
     same,
 )
 
+_TRACER_ERROR = OnError(
+    "a tracer escaped from a jitted call: keep values inside the function, return them",
+    (jax.errors.UnexpectedTracerError,),
+)
 
-def _tracer_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.UnexpectedTracerError):
-        return "a tracer escaped from a jitted call: keep values inside the function, return them"
-    return None
+
+def _unchanged_globals(fn: Any, args: tuple, hint_for: Any) -> None:
+    """Fail when calling ``fn(*args)`` rebinds a global it reads or changes a global container;
+    ``hint_for(value)`` is the hint for a changed global holding ``value``."""
+    before = globals_state(fn)
+    with captured_stdout():
+        attempt(fn, *args, label=f"{fn.__name__}{describe(args)}")
+    for name in changed_globals(fn, before):
+        value = global_values(fn)[name]
+        raise CheckFailure(
+            f"{fn.__name__} changed the global {name!r}",
+            hint=hint_for(value),
+            expected="no change outside the function",
+            yours=f"{name} now holds {describe(value)}",
+        )
 
 
 # --- pure functions -------------------------------------------------------------------------
@@ -52,43 +69,30 @@ _PURE_HINT_GLOBAL = (
 )
 
 
-def _check_scaled_sum(answer: Any) -> None:
-    fn = expect_function(answer, "scaled_sum(x, scale)")
-    before = globals_state(fn)
-    jitted = jax.jit(fn)
-    x1, x2 = normal(1, (4,)), normal(2, (4,))
-    with captured_stdout() as first:
-        out1 = attempt(jitted, x1, 2.0, label="jax.jit(scaled_sum)(x, 2.0)")
-    with captured_stdout() as second:
-        out2 = attempt(jitted, x2, 0.5, label="jax.jit(scaled_sum)(x, 0.5)")
-    for name in changed_globals(fn, before):
-        value = global_values(fn)[name]
-        raise CheckFailure(
-            f"scaled_sum changed the global {name!r} during two jitted calls",
-            hint=_PURE_HINT_LIST if isinstance(value, list | dict | set) else _PURE_HINT_REBIND,
-            expected="no change outside the function",
-            yours=f"{name} now holds {describe(value)}",
-        )
-    if first.getvalue() and not second.getvalue():
+def _reads_a_number(fn: Any) -> bool:
+    return any(isinstance(v, int | float | jax.Array) for v in global_values(fn).values())
+
+
+def _no_side_effects(fn: Any) -> None:
+    """No global changes, and no print that runs only while JAX traces."""
+    _unchanged_globals(
+        fn,
+        (normal(1, (4,)), 2.0),
+        lambda v: _PURE_HINT_LIST if isinstance(v, list | dict | set) else _PURE_HINT_REBIND,
+    )
+    jitted, printed = jax.jit(lambda x, scale: fn(x, scale)), []  # a fresh trace
+    for x in (normal(5, (4,)), normal(6, (4,))):
+        with captured_stdout() as out:
+            jax.block_until_ready(jitted(x, 2.0))
+            jax.effects_barrier()
+        printed.append(out.getvalue().strip())
+    if printed[0] and not printed[1]:
         raise CheckFailure(
             "scaled_sum printed while JAX traced it, and not on the next jitted call",
             hint=_PURE_HINT_PRINT,
             expected="the same behaviour on every call",
-            yours=f"1st call printed {first.getvalue().strip()!r}; 2nd printed "
-            f"{second.getvalue().strip()!r}",
+            yours=f"1st call printed {printed[0]!r}; 2nd printed {printed[1]!r}",
         )
-    numeric_globals = [
-        n for n, v in global_values(fn).items() if isinstance(v, int | float | jax.Array)
-    ]
-    hint = _PURE_HINT_GLOBAL if numeric_globals else ""
-    same(jnp.sum(x1 * 2.0), out1, "jax.jit(scaled_sum)(x, 2.0)", hint)
-    same(jnp.sum(x2 * 0.5), out2, "jax.jit(scaled_sum)(x, 0.5)", hint)
-    for seed, shape, scale in ((3, (2, 3), 3.0), (4, (5,), -1.5)):
-        x = normal(seed, shape)
-        label = f"scaled_sum(x of shape {shape}, {scale})"
-        with captured_stdout():
-            got = attempt(fn, x, scale, label=label)
-        same(jnp.sum(x * scale), got, label, hint)
 
 
 _PURE = Exercise(
@@ -100,7 +104,18 @@ _PURE = Exercise(
         "A pure function's result depends only on its arguments and it changes nothing "
         "outside itself: no print, no appending to lists, no globals.",
     ),
-    checker=_check_scaled_sum,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (4,)), 2.0),
+            (normal(2, (4,)), 0.5),
+            (normal(3, (2, 3)), 3.0),
+            (normal(4, (5,)), -1.5),
+        ],
+        eager=False,
+        also=(Also("{}", quietly), Also("jax.jit({})", lambda f: quietly(jax.jit(f)))),
+        on_result=(OnResult(_PURE_HINT_GLOBAL, when=lambda *a: True, answer=_reads_a_number),),
+        extra=lambda fn, ref: _no_side_effects(fn),
+    ),
 )
 
 # --- immutable arrays -----------------------------------------------------------------------
@@ -126,79 +141,38 @@ _AT_HINT_ROW = (
 )
 
 
-def _at_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.TracerArrayConversionError):
-        return _AT_HINT_NUMPY
-    if isinstance(exc, TypeError) and message_has(exc, "immutable", "item assignment"):
-        return _AT_HINT_ASSIGN
-    return None
-
-
-def _set_first_hint(x: jax.Array, v: Any, got: Any) -> str:
-    """The hint for a wrong result of set_first that matches a known mistake, else ''."""
-    wrong = {_AT_HINT_BY_VALUE: jnp.where(x == x[0], v, x)}
-    if x.ndim > 1:
-        wrong[_AT_HINT_ROW] = x.at[(0,) * x.ndim].set(v)
-    try:
-        yours = np.asarray(got)
-    except Exception:  # noqa: BLE001 - not array-like: no specific hint
-        return ""
-    for hint, value in wrong.items():
-        if yours.shape == value.shape and np.array_equal(yours, np.asarray(value)):
-            return hint
-    return ""
-
-
-def _check_set_first(answer: Any) -> None:
-    fn = expect_function(answer, "set_first(x, v)")
-    cases = (
-        (normal(1, (5,)), 7.5),
-        (normal(2, (3, 4)), -1.0),
-        (jnp.arange(4, dtype=jnp.int32), 9),
-        (jnp.array([1.0, 1.0, 2.0]), 5.0),
-    )
-    for x, v in cases:
-        label = f"set_first(x: {aval(x)}, {v})"
-        before = np.asarray(x).copy()
-        got = attempt(fn, x, v, label=label, hint_for=_at_hint)
-        if type(got).__name__ == "_IndexUpdateRef":
-            raise CheckFailure(
-                f"{label} returned x.at[0], not an array",
-                hint=_AT_HINT_FORGOT_SET,
-                expected="an array",
-                yours="an _IndexUpdateRef (the result of x.at[0])",
-            )
-        if isinstance(got, np.ndarray):
-            raise CheckFailure(
-                f"{label} returned a NumPy array, not a JAX array",
-                hint=_AT_HINT_NUMPY,
-                expected=describe(x.at[0].set(v)),
-                yours=describe(got),
-            )
-        same(x.at[0].set(v), got, label, partial(_set_first_hint, x, v, got))
-        if not np.array_equal(before, np.asarray(x)):
-            raise CheckFailure(f"{label} changed x", hint=_AT_HINT_ASSIGN)
-    jitted = jax.jit(fn)
-    for seed in (10, 11):
-        x = normal(seed, (6,))
-        label = f"jax.jit(set_first)(x: float32[6], {seed}.0)"
-        got = attempt(jitted, x, float(seed), label=label, hint_for=_at_hint)
-        same(x.at[0].set(float(seed)), got, label)
-    if jitted._cache_size() != 1:
-        raise CheckFailure(
-            f"jax.jit(set_first) compiled {jitted._cache_size()} times for two inputs of the "
-            "same shape",
-            hint="keep the result's shape and dtype independent of the values",
-        )
-
-
 _IMMUTABLE = Exercise(
     id="t01-immutable-arrays-1",
     title="Update a copy with .at[]",
     signature="set_first(x, v)",
     reference="def set_first(x, v):\n    return x.at[0].set(v)\n",
     hints=("JAX arrays cannot be changed in place: `x.at[index].set(value)` returns a new array.",),
-    checker=_check_set_first,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (5,)), 7.5),
+            (normal(2, (3, 4)), -1.0),
+            (jnp.arange(4, dtype=jnp.int32), 9),
+            (jnp.array([1.0, 1.0, 2.0]), 5.0),
+            (normal(10, (6,)), 10.0),
+            (normal(11, (6,)), 11.0),
+        ],
+        jit={},
+        compiles_once=True,
+        compiles_hint="keep the result's shape and dtype independent of the values",
+        on_error=(
+            OnError(_AT_HINT_NUMPY, (jax.errors.TracerArrayConversionError,)),
+            OnError(_AT_HINT_ASSIGN, (TypeError,), ("immutable", "item assignment")),
+        ),
+        on_result=(
+            OnResult(
+                _AT_HINT_FORGOT_SET, when=lambda got, x, v: type(got).__name__ == "_IndexUpdateRef"
+            ),
+            OnResult(_AT_HINT_NUMPY, when=lambda got, x, v: isinstance(got, np.ndarray)),
+            OnResult(_AT_HINT_BY_VALUE, wrong=lambda ref, x, v: jnp.where(x == x[0], v, x)),
+            OnResult(_AT_HINT_ROW, wrong=lambda ref, x, v: x.at[(0,) * x.ndim].set(v)),
+        ),
+        arrays=True,
+    ),
 )
 
 # --- explicit state -------------------------------------------------------------------------
@@ -213,74 +187,13 @@ _STATE_HINT_MUTATE = (
 )
 
 
-def _step_reference(state, x):
-    return {"count": state["count"] + 1, "total": state["total"] + jnp.sum(x)}
-
-
-def _init_state() -> dict[str, jax.Array]:
-    return {"count": jnp.int32(0), "total": jnp.float32(0.0)}
-
-
-def _run_steps(step, xs, label: str, hint: str) -> dict[str, Any]:
-    state = _init_state()
-    for i, x in enumerate(xs):
-        state = attempt(step, state, x, label=f"{label} (step {i + 1})", hint_for=_tracer_hint)
-        if not isinstance(state, dict):
-            raise CheckFailure(
-                f"{label} (step {i + 1}) returned {type(state).__name__}, not a state dict",
-                hint="return the new state: {'count': ..., 'total': ...}",
-                expected="a dict with keys 'count' and 'total'",
-                yours=describe(state),
-            )
-    return state
-
-
-def _check_step(answer: Any) -> None:
-    fn = expect_function(answer, "step(state, x)")
-    xs = [normal(seed, (4,)) for seed in (1, 2, 3)]
-    expected = _init_state()
-    for x in xs:
-        expected = _step_reference(expected, x)
-
-    def hint() -> str:
-        return _STATE_HINT_GLOBAL if global_values(fn) else ""
-
-    given = _init_state()
-    kept = dict(given)
-    globals_before = global_values(fn)
-    attempt(fn, given, xs[0], label="step(state, x)", hint_for=_tracer_hint)
-    for name, value in global_values(fn).items():
-        if name in globals_before and value is not globals_before[name]:
-            raise CheckFailure(
-                f"step changed the global variable {name!r}",
-                hint=_STATE_HINT_GLOBAL,
-                expected="nothing outside step changes",
-                yours=f"{name}: {describe(globals_before[name])} -> {describe(value)}",
-            )
-    if set(given) != set(kept) or any(given[k] is not kept[k] for k in kept):
-        raise CheckFailure(
-            "step changed the state dict it was given",
-            hint=_STATE_HINT_MUTATE,
-            expected=f"state still {describe(kept)}",
-            yours=f"state became {describe(given)}",
-        )
-    for run in (1, 2):
-        got = _run_steps(fn, xs, f"3 steps from the initial state (run {run})", hint())
-        same(expected, got, f"3 steps from the initial state (run {run})", hint())
-    jitted = jax.jit(fn)
-    got = _run_steps(jitted, xs, "3 jitted steps", hint())
-    same(expected, got, "3 jitted steps", hint())
-    if jitted._cache_size() != 1:
-        raise CheckFailure(
-            f"jax.jit(step) compiled {jitted._cache_size()} times for 3 steps",
-            hint="return a state with the same structure, shapes and dtypes as the one you got "
-            "(count stays int32, total float32)",
-        )
-    for name, value in global_values(fn).items():
-        if isinstance(value, jax.core.Tracer):
-            raise CheckFailure(
-                f"the global {name!r} holds a tracer leaked from jit", hint=_STATE_HINT_GLOBAL
-            )
+def _steps() -> list[tuple[dict[str, jax.Array], jax.Array]]:
+    """Three steps from the initial state: each (state, x) starts where the one before ended."""
+    state, cases = {"count": jnp.int32(0), "total": jnp.float32(0.0)}, []
+    for seed in (1, 2, 3):
+        cases.append((state, normal(seed, (4,))))
+        state = {"count": state["count"] + 1, "total": state["total"] + jnp.sum(cases[-1][1])}
+    return cases
 
 
 _STATE = Exercise(
@@ -295,7 +208,23 @@ _STATE = Exercise(
         "State goes in as an argument and comes out as a return value: "
         "`new_state = step(state, x)`.",
     ),
-    checker=_check_step,
+    spec=Spec(
+        cases=_steps,
+        jit={},
+        compiles_once=True,
+        compiles_hint="return a state with the same structure, shapes and dtypes as the one you "
+        "got (count stays int32, total float32)",
+        on_error=(_TRACER_ERROR,),
+        on_result=(
+            OnResult(
+                "return the new state: {'count': ..., 'total': ...}",
+                when=lambda got, *a: not isinstance(got, dict),
+            ),
+            OnResult(_STATE_HINT_GLOBAL, when=lambda *a: True, answer=global_values),
+        ),
+        mutated_hint=_STATE_HINT_MUTATE,
+        extra=lambda fn, ref: _unchanged_globals(fn, _steps()[0], lambda v: _STATE_HINT_GLOBAL),
+    ),
 )
 
 # --- explicit PRNG keys ---------------------------------------------------------------------
@@ -433,45 +362,6 @@ _STATIC_HINT_NUMPY = (
 )
 
 
-def _static_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.TracerArrayConversionError):
-        return _STATIC_HINT_NUMPY
-    if isinstance(exc, jax.errors.ConcretizationTypeError) or message_has(
-        exc, "truth value of an array"
-    ):
-        return _STATIC_HINT_IF
-    return None
-
-
-def _check_relu_or_identity(answer: Any) -> None:
-    fn = expect_function(answer, "relu_or_identity(x, use_relu)")
-    jitted = jax.jit(fn, static_argnums=1)
-    cases = [normal(1, (5,)), normal(2, (2, 3)), jnp.float32(-1.5), jnp.float32(2.0)]
-    for use_relu in (True, False):
-        for x in cases:
-            want = jnp.maximum(x, 0) if use_relu else x
-            for label, f in (("relu_or_identity", fn), ("jitted relu_or_identity", jitted)):
-                call = f"{label}(x: {aval(x)}, {use_relu})"
-                got = attempt(f, x, use_relu, label=call, hint_for=_static_hint)
-                if isinstance(got, np.ndarray):
-                    raise CheckFailure(
-                        f"{call} returned a NumPy array",
-                        hint=_STATIC_HINT_NUMPY,
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-                same(want, got, call)
-    before = jitted._cache_size()
-    for seed in (5, 6):
-        attempt(jitted, normal(seed, (5,)), True, label="jitted call", hint_for=_static_hint)
-    if jitted._cache_size() != before:
-        raise CheckFailure(
-            "jax.jit(relu_or_identity, static_argnums=1) compiled again for new values of the "
-            "same shape",
-            hint="the compiled code may depend on shapes, dtypes and static arguments only",
-        )
-
-
 _STATIC = Exercise(
     id="t01-static-vs-traced-1",
     title="Branch on a static flag, not on traced values",
@@ -486,7 +376,25 @@ _STATIC = Exercise(
         "Python control flow may depend on static values (known at trace time), never on the "
         "values inside a traced array.",
     ),
-    checker=_check_relu_or_identity,
+    spec=Spec(
+        cases=lambda: (
+            [
+                (x, use_relu)
+                for use_relu in (True, False)
+                for x in (normal(1, (5,)), normal(2, (2, 3)), jnp.float32(-1.5), jnp.float32(2.0))
+            ]
+            + [(normal(5, (5,)), True), (normal(6, (5,)), True)]
+        ),
+        jit={"static_argnums": 1},
+        compiles_once=True,
+        on_error=(
+            OnError(_STATIC_HINT_NUMPY, (jax.errors.TracerArrayConversionError,)),
+            OnError(_STATIC_HINT_IF, (jax.errors.ConcretizationTypeError,)),
+            OnError(_STATIC_HINT_IF, words=("truth value of an array",)),
+        ),
+        on_result=(OnResult(_STATIC_HINT_NUMPY, when=lambda got, *a: isinstance(got, np.ndarray)),),
+        arrays=True,
+    ),
 )
 
 EXERCISES = (_PURE, _IMMUTABLE, _STATE, _PRNG, _STATIC)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
-from functools import partial
 from typing import Any
 
 import jax
@@ -11,34 +11,32 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import (
-    CheckFailure,
-    all_eqns,
-    attempt,
-    aval,
-    describe,
-    expect_function,
-    message_has,
-    normal,
-    same,
-)
+from ._support import CheckFailure, OnError, OnResult, Spec, all_eqns, normal
 
 
-def _quiet(fn, *args: Any, label: str, hint_for=None) -> Any:
-    """``attempt`` with JAX's dtype warnings silenced (the check reports the dtype itself)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return attempt(fn, *args, label=label, hint_for=hint_for)
+def _contained(fn: Any) -> Any:
+    """``fn`` with JAX's dtype warnings silenced (the check reports the dtype itself) and the
+    64-bit mode it found restored afterwards."""
+
+    @functools.wraps(fn)
+    def run(*args: Any) -> Any:
+        x64 = bool(jax.config.jax_enable_x64)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return fn(*args)
+        finally:
+            jax.config.update("jax_enable_x64", x64)
+
+    return run
 
 
-def _expect_jax_array(got: Any, label: str, hint: str, want: Any) -> None:
-    if not isinstance(got, jax.Array) or isinstance(got, jax.core.Tracer):
-        raise CheckFailure(
-            f"{label} returned {type(got).__name__}, not a jax.Array",
-            hint=hint,
-            expected=describe(want),
-            yours=describe(got),
-        )
+def _shape(value: Any) -> Any:
+    return getattr(value, "shape", None)
+
+
+def _not_jax(got: Any, *args: Any) -> bool:
+    return not isinstance(got, jax.Array)
 
 
 # --- creating arrays ------------------------------------------------------------------------
@@ -57,41 +55,25 @@ _GRID_HINT_INT = (
 )
 
 
-def _check_unit_grid(answer: Any) -> None:
-    fn = expect_function(answer, "unit_grid(n)")
-    for n in (5, 2, 11, 101):
-        want = jnp.linspace(0.0, 1.0, n)
-        label = f"unit_grid({n})"
-        got = attempt(fn, n, label=label)
-        _expect_jax_array(got, label, "build it with jax.numpy, not numpy or a list", want)
-        shape = getattr(got, "shape", None)
-        if shape != (n,):
-            raise CheckFailure(
-                f"{label} has shape {shape} instead of ({n},)",
-                hint=_GRID_HINT_ARANGE,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        if not jnp.issubdtype(got.dtype, jnp.floating):
-            raise CheckFailure(
-                f"{label} has dtype {got.dtype}",
-                hint=_GRID_HINT_INT,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        hint = _GRID_HINT_STEP if float(got[-1]) != 1.0 else ""
-        same(want, got, label, hint)
-    jitted = jax.jit(fn, static_argnums=0)
-    same(jnp.linspace(0.0, 1.0, 7), attempt(jitted, 7, label="jit"), "jax.jit(unit_grid, 0)(7)")
-
-
 _GRID = Exercise(
     id="t02-array-creation-1",
     title="Evenly spaced points, both ends included",
     signature="unit_grid(n)",
     reference="def unit_grid(n):\n    return jnp.linspace(0.0, 1.0, n)\n",
     hints=("One constructor takes a start, a stop and a number of points.",),
-    checker=_check_unit_grid,
+    spec=Spec(
+        cases=lambda: [(5,), (2,), (11,), (101,)],
+        jit={"static_argnums": 0},
+        on_result=(
+            OnResult("build it with jax.numpy, not numpy or a list", when=_not_jax),
+            OnResult(_GRID_HINT_ARANGE, when=lambda got, n: got.shape != (n,)),
+            OnResult(
+                _GRID_HINT_INT, when=lambda got, n: not jnp.issubdtype(got.dtype, jnp.floating)
+            ),
+            OnResult(_GRID_HINT_STEP, when=lambda got, n: float(got[-1]) != 1.0),
+        ),
+        arrays=True,
+    ),
 )
 
 # --- host and device transfers --------------------------------------------------------------
@@ -110,34 +92,6 @@ _XFER_HINT_INPLACE = (
 )
 
 
-def _standardize_reference(batch: np.ndarray) -> jax.Array:
-    x = jax.device_put(batch)
-    return (x - x.mean()) / x.std()
-
-
-def _check_standardize(answer: Any) -> None:
-    fn = expect_function(answer, "standardize(batch)")
-    rng = np.random.default_rng(0)
-    for shape in ((8,), (4, 5)):
-        batch = rng.normal(3.0, 2.0, size=shape)
-        kept = batch.copy()
-        want = _standardize_reference(kept.copy())
-        label = f"standardize(NumPy float64{list(shape)})"
-        got = _quiet(fn, batch, label=label)
-        if not np.array_equal(batch, kept):
-            raise CheckFailure(f"{label} changed its input batch", hint=_XFER_HINT_INPLACE)
-        if isinstance(got, np.ndarray | np.generic):
-            hint = _XFER_HINT_NUMPY if got.dtype == np.float64 else _XFER_HINT_GET
-            raise CheckFailure(
-                f"{label} returned a NumPy array, which lives in host memory",
-                hint=hint,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        _expect_jax_array(got, label, _XFER_HINT_NUMPY, want)
-        same(want, got, label, rtol=1e-4)
-
-
 _XFER = Exercise(
     id="t02-host-device-transfer-1",
     title="Standardise a NumPy batch on the device",
@@ -148,7 +102,25 @@ _XFER = Exercise(
         "    return (x - x.mean()) / x.std()\n"
     ),
     hints=("jax.device_put copies host data to the device; jnp operations then run there.",),
-    checker=_check_standardize,
+    spec=Spec(
+        cases=lambda: [
+            (np.random.default_rng(0).normal(3.0, 2.0, size=shape),) for shape in ((8,), (4, 5))
+        ],
+        wrap=_contained,
+        on_result=(
+            OnResult(
+                _XFER_HINT_NUMPY,
+                when=lambda got, b: (
+                    isinstance(got, np.ndarray | np.generic) and got.dtype == np.float64
+                ),
+            ),
+            OnResult(_XFER_HINT_GET, when=lambda got, b: isinstance(got, np.ndarray | np.generic)),
+            OnResult(_XFER_HINT_NUMPY, when=_not_jax),
+        ),
+        rtol=1e-4,
+        mutated_hint=_XFER_HINT_INPLACE,
+        arrays=True,
+    ),
 )
 
 # --- default dtypes and 64-bit mode ---------------------------------------------------------
@@ -164,45 +136,22 @@ _X64_HINT_GLOBAL = (
 )
 
 
-def _check_precise_sum(answer: Any) -> None:
-    fn = expect_function(answer, "precise_sum(values)")
-    rng = np.random.default_rng(1)
-    values = rng.normal(0.0, 1.0, size=1000) + 1e4
-    want = float(np.sum(values))
+def _keeps_x64_mode(fn: Any, ref: Any) -> None:
     before = bool(jax.config.jax_enable_x64)
     try:
-        got = _quiet(fn, values, label="precise_sum(values)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn.__wrapped__(np.ones(3))
         after = bool(jax.config.jax_enable_x64)
     finally:
         jax.config.update("jax_enable_x64", before)
     if after != before:
         raise CheckFailure(
-            "precise_sum left 64-bit mode switched "
-            + ("on" if after else "off")
-            + " for the whole process",
+            f"precise_sum left 64-bit mode switched {'on' if after else 'off'} for the whole "
+            "process",
             hint=_X64_HINT_GLOBAL,
             expected=f"jax_enable_x64 still {before} afterwards",
             yours=f"jax_enable_x64 = {after}",
-        )
-    if isinstance(got, np.ndarray | np.generic) or not isinstance(got, jax.Array):
-        raise CheckFailure(
-            f"precise_sum returned {type(got).__name__}, not a jax.Array",
-            hint="do the sum with jnp inside the 64-bit block and return its result",
-            yours=describe(got),
-        )
-    if got.dtype != np.float64 or got.shape != ():
-        raise CheckFailure(
-            f"precise_sum returned {aval(got)} instead of a float64 scalar",
-            hint=_X64_HINT_CAST,
-            expected=f"float64[] {want:.10g}",
-            yours=describe(got),
-        )
-    if abs(float(got) - want) > 1e-12 * abs(want):
-        raise CheckFailure(
-            "the sum is not accurate to 64-bit precision",
-            hint=_X64_HINT_EARLY,
-            expected=f"{want:.12g}",
-            yours=f"{float(got):.12g}",
         )
 
 
@@ -216,7 +165,22 @@ _X64 = Exercise(
         "        return jnp.sum(jnp.asarray(values, dtype=jnp.float64))\n"
     ),
     hints=("`jax.enable_x64(True)` is a context manager: 64-bit only inside the `with` block.",),
-    checker=_check_precise_sum,
+    spec=Spec(
+        cases=lambda: [(np.random.default_rng(1).normal(0.0, 1.0, size=1000) + 1e4,)],
+        wrap=_contained,
+        on_result=(
+            OnResult(
+                "do the sum with jnp inside the 64-bit block and return its result", when=_not_jax
+            ),
+            OnResult(
+                _X64_HINT_CAST, when=lambda got, v: got.dtype != np.float64 or got.shape != ()
+            ),
+            OnResult(_X64_HINT_EARLY, when=lambda got, v: True),
+        ),
+        rtol=1e-12,
+        arrays=True,
+        extra=_keeps_x64_mode,
+    ),
 )
 
 # --- type promotion and weak types ----------------------------------------------------------
@@ -228,32 +192,26 @@ _PROMO_HINT_STRONG = (
 )
 
 
-def _check_halve(answer: Any) -> None:
-    fn = expect_function(answer, "halve(x)")
-    for seed, dtype in enumerate((jnp.float32, jnp.bfloat16, jnp.float16)):
-        x = normal(seed, (2, 3), dtype)
-        want = x * 0.5
-        for name, f in (("halve", fn), ("jax.jit(halve)", jax.jit(fn))):
-            label = f"{name}(x: {aval(x)})"
-            got = _quiet(f, x, label=label)
-            _expect_jax_array(got, label, "use jnp operations", want)
-            if got.dtype != want.dtype:
-                raise CheckFailure(
-                    f"{label} returned dtype {got.dtype}",
-                    hint=_PROMO_HINT_STRONG,
-                    expected=describe(want),
-                    yours=describe(got),
-                )
-            same(want, got, label, rtol=1e-2)
-
-
 _PROMO = Exercise(
     id="t02-type-promotion-1",
     title="Scale an array without changing its dtype",
     signature="halve(x)",
     reference="def halve(x):\n    return x * 0.5\n",
     hints=("A Python float is weakly typed: it adapts to the array's dtype.",),
-    checker=_check_halve,
+    spec=Spec(
+        cases=lambda: [
+            (normal(seed, (2, 3), dtype),)
+            for seed, dtype in enumerate((jnp.float32, jnp.bfloat16, jnp.float16))
+        ],
+        jit={},
+        wrap=_contained,
+        on_result=(
+            OnResult("use jnp operations", when=_not_jax),
+            OnResult(_PROMO_HINT_STRONG, when=lambda got, x: got.dtype != x.dtype),
+        ),
+        rtol=1e-2,
+        arrays=True,
+    ),
 )
 
 # --- bfloat16 and float16 -------------------------------------------------------------------
@@ -284,8 +242,9 @@ _LOWP_HINT_FORMULA = (
 _PRODUCTS = {"integer_pow", "mul", "square", "pow", "dot_general"}
 
 
-def _product_dtypes(fn, x: jax.Array) -> set[str]:
-    """Names of the dtypes that ``fn(x)`` multiplies in (squares, products, dot products)."""
+def _product_dtypes(fn) -> set[str]:
+    """Names of the dtypes that ``fn`` multiplies a float16 input in (squares, products...)."""
+    x = jnp.ones(3, jnp.float16)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -293,45 +252,6 @@ def _product_dtypes(fn, x: jax.Array) -> set[str]:
     except Exception:  # noqa: BLE001 - the calls themselves report errors
         return set()
     return {str(v.aval.dtype) for e in eqns if e.primitive.name in _PRODUCTS for v in e.outvars}
-
-
-def _lowp_hint(fn, x: jax.Array, got: jax.Array) -> str:
-    """The hint for a wrong sum of squares: what went wrong, judged from dtypes."""
-    if got.dtype == jnp.float32 and not bool(jnp.all(jnp.isfinite(got))):
-        return _LOWP_HINT_LATE_CAST
-    products = _product_dtypes(fn, x)
-    if "float16" in products:
-        return _LOWP_HINT_OVERFLOW
-    if "bfloat16" in products or got.dtype == jnp.bfloat16:
-        return _LOWP_HINT_BF16
-    if got.dtype == jnp.float16:
-        return _LOWP_HINT_CAST_BACK
-    if got.dtype != jnp.float32:
-        return _LOWP_HINT_DTYPE
-    return _LOWP_HINT_FORMULA
-
-
-def _check_sum_of_squares(answer: Any) -> None:
-    fn = expect_function(answer, "sum_of_squares(x)")
-    cases = [
-        jnp.array([300.0, -200.0, 1.5], jnp.float16),
-        (normal(4, (64,)) * 100).astype(jnp.float16),
-        normal(5, (3, 4)).astype(jnp.float16),
-    ]
-    for x in cases:
-        want = jnp.sum(jnp.square(x.astype(jnp.float32)))
-        for name, f in (("sum_of_squares", fn), ("jax.jit(sum_of_squares)", jax.jit(fn))):
-            label = f"{name}(x: {aval(x)})"
-            got = _quiet(f, x, label=label)
-            _expect_jax_array(got, label, "use jnp operations", want)
-            if not bool(jnp.all(jnp.isfinite(got))):
-                raise CheckFailure(
-                    f"{label} overflowed",
-                    hint=_lowp_hint(fn, x, got),
-                    expected=describe(want),
-                    yours=describe(got),
-                )
-            same(want, got, label, partial(_lowp_hint, fn, x, got), rtol=1e-3)
 
 
 _LOWP = Exercise(
@@ -342,7 +262,41 @@ _LOWP = Exercise(
         "def sum_of_squares(x):\n    x32 = x.astype(jnp.float32)\n    return jnp.sum(x32 * x32)\n"
     ),
     hints=("Do the arithmetic that can overflow in float32, not in float16.",),
-    checker=_check_sum_of_squares,
+    spec=Spec(
+        cases=lambda: [
+            (jnp.array([300.0, -200.0, 1.5], jnp.float16),),
+            ((normal(4, (64,)) * 100).astype(jnp.float16),),
+            (normal(5, (3, 4)).astype(jnp.float16),),
+        ],
+        jit={},
+        wrap=_contained,
+        # what went wrong, judged from dtypes: of the result, of the products the answer computes
+        on_result=(
+            OnResult("use jnp operations", when=_not_jax),
+            OnResult(
+                _LOWP_HINT_LATE_CAST,
+                when=lambda got, x: (
+                    got.dtype == jnp.float32 and not bool(jnp.all(jnp.isfinite(got)))
+                ),
+            ),
+            OnResult(
+                _LOWP_HINT_OVERFLOW,
+                when=lambda *a: True,
+                answer=lambda fn: "float16" in _product_dtypes(fn),
+            ),
+            OnResult(
+                _LOWP_HINT_BF16,
+                when=lambda *a: True,
+                answer=lambda fn: "bfloat16" in _product_dtypes(fn),
+            ),
+            OnResult(_LOWP_HINT_BF16, when=lambda got, x: got.dtype == jnp.bfloat16),
+            OnResult(_LOWP_HINT_CAST_BACK, when=lambda got, x: got.dtype == jnp.float16),
+            OnResult(_LOWP_HINT_DTYPE, when=lambda got, x: got.dtype != jnp.float32),
+            OnResult(_LOWP_HINT_FORMULA, when=lambda *a: True),
+        ),
+        rtol=1e-3,
+        arrays=True,
+    ),
 )
 
 # --- broadcasting and reshaping -------------------------------------------------------------
@@ -358,32 +312,6 @@ _BCAST_HINT_AXIS = (
 )
 
 
-def _bcast_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "broadcast", "Incompatible shapes"):
-        return _BCAST_HINT_ROWWISE
-    return None
-
-
-def _check_pairwise(answer: Any) -> None:
-    fn = expect_function(answer, "pairwise_sq_dists(x, y)")
-    for n, m, d in ((4, 4, 3), (3, 5, 2), (1, 2, 4)):
-        x, y = normal(n, (n, d)), normal(10 + m, (m, d))
-        want = jnp.sum((x[:, None, :] - y[None, :, :]) ** 2, axis=-1)
-        for name, f in (("pairwise_sq_dists", fn), ("jax.jit(pairwise_sq_dists)", jax.jit(fn))):
-            label = f"{name}(x: {aval(x)}, y: {aval(y)})"
-            got = attempt(f, x, y, label=label, hint_for=_bcast_hint)
-            shape = getattr(got, "shape", None)
-            if shape != (n, m):
-                hint = _BCAST_HINT_ROWWISE if shape == (n,) else _BCAST_HINT_AXIS
-                raise CheckFailure(
-                    f"{label} has shape {shape} instead of {(n, m)}",
-                    hint=hint,
-                    expected=describe(want),
-                    yours=describe(got),
-                )
-            same(want, got, label, rtol=1e-4)
-
-
 _BCAST = Exercise(
     id="t02-broadcasting-reshaping-1",
     title="Pairwise squared distances by broadcasting",
@@ -394,7 +322,19 @@ _BCAST = Exercise(
         "    return jnp.sum(diff**2, axis=-1)\n"
     ),
     hints=("Shapes (n, 1, d) and (1, m, d) broadcast to (n, m, d).",),
-    checker=_check_pairwise,
+    spec=Spec(
+        cases=lambda: [
+            (normal(n, (n, d)), normal(10 + m, (m, d)))
+            for n, m, d in ((4, 4, 3), (3, 5, 2), (1, 2, 4))
+        ],
+        jit={},
+        on_error=(OnError(_BCAST_HINT_ROWWISE, words=("broadcast", "Incompatible shapes")),),
+        on_result=(
+            OnResult(_BCAST_HINT_ROWWISE, when=lambda got, x, y: _shape(got) == (len(x),)),
+            OnResult(_BCAST_HINT_AXIS, when=lambda got, x, y: _shape(got) != (len(x), len(y))),
+        ),
+        rtol=1e-4,
+    ),
 )
 
 EXERCISES = (_GRID, _XFER, _X64, _PROMO, _LOWP, _BCAST)

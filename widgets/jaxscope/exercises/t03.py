@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import jax
@@ -10,25 +9,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import (
-    CheckFailure,
-    attempt,
-    aval,
-    describe,
-    expect_function,
-    message_has,
-    normal,
-    same,
-)
+from ._support import OnError, OnResult, Spec, normal
 
 
 def _ints(seed: int, shape: tuple[int, ...], high: int) -> jax.Array:
     return jax.random.randint(jax.random.key(seed), shape, 0, high)
 
 
-def _both(fn: Any, name: str, *, static_argnums: tuple[int, ...] = ()) -> list[tuple[str, Any]]:
-    """The answer eagerly and under jit, each with the name its call is reported under."""
-    return [(name, fn), (f"jax.jit({name})", jax.jit(fn, static_argnums=static_argnums))]
+def _shape(value: Any) -> tuple[int, ...] | None:
+    return getattr(value, "shape", None)
 
 
 # --- basic and advanced indexing ------------------------------------------------------------
@@ -40,39 +29,25 @@ _IDX_HINT_PAIRS = (
 )
 
 
-def _idx_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "broadcast", "Incompatible shapes", "shape mismatch"):
-        return _IDX_HINT_PAIRS
-    return None
-
-
-def _check_submatrix(answer: Any) -> None:
-    fn = expect_function(answer, "submatrix(x, rows, cols)")
-    x = normal(0, (5, 6))
-    for rows, cols in (([0, 3, 4], [1, 2, 5]), ([4, 1], [0, 2, 3]), ([2], [5, 0])):
-        r, c = jnp.array(rows), jnp.array(cols)
-        want = x[r][:, c]
-        for name, f in _both(fn, "submatrix"):
-            label = f"{name}(x: {aval(x)}, rows={rows}, cols={cols})"
-            got = attempt(f, x, r, c, label=label, hint_for=_idx_hint)
-            shape = getattr(got, "shape", None)
-            if shape != want.shape:
-                raise CheckFailure(
-                    f"{label} has shape {shape} instead of {want.shape}",
-                    hint=_IDX_HINT_PAIRS,
-                    expected=describe(want),
-                    yours=describe(got),
-                )
-            same(want, got, label)
-
-
 _IDX = Exercise(
     id="t03-indexing-1",
     title="Pick a submatrix with two index arrays",
     signature="submatrix(x, rows, cols)",
     reference="def submatrix(x, rows, cols):\n    return x[rows[:, None], cols]\n",
     hints=("Integer index arrays broadcast against each other, like operands of `+`.",),
-    checker=_check_submatrix,
+    spec=Spec(
+        cases=lambda: [
+            (normal(0, (5, 6)), jnp.array(r), jnp.array(c))
+            for r, c in (([0, 3, 4], [1, 2, 5]), ([4, 1], [0, 2, 3]), ([2], [5, 0]))
+        ],
+        jit={},
+        on_error=(
+            OnError(_IDX_HINT_PAIRS, words=("broadcast", "Incompatible shapes", "mismatch")),
+        ),
+        on_result=(
+            OnResult(_IDX_HINT_PAIRS, when=lambda got, x, r, c: _shape(got) != (len(r), len(c))),
+        ),
+    ),
 )
 
 # --- .at[].set ------------------------------------------------------------------------------
@@ -94,53 +69,6 @@ _SET_HINT_OTHER = (
 )
 
 
-def _zero_diagonal_hint(m: jax.Array, got: Any) -> str:
-    """The hint for a wrong result: a known mistake's when the result is that mistake's."""
-    n = m.shape[0]
-    known = {
-        _SET_HINT_DIAG: m - jnp.diag(m),
-        _SET_HINT_ROWS: m.at[jnp.arange(n)].set(0.0),
-    }
-    try:
-        yours = np.asarray(got, dtype=np.float32)
-    except Exception:  # noqa: BLE001 - not array-like: the general hint
-        return _SET_HINT_OTHER
-    for hint, value in known.items():
-        if yours.shape == value.shape and np.allclose(yours, np.asarray(value)):
-            return hint
-    return _SET_HINT_OTHER
-
-
-def _set_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, TypeError) and message_has(exc, "immutable", "does not support item"):
-        return _SET_HINT_ASSIGN
-    return None
-
-
-def _check_zero_diagonal(answer: Any) -> None:
-    fn = expect_function(answer, "zero_diagonal(m)")
-    for seed, n in ((1, 4), (2, 1), (3, 6)):
-        m = normal(seed, (n, n)) + 2.0
-        before = np.asarray(m).copy()
-        want = m.at[jnp.arange(n), jnp.arange(n)].set(0.0)
-        for name, f in _both(fn, "zero_diagonal"):
-            label = f"{name}(m: {aval(m)})"
-            got = attempt(f, m, label=label, hint_for=_set_hint)
-            yours = np.asarray(got) if isinstance(got, jax.Array | np.ndarray) else None
-            if yours is not None and yours.shape == (n, n):
-                off = ~np.eye(n, dtype=bool)
-                if not np.allclose(yours[off], before[off]) and np.allclose(np.diag(yours), 0):
-                    raise CheckFailure(
-                        f"{label} changed entries off the diagonal",
-                        hint=_zero_diagonal_hint(m, got),
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-            same(want, got, label, partial(_zero_diagonal_hint, m, got))
-            if not np.array_equal(before, np.asarray(m)):
-                raise CheckFailure(f"{label} changed m", hint=_SET_HINT_ASSIGN)
-
-
 _SET = Exercise(
     id="t03-at-set-1",
     title="Zero the diagonal with .at[].set",
@@ -149,7 +77,16 @@ _SET = Exercise(
         "def zero_diagonal(m):\n    i = jnp.arange(m.shape[0])\n    return m.at[i, i].set(0.0)\n"
     ),
     hints=("`m.at[rows, cols].set(v)` writes v at the pairs (rows[k], cols[k]).",),
-    checker=_check_zero_diagonal,
+    spec=Spec(
+        cases=lambda: [(normal(seed, (n, n)) + 2.0,) for seed, n in ((1, 4), (2, 1), (3, 6))],
+        jit={},
+        on_error=(OnError(_SET_HINT_ASSIGN, (TypeError,), ("immutable", "does not support item")),),
+        on_result=(
+            OnResult(_SET_HINT_DIAG, wrong=lambda ref, m: m - jnp.diag(m)),
+            OnResult(_SET_HINT_ROWS, wrong=lambda ref, m: m.at[jnp.arange(len(m))].set(0.0)),
+            OnResult(_SET_HINT_OTHER, when=lambda got, m: True),
+        ),
+    ),
 )
 
 # --- .at[] arithmetic -----------------------------------------------------------------------
@@ -165,33 +102,28 @@ _MIN_HINT_PLAIN = (
 )
 
 
-def _check_relax(answer: Any) -> None:
-    fn = expect_function(answer, "relax(dist, nodes, cand)")
-    dist = jnp.array([0.0, 4.0, 4.0, 1.0, 9.0])
-    cases = [
-        ([1, 3], [2.0, 5.0]),  # one improves, one does not
-        ([1, 1], [3.0, 5.0]),  # repeated node, smaller candidate first
-        ([2, 2], [5.0, 3.0]),  # repeated node, smaller candidate last
-        ([4, 0, 4, 4], [7.0, 1.0, 2.0, 8.0]),
-    ]
-    for nodes, cand in cases:
-        n, c = jnp.array(nodes), jnp.array(cand)
-        want = dist.at[n].min(c)
-        for name, f in _both(fn, "relax"):
-            label = f"{name}(dist={np.asarray(dist).tolist()}, nodes={nodes}, cand={cand})"
-            got = attempt(f, dist, n, c, label=label)
-            repeated = len(set(nodes)) < len(nodes)
-            hint = _MIN_HINT_SET if repeated else _MIN_HINT_PLAIN
-            same(want, got, label, hint=hint)
-
-
 _MIN = Exercise(
     id="t03-at-arithmetic-1",
     title="Relax distances with .at[].min",
     signature="relax(dist, nodes, cand)",
     reference="def relax(dist, nodes, cand):\n    return dist.at[nodes].min(cand)\n",
     hints=("`.at[idx]` has read-modify-write methods: add, multiply, min, max, apply.",),
-    checker=_check_relax,
+    spec=Spec(
+        cases=lambda: [
+            (jnp.array([0.0, 4.0, 4.0, 1.0, 9.0]), jnp.array(nodes), jnp.array(cand))
+            for nodes, cand in (
+                ([1, 3], [2.0, 5.0]),  # one improves, one does not
+                ([1, 1], [3.0, 5.0]),  # repeated node, smaller candidate first
+                ([2, 2], [5.0, 3.0]),  # repeated node, smaller candidate last
+                ([4, 0, 4, 4], [7.0, 1.0, 2.0, 8.0]),
+            )
+        ],
+        jit={},
+        on_result=(
+            OnResult(_MIN_HINT_SET, when=lambda got, d, n, c: len(set(n.tolist())) < len(n)),
+            OnResult(_MIN_HINT_PLAIN, when=lambda got, d, n, c: True),
+        ),
+    ),
 )
 
 # --- out-of-bounds indexing -----------------------------------------------------------------
@@ -207,24 +139,11 @@ _OOB_HINT_NO_FILL = (
 )
 
 
-def _check_lookup(answer: Any) -> None:
-    fn = expect_function(answer, "lookup(table, idx)")
-    table = jnp.array([10, 11, 12, 13, 14], dtype=jnp.int32)
-    for idx in ([0, 4, 5, 2], [7, 1, 100], [3]):
-        i = jnp.array(idx)
-        want = table.at[i].get(mode="fill", fill_value=-1)
-        for name, f in _both(fn, "lookup"):
-            label = f"{name}(table=[10, 11, 12, 13, 14], idx={idx})"
-            got = attempt(f, table, i, label=label)
-            yours = np.asarray(got) if isinstance(got, jax.Array | np.ndarray) else None
-            hint = ""
-            if yours is not None and yours.shape == want.shape:
-                beyond = np.asarray(i) >= table.shape[0]
-                if np.all(yours[beyond] == 14):
-                    hint = _OOB_HINT_CLAMP
-                elif np.all(yours[beyond] == np.iinfo(np.int32).min):
-                    hint = _OOB_HINT_NO_FILL
-            same(want, got, label, hint=hint)
+def _beyond_all(got: Any, table: jax.Array, idx: jax.Array, value: int) -> bool:
+    """Whether ``got`` holds ``value`` at every out-of-bounds position of ``idx``."""
+    if _shape(got) != idx.shape:
+        return False
+    return bool(np.all(np.asarray(got)[np.asarray(idx) >= table.shape[0]] == value))
 
 
 _OOB = Exercise(
@@ -235,7 +154,20 @@ _OOB = Exercise(
         'def lookup(table, idx):\n    return table.at[idx].get(mode="fill", fill_value=-1)\n'
     ),
     hints=("Out-of-bounds reads clamp unless you choose another mode= in .at[idx].get().",),
-    checker=_check_lookup,
+    spec=Spec(
+        cases=lambda: [
+            (jnp.array([10, 11, 12, 13, 14], dtype=jnp.int32), jnp.array(idx))
+            for idx in ([0, 4, 5, 2], [7, 1, 100], [3])
+        ],
+        jit={},
+        on_result=(
+            OnResult(_OOB_HINT_CLAMP, when=lambda got, t, i: _beyond_all(got, t, i, 14)),
+            OnResult(
+                _OOB_HINT_NO_FILL,
+                when=lambda got, t, i: _beyond_all(got, t, i, np.iinfo(np.int32).min),
+            ),
+        ),
+    ),
 )
 
 # --- duplicate indices ----------------------------------------------------------------------
@@ -251,31 +183,6 @@ _DUP_HINT_BINCOUNT = (
 )
 
 
-def _dup_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.ConcretizationTypeError) or message_has(exc, "length"):
-        return _DUP_HINT_BINCOUNT
-    return None
-
-
-def _check_count_labels(answer: Any) -> None:
-    fn = expect_function(answer, "count_labels(labels, n)")
-    cases = [([0, 2, 2, 1, 2], 4), ([3, 3, 3], 5)]
-    cases += [(np.asarray(_ints(s, (40,), 6)).tolist(), 6) for s in (1, 2)]
-    for labels, n in cases:
-        lab = jnp.array(labels, dtype=jnp.int32)
-        want = jnp.zeros(n, jnp.int32).at[lab].add(1)
-        for name, f in _both(fn, "count_labels", static_argnums=(1,)):
-            label = f"{name}(labels={labels if len(labels) < 8 else aval(lab)}, n={n})"
-            got = attempt(f, lab, n, label=label, hint_for=_dup_hint)
-            yours = np.asarray(got) if isinstance(got, jax.Array | np.ndarray) else None
-            hint = ""
-            if yours is not None and yours.shape != want.shape:
-                hint = _DUP_HINT_BINCOUNT
-            elif yours is not None and yours.max(initial=0) <= 1:
-                hint = _DUP_HINT_SET
-            same(want, got, label, hint=hint)
-
-
 _DUP = Exercise(
     id="t03-duplicate-indices-1",
     title="Count labels with a scatter-add",
@@ -284,7 +191,24 @@ _DUP = Exercise(
         "def count_labels(labels, n):\n    return jnp.zeros(n, jnp.int32).at[labels].add(1)\n"
     ),
     hints=("Scatter-add combines all the updates aimed at one index; set keeps only one.",),
-    checker=_check_count_labels,
+    spec=Spec(
+        cases=lambda: (
+            [
+                (jnp.array(labels, dtype=jnp.int32), n)
+                for labels, n in (([0, 2, 2, 1, 2], 4), ([3, 3, 3], 5))
+            ]
+            + [(_ints(s, (40,), 6), 6) for s in (1, 2)]
+        ),
+        jit={"static_argnums": (1,)},
+        on_error=(
+            OnError(_DUP_HINT_BINCOUNT, (jax.errors.ConcretizationTypeError,)),
+            OnError(_DUP_HINT_BINCOUNT, words=("length",)),
+        ),
+        on_result=(
+            OnResult(_DUP_HINT_BINCOUNT, when=lambda got, lab, n: _shape(got) != (n,)),
+            OnResult(_DUP_HINT_SET, when=lambda got, lab, n: np.asarray(got).max(initial=0) <= 1),
+        ),
+    ),
 )
 
 # --- masking with jnp.where -----------------------------------------------------------------
@@ -312,56 +236,6 @@ _MASK_HINT_NAN = (
 )
 
 
-def _mask_hint(exc: BaseException) -> str | None:
-    if isinstance(
-        exc, jax.errors.NonConcreteBooleanIndexError | jax.errors.ConcretizationTypeError
-    ):
-        return _MASK_HINT_BOOL
-    return None
-
-
-def _mean_positive(x: jax.Array) -> jax.Array:
-    mask = x > 0
-    return jnp.sum(jnp.where(mask, x, 0.0)) / jnp.maximum(jnp.sum(mask), 1)
-
-
-def _mean_positive_hint(x: jax.Array, got: Any) -> str:
-    """The hint for a wrong mean: a known mistake's when the result is that mistake's."""
-    known = {
-        _MASK_HINT_COUNT: jnp.where(x > 0, x, 0.0).mean(),
-        _MASK_HINT_ZERO: jnp.sum(jnp.where(x >= 0, x, 0.0)) / jnp.maximum(jnp.sum(x >= 0), 1),
-    }
-    try:
-        yours = np.asarray(got, dtype=np.float32)
-    except Exception:  # noqa: BLE001 - not array-like: the general hint
-        return _MASK_HINT_OTHER
-    for hint, value in known.items():
-        if yours.shape == () and np.allclose(yours, np.asarray(value)):
-            return hint
-    return _MASK_HINT_OTHER
-
-
-def _check_mean_positive(answer: Any) -> None:
-    fn = expect_function(answer, "mean_positive(x)")
-    jitted = jax.jit(fn)
-    cases = [
-        normal(1, (6,)),
-        jnp.array([-1.0, 2.0, 4.0, -3.0]),
-        normal(2, (3, 4)),
-        jnp.array([-1.0, -2.0, 0.0]),
-        jnp.array([0.0, -1.0, 3.0]),
-    ]
-    for x in cases:
-        want = _mean_positive(x)
-        label = f"jax.jit(mean_positive)(x: {aval(x)} {describe(x).split(' ', 2)[-1]})"
-        got = attempt(jitted, x, label=label, hint_for=_mask_hint)
-        if isinstance(got, jax.Array) and bool(jnp.any(jnp.isnan(got))):
-            raise CheckFailure(
-                f"{label} returned NaN", hint=_MASK_HINT_NAN, expected=describe(want)
-            )
-        same(want, got, label, partial(_mean_positive_hint, x, got))
-
-
 _MASK = Exercise(
     id="t03-masking-where-1",
     title="Mean of the positive entries, under jit",
@@ -373,7 +247,34 @@ _MASK = Exercise(
         "    return total / jnp.maximum(jnp.sum(mask), 1)\n"
     ),
     hints=("Under jit every shape is fixed: select with jnp.where, don't filter.",),
-    checker=_check_mean_positive,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (6,)),),
+            (jnp.array([-1.0, 2.0, 4.0, -3.0]),),
+            (normal(2, (3, 4)),),
+            (jnp.array([-1.0, -2.0, 0.0]),),
+            (jnp.array([0.0, -1.0, 3.0]),),
+        ],
+        eager=False,
+        jit={},
+        on_error=(
+            OnError(
+                _MASK_HINT_BOOL,
+                (jax.errors.NonConcreteBooleanIndexError, jax.errors.ConcretizationTypeError),
+            ),
+        ),
+        on_result=(
+            OnResult(_MASK_HINT_NAN, when=lambda got, x: bool(np.any(np.isnan(np.asarray(got))))),
+            OnResult(_MASK_HINT_COUNT, wrong=lambda ref, x: jnp.where(x > 0, x, 0.0).mean()),
+            OnResult(
+                _MASK_HINT_ZERO,
+                wrong=lambda ref, x: (
+                    jnp.sum(jnp.where(x >= 0, x, 0.0)) / jnp.maximum(jnp.sum(x >= 0), 1)
+                ),
+            ),
+            OnResult(_MASK_HINT_OTHER, when=lambda got, x: True),
+        ),
+    ),
 )
 
 EXERCISES = (_IDX, _SET, _MIN, _OOB, _DUP, _MASK)

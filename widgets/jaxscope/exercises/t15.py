@@ -15,14 +15,13 @@ from ._support import (
     Also,
     CheckFailure,
     OnError,
+    OnResult,
     Spec,
     attempt,
     captured_stdout,
-    describe,
-    expect_function,
-    message_has,
     normal,
-    same,
+    primitive_names,
+    quietly,
 )
 
 # --- jax.debug.print ------------------------------------------------------------------------
@@ -47,52 +46,44 @@ _PRINT_HINT_ARGUMENT = (
 )
 
 
-def _print_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, IndexError | KeyError):  # a placeholder without its argument
-        return _PRINT_HINT_ARGUMENT
-    if message_has(exc, "Unused positional arguments", "Unused keyword arguments"):
-        return _PRINT_HINT_ARGUMENT  # an argument without its placeholder
-    return None
+_PRINT_ERRORS = (
+    OnError(_PRINT_HINT_ARGUMENT, (IndexError, KeyError)),  # a placeholder without its argument
+    OnError(
+        _PRINT_HINT_ARGUMENT, words=("Unused positional arguments", "Unused keyword arguments")
+    ),
+)
 
 
-def _run_printing(fn, x, label: str) -> tuple[Any, str]:
-    with captured_stdout() as out:
-        got = attempt(fn, x, label=label, hint_for=_print_hint)
-        jax.block_until_ready(got)
-        jax.effects_barrier()
-    return got, out.getvalue()
-
-
-def _check_show_and_square(answer: Any) -> None:
-    fn = expect_function(answer, "show_and_square(x)")
-    jitted = jax.jit(fn)
-    x1, x2 = jnp.array([1.5, -2.0]), jnp.array([3.25, 4.0])
-    _, first = _run_printing(jitted, x1, "jax.jit(show_and_square)(x1)")
-    got, second = _run_printing(jitted, x2, "jax.jit(show_and_square)(x2)")
-    same(x2**2, got, "jax.jit(show_and_square)(x2)")
+def _prints_every_call(fn: Any) -> None:
+    """Two jitted calls each print the values of their own x."""
+    jitted, printed = jax.jit(lambda x: fn(x)), []  # a fresh trace: plain print runs once
+    for x in (jnp.array([1.5, -2.0]), jnp.array([3.25, 4.0])):
+        with captured_stdout() as out:
+            jax.block_until_ready(attempt(jitted, x, label="jax.jit(show_and_square)(x)"))
+            jax.effects_barrier()
+        printed.append(out.getvalue().strip())
+    first, second = printed
     if "Tracer" in first + second:
         raise CheckFailure(
             "the printed text shows a tracer instead of the numbers",
             hint=_PRINT_HINT_FSTRING if second else _PRINT_HINT_PLAIN,
             expected="x = [3.25 4.  ] (the values of this call)",
-            yours=second.strip() or first.strip(),
+            yours=second or first,
         )
-    if not second.strip():
+    if not second:
         raise CheckFailure(
             "the second jitted call printed nothing",
             hint=_PRINT_HINT_PLAIN,
             expected="x = [3.25 4.  ] on every call",
-            yours=f"1st call: {first.strip()!r}, 2nd call: nothing",
+            yours=f"1st call: {first!r}, 2nd call: nothing",
         )
     if "3.25" not in second:
         raise CheckFailure(
             "the second call did not print the value of x",
             hint=_PRINT_HINT_WHICH if re.search(r"\d", second) else _PRINT_HINT_ARGUMENT,
             expected="x = [3.25 4.  ]",
-            yours=second.strip(),
+            yours=second,
         )
-    got, out = _run_printing(jax.vmap(fn), jnp.array([7.5, 8.5]), "jax.vmap(show_and_square)")
-    same(jnp.array([56.25, 72.25]), got, "jax.vmap(show_and_square)")
 
 
 _PRINT = Exercise(
@@ -101,7 +92,18 @@ _PRINT = Exercise(
     signature="show_and_square(x)",
     reference=('def show_and_square(x):\n    jax.debug.print("x = {}", x)\n    return x**2\n'),
     hints=("Inside jit, only `jax.debug.print` sees the run-time values.",),
-    checker=_check_show_and_square,
+    spec=Spec(
+        cases=lambda: [(jnp.array([3.25, 4.0]),)],
+        eager=False,
+        also=(
+            Also("jax.jit({})", lambda f: quietly(jax.jit(f))),
+            Also(
+                "jax.vmap({})", lambda f: quietly(jax.vmap(f)), lambda: [(jnp.array([7.5, 8.5]),)]
+            ),
+        ),
+        on_error=_PRINT_ERRORS,
+        extra=lambda fn, ref: _prints_every_call(fn),
+    ),
 )
 
 # --- checkify -------------------------------------------------------------------------------
@@ -124,46 +126,18 @@ _CHK_HINT_ANY = (
 )
 
 
-def _chk_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.ConcretizationTypeError | AssertionError | ValueError):
-        return _CHK_HINT_ASSERT
-    return None
+_CHK_HINT_POSITIVE = "check that every entry is positive: `jnp.all(x > 0)`"
 
 
-def _check_checked_log(answer: Any) -> None:
-    fn = expect_function(answer, "checked_log(x)")
-    checked = jax.jit(checkify.checkify(fn))
-    x = jnp.abs(normal(1, (4,))) + 0.1
-    err, got = attempt(
-        checked, x, label="jax.jit(checkify.checkify(checked_log))(x > 0)", hint_for=_chk_hint
-    )
-    if err.get() is not None:
-        raise CheckFailure(
-            "an all-positive input was flagged",
-            hint="check that every entry is positive: `jnp.all(x > 0)`",
-            yours=err.get().splitlines()[0],
-        )
-    same(jnp.log(x), got, "checked_log(positive x)")
-    for bad in (jnp.array([1.0, -2.0, 3.0]), jnp.array([-1.0, -2.0]), jnp.array([0.0, 1.0])):
-        label = f"checked_log({np.asarray(bad).tolist()})"
-        err, _ = attempt(checked, bad, label=label, hint_for=_chk_hint)
-        if err.get() is None:
-            hint = _CHK_HINT_NONE
-            if _flags(checked, jnp.array([1.0, -2.0, 3.0])):
-                hint = _CHK_HINT_ZERO  # only the zero got through
-            elif _flags(checked, jnp.array([-1.0, -2.0])):
-                hint = _CHK_HINT_ANY
-            raise CheckFailure(
-                f"{label} was not flagged",
-                hint=hint,
-                expected="err.get() returns your message",
-                yours="err.get() is None",
-            )
+def _flagged(checked: Any) -> Any:
+    """``checked(x)`` as (whether an error was flagged, the result where none was)."""
 
+    def run(x):
+        err, out = checked(x)
+        flagged = err.get() is not None
+        return jnp.bool_(flagged), jnp.zeros_like(x) if flagged else out
 
-def _flags(checked, x) -> bool:
-    err, _ = checked(x)
-    return err.get() is not None
+    return run
 
 
 _CHECKIFY = Exercise(
@@ -177,7 +151,29 @@ _CHECKIFY = Exercise(
         "    return jnp.log(x)\n"
     ),
     hints=("`checkify.check(predicate, message)` records an error value instead of raising.",),
-    checker=_check_checked_log,
+    spec=Spec(
+        # each bad input is judged after the ones before it passed: [-1, -2] flagged, [1, -2, 3]
+        # not, is `any`; only [0, 1] missed is `>= 0`
+        cases=lambda: [
+            (jnp.abs(normal(1, (4,))) + 0.1,),
+            (jnp.array([-1.0, -2.0]),),
+            (jnp.array([1.0, -2.0, 3.0]),),
+            (jnp.array([0.0, 1.0]),),
+        ],
+        wrap=lambda f: _flagged(jax.jit(checkify.checkify(f))),
+        on_error=(
+            OnError(
+                _CHK_HINT_ASSERT,
+                (jax.errors.ConcretizationTypeError, AssertionError, ValueError),
+            ),
+        ),
+        on_result=(
+            OnResult(_CHK_HINT_POSITIVE, when=lambda got, x: bool(got[0]) and bool(jnp.all(x > 0))),
+            OnResult(_CHK_HINT_ZERO, when=lambda got, x: not got[0] and float(x.min()) == 0.0),
+            OnResult(_CHK_HINT_ANY, when=lambda got, x: not got[0] and bool(jnp.any(x > 0))),
+            OnResult(_CHK_HINT_NONE, when=lambda got, x: not got[0]),
+        ),
+    ),
 )
 
 # --- tracer errors --------------------------------------------------------------------------
@@ -241,45 +237,14 @@ _WHERE_HINT_EXACT = (
 )
 
 
-def _safe_sqrt_ref(x):
-    return jnp.where(x > 0, jnp.sqrt(jnp.where(x > 0, x, 1.0)), 0.0)
+def _clamps(fn: Any) -> bool:
+    """Whether ``fn`` clamps its input with max rather than selecting with where."""
+    prims = set(primitive_names(jax.make_jaxpr(fn)(1.0)))
+    return "max" in prims and "select_n" not in prims
 
 
-def _check_safe_sqrt(answer: Any) -> None:
-    fn = expect_function(answer, "safe_sqrt(x)")
-    x = jnp.concatenate([normal(1, (6,)), jnp.array([0.0, -0.0, 4.0, -4.0])])
-    got = attempt(fn, x, label="safe_sqrt(x)")
-    same(_safe_sqrt_ref(x), got, "safe_sqrt(x) with negative entries and zeros")
-    off = np.asarray(got)[np.asarray(x) <= 0]
-    if np.any(off != 0):
-        raise CheckFailure(
-            "safe_sqrt(x) is not exactly 0.0 where x <= 0",
-            hint=_WHERE_HINT_EXACT,
-            expected="0.0 for every x <= 0",
-            yours=describe(off),
-        )
-    grad = jax.vmap(jax.grad(fn))
-    g = attempt(grad, x, label="jax.vmap(jax.grad(safe_sqrt))(x)")
-    if not np.all(np.isfinite(np.asarray(g))):
-        bad = [
-            float(v) for v, ok in zip(x.tolist(), np.isfinite(np.asarray(g)), strict=True) if not ok
-        ]
-        prims = {e.primitive.name for e in jax.make_jaxpr(fn)(1.0).eqns}
-        src_has_max = "max" in prims and "select_n" not in prims
-        raise CheckFailure(
-            f"the gradient is not finite at x = {bad[:3]}",
-            hint=_WHERE_HINT_CLAMP if src_has_max else _WHERE_HINT_SINGLE,
-            expected="finite gradients everywhere (0 for x <= 0)",
-            yours=describe(g),
-        )
-    same(jax.vmap(jax.grad(_safe_sqrt_ref))(x), g, "the gradient of safe_sqrt")
-    jitted = jax.jit(jax.grad(fn))
-    same(
-        jnp.float32(0.0),
-        attempt(jitted, 0.0, label="jit(grad(safe_sqrt))(0.0)"),
-        "jax.jit(jax.grad(safe_sqrt))(0.0)",
-        _WHERE_HINT_SINGLE,
-    )
+def _finite(got: Any) -> bool:
+    return bool(np.all(np.isfinite(np.asarray(got))))
 
 
 _WHERE = Exercise(
@@ -292,7 +257,23 @@ _WHERE = Exercise(
         "    return jnp.where(x > 0, jnp.sqrt(safe_x), 0.0)\n"
     ),
     hints=("Both branches of jnp.where are differentiated: keep the unused one finite too.",),
-    checker=_check_safe_sqrt,
+    spec=Spec(
+        cases=lambda: [(jnp.concatenate([normal(1, (6,)), jnp.array([0.0, -0.0, 4.0, -4.0])]),)],
+        also=(
+            Also("jax.vmap(jax.grad({}))", lambda f: jax.vmap(jax.grad(f))),
+            Also("jax.jit(jax.grad({}))", lambda f: jax.jit(jax.grad(f)), lambda: [(0.0,)]),
+        ),
+        on_result=(
+            OnResult(_WHERE_HINT_CLAMP, when=lambda got, x: not _finite(got), answer=_clamps),
+            OnResult(_WHERE_HINT_SINGLE, when=lambda got, x: not _finite(got)),
+            OnResult(
+                _WHERE_HINT_EXACT,
+                when=lambda got, x: bool(np.any(np.asarray(got)[np.asarray(x) <= 0])),
+            ),
+            OnResult(_WHERE_HINT_SINGLE, when=lambda got, x: True),
+        ),
+        rtol=1e-6,  # exactly 0.0 where x <= 0: sqrt(1e-10) = 1e-5 is not
+    ),
 )
 
 EXERCISES = (_PRINT, _CHECKIFY, _TRACER, _WHERE)
