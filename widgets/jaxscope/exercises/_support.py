@@ -337,6 +337,9 @@ class Spec:
     - the jaxpr of the first case holds every primitive in ``present`` and none in ``absent``
       (each maps to its hint);
     - ``extra(answer, reference)``: what a record cannot say.
+
+    ``before(answer)``, when given, runs first, on the answer as it is: a bespoke check whose
+    failure must come before the values are compared (e.g. that the answer is jitted).
     """
 
     cases: Callable[[], Sequence[tuple]]
@@ -358,6 +361,7 @@ class Spec:
     )
     wrap: Callable[[Callable], Callable] | None = None
     extra: Callable[[Callable, Callable], None] | None = None
+    before: Callable[[Callable], None] | None = None
 
 
 @cache
@@ -404,6 +408,8 @@ def run_record(ex: Any, answer: Any) -> None:
         return next((h.hint for h in spec.on_error if h.matches(exc, answer)), None)
 
     name = ex.answer_name
+    if spec.before is not None:
+        spec.before(fn)
     if spec.wrap is not None:
         fn, ref = spec.wrap(fn), spec.wrap(ref)
     runs = [(fn, ref, name, spec.cases, spec.rtol)] if spec.eager else []
