@@ -277,6 +277,12 @@ def _bf16_dots(fn: Any) -> None:
         )
 
 
+def _not_the_f32_product(fn: Any, ref: Any) -> None:
+    a, b = normal(1, (16, 32)), normal(2, (32, 8))
+    if np.array_equal(np.asarray(fn(a, b)), np.asarray(a @ b)):
+        raise CheckFailure("the result is exactly the float32 product", hint=_BF16_HINT_F32)
+
+
 _BF16 = Exercise(
     id="t16-mixed-precision-1",
     title="bfloat16 inputs, float32 accumulation",
@@ -295,6 +301,7 @@ _BF16 = Exercise(
         jit={},
         rtol=1e-3,
         before=_bf16_dots,
+        extra=_not_the_f32_product,
     ),
 )
 
