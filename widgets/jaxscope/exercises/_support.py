@@ -356,6 +356,9 @@ class Spec:
     - ``extra(answer, reference)``: what a record cannot say;
     - ``arrays``: every result must be made of jax.Arrays, not NumPy arrays or Python numbers
       (hint: the first matching ``on_result`` one).
+
+    ``before(answer)``, when given, runs first, on the answer as it is: a bespoke check whose
+    failure must come before the values are compared (e.g. that the answer is jitted).
     """
 
     cases: Callable[[], Sequence[tuple]]
@@ -378,6 +381,7 @@ class Spec:
     wrap: Callable[[Callable], Callable] | None = None
     extra: Callable[[Callable, Callable], None] | None = None
     arrays: bool = False
+    before: Callable[[Callable], None] | None = None
 
 
 @cache
@@ -434,6 +438,8 @@ def run_record(ex: Any, answer: Any) -> None:
         return next((h.hint for h in spec.on_error if h.matches(exc, answer)), None)
 
     name = ex.answer_name
+    if spec.before is not None:
+        spec.before(fn)
     if spec.wrap is not None:
         fn, ref = spec.wrap(fn), spec.wrap(ref)
     runs = [(fn, ref, name, spec.cases, spec.rtol)] if spec.eager else []

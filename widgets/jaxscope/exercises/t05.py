@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from functools import partial
 from typing import Any
 
 import jax
@@ -11,7 +10,17 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, attempt, aval, describe, expect_function, normal, same
+from ._support import (
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    attempt,
+    describe,
+    expect_function,
+    normal,
+    same,
+)
 
 
 def _jit_stub(signature: str) -> str:
@@ -21,27 +30,46 @@ def _jit_stub(signature: str) -> str:
     )
 
 
-def _expect_jitted(answer: Any, signature: str, hint: str) -> Any:
-    fn = expect_function(answer, signature)
-    if not hasattr(fn, "_cache_size") or not hasattr(fn, "lower"):
-        raise CheckFailure(
-            f"{signature.split('(')[0]} is a plain Python function, not a jitted one",
-            hint=hint,
-            expected="the result of jax.jit(...)",
-            yours=f"{type(fn).__name__} {getattr(fn, '__name__', '')}".strip(),
-        )
-    return fn
+def _jitted(hint: str):
+    """A ``before`` check: the answer itself must be a jitted function (else ``hint``)."""
+
+    def check(fn: Any) -> None:
+        if not hasattr(fn, "_cache_size") or not hasattr(fn, "lower"):
+            raise CheckFailure(
+                f"{getattr(fn, '__name__', 'your answer')} is a plain Python function, not a "
+                "jitted one",
+                hint=hint,
+                expected="the result of jax.jit(...)",
+                yours=f"{type(fn).__name__} {getattr(fn, '__name__', '')}".strip(),
+            )
+
+    return check
 
 
-def _if_hint(hint: str):
-    def hint_for(exc: BaseException) -> str | None:
-        if isinstance(exc, jax.errors.ConcretizationTypeError) or (
-            isinstance(exc, ValueError) and "truth value" in str(exc)
-        ):
-            return hint
-        return None
+def _compiles_once(label: str, calls: list[tuple], hint: str):
+    """An ``extra`` check: the jitted answer compiles at most once for ``calls``."""
 
-    return hint_for
+    def check(fn: Any, ref: Any) -> None:
+        before = fn._cache_size()
+        for args in calls:
+            attempt(fn, *args, label=label)
+        if fn._cache_size() - before > 1:
+            raise CheckFailure(
+                f"{label} compiled {fn._cache_size() - before} times for {len(calls)} calls",
+                hint=hint,
+                expected="1 compilation",
+                yours=f"{fn._cache_size() - before} compilations",
+            )
+
+    return check
+
+
+def _if_errors(hint: str) -> tuple[OnError, ...]:
+    """``hint`` for a Python ``if`` on a traced value."""
+    return (
+        OnError(hint, (jax.errors.ConcretizationTypeError,)),
+        OnError(hint, (ValueError,), ("truth value",)),
+    )
 
 
 # --- jit basics -----------------------------------------------------------------------------
@@ -57,32 +85,6 @@ _LEAKY_HINT_STATIC = (
 _LEAKY_HINT_NOT_JIT = "Wrap the function: `leaky_relu = jax.jit(lambda x, slope: ...)`."
 
 
-def _leaky(x, slope):
-    return jnp.where(x > 0, x, slope * x)
-
-
-def _check_leaky_relu(answer: Any) -> None:
-    fn = _expect_jitted(answer, "leaky_relu(x, slope)", _LEAKY_HINT_NOT_JIT)
-    hint_for = _if_hint(_LEAKY_HINT_IF)
-    x = normal(1, (6,))
-    before = fn._cache_size()
-    for slope in (0.1, 0.2, 0.01):
-        label = f"leaky_relu(x: float32[6], {slope})"
-        same(_leaky(x, slope), attempt(fn, x, slope, label=label, hint_for=hint_for), label)
-    grown = fn._cache_size() - before
-    if grown > 1:
-        raise CheckFailure(
-            f"leaky_relu compiled {grown} times for 3 slopes and one input shape",
-            hint=_LEAKY_HINT_STATIC,
-            expected="1 compilation",
-            yours=f"{grown} compilations",
-        )
-    for seed, shape in ((2, (3, 4)), (3, ())):
-        x = normal(seed, shape)
-        label = f"leaky_relu(x: {aval(x)}, 0.3)"
-        same(_leaky(x, 0.3), attempt(fn, x, 0.3, label=label, hint_for=hint_for), label)
-
-
 _JIT = Exercise(
     id="t05-jit-basics-1",
     title="Jit a leaky ReLU that compiles once",
@@ -93,7 +95,19 @@ _JIT = Exercise(
         "`jax.jit(f)` returns the compiled function; inside it, choose per element with "
         "`jnp.where`.",
     ),
-    checker=_check_leaky_relu,
+    spec=Spec(
+        cases=lambda: (
+            [(normal(1, (6,)), slope) for slope in (0.1, 0.2, 0.01)]
+            + [(normal(2, (3, 4)), 0.3), (normal(3, ()), 0.3)]
+        ),
+        on_error=_if_errors(_LEAKY_HINT_IF),
+        before=_jitted(_LEAKY_HINT_NOT_JIT),
+        extra=_compiles_once(
+            "leaky_relu(x: float32[7], slope)",
+            [(normal(4, (7,)), slope) for slope in (0.1, 0.2, 0.01)],
+            _LEAKY_HINT_STATIC,
+        ),
+    ),
 )
 
 # --- static arguments -----------------------------------------------------------------------
@@ -109,33 +123,6 @@ _TILE_HINT_WRONG = (
 _TILE_HINT_NOT_JIT = "Wrap it: `repeat_rows = jax.jit(f, static_argnums=1)`."
 
 
-def _tile_hint(exc: BaseException) -> str | None:
-    text = str(exc)
-    if "Non-hashable static" in text or "unhashable" in text:
-        return _TILE_HINT_WRONG
-    if isinstance(exc, jax.errors.ConcretizationTypeError | TypeError):
-        return _TILE_HINT_FORGOT
-    return None
-
-
-def _check_repeat_rows(answer: Any) -> None:
-    fn = _expect_jitted(answer, "repeat_rows(x, n)", _TILE_HINT_NOT_JIT)
-    x = normal(1, (3,))
-    for n in (2, 4):
-        label = f"repeat_rows(x: float32[3], {n})"
-        same(jnp.tile(x, (n, 1)), attempt(fn, x, n, label=label, hint_for=_tile_hint), label)
-    before = fn._cache_size()
-    attempt(fn, normal(2, (3,)), 2, label="repeat_rows(new x, 2)", hint_for=_tile_hint)
-    if fn._cache_size() != before:
-        raise CheckFailure(
-            "repeat_rows compiled again for new values with the same shape and n",
-            hint="only `n` should be static; `x` stays traced",
-        )
-    x = normal(3, (2, 2))
-    label = "repeat_rows(x: float32[2,2], 3)"
-    same(jnp.tile(x, (3, 1, 1)), attempt(fn, x, 3, label=label, hint_for=_tile_hint), label)
-
-
 _STATIC = Exercise(
     id="t05-static-args-1",
     title="A static argument that sets a shape",
@@ -146,7 +133,19 @@ _STATIC = Exercise(
         "repeat_rows = jax.jit(_repeat_rows, static_argnums=1)\n"
     ),
     hints=("A value that decides a shape must be static: `static_argnums` / `static_argnames`.",),
-    checker=_check_repeat_rows,
+    spec=Spec(
+        cases=lambda: [(normal(1, (3,)), 2), (normal(1, (3,)), 4), (normal(3, (2, 2)), 3)],
+        on_error=(
+            OnError(_TILE_HINT_WRONG, words=("Non-hashable static", "unhashable")),
+            OnError(_TILE_HINT_FORGOT, (jax.errors.ConcretizationTypeError, TypeError)),
+        ),
+        before=_jitted(_TILE_HINT_NOT_JIT),
+        extra=_compiles_once(
+            "repeat_rows(x: float32[5], 2)",
+            [(normal(4, (5,)), 2), (normal(5, (5,)), 2)],
+            "only `n` should be static; `x` stays traced",
+        ),
+    ),
 )
 
 # --- retracing ------------------------------------------------------------------------------
@@ -176,54 +175,22 @@ _PAD_HINT_ZEROS = (
 _PAD_HINT_VALUES = "The length is right: keep x's values unchanged at the front, zeros after."
 
 
-def _pad_hint(x: jax.Array, got: Any) -> str:
-    """The hint for a padded array of the right length but the wrong values."""
-    n = x.shape[0]
-    try:
-        yours = np.asarray(got, dtype=np.float32)
-    except Exception:  # noqa: BLE001 - not array-like: the general hint
-        return _PAD_HINT_VALUES
-    if np.allclose(yours[:n], np.asarray(x)):
-        return _PAD_HINT_ZEROS
-    if np.allclose(yours[-n:], np.asarray(x)) and not np.any(yours[:-n]):
-        return _PAD_HINT_FRONT
-    return _PAD_HINT_VALUES
+def _bucket(x: jax.Array) -> int:
+    return -(-x.shape[0] // 8) * 8
 
 
-def _pad_ref(x):
-    n = x.shape[0]
-    return jnp.pad(x, (0, -(-n // 8) * 8 - n))
+def _length(got: Any) -> int | None:
+    """The length of a 1-D array, -1 for other arrays, None for what is not an array."""
+    shape = getattr(got, "shape", None)
+    if not isinstance(shape, tuple):
+        return None
+    return shape[0] if len(shape) == 1 else -1
 
 
-def _check_pad_to_bucket(answer: Any) -> None:
-    fn = expect_function(answer, "pad_to_bucket(x)")
-    consumer = jax.jit(lambda v: jnp.sum(v * v))
-    for n in (1, 3, 8, 9, 13, 16, 17):
-        x = normal(n, (n,))
-        label = f"pad_to_bucket(x: float32[{n}])"
-        got = attempt(fn, x, label=label)
-        want = _pad_ref(x)
-        shape = getattr(got, "shape", None)
-        if shape != want.shape:
-            hint = _PAD_HINT_NONE if shape is not None else "return the array jnp.pad gives you"
-            if isinstance(shape, tuple) and len(shape) == 1 and shape[0] == n + 8:
-                hint = _PAD_HINT_ALWAYS
-            elif isinstance(shape, tuple) and len(shape) == 1 and shape[0] < n:
-                hint = _PAD_HINT_DOWN
-            raise CheckFailure(
-                f"{label} has shape {shape}" if shape is not None else f"{label} is not an array",
-                hint=hint,
-                expected=aval(want),
-                yours=aval(got) if shape is not None else describe(got),
-            )
-        same(want, got, label, partial(_pad_hint, x, got))
-        consumer(got)
-    if consumer._cache_size() != 3:
-        raise CheckFailure(
-            f"a jitted consumer compiled {consumer._cache_size()} times for 7 lengths",
-            hint=_PAD_HINT_NONE,
-            expected="3 compilations (lengths 8, 16, 24)",
-        )
+def _keeps_x(got: Any, x: jax.Array, front: bool = False) -> bool:
+    """Whether ``got`` (of the right length) holds x's values at its start (or its end)."""
+    n, yours = x.shape[0], np.asarray(got, dtype=np.float32)
+    return np.allclose(yours[-n:] if front else yours[:n], np.asarray(x))
 
 
 _RETRACE = Exercise(
@@ -237,7 +204,23 @@ _RETRACE = Exercise(
         "    return jnp.pad(x, (0, size - n))\n"
     ),
     hints=("Shapes are known in Python: compute the padded length from `x.shape[0]`.",),
-    checker=_check_pad_to_bucket,
+    spec=Spec(
+        cases=lambda: [(normal(n, (n,)),) for n in (1, 3, 8, 9, 13, 16, 17)],
+        on_result=(
+            OnResult(
+                "return the array jnp.pad gives you", when=lambda got, x: _length(got) is None
+            ),
+            OnResult(_PAD_HINT_ALWAYS, when=lambda got, x: _length(got) == len(x) + 8),
+            OnResult(_PAD_HINT_DOWN, when=lambda got, x: 0 <= _length(got) < len(x)),
+            OnResult(_PAD_HINT_NONE, when=lambda got, x: _length(got) != _bucket(x)),
+            OnResult(_PAD_HINT_ZEROS, when=_keeps_x),
+            OnResult(
+                _PAD_HINT_FRONT,
+                when=lambda got, x: _keeps_x(got, x, True) and not np.any(got[: -len(x)]),
+            ),
+            OnResult(_PAD_HINT_VALUES, when=lambda got, x: True),
+        ),
+    ),
 )
 
 # --- donation -------------------------------------------------------------------------------
@@ -272,12 +255,10 @@ def _donated(fn: Any) -> list[bool] | None:
     return [any(a.donated for a in jax.tree.leaves(arg)) for arg in positional]
 
 
-def _check_sgd_step(answer: Any) -> None:
-    fn = _expect_jitted(answer, "sgd_step(params, grads, lr)", _DONATE_HINT_NONE)
+def _donates_params(fn: Any) -> None:
+    _jitted(_DONATE_HINT_NONE)(fn)
     params, grads = normal(1, (5,)), normal(2, (5,))
-    want = params - 0.1 * grads
-    got = attempt(fn, params, grads, 0.1, label="sgd_step(params, grads, 0.1)")
-    same(want, got, "sgd_step(params, grads, 0.1)")
+    attempt(fn, params, grads, 0.1, label="sgd_step(params, grads, 0.1)")
     if grads.is_deleted():
         raise CheckFailure("grads was deleted by the step", hint=_DONATE_HINT_WRONG)
     if not params.is_deleted():
@@ -298,9 +279,6 @@ def _check_sgd_step(answer: Any) -> None:
                 name for name, d in zip(("params", "grads", "lr"), donated, strict=False) if d
             ),
         )
-    p = jnp.ones((2, 3))
-    label = "sgd_step(ones((2, 3)), ones((2, 3)), 0.5)"
-    same(jnp.full((2, 3), 0.5), attempt(fn, p, jnp.ones((2, 3)), 0.5, label=label), label)
 
 
 _DONATION = Exercise(
@@ -313,7 +291,15 @@ _DONATION = Exercise(
         "sgd_step = jax.jit(_sgd_step, donate_argnums=0)\n"
     ),
     hints=("`jax.jit(f, donate_argnums=...)` names the arguments whose buffers XLA may reuse.",),
-    checker=_check_sgd_step,
+    spec=Spec(
+        cases=lambda: [
+            (normal(1, (5,)), normal(2, (5,)), 0.1),
+            (jnp.ones((2, 3)), jnp.ones((2, 3)), 0.5),
+        ],
+        # the values are compared on copies: donating the arguments is checked first
+        wrap=lambda f: lambda p, g, lr: f(jnp.array(p), jnp.array(g), lr),
+        before=_donates_params,
+    ),
 )
 
 # --- ahead-of-time compilation --------------------------------------------------------------
