@@ -227,7 +227,6 @@ _AI = Exercise(
                 _AI_HINT_LOWERED, when=lambda got, f, x: _near(got, _ratio(_cost(f, x, False)))
             ),
         ),
-        rtol=1e-3,
     ),
 )
 
