@@ -19,6 +19,7 @@ costly fusion can be found; the fusions of a program add up to XLA's total.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -217,9 +218,7 @@ def _arrays(shape_text: str) -> list[tuple[int, int]]:
     """(elements, bytes per element) of every array in a shape text (``(f32[4], s32[])``)."""
     out = []
     for dtype, dims in _ARRAY.findall(shape_text):
-        n = 1
-        for d in filter(None, dims.split(",")):
-            n *= int(d)
+        n = math.prod(int(d) for d in filter(None, dims.split(",")))
         bits = re.match(r"[a-z]+(\d+)", dtype)
         width = _DTYPE_BYTES.get(dtype) or max(1, int(bits.group(1) if bits else 8) // 8)
         out.append((n, width))
@@ -236,9 +235,9 @@ def fusion_cost(comp: dict[str, Any] | None) -> dict[str, float]:
         return {}
     shapes = {name: rest[: _shape_end(rest)] for name, _, rest in comp["instructions"]}
     flops = transcendentals = 0
-    for _, opcode, rest in comp["instructions"]:
-        out = _elements(rest[: _shape_end(rest)])
-        operands = re.findall(r"%([\w.\-]+)", rest[_shape_end(rest) :].split("),")[0])
+    for name, opcode, rest in comp["instructions"]:
+        out = _elements(shapes[name])
+        operands = re.findall(r"%([\w.\-]+)", rest[len(shapes[name]) :].split("),")[0])
         if opcode in _TRANSCENDENTAL:
             transcendentals += out
         elif opcode in _ELEMENTWISE:
@@ -247,18 +246,15 @@ def fusion_cost(comp: dict[str, Any] | None) -> dict[str, float]:
             lhs = _ARRAY.search(shapes.get(operands[0], ""))
             dims = [int(d) for d in filter(None, lhs.group(2).split(","))] if lhs else []
             contracting = re.search(r"lhs_contracting_dims=\{([\d,]*)\}", rest)
-            k = 1
-            for i in filter(None, (contracting.group(1) if contracting else "").split(",")):
-                k *= dims[int(i)] if int(i) < len(dims) else 1
+            picked = filter(None, (contracting.group(1) if contracting else "").split(","))
+            k = math.prod(dims[int(i)] if int(i) < len(dims) else 1 for i in picked)
             flops += 2 * out * k
         elif opcode == "reduce" and operands:
             half = max(1, len(operands) // 2)  # (inputs..., init values...)
             flops += sum(_elements(shapes.get(o, "")) for o in operands[:half]) - out
         elif opcode == "reduce-window":
             window = re.search(r"\bsize=([\dx]+)", rest)
-            size = 1
-            for d in (window.group(1) if window else "1").split("x"):
-                size *= int(d)
+            size = math.prod(int(d) for d in (window.group(1) if window else "1").split("x"))
             flops += out * (size - 1)
     nbytes = sum(n * w for n, w in _arrays(comp["params"]) + _arrays(comp["result"]))
     return {"flops": float(flops), "transcendentals": float(transcendentals), "bytes": nbytes}

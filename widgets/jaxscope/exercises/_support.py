@@ -305,7 +305,9 @@ class OnResult:
     when: Callable[..., bool] | None = None
     answer: Callable[[Callable], bool] | None = None
 
-    def matches(self, ref: Callable, args: tuple, got: Any, rtol: float) -> bool:
+    def matches(self, ref: Callable, args: tuple, got: Any, rtol: float, fn: Any = None) -> bool:
+        if self.answer is not None and not self.answer(fn):
+            return False
         if self.when is not None:
             return bool(self.when(got, *args))
         return close(self.wrong(ref, *args), got, rtol)
@@ -408,15 +410,9 @@ def call_label(name: str, signature: str, args: tuple) -> str:
 
 
 def _result_hint(spec: Spec, ref: Callable, args: tuple, got: Any, answer: Any = None) -> str:
-    """The hint of the first known wrong result that ``got`` is, else ''."""
-    return next(
-        (
-            h.hint
-            for h in spec.on_result
-            if h.matches(ref, args, got, spec.rtol) and (h.answer is None or h.answer(answer))
-        ),
-        "",
-    )
+    """The hint of the first known wrong result that ``got`` (``answer``'s) is, else ''."""
+    hints = spec.on_result
+    return next((h.hint for h in hints if h.matches(ref, args, got, spec.rtol, answer)), "")
 
 
 def _leaf_ids(tree: Any) -> tuple:
