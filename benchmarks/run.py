@@ -741,6 +741,8 @@ def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) ->
     import jax
 
     import jaxscope as js
+    from jaxscope._hlo_chain import chain_model
+    from jaxscope._hlo_view import frame_files, parse_computations
 
     sys.path.insert(0, str(ROOT / "tests"))
     import real_models
@@ -762,6 +764,17 @@ def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) ->
             "trace": js.trace(fn, *args),
             "transforms": js.transforms(fn, *args, chain=("jit",)),
         }
+        hlo_s, _ = best_of(lambda fn=fn, args=args: js.hlo(fn, *args), repeat)
+        traced = jax.jit(fn).trace(*args)
+        lowered = traced.lower()
+        raw_hlo = lowered.compile().as_text()
+        chain_in = (
+            traced.jaxpr,
+            lowered.as_text(debug_info=True),
+            parse_computations(raw_hlo),
+            frame_files(raw_hlo),
+        )
+        chain_s, chain = best_of(lambda chain_in=chain_in: chain_model(*chain_in), repeat)
         html = {kind: len(v.html().encode()) for kind, v in views.items()}
         per_param = {kind: b / n_params for kind, b in html.items()}
         kind = max(per_param, key=per_param.get)
@@ -774,6 +787,9 @@ def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) ->
             "make_jaxpr_s": make_s,
             "trace_s": trace_s,
             "html_bytes": html,
+            "hlo_s": hlo_s,
+            "chain_s": chain_s,
+            "chain_rows": len(chain),
         }
         figs.append(
             figure(
@@ -785,6 +801,16 @@ def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) ->
                 note=f"make_jaxpr {make_s * 1e3:.0f} ms, js.trace {trace_s * 1e3:.0f} ms; "
                 f"{n_params:,} params, {n_eqns:,} eqns; HTML "
                 + ", ".join(f"{k} {b:,} B" for k, b in html.items()),
+            )
+        )
+        figs.append(
+            figure(
+                "real models",
+                f"{name}: linked chain / js.hlo",
+                chain_s / hlo_s,
+                "×",
+                note=f"js.hlo {hlo_s * 1e3:.0f} ms, of which the chain (source line -> jaxpr "
+                f"-> StableHLO -> fusion) {chain_s * 1e3:.0f} ms over {len(chain)} lines",
             )
         )
     figs.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import time
 from pathlib import Path
 
@@ -429,6 +430,34 @@ def test_fifty_thousand_equation_widget_paints_at_once(context, lab):
         var.scroll_into_view_if_needed()
         var.click()
         page.wait_for_selector(".jxs-jaxpr-hl", timeout=5_000, state="attached")
+        assert not labmod.collect(page, log).problems
+    finally:
+        _close(page)
+
+
+def test_hlo_linked_chain_click(context, lab, artifacts):
+    """Click a source line's StableHLO link in the hlo view: its listing lines and the fusions
+    holding them light up, the listing opens, and the kernel sees the source line."""
+    relpath = _notebook_using("js.hlo(")
+    if relpath is None:
+        pytest.skip("no notebook shows the hlo view yet")
+    page, log = _open_and_run(context, lab, relpath)
+    try:
+        view = page.locator(".jp-OutputArea-output .jxs-hlo:has(.jxs-hlo-status)").first
+        view.scroll_into_view_if_needed()
+        link = view.locator(".jxs-hlo-chain tr[data-chain] td:nth-child(4) a").first
+        link.click()
+        page.wait_for_selector(".jxs-hlo-code > span.jxs-hlo-hl", timeout=5_000)
+        target = link.get_attribute("href").lstrip("#")
+        assert view.locator(f"[id='{target}'].jxs-hlo-hl").count() == 1
+        assert view.locator(".jxs-hlo-fusions tr.jxs-hlo-hl").count() >= 1
+        assert "listing lines" in view.locator(".jxs-hlo-status").text_content()
+        view.screenshot(path=str(artifacts / "hlo-linked-chain.png"))
+        assert re.search(r":\d+ \(", _kernel_traits(page, "selected"))  # "<cell>:3 (f)"
+        link.click()  # again: cleared
+        page.wait_for_function(
+            "(el) => !el.querySelector('.jxs-hlo-hl')", arg=view.element_handle(), timeout=5_000
+        )
         assert not labmod.collect(page, log).problems
     finally:
         _close(page)

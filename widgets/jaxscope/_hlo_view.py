@@ -293,10 +293,8 @@ def _debug_tables(text: str) -> dict[str, dict[int, str]]:
     return tables
 
 
-def frame_sources(text: str) -> dict[int, str]:
-    """``stack_frame_id`` -> ``file.py:3 (f)``: where each stack frame of the HLO points."""
-    from ._explain import short_path
-
+def frame_files(text: str) -> dict[int, tuple[str, int, str]]:
+    """``stack_frame_id`` -> (file, line, function): where each stack frame of the HLO points."""
     t = _debug_tables(text)
     files = {k: v.strip('"') for k, v in t.get("FileNames", {}).items()}
     funcs = {k: v.strip('"') for k, v in t.get("FunctionNames", {}).items()}
@@ -307,13 +305,20 @@ def frame_sources(text: str) -> dict[int, str]:
         ln = re.search(r"\bline=(\d+)", v)
         if f and ln:
             name = funcs.get(int(fn.group(1)), "?") if fn else "?"
-            locs[k] = f"{short_path(files.get(int(f.group(1)), '?'))}:{ln.group(1)} ({name})"
+            locs[k] = (files.get(int(f.group(1)), "?"), int(ln.group(1)), name)
     out = {}
     for k, v in t.get("StackFrames", {}).items():
         loc = re.search(r"file_location_id=(\d+)", v)
         if loc and int(loc.group(1)) in locs:
             out[k] = locs[int(loc.group(1))]
     return out
+
+
+def frame_sources(text: str) -> dict[int, str]:
+    """``stack_frame_id`` -> ``file.py:3 (f)``: where each stack frame of the HLO points."""
+    from ._explain import short_path
+
+    return {k: f"{short_path(f)}:{ln} ({fn})" for k, (f, ln, fn) in frame_files(text).items()}
 
 
 def fusion_origins(raw: str) -> dict[str, dict[str, list[str]]]:
@@ -343,18 +348,41 @@ def fusion_origins(raw: str) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """``[3, 4, 5, 9]`` -> ``[(3, 5), (9, 9)]``."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+def _ranges_text(numbers: list[int]) -> str:
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in _ranges(numbers))
+
+
+def _few(items: list[str], shown: int) -> str:
+    more = len(items) - shown
+    return ", ".join(items[:shown]) + (f" +{more}" if more > 0 else "")
+
+
+def _eqns_text(eqns: list[tuple[str, str]]) -> str:
+    """``dot_general, add×2``: the primitives of a chain row's equations."""
+    return _ops_text(_count_ops([prim for prim, _ in eqns]))
+
+
+CHAIN_SHOWN = 6  # compiled instructions named per chain row before "+N"
+
+
 def _ops_text(ops: list[tuple[str, int]]) -> str:
     return ", ".join(op if n == 1 else f"{op}×{n}" for op, n in ops) or "(none)"
 
 
 def _origin_text(f: dict[str, Any], shown: int = 3) -> str:
     """``Res_0/Conv_0; f.py:3 (f), f.py:4 (f) +2``: where a fusion's instructions came from."""
-
-    def few(items: list[str]) -> str:
-        more = len(items) - shown
-        return ", ".join(items[:shown]) + (f" +{more}" if more > 0 else "")
-
-    parts = [few(f.get("scopes", [])), few(f.get("sources", []))]
+    parts = [_few(f.get("scopes", []), shown), _few(f.get("sources", []), shown)]
     return "; ".join(p for p in parts if p)
 
 
@@ -395,10 +423,17 @@ def _is_jitted(fn: Any) -> bool:
     return callable(getattr(fn, "lower", None)) and callable(getattr(fn, "trace", None))
 
 
-def hlo_model(lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
-    """Plain data from a ``Lowered`` and its ``Compiled``."""
+def hlo_model(traced: Any, lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
+    """Plain data from a ``Traced``, its ``Lowered`` and its ``Compiled``."""
+    from ._hlo_chain import chain_model
+
     stablehlo = clean_stablehlo(lowered.as_text())
     raw = compiled.as_text() or ""
+    try:
+        debug = lowered.as_text(debug_info=True)
+        chain = chain_model(traced.jaxpr, debug, parse_computations(raw), frame_files(raw))
+    except Exception:  # noqa: BLE001 - the chain is a reading aid; the listings stand without it
+        chain = []
     compiled_hlo = clean_hlo(raw)
     origins = fusion_origins(raw)
     cost, source = {}, ""
@@ -423,6 +458,7 @@ def hlo_model(lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
             for f in find_fusions(compiled_hlo)
         ],
         "entry_ops": len([i for i in entry["instructions"] if i[1] != "parameter"]),
+        "chain": chain,
         "cost": cost,
         "cost_source": source,
         "intensity": value,
@@ -436,6 +472,7 @@ class HloView(View):
 
     kind = "hlo"
     styles = ("hlo",)
+    esm = "hlo.js"
 
     @property
     def stablehlo(self) -> str:
@@ -511,16 +548,31 @@ class HloView(View):
                     lines.append(f"    cost: {fusion_cost_text(f['cost'])}")
                 if f.get("sources") or f.get("scopes"):
                     lines.append(f"    from {_origin_text(f)}")
+        if d.get("chain"):
+            lines.append("linked chain (source line -> jaxpr -> StableHLO lines -> compiled HLO):")
+            for r in d["chain"]:
+                scope = f"[{r['scope']}] " if r["scope"] else ""
+                code = f": {r['code']}" if r["code"] else ""
+                lines.append(f"  {scope}{r['where']}{code}")
+                lines.append(f"    jaxpr: {_eqns_text(r['eqns'])}")
+                if r["stablehlo"]:
+                    lines.append(f"    StableHLO: lines {_ranges_text(r['stablehlo'])}")
+                if r["compiled"]:
+                    lines.append(f"    compiled: {_few(r['compiled'], CHAIN_SHOWN)}")
         n_s = d["stablehlo"].count("\n")
         n_c = d["compiled_hlo"].count("\n")
-        lines.append(f"--- StableHLO (lowered, {n_s} lines) ---")
-        lines.append(d["stablehlo"].rstrip("\n"))
+        lines.append(f"--- StableHLO (lowered, {n_s} lines, numbered) ---")
+        stable = d["stablehlo"].rstrip("\n").split("\n")
+        lines += [f"{n:>4}  {line}" for n, line in enumerate(stable, start=1)]
         lines.append(f"--- compiled HLO (optimised, metadata removed, {n_c} lines) ---")
         lines.append(d["compiled_hlo"].rstrip("\n"))
         return "\n".join(lines)
 
     @staticmethod
-    def _listing(title: str, text: str) -> str:
+    def _listing(title: str, text: str, links: dict[int, str] | None = None) -> str:
+        """A folded listing, one ``<span>`` per line (numbered by CSS); ``links`` gives a
+        line (1-based) its attributes (an id to link to, the chain rows it belongs to)."""
+        links = links or {}
         lines = text.rstrip("\n").split("\n")
         shown = lines[:HTML_MAX_LINES]
         cut = len(lines) - len(shown)
@@ -531,14 +583,46 @@ class HloView(View):
                 f"the text form and the property hold them all</div>"
             )
         opened = " open" if len(lines) <= HTML_OPEN_LINES else ""
+        body = "\n".join(
+            f"<span{links.get(n, '')}>{esc(line)}</span>" for n, line in enumerate(shown, start=1)
+        )
         return (
             f'<details class="jxs-hlo-listing"{opened}><summary>{esc(title)} '
             f'<span class="jxs-muted">({len(lines)} lines)</span></summary>'
-            f'<pre class="jxs-hlo-code">{esc(chr(10).join(shown))}</pre>{note}</details>'
+            f'<pre class="jxs-hlo-code">{body}</pre>{note}</details>'
         )
+
+    def _anchor(self) -> str:
+        """A prefix for this view's element ids: the same for the same program, in any process."""
+        import hashlib
+
+        d = self.data
+        digest = hashlib.sha1(f"{d['name']}\n{d['stablehlo']}\n{d['compiled_hlo']}".encode())
+        return "jxh" + digest.hexdigest()[:8]
 
     def html_body(self) -> str:
         d = self.data
+        p = self._anchor()
+        chain = d.get("chain", [])
+        fusion_index = {f["name"]: k for k, f in enumerate(d["fusions"])}
+        # which chain rows each StableHLO line, compiled instruction and fusion belongs to
+        s_rows: dict[int, list[int]] = {}
+        c_rows: dict[str, list[int]] = {}
+        for i, r in enumerate(chain):
+            for n in r["stablehlo"]:
+                s_rows.setdefault(n, []).append(i)
+            for name in r["compiled"]:
+                c_rows.setdefault(name, []).append(i)
+        c_lines = {}  # compiled instruction -> its line in the listing
+        wanted = set(c_rows) | set(fusion_index)
+        for n, line in enumerate(d["compiled_hlo"].rstrip("\n").split("\n"), start=1):
+            m = _INSTR.match(line)
+            if m and m.group(2) in wanted:
+                c_lines.setdefault(m.group(2), n)
+
+        def tokens(rows: list[int]) -> str:
+            return " ".join(str(i) for i in rows)
+
         rows = "".join(
             f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in self._summary()
         )
@@ -553,24 +637,136 @@ class HloView(View):
                 f"program spends its time moving data rather than computing.</div>"
             )
         if d["fusions"]:
-            body = "".join(
-                f"<tr><td><code>{esc(f['name'])}</code></td>"
-                f'<td><span class="jxs-badge jxs-hlo-kind">{esc(f["kind"])}</span>'
-                f"{esc(f['detail'])}</td><td><code>{esc(f['shape'])}</code></td>"
-                f'<td class="jxs-hlo-ops">{esc(_ops_text(f["ops"]))}</td>'
-                f'<td class="jxs-hlo-cost">{esc(fusion_cost_text(f.get("cost", {})))}</td>'
-                f'<td class="jxs-hlo-from">{esc(_origin_text(f))}</td></tr>'
-                for f in d["fusions"]
-            )
+            body = []
+            for k, f in enumerate(d["fusions"]):
+                linked = c_rows.get(f["name"], [])
+                if linked:
+                    scopes = _few(f.get("scopes", []), 3)
+                    refs = ", ".join(
+                        f'<a href="#{p}-r{i}" data-chain="{i}">{esc(chain[i]["where"])}</a>'
+                        for i in linked
+                    )
+                    origin = (f"{esc(scopes)}; " if scopes else "") + refs
+                else:
+                    origin = esc(_origin_text(f))
+                name = f"<code>{esc(f['name'])}</code>"
+                if f["name"] in c_lines:
+                    name = f'<a href="#{p}-c{c_lines[f["name"]]}">{name}</a>'
+                body.append(
+                    f'<tr id="{p}-f{k}" data-chain="{tokens(linked)}">'
+                    f"<td>{name}</td>"
+                    f'<td><span class="jxs-badge jxs-hlo-kind">{esc(f["kind"])}</span>'
+                    f"{esc(f['detail'])}</td><td><code>{esc(f['shape'])}</code></td>"
+                    f'<td class="jxs-hlo-ops">{esc(_ops_text(f["ops"]))}</td>'
+                    f'<td class="jxs-hlo-cost">{esc(fusion_cost_text(f.get("cost", {})))}</td>'
+                    f'<td class="jxs-hlo-from">{origin}</td></tr>'
+                )
             parts.append(
                 '<table class="jxs-table jxs-hlo-fusions"><tr><th>fusion</th><th>kind</th>'
                 f"<th>shape</th><th>ops fused</th><th>cost (flops, bytes read and written)</th>"
                 "<th>from (scopes; source lines)</th></tr>"
-                f"{body}</table>"
+                f"{''.join(body)}</table>"
             )
-        parts.append(self._listing("StableHLO (lowered)", d["stablehlo"]))
-        parts.append(self._listing("compiled HLO (optimised, metadata removed)", d["compiled_hlo"]))
+        if chain:
+            parts.append(self._chain_html(p, chain, fusion_index, c_lines))
+        s_links = {n: f' id="{p}-s{n}" data-chain="{tokens(rows)}"' for n, rows in s_rows.items()}
+        c_links = {
+            n: f' id="{p}-c{n}" data-chain="{tokens(c_rows.get(name, []))}"'
+            for name, n in c_lines.items()
+        }
+        parts.append(self._listing("StableHLO (lowered)", d["stablehlo"], s_links))
+        parts.append(
+            self._listing("compiled HLO (optimised, metadata removed)", d["compiled_hlo"], c_links)
+        )
         return "".join(parts)
+
+    def _chain_html(
+        self,
+        p: str,
+        chain: list[dict[str, Any]],
+        fusion_index: dict[str, int],
+        c_lines: dict[str, int],
+    ) -> str:
+        """The linked chain as a table: a row per source line, links to its StableHLO lines
+        and to the fusions (with their cost) or compiled instructions that hold it."""
+        fusions = self.data["fusions"]
+        by_scope: dict[str, list[int]] = {}
+        for i, r in enumerate(chain):
+            by_scope.setdefault(r["scope"], []).append(i)
+        body = []
+        for i, r in enumerate(chain):
+            scope_rows = " ".join(str(j) for j in by_scope[r["scope"]])
+            scope = (
+                f'<span class="jxs-hlo-scope" data-chain="{scope_rows}" '
+                f'title="select every line of this scope">{esc(r["scope"])}</span>'
+                if r["scope"]
+                else ""
+            )
+            eqns = "".join(
+                f'<li><code>{esc(prim)}</code> <span class="jxs-muted">{esc(shape)}</span></li>'
+                for prim, shape in r["eqns"][:CHAIN_SHOWN]
+            )
+            more = len(r["eqns"]) - CHAIN_SHOWN
+            if more > 0:
+                eqns += f'<li class="jxs-muted">+{more} more ({esc(_eqns_text(r["eqns"]))})</li>'
+            stable = ", ".join(
+                f'<a href="#{p}-s{a}" data-chain="{i}">{a if a == b else f"{a}-{b}"}</a>'
+                for a, b in _ranges(r["stablehlo"])
+            )
+            compiled = []
+            for name in r["compiled"][:CHAIN_SHOWN]:
+                k = fusion_index.get(name)
+                if k is not None:
+                    cost = fusion_cost_text(fusions[k].get("cost", {}))
+                    compiled.append(
+                        f'<a href="#{p}-f{k}" data-chain="{i}" title="{esc(cost)}">{esc(name)}</a>'
+                    )
+                elif name in c_lines:
+                    compiled.append(
+                        f'<a href="#{p}-c{c_lines[name]}" data-chain="{i}">{esc(name)}</a>'
+                    )
+                else:
+                    compiled.append(esc(name))
+            more = len(r["compiled"]) - CHAIN_SHOWN
+            if more > 0:
+                compiled.append(f'<span class="jxs-muted">+{more}</span>')
+            body.append(
+                f'<tr id="{p}-r{i}" data-chain="{i}"><td>{scope}</td>'
+                f'<td class="jxs-hlo-src"><code>{esc(r["where"])}</code>'
+                f'<div class="jxs-hlo-line">{esc(r["code"])}</div></td>'
+                f'<td><ul class="jxs-hlo-eqns">{eqns}</ul></td>'
+                f"<td>{stable}</td><td>{', '.join(compiled)}</td></tr>"
+            )
+        return (
+            '<details class="jxs-hlo-chain" open><summary>linked chain: each source line, its '
+            "jaxpr equations, the StableHLO lines they lower to and the compiled instructions "
+            f'that hold them <span class="jxs-muted">({len(chain)} lines)</span></summary>'
+            '<table class="jxs-table"><tr><th>scope</th><th>source line</th>'
+            "<th>jaxpr equations</th><th>StableHLO lines</th>"
+            "<th>compiled HLO (fusion cost on hover)</th></tr>"
+            f"{''.join(body)}</table></details>"
+        )
+
+
+# The view compiles its own executable, so that its source lines are this program's: JAX's
+# persistent compile cache keys programs without their metadata by default, so a program compiled
+# once from other lines (another cell, another notebook, an earlier session) comes back with
+# *their* lines, and so does the executable the learner's own call of a jitted ``fn`` loaded.
+# An option that changes no code gives the view its own entry in the in-memory cache, and
+# `_metadata_in_cache_key` gives it its own entry on disk.
+_OWN_COMPILE = {"xla_dump_hlo_as_text": False}
+
+
+def _metadata_in_cache_key() -> Any:
+    """A context in which JAX's persistent compile cache keys programs by their source lines."""
+    import contextlib
+
+    try:
+        from jax._src import config
+    except ImportError:  # pragma: no cover - a JAX without it: lines may then be stale
+        return contextlib.nullcontext()
+    state = getattr(config, "compilation_cache_include_metadata_in_key", None)
+    return state(True) if callable(state) else contextlib.nullcontext()
 
 
 def hlo(
@@ -603,11 +799,13 @@ def hlo(
             f"(positions) and strings (keyword names), e.g. static_argnums=(1,)"
         ) from None
     try:
-        lowered = jitted.lower(*args, **kwargs)
+        traced = jitted.trace(*args, **kwargs)
+        lowered = traced.lower()
     except Exception as exc:  # noqa: BLE001 - the learner's function failed: explain it
         return error_panel("Could not lower fn", exc, fn)
     try:
-        compiled = lowered.compile()
+        with _metadata_in_cache_key():
+            compiled = lowered.compile(compiler_options=_OWN_COMPILE)
     except Exception as exc:  # noqa: BLE001
         return error_panel("Could not compile fn", exc, fn)
-    return HloView(hlo_model(lowered, compiled, fn_name(fn)))
+    return HloView(hlo_model(traced, lowered, compiled, fn_name(fn)))
