@@ -308,3 +308,92 @@ def test_a_notebook_is_picked_by_its_number_beside_the_course_s_updated_copy(tmp
     for name in ("01-core-concepts.ipynb", "01-core-concepts.updated.ipynb", "02-arrays.ipynb"):
         (tmp_path / name).write_text("{}")
     assert find_notebooks(["01"], tmp_path) == [tmp_path / "01-core-concepts.ipynb"]
+
+
+RUN_CELLS = """
+import json, sys
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from jaxscope._progress import _run_cells
+cells = [new_code_cell(source) for source in json.loads(sys.argv[1])]
+nb = new_notebook(cells=[new_markdown_cell("# a title"), *cells])
+print("RESULT", json.dumps(_run_cells(nb, sys.argv[2], 2)))
+"""
+
+
+def _cells_outcome(tmp_path, sources):
+    """Run ``sources`` as a notebook's code cells with the check's runner (a 2 s cell limit)."""
+    script = tmp_path / "run_cells.py"
+    script.write_text(RUN_CELLS, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), json.dumps(sources), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :])
+
+
+def test_the_runner_runs_cells_as_a_kernel_would(tmp_path):
+    """Magics, ``display``, ``_`` and the notebook's folder on the path work; an error is kept
+    with its cell and the rest still runs; a check that did not pass is not an error."""
+    (tmp_path / "helper_mod.py").write_text("VALUE = 41\n", encoding="utf-8")
+    out = _cells_outcome(
+        tmp_path,
+        [
+            "import helper_mod\nhelper_mod.VALUE + 1",
+            "assert _ == 42\ndisplay('shown')\n%time x = 1",
+            "1 / 0",
+            "class ExerciseNotPassed(Exception): pass\nraise ExerciseNotPassed('stub')",
+            "import os\nassert os.getcwd() == os.path.dirname(helper_mod.__file__)",
+        ],
+    )
+    assert out["problem"] == ""
+    assert [(e["cell"], e["error"]) for e in out["errors"]] == [
+        (3, "ZeroDivisionError: division by zero")
+    ]
+    assert "ZeroDivisionError" in out["errors"][0]["traceback"]
+
+
+def test_a_cell_past_its_time_stops_the_notebook_even_under_except_exception(tmp_path):
+    out = _cells_outcome(
+        tmp_path,
+        [
+            "import time\ntry:\n    time.sleep(30)\nexcept Exception:\n    pass",
+            "raise RuntimeError('never reached')",
+        ],
+    )
+    assert out["problem"] == "CellTimeoutError: cell 1 ran past 2 s"
+    assert out["errors"] == []
+
+
+def test_a_notebook_whose_process_dies_is_named_and_the_rest_checked(tmp_path, capsys):
+    ws, solution = _tiny_workspace(tmp_path)
+    _answer(ws, solution)
+    dying = new_notebook(
+        cells=[
+            new_code_cell("import os, signal\nimport jaxscope as js"),
+            new_code_cell("os.kill(os.getpid(), signal.SIGKILL)"),
+            new_code_cell('js.check("t02-array-creation-1", None)'),
+        ]
+    )
+    nbformat.write(dying, ws / "02-arrays-dtypes.ipynb")
+    assert main(["progress", "--workspace", str(ws)]) == 0
+    rec = read_record(record_path(ws))
+    assert "02-arrays-dtypes.ipynb: DeadKernelError" in " ".join(rec["notes"])
+    assert "signal 9" in " ".join(rec["notes"])
+    passed = {e["id"]: e["status"] for e in rec["exercises"]}
+    assert passed["t01-immutable-arrays-1"] == "passed"
+
+
+def test_the_fast_compile_flag_joins_the_learner_s_flags_only_where_known():
+    from jaxscope._progress import FAST_COMPILE_FLAG, _xla_flags
+
+    assert _xla_flags("", "0.10.2") == FAST_COMPILE_FLAG
+    both = _xla_flags("--xla_force_host_platform_device_count=8", "0.10.5")
+    assert both == f"--xla_force_host_platform_device_count=8 {FAST_COMPILE_FLAG}"
+    assert _xla_flags("", "0.11.0") == ""  # a jaxlib not known to have it: left alone
+    mine = "--xla_cpu_use_fusion_emitters=true"
+    assert _xla_flags(mine, "0.10.2") == mine  # the learner's own choice stands
