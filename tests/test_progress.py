@@ -397,3 +397,22 @@ def test_the_fast_compile_flag_joins_the_learner_s_flags_only_where_known():
     assert _xla_flags("", "0.11.0") == ""  # a jaxlib not known to have it: left alone
     mine = "--xla_cpu_use_fusion_emitters=true"
     assert _xla_flags(mine, "0.10.2") == mine  # the learner's own choice stands
+
+
+def test_the_kernel_runner_off_linux_reports_the_same_way(tmp_path):
+    """Where there is no safe fork the check runs a notebook in a Jupyter kernel: the same
+    errors, by cell, and a check that did not pass is not one."""
+    from jaxscope._progress import _run_in_kernel
+
+    nb = new_notebook(
+        cells=[
+            new_code_cell("x = 1"),
+            new_code_cell("1 / 0"),
+            new_code_cell("class ExerciseNotPassed(Exception): pass\nraise ExerciseNotPassed()"),
+        ]
+    )
+    out = _run_in_kernel(nb, str(tmp_path), 60, {})
+    assert out["problem"] == ""
+    assert [(e["cell"], e["error"]) for e in out["errors"]] == [
+        (1, "ZeroDivisionError: division by zero")
+    ]

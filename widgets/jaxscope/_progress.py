@@ -6,8 +6,9 @@ a results file that ``js.check`` appends to, and prints one line per table as it
 done, then the total and the next exercise to do with the hint of its last failed check.
 
 * **Fast.** Each notebook runs in an IPython shell in a fork of a worker that has imported JAX
-  and jaxscope once (:func:`warm_worker`), not in a Jupyter kernel started afresh; where there is
-  no ``fork`` (Windows) in a kernel. XLA compiles with :data:`FAST_COMPILE_FLAG`.
+  and jaxscope once (:func:`warm_worker`), not in a Jupyter kernel started afresh; off Linux
+  (no ``fork`` on Windows, an unsafe one on macOS) in a kernel. XLA compiles with
+  :data:`FAST_COMPILE_FLAG`.
 
 * **Only what changed runs.** A notebook whose code cells are the same as at its last check,
   under the same jaxscope, JAX and Python, keeps that check's results. ``--all`` runs every
@@ -395,7 +396,8 @@ def _run_forked(nb: Any, folder: str, timeout: int) -> dict[str, Any]:
 
 
 def _run_in_kernel(nb: Any, folder: str, timeout: int, env: dict[str, str]) -> dict[str, Any]:
-    """Run ``nb`` in a fresh Jupyter kernel (where ``os.fork`` is missing: Windows)."""
+    """Run ``nb`` in a fresh Jupyter kernel (off Linux: Windows has no ``fork``, and macOS
+    does not promise a forked process works once frameworks are loaded)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -442,9 +444,9 @@ def run_notebook(path: str, timeout: int = NOTEBOOK_TIMEOUT) -> dict[str, Any]:
     try:
         nb = nbformat.read(path, as_version=4)
         folder = str(Path(path).resolve().parent)
-        if hasattr(os, "fork"):
+        if sys.platform.startswith("linux"):
             outcome = _run_forked(nb, folder, timeout)
-        else:  # pragma: no cover - Windows
+        else:  # pragma: no cover - no fork (Windows), or fork unsafe after imports (macOS)
             outcome = _run_in_kernel(nb, folder, timeout, {"JAXSCOPE_PROGRESS_FILE": results_file})
         results = read_results(results_file)
     finally:
