@@ -227,3 +227,27 @@ def test_a_program_from_the_compile_cache_keeps_its_own_lines(tmp_path):
     first, second = lines
     assert "prog.py:9 (<lambda>)" in first and first.count("prog.py:9") == 2
     assert "prog.py:12 (<lambda>)" in second and second.count("prog.py:12") == 2
+
+
+def test_a_helper_jax_traced_elsewhere_first_still_links_to_this_program(tmp_path):
+    """JAX keeps the lowering of its own jitted helpers (``_threefry_split``, ``_where``) with the
+    lines of whoever called them first; their ops belong to the line that calls them here."""
+
+    def elsewhere(key, x):
+        k1, k2 = jax.random.split(key)
+        keep = jax.random.bernoulli(k2, 0.5, x.shape)
+        return jnp.where(keep, x + jax.random.normal(k1, x.shape), 0.0)
+
+    jax.jit(elsewhere)(jax.random.key(3), jnp.ones(6))
+    fn, args = chain_programs.TUNED["random"]
+    view = js.hlo(fn, *args)
+    listing = _listing(view)
+    linked = {n for r in view.data["chain"] for n in r["stablehlo"]}
+    op = re.compile(r"\s*(%\S+ = |stablehlo\.)")
+    unlinked = [
+        line
+        for n, line in enumerate(listing, start=1)
+        if op.match(line) and "sdy." not in line and n not in linked
+    ]
+    assert unlinked == []
+    assert all("chain_programs.py" in r["where"] for r in view.data["chain"])

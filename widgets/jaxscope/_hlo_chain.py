@@ -293,18 +293,23 @@ def chain_model(
     func_of = _function_of_lines(listing)
     callers: dict[str, list[tuple]] = {}
     unplaced: list[int] = []
+    calls_of: dict[int, str] = {}  # unplaced lines that call a private function
     for number, op, where, call in ops:
-        if where is None:
-            unplaced.append(number)
-            continue
-        file, line, func = where
-        key = fallback(_key(_user_scope(_scope_parts(op, with_op=True), known), file, line))
+        key = None
+        if where is not None:
+            file, line, _ = where
+            key = fallback(_key(_user_scope(_scope_parts(op, with_op=True), known), file, line))
         if key not in rows:
-            row(list(filter(None, key[0].split("/"))), file, line, func)
+            # no line of fn's: the caller of fn (``return``, closed-over weights), or the body of
+            # a jitted helper that JAX traced once elsewhere and keeps in its cache with that
+            # first caller's lines: it belongs where it is called from
+            unplaced.append(number)
+            if call:
+                calls_of[number] = call
+            continue
         rows[key]["stablehlo"].append(number)
         if call:
             callers.setdefault(call, []).append(key)
-    calls_of = {n: call for n, _, where, call in ops if where is None and call}
     for _ in range(len(callers) + len(calls_of)):  # a call from inside a private function
         grown = False  # passes on the rows of that function's callers
         for number, call in calls_of.items():
