@@ -742,7 +742,7 @@ def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) ->
 
     import jaxscope as js
     from jaxscope._hlo_chain import chain_model
-    from jaxscope._hlo_view import frame_files, parse_computations
+    from jaxscope._hlo_view import _stablehlo_with_locations, frame_files, parse_computations
 
     sys.path.insert(0, str(ROOT / "tests"))
     import real_models
@@ -770,7 +770,7 @@ def bench_models(quick: bool, size: str = "big", names: tuple[str, ...] = ()) ->
         raw_hlo = lowered.compile().as_text()
         chain_in = (
             traced.jaxpr,
-            lowered.as_text(debug_info=True),
+            _stablehlo_with_locations(lowered),
             parse_computations(raw_hlo),
             frame_files(raw_hlo),
         )

@@ -423,6 +423,17 @@ def _is_jitted(fn: Any) -> bool:
     return callable(getattr(fn, "lower", None)) and callable(getattr(fn, "trace", None))
 
 
+def _stablehlo_with_locations(lowered: Any) -> str:
+    """The StableHLO with its locations, for the linked chain: printed with large constants
+    elided (closed-over weights would otherwise be printed again, as megabytes of hex), which
+    keeps its lines those of the listing."""
+    try:
+        module = lowered.compiler_ir("stablehlo")
+        return module.operation.get_asm(enable_debug_info=True, large_elements_limit=64)
+    except Exception:  # noqa: BLE001 - another JAX's IR objects: print it whole
+        return lowered.as_text(debug_info=True)
+
+
 def hlo_model(traced: Any, lowered: Any, compiled: Any, name: str) -> dict[str, Any]:
     """Plain data from a ``Traced``, its ``Lowered`` and its ``Compiled``."""
     from ._hlo_chain import chain_model
@@ -430,7 +441,7 @@ def hlo_model(traced: Any, lowered: Any, compiled: Any, name: str) -> dict[str, 
     stablehlo = clean_stablehlo(lowered.as_text())
     raw = compiled.as_text() or ""
     try:
-        debug = lowered.as_text(debug_info=True)
+        debug = _stablehlo_with_locations(lowered)
         chain = chain_model(traced.jaxpr, debug, parse_computations(raw), frame_files(raw))
     except Exception:  # noqa: BLE001 - the chain is a reading aid; the listings stand without it
         chain = []
