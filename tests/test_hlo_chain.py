@@ -251,3 +251,5 @@ def test_a_helper_jax_traced_elsewhere_first_still_links_to_this_program(tmp_pat
     ]
     assert unlinked == []
     assert all("chain_programs.py" in r["where"] for r in view.data["chain"])
+    reached = {c for r in view.data["chain"] for c in r["compiled"]}
+    assert {f["name"] for f in view.fusions} <= reached  # loop bodies take their loop's lines

@@ -342,6 +342,7 @@ def chain_model(
     }
     keys_of: dict[str, list[tuple]] = {}  # instruction -> the rows it joins, in order
     flow: list[tuple[str, list[str]]] = []  # (instruction, its operands), for those lineless
+    comp_of: dict[str, str] = {}  # instruction -> its computation
     plumbing: set[str] = set()  # tuples and their elements: they pass rows on, never listed
     for comp_name, comp in comps.items():
         if comp_name in inner and comp_name not in called:
@@ -355,6 +356,7 @@ def chain_model(
             calls = re.search(r"\bcalls=%?([\w.\-]+)", rest) if opcode == "fusion" else None
             fused = comps.get(calls.group(1), {}).get("instructions", []) if calls else []
             keys = keys_of.setdefault(name, [])
+            comp_of[name] = comp_name
             for _, _, text in [*fused, (name, opcode, rest)]:
                 frame = re.search(r"stack_frame_id=(\d+)", text)
                 op = re.search(r'op_name="([^"]*)"', text)
@@ -378,6 +380,21 @@ def chain_model(
                     grown = True
         if not grown:
             break
+    # inside a loop body or a called computation, it takes the rows of the loop or the call
+    owner_of = {
+        m.group(1): name
+        for comp in comps.values()
+        for name, opcode, rest in comp["instructions"]
+        if opcode in ("call", "while", "conditional")
+        for m in re.finditer(
+            r"\b(?:to_apply|body|condition|true_computation|false_computation)=%?([\w.\-]+)", rest
+        )
+    }
+    for _ in range(3):  # loops within loops
+        for name, comp_name in comp_of.items():
+            owner = owner_of.get(comp_name)
+            if not keys_of.get(name) and owner and keys_of.get(owner):
+                keys_of[name] = list(keys_of[owner])
     for name, operands in flow:
         if not keys_of[name]:
             keys_of[name] = [k for o in operands for k in keys_of.get(o, [])]
