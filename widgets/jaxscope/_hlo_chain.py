@@ -213,9 +213,9 @@ _VALUE = re.compile(r"%[\w.$\-]+")
 def _constants_join_their_users(rows: dict, listing: list[str], func_of: dict[int, str]) -> None:
     """A constant with no line of fn's own (a Python literal; a closed-over weight, which points
     at the caller) joins the rows of the ops that use it."""
-    keys_at: dict[int, list[tuple]] = {}  # line -> the rows of fn's code holding it
+    keys_at: dict[int, list[tuple]] = {}  # line -> the rows holding it
     for key, r in rows.items():
-        for n in r["stablehlo"] if r["eqns"] else ():
+        for n in r["stablehlo"]:
             keys_at.setdefault(n, []).append(key)
     constants = {}
     for number, ln in enumerate(listing, start=1):
@@ -402,9 +402,6 @@ def chain_model(
         for key in dict.fromkeys(keys) if name not in plumbing else ():
             if name not in rows[key]["compiled"]:
                 rows[key]["compiled"].append(name)
-    # a row is a line of fn's code: lines with no equation (the call of fn itself, where
-    # ``return`` points) are not part of it
-    kept = [r for r in rows.values() if r["eqns"]]
-    for r in kept:
+    for r in rows.values():
         r["stablehlo"].sort()
-    return kept
+    return list(rows.values())

@@ -314,18 +314,15 @@ def frame_files(text: str) -> dict[int, tuple[str, int, str]]:
     return out
 
 
-def frame_sources(text: str) -> dict[int, str]:
-    """``stack_frame_id`` -> ``file.py:3 (f)``: where each stack frame of the HLO points."""
+def fusion_origins(
+    comps: dict[str, dict[str, Any]], files: dict[int, tuple[str, int, str]]
+) -> dict[str, dict[str, list[str]]]:
+    """For each fusion of the raw compiled HLO (metadata kept), parsed into its computations and
+    stack frames: the source lines and the name-stack scopes (``Res_0/Conv_0``) of the
+    instructions fused into it."""
     from ._explain import short_path
 
-    return {k: f"{short_path(f)}:{ln} ({fn})" for k, (f, ln, fn) in frame_files(text).items()}
-
-
-def fusion_origins(raw: str) -> dict[str, dict[str, list[str]]]:
-    """For each fusion of the raw compiled HLO (metadata kept): the source lines and the
-    name-stack scopes (``Res_0/Conv_0``) of the instructions fused into it."""
-    sources = frame_sources(raw)
-    comps = parse_computations(raw)
+    sources = {k: f"{short_path(f)}:{ln} ({fn})" for k, (f, ln, fn) in files.items()}
     out: dict[str, dict[str, list[str]]] = {}
     for comp in comps.values():
         for name, opcode, rest in comp["instructions"]:
@@ -440,13 +437,14 @@ def hlo_model(traced: Any, lowered: Any, compiled: Any, name: str) -> dict[str, 
 
     stablehlo = clean_stablehlo(lowered.as_text())
     raw = compiled.as_text() or ""
+    raw_comps, files = parse_computations(raw), frame_files(raw)  # metadata kept
     try:
         debug = _stablehlo_with_locations(lowered)
-        chain = chain_model(traced.jaxpr, debug, parse_computations(raw), frame_files(raw))
+        chain = chain_model(traced.jaxpr, debug, raw_comps, files)
     except Exception:  # noqa: BLE001 - the chain is a reading aid; the listings stand without it
         chain = []
     compiled_hlo = clean_hlo(raw)
-    origins = fusion_origins(raw)
+    origins = fusion_origins(raw_comps, files)
     cost, source = {}, ""
     try:
         cost, source = normalise_cost(compiled.cost_analysis()), "compiled"
