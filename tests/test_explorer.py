@@ -15,6 +15,7 @@ import jaxscope as js
 from jaxscope import _cheatsheet as cs
 from jaxscope import _explorer as ex
 from jaxscope._view import STATIC, stylesheet
+from jaxscope._widget import ViewWidget
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 HOSTILE = '<script>alert(1)</script>"><img onerror=x>'
@@ -124,14 +125,14 @@ def test_bad_arguments():
 
 def test_widget_answers_queries_in_the_kernel():
     w = ex.explorer().widget()
-    assert isinstance(w, ex.widget_class())
+    assert isinstance(w, ViewWidget) and type(w).__name__ == "ExplorerWidget"
     assert w.html == ex.explorer().html() and w.results == []
     assert [t["n"] for t in w.data["tables"]] == list(range(1, 21))
     w.query = "split a key"  # the browser sets the trait; the observer fills results
     assert w.results[0]["id"] == "split"
     w.query = "loop"
     w.table = 10
-    w._on_query()  # the observer called directly gives the same answer
+    w.view.on_widget_change(w, "table", 10)  # the handler called directly gives the same answer
     assert w.results and all(r["table"] == 10 for r in w.results)
     w.query, w.table = "for loop", 0
     assert w.results[0]["id"] == "fori-loop"

@@ -38,6 +38,32 @@ def test_widget_view_is_added_inside_a_kernel(monkeypatch):
     assert repr(view.widget()) == "tiny w"
 
 
+class Counter(Tiny):
+    """A view whose widget talks back: the browser sets ``clicks``; the kernel answers."""
+
+    kind = "counter"
+    live = {"clicks": 0, "log": []}
+
+    def widget_state(self):
+        return {"clicks": self.data["start"]}
+
+    def on_widget_change(self, widget, name, value):
+        if name == "clicks":  # the kernel's own answer (log) comes back here too: ignore it
+            widget.log = [*widget.log, f"{name}={value}"]
+            widget.show(Counter({"name": f"after {value}", "start": value}))
+
+
+def test_live_traits_start_from_the_view_and_reach_its_handler():
+    widget = Counter({"name": "c", "start": 3}).widget()
+    assert type(widget).__name__ == "CounterWidget" and widget.keys.count("clicks") == 1
+    assert (widget.clicks, widget.log, repr(widget)) == (3, [], "tiny c")
+    widget.clicks = 4  # as when the browser sets it
+    assert widget.log == ["clicks=4"] and repr(widget) == "tiny after 4"
+    assert "after 4" in widget.html and widget.view.data["start"] == 4
+    assert type(Tiny({"name": "t"}).widget()).__name__ == "TinyWidget"  # no live traits
+    assert not hasattr(Tiny({"name": "t"}).widget(), "clicks")
+
+
 def test_views_without_interaction_have_no_widget(monkeypatch):
     monkeypatch.setattr(view_module, "in_kernel", lambda: True)
     panel = ErrorPanel(

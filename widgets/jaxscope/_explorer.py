@@ -13,7 +13,6 @@ import contextlib
 import io
 import os
 import textwrap
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -294,63 +293,22 @@ class ExplorerView(View):
     def widget_data(self) -> dict[str, Any]:
         return {"tables": [{"n": t["n"], "title": t["title"]} for t in self.data["tables"]]}
 
-    def widget(self):
-        """The live explorer: query/table in, results and example runs out."""
-        if self._widget is None:
-            self._widget = make_widget(self)
-        return self._widget
+    # the browser sets query, table and run_request; the kernel answers in results and run_output
+    live = {"query": "", "table": 0, "results": [], "run_request": {}, "run_output": {}}
 
+    def widget_state(self) -> dict[str, Any]:
+        d = self.data
+        return {"query": d["query"], "table": d["table"] or 0, "results": d["results"]}
 
-# --- the live widget -----------------------------------------------------------------------------
-@cache
-def widget_class() -> type:
-    """The explorer's anywidget class (built on first use: anywidget loads only in a kernel)."""
-    import traitlets
-
-    from ._view import STATIC
-    from ._widget import ViewWidget
-
-    class ExplorerWidget(ViewWidget):
-        """The explorer's live state: the browser sets ``query``, ``table`` and
-        ``run_request``; the kernel answers with ``results`` and ``run_output``."""
-
-        _esm = (STATIC / "explorer.js").read_text(encoding="utf-8")
-        query = traitlets.Unicode("").tag(sync=True)
-        table = traitlets.Int(0).tag(sync=True)
-        results = traitlets.List(traitlets.Dict()).tag(sync=True)
-        run_request = traitlets.Dict().tag(sync=True)
-        run_output = traitlets.Dict().tag(sync=True)
-
-        @traitlets.observe("query", "table")
-        def _on_query(self, change: dict | None = None) -> None:
-            table = self.table if 1 <= self.table <= N_TABLES else None
-            self.results = results(self.query, table)
-
-        @traitlets.observe("run_request")
-        def _on_run(self, change: dict | None = None) -> None:
-            request = self.run_request or {}
-            cid = request.get("id")
-            if not isinstance(cid, str) or not cid:
-                return
-            out = run_card(cid)
-            out["n"] = request.get("n", 0)
-            self.run_output = out
-
-    return ExplorerWidget
-
-
-def make_widget(view: ExplorerView):
-    """The live widget of ``view``, opened on the view's query and table."""
-    d = view.data
-    widget = widget_class()(
-        html=view.html(),
-        data=view.widget_data(),
-        query=d["query"],
-        table=d["table"] or 0,
-        results=d["results"],
-    )
-    widget.view_text = view.text()
-    return widget
+    def on_widget_change(self, widget: Any, name: str, value: Any) -> None:
+        """A new query or table filter gets its results; a run request runs its card."""
+        if name in ("query", "table"):
+            table = widget.table if 1 <= widget.table <= N_TABLES else None
+            widget.results = results(widget.query, table)
+        elif name == "run_request":
+            cid = (value or {}).get("id")
+            if isinstance(cid, str) and cid:
+                widget.run_output = {**run_card(cid), "n": value.get("n", 0)}
 
 
 def explorer(query: str = "", table: int | None = None) -> ExplorerView:

@@ -23,6 +23,7 @@ import math
 import re
 from typing import Any
 
+from ._binding import bind
 from ._consts import elide_stablehlo_constants, nbytes_text
 from ._errors import ErrorPanel, error_panel, fn_name, jittable, require_callable
 from ._view import View, esc
@@ -788,25 +789,23 @@ def hlo(
     """Lower and compile ``fn`` for ``args`` and show the StableHLO, compiled HLO and its cost.
 
     ``fn`` may already be jitted (``jax.jit(f)``); it is then lowered as it is, unless static
-    arguments are given here, in which case it is wrapped in a new ``jax.jit``.
+    arguments it does not have are given here, in which case the function inside is jitted anew.
     """
     require_callable(fn, "fn")
     import jax
 
-    try:
-        if _is_jitted(fn) and not static_argnums and not static_argnames:
-            jitted = fn
-        else:
+    bound = bind(fn, args, kwargs, static_argnums, static_argnames, view="js.hlo")
+    if _is_jitted(bound.fn):
+        jitted = bound.fn  # jitted with these very static arguments
+    else:
+        try:
             jitted = jax.jit(
-                jittable(fn), static_argnums=static_argnums, static_argnames=static_argnames
+                jittable(bound.fn),
+                static_argnums=bound.static_argnums,
+                static_argnames=tuple(sorted(bound.static_kw)),
             )
-    except (TypeError, ValueError) as exc:
-        if not static_argnums and not static_argnames:  # fn itself cannot be jitted
+        except (TypeError, ValueError) as exc:  # fn itself cannot be jitted
             return error_panel("Could not jit fn", exc, fn)
-        raise TypeError(
-            f"static_argnums / static_argnames could not be used with fn: {exc}; pass ints "
-            f"(positions) and strings (keyword names), e.g. static_argnums=(1,)"
-        ) from None
     try:
         traced = jitted.trace(*args, **kwargs)
         lowered = traced.lower()

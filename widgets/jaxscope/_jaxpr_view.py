@@ -11,7 +11,6 @@ small jaxprs) and as a live widget, which inserts folded parts of a huge jaxpr w
 
 from __future__ import annotations
 
-import functools
 import inspect
 import linecache
 import re
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ._binding import bind
 from ._consts import array_summary
 from ._errors import error_panel, fn_name, require_callable, short_repr
 from ._explain import short_path
@@ -72,7 +72,6 @@ def jaxpr(
     An already built ``ClosedJaxpr`` may be passed as ``fn`` with no arguments.
     Returns a :class:`JaxprView`, or an error panel when tracing ``fn`` fails.
     """
-    import jax
     from jax.extend.core import ClosedJaxpr, Jaxpr
 
     if isinstance(fn, (ClosedJaxpr, Jaxpr)):
@@ -83,148 +82,13 @@ def jaxpr(
             )
         return JaxprView(jaxpr_model(fn))
     require_callable(fn, "fn")
-    nums = _static_argnums(static_argnums, len(args))
-    names = _static_argnames(static_argnames, fn, args, kwargs, nums)
-    nums = tuple(sorted(set(nums) | set(names[1])))
-    static_kw = {k: kwargs[k] for k in names[0]}
-    dyn_args = tuple(a for i, a in enumerate(args) if i not in nums)
-    dyn_kw = {k: v for k, v in kwargs.items() if k not in static_kw}
-    params = _param_names(fn, len(args))
-    dyn_positions = [i for i in range(len(args)) if i not in nums]
-    _check_leaves(dyn_args, dyn_kw, dyn_positions, params)
-
-    target = functools.partial(fn, **static_kw) if static_kw else fn
+    bound = bind(fn, args, kwargs, static_argnums, static_argnames, view="js.jaxpr")
     try:
-        hashable = all(_hashable(args[i]) for i in nums)
-        if hashable:  # let JAX see the function itself: its errors then name fn's arguments
-            closed = jax.make_jaxpr(target, static_argnums=nums)(*args, **dyn_kw)
-        else:  # unhashable static values (a list, a dict): close over them instead
-            closed = jax.make_jaxpr(_closing_over(target, args, nums))(*dyn_args, **dyn_kw)
+        closed = bound.make_jaxpr()
     except Exception as exc:  # noqa: BLE001 - the learner's function failed: explain, don't crash
         return error_panel("Could not trace fn", exc, fn)
-    arg_names = _leaf_names(dyn_args, dyn_kw, dyn_positions, params)
+    arg_names = bound.leaf_names()
     return JaxprView(jaxpr_model(closed, name=fn_name(fn), arg_names=arg_names))
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-def _closing_over(fn: Any, args: tuple, nums: tuple[int, ...]) -> Any:
-    """``fn`` with the static positional arguments ``nums`` filled in from ``args``."""
-
-    def traced(*dyn: Any, **kw: Any) -> Any:
-        it = iter(dyn)
-        return fn(*[args[i] if i in nums else next(it) for i in range(len(args))], **kw)
-
-    traced.__name__ = traced.__qualname__ = fn_name(fn)
-    return traced
-
-
-def _static_argnums(value: Any, n_args: int) -> tuple[int, ...]:
-    nums = (value,) if isinstance(value, int) else tuple(value)
-    out = []
-    for n in nums:
-        if not isinstance(n, int) or isinstance(n, bool):
-            raise TypeError(f"static_argnums must hold integers, got {short_repr(n)}")
-        if not -n_args <= n < n_args:
-            raise ValueError(
-                f"static_argnums={nums!r} names position {n}, but only {n_args} positional "
-                f"argument(s) were given; count positions from 0"
-            )
-        out.append(n % n_args)
-    return tuple(out)
-
-
-def _static_argnames(
-    value: Any, fn: Any, args: tuple, kwargs: dict, nums: tuple[int, ...]
-) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """Split ``static_argnames`` into keyword names and positions of positional parameters."""
-    names = (value,) if isinstance(value, str) else tuple(value)
-    params = _param_names(fn, len(args))
-    kw, pos = [], []
-    for name in names:
-        if not isinstance(name, str):
-            raise TypeError(f"static_argnames must hold strings, got {short_repr(name)}")
-        if name in kwargs:
-            kw.append(name)
-        elif name in params:
-            pos.append(params.index(name))
-        else:
-            raise ValueError(
-                f"static_argnames names {name!r}, but no argument of that name was passed; "
-                f"pass it as a keyword argument, e.g. js.jaxpr(f, x, {name}=...)"
-            )
-    return tuple(kw), tuple(pos)
-
-
-def _param_names(fn: Any, n_args: int) -> list[str]:
-    """Names of the first ``n_args`` positional parameters of ``fn`` (``args[i]`` if unknown)."""
-    names: list[str] = []
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):
-        sig = None
-    if sig is not None:
-        for p in sig.parameters.values():
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-                names.append(p.name)
-            elif p.kind == p.VAR_POSITIONAL:
-                break
-    names = names[:n_args]
-    return names + [f"args[{i}]" for i in range(len(names), n_args)]
-
-
-def _is_array_like(leaf: Any) -> bool:
-    import jax
-
-    if isinstance(leaf, (bool, int, float, complex, np.ndarray, np.generic, jax.Array)):
-        return True
-    if isinstance(leaf, jax.ShapeDtypeStruct) or hasattr(leaf, "__jax_array__"):
-        return True
-    return hasattr(leaf, "shape") and hasattr(leaf, "dtype")
-
-
-def _check_leaves(dyn_args: tuple, dyn_kw: dict, positions: list[int], params: list[str]) -> None:
-    import jax
-
-    for j, a in enumerate(dyn_args):
-        for leaf in jax.tree.leaves(a):
-            if not _is_array_like(leaf):
-                i = positions[j]
-                raise TypeError(
-                    f"argument {i} ({params[i]}) holds a {type(leaf).__name__} "
-                    f"{short_repr(leaf)}, which JAX cannot trace; mark it static: "
-                    f"js.jaxpr(fn, ..., static_argnums=({i},))"
-                )
-    for k in sorted(dyn_kw):
-        for leaf in jax.tree.leaves(dyn_kw[k]):
-            if not _is_array_like(leaf):
-                raise TypeError(
-                    f"keyword argument {k!r} holds a {type(leaf).__name__} {short_repr(leaf)}, "
-                    f"which JAX cannot trace; mark it static: "
-                    f"js.jaxpr(fn, ..., static_argnames=({k!r},))"
-                )
-
-
-def _leaf_names(dyn_args: tuple, dyn_kw: dict, positions: list[int], params: list[str]):
-    """The argument path of each flattened input, e.g. ``x``, ``params['w']``, ``scale``."""
-    import jax
-
-    paths, _ = jax.tree_util.tree_flatten_with_path((dyn_args, dyn_kw))
-    names = []
-    for path, _leaf in paths:
-        head, key, rest = path[0], path[1], path[2:]
-        if getattr(head, "idx", 0) == 0:
-            base = params[positions[key.idx]]
-        else:
-            base = str(getattr(key, "key", key))
-        names.append(base + jax.tree_util.keystr(tuple(rest)))
-    return names
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,12 +51,10 @@ from typing import Any
 
 import numpy as np
 
+from ._binding import bind, hashable
 from ._errors import error_panel, fn_name, require_callable
 from ._jaxpr_view import (
-    _check_leaves,
-    _leaf_names,
     _literal_str,
-    _param_names,
     aval_str,
     source_of,
 )
@@ -172,11 +170,11 @@ class _Walker:
         self.canon: dict[Any, Any] = {}  # a sub-jaxpr's input var -> the outer var it receives
 
     def canonical(self, var: Any) -> Any:
-        return self.canon.get(var, var) if _hashable(var) else var
+        return self.canon.get(var, var) if hashable(var) else var
 
     def alias(self, inner: Any, outer: Any) -> None:
         """Remember that ``inner`` (a sub-jaxpr input) receives the untracked ``outer``."""
-        if _hashable(inner) and _hashable(outer) and not _is_literal(outer):
+        if hashable(inner) and hashable(outer) and not _is_literal(outer):
             self.canon[inner] = self.canonical(outer)
 
     # --- nodes -----------------------------------------------------------------------------
@@ -362,9 +360,9 @@ class _Walker:
             env[out] = _Ref(ref.ids[(Ellipsis,) + (0,) * trailing])
             return
         var = self.canonical(eqn.invars[0])
-        ids = self.wrapped.get(var) if _hashable(var) else None
+        ids = self.wrapped.get(var) if hashable(var) else None
         if ids is None:
-            name = self.input_names.get(var) if _hashable(var) else None
+            name = self.input_names.get(var) if hashable(var) else None
             kind = "input" if name is not None else "wrapped"
             legacy = f" (legacy {aval_str(var.aval)})"
             src = None if kind == "input" else source_of(eqn)
@@ -373,7 +371,7 @@ class _Walker:
             if kind == "input":  # first wrapped in a loop or branch, still made outside it
                 for n in {self.last, *(int(i) for i in ids.ravel())}:
                     self.nodes[n].update(depth=0, branch=())
-            if _hashable(var):
+            if hashable(var):
                 self.wrapped[var] = ids
         env[out] = _Ref(ids)
 
@@ -407,7 +405,7 @@ class _Walker:
                 data = "i" if self.loop else "x"
                 batched = np.ndim(getattr(atom.aval, "shape", ())) > 0
                 ident = ("var", var, pos if batched else ())
-            key = (parent, ident) if _hashable(ident) else None
+            key = (parent, ident) if hashable(ident) else None
             if key is not None and key in self.folds:
                 ids[pos] = self.folds[key]
                 self.nodes[ids[pos]]["folds"] += 1
@@ -425,7 +423,7 @@ class _Walker:
         out = eqn.outvars[0]
         index = tuple(self.canonical(x) for x in eqn.invars[1:])
         key = (tuple(int(i) for i in ref.ids.ravel()), index)
-        if not _hashable(key) or key not in self.picks:
+        if not hashable(key) or key not in self.picks:
             first = int(ref.ids.flat[0]) if ref.ids.size else None
             parent = self.nodes[first]["parent"] if first is not None else None
             parent = parent if parent is not None else first
@@ -434,7 +432,7 @@ class _Walker:
             ids = self.keys(f"{base}/?", "dynamic", out.aval, shape, parent, source_of(eqn))
             if ref.raw:
                 ids = np.broadcast_to(ids.reshape(ids.shape + (1,)), out.aval.shape)
-            if not _hashable(key):
+            if not hashable(key):
                 env[out] = _Ref(ids, raw=ref.raw)
                 return
             self.picks[key] = ids
@@ -724,14 +722,6 @@ def _is_literal(x: Any) -> bool:
     return isinstance(x, Literal)
 
 
-def _hashable(x: Any) -> bool:
-    try:
-        hash(x)
-    except TypeError:
-        return False
-    return True
-
-
 def _atom_value(atom: Any) -> str | None:
     if _is_literal(atom):
         return _literal_str(atom.val)
@@ -919,15 +909,12 @@ def key_tree(fn: Any, *args: Any, **kwargs: Any) -> View:
     if not callable(fn) and not args and not kwargs and isinstance(fn, jax.Array):
         return KeyTreeView(single_key_model(fn))
     require_callable(fn, "fn")
-    params = _param_names(fn, len(args))
-    positions = list(range(len(args)))
-    _check_leaves(args, kwargs, positions, params)
+    bound = bind(fn, args, kwargs, view="js.key_tree")
     try:
-        closed = jax.make_jaxpr(fn)(*args, **kwargs)
+        closed = bound.make_jaxpr()
     except Exception as exc:  # noqa: BLE001 - the learner's function failed: explain it
         return error_panel("Could not trace fn", exc, fn)
-    names = _leaf_names(args, kwargs, positions, params)
-    return KeyTreeView(key_tree_model(closed, name=fn_name(fn), arg_names=names))
+    return KeyTreeView(key_tree_model(closed, name=fn_name(fn), arg_names=bound.leaf_names()))
 
 
 # --------------------------------------------------------------------------------------------

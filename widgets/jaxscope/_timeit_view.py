@@ -33,7 +33,7 @@ import statistics
 import time
 from typing import Any
 
-from ._errors import first_lines, require_callable, short_repr
+from ._errors import first_lines, fn_name, require_callable, short_repr
 from ._view import View, esc
 
 TARGET_ROUND_S = 0.02  # auto-chosen number: a round lasts at least this long
@@ -174,9 +174,7 @@ def _quartiles(times: list[float]) -> tuple[float, float]:
 
 
 def _label(fn: Any) -> str:
-    name = getattr(fn, "__name__", None)
-    if not isinstance(name, str) or not name:
-        name = short_repr(fn, 30)
+    name = fn_name(fn)
     if callable(getattr(fn, "lower", None)) and callable(getattr(fn, "trace", None)):
         return f"jit({name})"
     return name

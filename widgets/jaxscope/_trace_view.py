@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _sharp_bits
+from ._binding import bind, signature
 from ._errors import fn_name, require_callable, short_repr
 from ._explain import (
     clean_message,
@@ -78,86 +79,6 @@ def tracer_name(value: Any) -> tuple[str, str]:
     if not shown.isidentifier():
         shown = cls
     return shown, cls
-
-
-def _normalize_argnums(static_argnums: Any, nargs: int) -> set[int]:
-    if isinstance(static_argnums, bool) or static_argnums is None:
-        raise TypeError("static_argnums must be an int or a sequence of ints, e.g. (1,)")
-    if isinstance(static_argnums, int):
-        static_argnums = (static_argnums,)
-    try:
-        nums = list(static_argnums)
-    except TypeError:
-        raise TypeError(
-            f"static_argnums must be an int or a sequence of ints, got {short_repr(static_argnums)}"
-        ) from None
-    out = set()
-    for n in nums:
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise TypeError(f"static_argnums must hold ints (argument positions), got {n!r}")
-        out.add(n + nargs if n < 0 else n)
-    return out
-
-
-def _normalize_argnames(static_argnames: Any) -> set[str]:
-    if isinstance(static_argnames, str):
-        return {static_argnames}
-    try:
-        names = list(static_argnames)
-    except TypeError:
-        raise TypeError(
-            f"static_argnames must be a str or a sequence of str, got {short_repr(static_argnames)}"
-        ) from None
-    for n in names:
-        if not isinstance(n, str):
-            raise TypeError(f"static_argnames must hold argument names (str), got {n!r}")
-    return set(names)
-
-
-def _signature(fn: Any) -> inspect.Signature | None:
-    try:
-        return inspect.signature(fn)
-    except (TypeError, ValueError):
-        return None
-
-
-def _positional_names(sig: inspect.Signature | None, nargs: int) -> list[str]:
-    names: list[str] = []
-    if sig is not None:
-        for p in sig.parameters.values():
-            if len(names) >= nargs:
-                break
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-                names.append(p.name)
-            elif p.kind == p.VAR_POSITIONAL:
-                names.extend(f"{p.name}[{k}]" for k in range(nargs - len(names)))
-    names.extend(f"arg{i}" for i in range(len(names), nargs))
-    return names
-
-
-def _is_traceable_leaf(leaf: Any) -> bool:
-    import jax
-    import numpy as np
-
-    if isinstance(leaf, (bool, int, float, complex, np.ndarray, np.generic, jax.Array)):
-        return True
-    if isinstance(leaf, jax.ShapeDtypeStruct):
-        return True
-    return hasattr(leaf, "shape") and hasattr(leaf, "dtype") and not isinstance(leaf, str)
-
-
-def _check_dynamic(name: str, value: Any, how: str) -> None:
-    import jax
-
-    for path, leaf in jax.tree_util.tree_flatten_with_path(value)[0]:
-        if _is_traceable_leaf(leaf):
-            continue
-        where = name + jax.tree_util.keystr(path)
-        what = "a string" if isinstance(leaf, str) else f"a {type(leaf).__name__}"
-        raise TypeError(
-            f"argument {where} is {what} ({short_repr(leaf)}), which JAX cannot trace: only "
-            f"arrays and numbers are traced. Mark it static: js.trace(fn, ..., {how})"
-        )
 
 
 def _user_code(fn: Any) -> Any:
@@ -288,56 +209,10 @@ def trace_model(
     import jax
 
     require_callable(fn, "fn")
-    args = tuple(args)
-    kwargs = dict(kwargs)
-    nums = _normalize_argnums(static_argnums, len(args))
-    names = _normalize_argnames(static_argnames)
-    for n in sorted(nums):
-        if not 0 <= n < len(args):
-            raise ValueError(
-                f"static_argnums={n} is out of range: {fn_name(fn)} was given {len(args)} "
-                "positional argument(s)"
-            )
-    note = ""
-    jit_info = getattr(fn, "_jit_info", None)  # a jax.jit wrapper's own static arguments
-    if jit_info is not None:
-        try:
-            own_nums = _normalize_argnums(jit_info.static_argnums, len(args))
-            own_names = _normalize_argnames(jit_info.static_argnames)
-        except Exception:  # noqa: BLE001 - a private field: never fail because of it
-            own_nums, own_names = set(), set()
-        inner = getattr(fn, "__wrapped__", None)
-        if (nums - own_nums or names - own_names) and callable(inner):
-            # the jit wrapper would trace the extra static arguments: trace what it wraps
-            note = "traced the function inside jax.jit, so that the static arguments apply"
-            fn = inner
-        else:
-            nums |= {n for n in own_nums if 0 <= n < len(args)}
-            names |= own_names
-
-    sig = _signature(fn)
-    if sig is not None:
-        try:
-            sig.bind(*args, **kwargs)
-        except TypeError as e:
-            raise TypeError(
-                f"{fn_name(fn)}{sig} cannot be called with these arguments ({e}); pass "
-                f"js.trace(fn, *args, **kwargs) exactly the arguments fn takes"
-            ) from None
-    pos_names = _positional_names(sig, len(args))
-
-    static_pos = {i for i in range(len(args)) if i in nums or pos_names[i] in names}
-    static_kw = {k for k in kwargs if k in names}
-    for i, a in enumerate(args):
-        if i not in static_pos:
-            _check_dynamic(pos_names[i], a, f"static_argnums=({i},)")
-    for k, v in kwargs.items():
-        if k not in static_kw:
-            _check_dynamic(k, v, f"static_argnames=({k!r},)")
-
-    dyn_pos = [i for i in range(len(args)) if i not in static_pos]
-    dyn_args = tuple(args[i] for i in dyn_pos)
-    dyn_kwargs = {k: v for k, v in kwargs.items() if k not in static_kw}
+    bound = bind(fn, args, kwargs, static_argnums, static_argnames, view="js.trace")
+    fn, args, kwargs, note = bound.fn, bound.args, bound.kwargs, bound.note
+    pos_names, static_pos, static_kw = bound.params, bound.static_pos, bound.static_kw
+    dyn_pos, dyn_args, dyn_kwargs = bound.dyn_pos, bound.dyn_args, bound.dyn_kwargs
 
     code = _user_code(fn)
     src = _source(code)
@@ -504,7 +379,7 @@ def trace_model(
         "name": fn_name(fn),
         "where": fn_where,
         "has_source": src is not None,
-        "signature": f"{fn_name(fn)}{sig}" if sig is not None else "",
+        "signature": f"{fn_name(fn)}{sig}" if (sig := signature(fn)) is not None else "",
         "args": arg_rows,
         "outs": out_rows,
         "lines": lines,

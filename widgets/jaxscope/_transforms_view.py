@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from ._errors import first_lines, fn_name, jittable, require_callable, short_repr
 from ._jaxpr_view import aval_str, jaxpr_model
-from ._view import STATIC, View, esc
+from ._view import View, esc
 
 VALID = ("jit", "grad", "vmap", "jacfwd", "jacrev", "hessian", "checkpoint")
 DESCRIBE = {
@@ -470,16 +469,16 @@ class TransformsView(View):
         model = transforms_model(self._fn, self._args, self._kwargs, names)
         return TransformsView(model, self._fn, self._args, self._kwargs)
 
-    def widget(self):
-        """The live widget: choose and order transformations; the kernel recomputes."""
-        if self._widget is None:
-            cls = _widget_class()
-            w = cls(html=self.html(), data=self.widget_data(), chain=list(self.data["chain"]))
-            w.view_text = self.text()
-            w._view = self
-            w.observe(w._on_chain, names="chain")
-            self._widget = w
-        return self._widget
+    live = {"chain": []}  # the browser edits the chain; the kernel recomputes every stage
+
+    def widget_state(self) -> dict[str, Any]:
+        return {"chain": list(self.data["chain"])}
+
+    def on_widget_change(self, widget: Any, name: str, value: Any) -> None:
+        try:
+            widget.show(self.with_chain(list(value)))
+        except (TypeError, ValueError) as exc:
+            widget.selected = f"error: {exc}"
 
     def plot(self):
         """A matplotlib Figure of f, f', f'' (scalar functions of one float only)."""
@@ -502,28 +501,3 @@ class TransformsView(View):
         ax.legend()
         plt.close(fig)
         return fig
-
-
-@cache
-def _widget_class() -> type:
-    import traitlets
-
-    from ._widget import ViewWidget
-
-    class TransformsWidget(ViewWidget):
-        """The transforms view with a ``chain`` the learner edits in the browser."""
-
-        _esm = (STATIC / "transforms.js").read_text(encoding="utf-8")
-        chain = traitlets.List(traitlets.Unicode()).tag(sync=True)
-
-        def _on_chain(self, change: dict) -> None:
-            try:
-                view = self._view.with_chain(list(change["new"]))
-            except (TypeError, ValueError) as exc:
-                self.selected = f"error: {exc}"
-                return
-            self._view = view
-            self.view_text = view.text()
-            self.html = view.html()
-
-    return TransformsWidget

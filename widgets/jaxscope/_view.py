@@ -63,12 +63,15 @@ class View:
 
     Subclasses set ``kind`` (the root's CSS class), implement ``text()`` and ``html_body()``,
     list in ``styles`` the stylesheets of ``static/`` their HTML uses beyond ``base.css``, and may
-    name an ES module in ``esm`` (a file in ``static/``) that adds interaction to the HTML.
+    name an ES module in ``esm`` (a file in ``static/``) that adds interaction to the HTML. A view
+    whose widget talks back lists in ``live`` its extra synced traits (name -> default value: a
+    str, int, list or dict) and answers changes in ``on_widget_change``.
     """
 
     kind: ClassVar[str] = "view"
     styles: ClassVar[tuple[str, ...]] = ()
     esm: ClassVar[str | None] = None
+    live: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, data: dict[str, Any]):
         self.data = data
@@ -84,6 +87,13 @@ class View:
     def widget_data(self) -> dict[str, Any]:
         """JSON-safe data the live widget needs beyond the HTML (default: none)."""
         return {}
+
+    def widget_state(self) -> dict[str, Any]:
+        """Starting values of the ``live`` traits (default: their defaults)."""
+        return {}
+
+    def on_widget_change(self, widget: Any, name: str, value: Any) -> None:
+        """React to the browser changing the ``live`` trait ``name`` of ``widget``."""
 
     def widget_html(self) -> str:
         """The HTML the live widget starts from (default: the static HTML)."""
