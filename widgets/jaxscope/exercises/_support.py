@@ -125,8 +125,8 @@ def same(
     rtol: float = 1e-5,
 ) -> None:
     """Fail unless ``yours`` matches ``expected``: pytree structure, array types, shapes, dtypes
-    and values (to ``rtol``). ``hint`` may be a function, called only on a failure, for hints
-    that work out which mistake was made."""
+    and values (to ``rtol``); string leaves must be equal. ``hint`` may be a function, called
+    only on a failure, for hints that work out which mistake was made."""
 
     def fail(what: str) -> None:
         raise CheckFailure(
@@ -150,6 +150,10 @@ def same(
     for e, y in zip(e_leaves, y_leaves, strict=True):
         if isinstance(y, jax.core.Tracer):
             fail("the result holds a leaked tracer")
+        if isinstance(e, str):  # names, e.g. of primitives: equal or not
+            if not isinstance(y, str) or y != e:
+                fail("the values differ")
+            continue
         if not isinstance(y, jax.Array | np.ndarray | np.generic | int | float | bool):
             fail(f"expected an array, got {type(y).__name__}")
         e_arr, y_arr = np.asarray(e), np.asarray(y)
