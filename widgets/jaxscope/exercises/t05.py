@@ -61,14 +61,6 @@ def _compiles_once(label: str, calls: list[tuple], hint: str):
     return check
 
 
-def _if_errors(hint: str) -> tuple[OnError, ...]:
-    """``hint`` for a Python ``if`` on a traced value."""
-    return (
-        OnError(hint, (jax.errors.ConcretizationTypeError,)),
-        OnError(hint, (ValueError,), ("truth value",)),
-    )
-
-
 # --- jit basics -----------------------------------------------------------------------------
 
 _LEAKY_HINT_IF = (
@@ -97,7 +89,10 @@ _JIT = Exercise(
             [(normal(1, (6,)), slope) for slope in (0.1, 0.2, 0.01)]
             + [(normal(2, (3, 4)), 0.3), (normal(3, ()), 0.3)]
         ),
-        on_error=_if_errors(_LEAKY_HINT_IF),
+        on_error=(
+            OnError(_LEAKY_HINT_IF, (jax.errors.ConcretizationTypeError,)),
+            OnError(_LEAKY_HINT_IF, (ValueError,), ("truth value",)),
+        ),
         before=_jitted(_LEAKY_HINT_NOT_JIT),
         extra=_compiles_once(
             "leaky_relu(x: float32[7], slope)",
