@@ -320,7 +320,7 @@ _PRNG = Exercise(
         ),
         on_result=(
             OnResult(
-                "return a tuple: `return a, b`",
+                "return a tuple: `return a, b` (the two samples)",
                 when=lambda got, key: not isinstance(got, tuple) or len(got) != 2,
             ),
             OnResult(
