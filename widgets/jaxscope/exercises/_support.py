@@ -122,11 +122,11 @@ def same(
     yours: Any,
     label: str,
     hint: str | Callable[[], str] = "",
-    rtol: float = 1e-5,
+    rtol: float | None = 1e-5,
 ) -> None:
     """Fail unless ``yours`` matches ``expected``: pytree structure, array types, shapes, dtypes
-    and values (to ``rtol``). ``hint`` may be a function, called only on a failure, for hints
-    that work out which mistake was made."""
+    and values (to ``rtol``; none when it is None); string leaves must be equal. ``hint`` may be
+    a function, called only on a failure, for hints that work out which mistake was made."""
 
     def fail(what: str) -> None:
         raise CheckFailure(
@@ -150,6 +150,10 @@ def same(
     for e, y in zip(e_leaves, y_leaves, strict=True):
         if isinstance(y, jax.core.Tracer):
             fail("the result holds a leaked tracer")
+        if isinstance(e, str):  # names, e.g. of primitives: equal or not
+            if not isinstance(y, str) or y != e:
+                fail("the values differ")
+            continue
         if not isinstance(y, jax.Array | np.ndarray | np.generic | int | float | bool):
             fail(f"expected an array, got {type(y).__name__}")
         e_arr, y_arr = np.asarray(e), np.asarray(y)
@@ -157,7 +161,7 @@ def same(
             fail(f"shape {y_arr.shape} instead of {e_arr.shape}")
         if isinstance(e, jax.Array) and e_arr.dtype != y_arr.dtype:
             fail(f"dtype {y_arr.dtype} instead of {e_arr.dtype}")
-        if not np.allclose(e_arr, y_arr, rtol=rtol, atol=rtol, equal_nan=True):
+        if rtol is not None and not np.allclose(e_arr, y_arr, rtol=rtol, atol=rtol, equal_nan=True):
             fail("the values differ")
 
 
@@ -361,6 +365,8 @@ class Spec:
 
     ``before(answer)``, when given, runs first, on the answer as it is: a bespoke check whose
     failure must come before the values are compared (e.g. that the answer is jitted).
+    ``rtol=None`` compares no values, only structure, array types, shapes and dtypes (for answers
+    that may rightly differ from the reference, e.g. random draws).
     """
 
     cases: Callable[[], Sequence[tuple]]
@@ -375,7 +381,7 @@ class Spec:
     absent: dict[str, str] = field(default_factory=dict)
     on_error: tuple[OnError, ...] = ()
     on_result: tuple[OnResult, ...] = ()
-    rtol: float = 1e-5
+    rtol: float | None = 1e-5
     mutated_hint: str = (
         "Leave the arguments alone and return new values: under jit a function gets copies, so "
         "changes to its inputs are lost."

@@ -19,7 +19,6 @@ from ._support import (
     captured_stdout,
     changed_globals,
     describe,
-    expect_function,
     global_values,
     globals_state,
     normal,
@@ -248,44 +247,12 @@ _KEY_HINT_PARENT = (
 )
 
 
-def _samples(fn, key, label: str) -> tuple[Any, Any]:
-    out = attempt(fn, key, label=label, hint_for=_key_error_hint)
-    if not isinstance(out, tuple | list) or len(out) != 2:
-        raise CheckFailure(
-            f"{label} should return two samples (a, b)",
-            hint="return a tuple: `return a, b`",
-            expected="a tuple (a, b) of two float arrays of shape (3,)",
-            yours=describe(out),
-        )
-    for part in out:
-        if isinstance(part, np.ndarray):
-            raise CheckFailure(
-                f"{label} returned a NumPy array",
-                hint=_KEY_HINT_NUMPY,
-                expected="JAX arrays drawn with jax.random from the key",
-                yours=describe(part),
-            )
-        if not isinstance(part, jax.Array) or part.shape != (3,):
-            raise CheckFailure(
-                f"{label}: each sample must be an array of shape (3,)",
-                hint="`jax.random.normal(k, (3,))` draws one sample",
-                expected="float32[3]",
-                yours=describe(part),
-            )
-    return out[0], out[1]
-
-
-def _key_error_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.TracerArrayConversionError | jax.errors.ConcretizationTypeError):
-        return _KEY_HINT_NUMPY
-    return None
-
-
-def _check_two_samples(answer: Any) -> None:
-    fn = expect_function(answer, "two_samples(key)")
-    key = jax.random.key(42)
-    a, b = _samples(fn, key, "two_samples(key)")
-    a2, b2 = _samples(fn, key, "two_samples(key) called again")
+def _independent(fn: Any, ref: Any) -> None:
+    """Samples that follow the key, from split keys only, the same under jit, and independent
+    standard normals over many keys."""
+    key, other = jax.random.key(42), jax.random.key(7)
+    a, b = attempt(fn, key, label="two_samples(key)")
+    a2, b2 = attempt(fn, key, label="two_samples(key) called again")
     if not (np.array_equal(a, a2) and np.array_equal(b, b2)):
         raise CheckFailure(
             "two calls with the same key gave different samples",
@@ -311,16 +278,12 @@ def _check_two_samples(answer: Any) -> None:
                 expected="samples drawn only from the split keys",
                 yours=f"jax.random.normal(key, (3,)) = {describe(parent)}",
             )
-    other = _samples(fn, jax.random.key(7), "two_samples(another key)")
-    if np.allclose(a, other[0]):
-        raise CheckFailure(
-            "another key gave the same samples", hint=_KEY_HINT_FIXED, yours=describe(other[0])
-        )
+    if np.allclose(a, attempt(fn, other, label="two_samples(another key)")[0]):
+        raise CheckFailure("another key gave the same samples", hint=_KEY_HINT_FIXED)
     jitted = jax.jit(fn)
-    ja, jb = _samples(jitted, key, "jax.jit(two_samples)(key)")
+    ja, jb = attempt(jitted, key, label="jax.jit(two_samples)(key)")
     same((a, b), (ja, jb), "jax.jit(two_samples)(key) versus two_samples(key)")
-    jo = _samples(jitted, jax.random.key(7), "jax.jit(two_samples)(another key)")
-    if np.allclose(ja, jo[0]):
+    if np.allclose(ja, attempt(jitted, other, label="jax.jit(two_samples)(another key)")[0]):
         raise CheckFailure("under jit, another key gave the same samples", hint=_KEY_HINT_NUMPY)
     keys = jax.random.split(jax.random.key(0), 1024)
     many_a, many_b = attempt(jax.vmap(fn), keys, label="jax.vmap(two_samples)(1024 keys)")
@@ -346,7 +309,31 @@ _PRNG = Exercise(
         "    return jax.random.normal(k1, (3,)), jax.random.normal(k2, (3,))\n"
     ),
     hints=("A key is used once: split it into as many keys as you need random draws.",),
-    checker=_check_two_samples,
+    spec=Spec(
+        cases=lambda: [(jax.random.key(42),), (jax.random.key(7),)],
+        jit={},
+        on_error=(
+            OnError(
+                _KEY_HINT_NUMPY,
+                (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError),
+            ),
+        ),
+        on_result=(
+            OnResult(
+                "return a tuple: `return a, b` (the two samples)",
+                when=lambda got, key: not isinstance(got, tuple) or len(got) != 2,
+            ),
+            OnResult(
+                _KEY_HINT_NUMPY,
+                when=lambda got, key: any(isinstance(p, np.ndarray) for p in got),
+            ),
+            OnResult("`jax.random.normal(k, (3,))` draws one sample", when=lambda *a: True),
+        ),
+        rtol=None,  # any two independent normal samples will do
+        wrap=lambda f: lambda key: (lambda v: tuple(v) if isinstance(v, list) else v)(f(key)),
+        extra=_independent,
+        arrays=True,
+    ),
 )
 
 # --- static versus traced -------------------------------------------------------------------

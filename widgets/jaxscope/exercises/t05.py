@@ -16,10 +16,7 @@ from ._support import (
     OnResult,
     Spec,
     attempt,
-    describe,
-    expect_function,
     normal,
-    same,
 )
 
 
@@ -64,14 +61,6 @@ def _compiles_once(label: str, calls: list[tuple], hint: str):
     return check
 
 
-def _if_errors(hint: str) -> tuple[OnError, ...]:
-    """``hint`` for a Python ``if`` on a traced value."""
-    return (
-        OnError(hint, (jax.errors.ConcretizationTypeError,)),
-        OnError(hint, (ValueError,), ("truth value",)),
-    )
-
-
 # --- jit basics -----------------------------------------------------------------------------
 
 _LEAKY_HINT_IF = (
@@ -100,7 +89,10 @@ _JIT = Exercise(
             [(normal(1, (6,)), slope) for slope in (0.1, 0.2, 0.01)]
             + [(normal(2, (3, 4)), 0.3), (normal(3, ()), 0.3)]
         ),
-        on_error=_if_errors(_LEAKY_HINT_IF),
+        on_error=(
+            OnError(_LEAKY_HINT_IF, (jax.errors.ConcretizationTypeError,)),
+            OnError(_LEAKY_HINT_IF, (ValueError,), ("truth value",)),
+        ),
         before=_jitted(_LEAKY_HINT_NOT_JIT),
         extra=_compiles_once(
             "leaky_relu(x: float32[7], slope)",
@@ -322,14 +314,6 @@ _AOT_HINT_ARRAY = (
 _HUGE = (1 << 46,)  # 256 TiB of float32: compiles from a description, cannot be allocated
 
 
-def _aot_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, MemoryError) or any(
-        w in str(exc) for w in ("RESOURCE_EXHAUSTED", "Out of memory", "Unable to allocate")
-    ):
-        return _AOT_HINT_ARRAY
-    return None
-
-
 def _huge_compiles(f: Any) -> bool:
     """True when this backend compiles ``f`` for the huge shape from a ShapeDtypeStruct."""
     try:
@@ -339,50 +323,33 @@ def _huge_compiles(f: Any) -> bool:
     return True
 
 
-def _check_compile_for(answer: Any) -> None:
-    fn = expect_function(answer, "compile_for(f, shape, dtype)")
-    calls: list[str] = []
+def _aot_cases() -> list[tuple]:
+    f = lambda x: jnp.cos(x) * 2
+    small = [(f, (4, 3), jnp.float32), (f, (2,), jnp.int32)]
+    return small + [(f, _HUGE, jnp.float32)] if _huge_compiles(f) else small
 
-    def f(x):
-        calls.append(type(x).__name__)
-        return jnp.cos(x) * 2
 
-    out = attempt(fn, f, (4, 3), jnp.float32, label="compile_for(f, (4, 3), jnp.float32)")
-    if isinstance(out, jax.stages.Lowered):
-        raise CheckFailure("compile_for returned a Lowered", hint=_AOT_HINT_LOWERED)
-    if not isinstance(out, jax.stages.Compiled):
-        hint = _AOT_HINT_JIT if callable(out) else ""
-        raise CheckFailure(
-            f"compile_for returned {type(out).__name__}, not a jax.stages.Compiled",
-            hint=hint,
-            expected="jax.stages.Compiled",
-            yours=describe(out) if not callable(out) else type(out).__name__,
-        )
-    if not calls:
-        raise CheckFailure("f was never traced", hint=_AOT_HINT_JIT)
-    x = normal(1, (4, 3))
-    same(jnp.cos(x) * 2, attempt(out, x, label="compiled(x: float32[4,3])"), "compiled(x)")
-    try:
-        out(normal(1, (5,)))
-    except TypeError:
-        pass
-    else:
-        raise CheckFailure("the Compiled accepted a float32[5]: it was not built for (4, 3)")
-    out16 = attempt(fn, f, (2,), jnp.int32, label="compile_for(f, (2,), jnp.int32)")
-    if not isinstance(out16, jax.stages.Compiled):
-        raise CheckFailure("compile_for(f, (2,), jnp.int32) is not a Compiled", hint=_AOT_HINT_JIT)
-    ins = jax.tree.leaves(out16.args_info)
-    if [(tuple(a.shape), a.dtype) for a in ins] != [((2,), np.dtype(np.int32))]:
-        raise CheckFailure(
-            "compile_for(f, (2,), jnp.int32) was not compiled for int32[2]",
-            hint="build the input description from both arguments: "
-            "jax.ShapeDtypeStruct(shape, dtype)",
-        )
-    if _huge_compiles(f):
-        label = "compile_for(f, (1 << 46,), jnp.float32)"
-        huge = attempt(fn, f, _HUGE, jnp.float32, label=label, hint_for=_aot_hint)
-        if not isinstance(huge, jax.stages.Compiled):
-            raise CheckFailure(f"{label} is not a Compiled", hint=_AOT_HINT_JIT)
+class _Unfit(Exception):
+    """The Compiled is not one of f for the shape and dtype asked for."""
+
+
+def _run_compiled(compile_for: Any) -> Any:
+    """``compile_for`` given a new function calling f (so that jit traces it afresh) whose
+    Compiled, if it is one of f for that input, is run on it (the huge one only described)."""
+
+    def run(f: Any, shape: tuple, dtype: Any) -> Any:
+        traced = []
+        out = compile_for(lambda x: traced.append(x) or f(x), shape, dtype)
+        if not isinstance(out, jax.stages.Compiled):
+            return out
+        if not traced:
+            raise _Unfit("f was never traced")
+        ins = [(tuple(a.shape), a.dtype) for a in jax.tree.leaves(out.args_info)]
+        if ins != [(shape, np.dtype(dtype))]:
+            raise _Unfit(f"it was compiled for {ins}")
+        return None if shape == _HUGE else out(normal(1, shape).astype(dtype))
+
+    return run
 
 
 _AOT = Exercise(
@@ -395,7 +362,24 @@ _AOT = Exercise(
         "    return jax.jit(f).lower(spec).compile()\n"
     ),
     hints=("`jax.jit(f).lower(spec).compile()`, with `spec = jax.ShapeDtypeStruct(...)`.",),
-    checker=_check_compile_for,
+    spec=Spec(
+        cases=_aot_cases,
+        on_error=(
+            OnError(_AOT_HINT_JIT, (_Unfit,), ("never traced",)),
+            OnError(
+                "build the input description from both arguments: "
+                "jax.ShapeDtypeStruct(shape, dtype)",
+                (_Unfit,),
+            ),
+            OnError(_AOT_HINT_ARRAY, (MemoryError,)),
+            OnError(_AOT_HINT_ARRAY, words=("RESOURCE_EXHAUSTED", "Out of memory", "Unable to")),
+        ),
+        on_result=(
+            OnResult(_AOT_HINT_LOWERED, when=lambda got, *a: isinstance(got, jax.stages.Lowered)),
+            OnResult(_AOT_HINT_JIT, when=lambda got, *a: callable(got)),
+        ),
+        wrap=_run_compiled,
+    ),
 )
 
 EXERCISES = (_JIT, _STATIC, _RETRACE, _DONATION, _AOT)

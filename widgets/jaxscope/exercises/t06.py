@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import types
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -17,11 +19,11 @@ from ._support import (
     OnError,
     OnResult,
     Spec,
+    all_eqns,
     attempt,
+    close,
     describe,
-    expect_function,
     global_values,
-    message_has,
     normal,
     primitive_names,
 )
@@ -56,71 +58,15 @@ _PRIM_HINT_ORDER = (
 )
 
 
-def _prim_ref(f, *args):
-    return [e.primitive.name for e in jax.make_jaxpr(f)(*args).jaxpr.eqns]
+def _names(hint: str, test: Callable[..., bool]) -> OnResult:
+    """A hint for a wrong list of names ``got`` for ``f(*args)``: ``test(got, want, f, args)``."""
 
+    def when(got: Any, f: Callable, *args: Any) -> bool:
+        if not isinstance(got, list) or not all(isinstance(p, str) for p in got):
+            return False
+        return test(got, [e.primitive.name for e in jax.make_jaxpr(f)(*args).jaxpr.eqns], f, args)
 
-def _prim_mismatch_hint(want: list[str], got: list[Any], f, args) -> str:
-    """The hint for a list of names that differs from ``want``: only the one that fits."""
-    if not all(isinstance(p, str) for p in got):
-        return ""
-    if got in (["jit"], ["pjit"]):
-        return _PRIM_HINT_JIT
-    if got == primitive_names(jax.make_jaxpr(f)(*args).jaxpr):
-        return _PRIM_HINT_NESTED
-    if got == list(dict.fromkeys(want)):
-        return _PRIM_HINT_REPEATS
-    if sorted(got) == sorted(want):
-        return _PRIM_HINT_ORDER
-    if set(got) - set(want):
-        return _PRIM_HINT_TEXT
-    return ""
-
-
-def _prim_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, TypeError) and "callable" in str(exc):
-        return _PRIM_HINT_CALLED
-    return None
-
-
-def _check_primitive_names(answer: Any) -> None:
-    fn = expect_function(answer, "primitive_names(f, *args)")
-    cases = (
-        ("f(x) = sin(x) * 2 + 1", lambda x: jnp.sin(x) * 2 + 1, (jnp.ones(3),)),
-        ("f(x, y) = (x @ y).sum()", lambda x, y: (x @ y).sum(), (jnp.ones((2, 3)), jnp.ones(3))),
-        (
-            "f(x) = sin(x) * sin(x) + jax.jit(jnp.cos)(x)",
-            lambda x: jnp.sin(x) * jnp.sin(x) + jax.jit(jnp.cos)(x),
-            (jnp.ones(3),),
-        ),
-        ("f(x) = exp(-x) (scalar)", lambda x: jnp.exp(-x), (1.0,)),
-    )
-    for label, f, args in cases:
-        want = _prim_ref(f, *args)
-        got = attempt(fn, f, *args, label=f"primitive_names for {label}", hint_for=_prim_hint)
-        if isinstance(got, tuple):
-            got = list(got)
-        if not isinstance(got, list):
-            raise CheckFailure(
-                f"primitive_names for {label} returned {type(got).__name__}, not a list",
-                hint="return a list of strings, one per top-level equation",
-                expected=repr(want),
-                yours=describe(got),
-            )
-        if got and all(isinstance(p, Primitive) for p in got):
-            raise CheckFailure(
-                f"primitive_names for {label} returned Primitive objects",
-                hint=_PRIM_HINT_OBJECTS,
-                expected=repr(want),
-                yours=repr([str(p) for p in got]),
-            )
-        if got != want:
-            raise CheckFailure(
-                f"primitive_names for {label} differs",
-                hint=_prim_mismatch_hint(want, got, f, args),
-                expected=repr(want),
-                yours=repr(got) if all(isinstance(p, str) for p in got) else describe(got),
-            )
+    return OnResult(hint, when=when)
 
 
 _MAKE_JAXPR = Exercise(
@@ -133,7 +79,34 @@ _MAKE_JAXPR = Exercise(
         "    return [eqn.primitive.name for eqn in closed.jaxpr.eqns]\n"
     ),
     hints=("`jax.make_jaxpr(f)(*args).jaxpr.eqns` lists the equations; each has a `primitive`.",),
-    checker=_check_primitive_names,
+    spec=Spec(
+        cases=lambda: [
+            (lambda x: jnp.sin(x) * 2 + 1, jnp.ones(3)),
+            (lambda x, y: (x @ y).sum(), jnp.ones((2, 3)), jnp.ones(3)),
+            (lambda x: jnp.sin(x) * jnp.sin(x) + jax.jit(jnp.cos)(x), jnp.ones(3)),
+            (lambda x: jnp.exp(-x), 1.0),
+        ],
+        on_error=(OnError(_PRIM_HINT_CALLED, (TypeError,), ("callable",)),),
+        on_result=(
+            OnResult(
+                "return a list of strings, one per top-level equation",
+                when=lambda got, *args: not isinstance(got, list),
+            ),
+            OnResult(
+                _PRIM_HINT_OBJECTS,
+                when=lambda got, *args: bool(got) and all(isinstance(p, Primitive) for p in got),
+            ),
+            _names(_PRIM_HINT_JIT, lambda got, *_: got in (["jit"], ["pjit"])),
+            _names(
+                _PRIM_HINT_NESTED,
+                lambda got, want, f, args: got == primitive_names(jax.make_jaxpr(f)(*args)),
+            ),
+            _names(_PRIM_HINT_REPEATS, lambda got, want, *_: got == list(dict.fromkeys(want))),
+            _names(_PRIM_HINT_ORDER, lambda got, want, *_: sorted(got) == sorted(want)),
+            _names(_PRIM_HINT_TEXT, lambda got, want, *_: bool(set(got) - set(want))),
+        ),
+        wrap=lambda p: lambda *args: (lambda v: list(v) if isinstance(v, tuple) else v)(p(*args)),
+    ),
 )
 
 # --- side effects at trace time -------------------------------------------------------------
@@ -146,7 +119,6 @@ _COUNT_HINT_LOOP_JIT = (
     "Calling jax.jit on a new function object in every iteration gives each one its own cache, "
     "so every call traces. Wrap the counting function in jax.jit once, before the loop."
 )
-
 _COUNT_HINT_NOT_TRACED = (
     "The number is right, but it doesn't come from tracing: JAX traced f a different number of "
     "times. Call one jitted version of f on every input, in order, and count with a Python side "
@@ -157,50 +129,28 @@ _COUNT_HINT_OFF_BY_ONE = (
 )
 
 
-def _count_hint(got: Any, want: int, n_traced: int, n_inputs: int) -> str:
-    """The hint for a wrong count: only the one whose situation it describes."""
-    if n_traced == n_inputs > want:
-        return _COUNT_HINT_LOOP_JIT
-    if got == n_inputs:
-        return _COUNT_HINT_CALLS
-    if got == n_traced + 1:
-        return _COUNT_HINT_OFF_BY_ONE
-    return ""
+_double = lambda x: x * 2
 
 
-def _check_count_traces(answer: Any) -> None:
-    fn = expect_function(answer, "count_traces(f, inputs)")
-    # the first cases have want + 1 != len(inputs): counting calls and starting at 1 differ
-    cases = (
-        ([jnp.ones(2), jnp.ones(2) * 5, jnp.ones(2) * 7], 1),
-        ([jnp.ones((2, 2)), jnp.ones(4), jnp.ones((2, 2)), jnp.ones(4)], 2),
-        ([jnp.ones(3), jnp.zeros(3), jnp.ones(4), jnp.ones(3, jnp.int32)], 3),
-    )
-    for inputs, want in cases:
-        shapes = ", ".join(f"{x.dtype}{list(x.shape)}" for x in inputs)
-        label = f"count_traces(lambda x: x * 2, [{shapes}])"
-        traced: list[bool] = []
+def _with_traces(count_traces: Callable) -> Callable:
+    """``count_traces`` given a new function calling f (so that no jit cache is shared), returning
+    its count and how many times JAX traced that function."""
 
-        def f(x, traced=traced):
-            traced.append(isinstance(x, jax.core.Tracer))
-            return x * 2
+    def run(f: Any, inputs: list) -> tuple:
+        seen = []
+        n = count_traces(lambda x: seen.append(isinstance(x, jax.core.Tracer)) or f(x), inputs)
+        return n, sum(seen)
 
-        got = attempt(fn, f, inputs, label=label)
-        n_traced = sum(traced)
-        if got != want:
-            raise CheckFailure(
-                f"{label} returned {describe(got)}",
-                hint=_count_hint(got, want, n_traced, len(inputs)),
-                expected=f"{want} traces",
-                yours=f"{describe(got)} (JAX actually traced f {n_traced} times)",
-            )
-        if n_traced != want:
-            raise CheckFailure(
-                f"{label} returned {want}, but JAX traced f {n_traced} times",
-                hint=_COUNT_HINT_NOT_TRACED,
-                expected=f"{want} traces of f, counted while tracing",
-                yours=f"{describe(got)}, with f traced {n_traced} times",
-            )
+    return run
+
+
+def _count(hint: str, test: Callable[..., bool]) -> OnResult:
+    """A hint for a wrong (count, traces): ``test(count, traces, want, len(inputs))``."""
+
+    def when(got: tuple, f: Any, inputs: list) -> bool:
+        return test(*got, len({(x.shape, x.dtype) for x in inputs}), len(inputs))
+
+    return OnResult(hint, when=when)
 
 
 _SIDE = Exercise(
@@ -220,7 +170,21 @@ _SIDE = Exercise(
         "    return count\n"
     ),
     hints=("A Python statement inside a jitted function runs once per trace, not once per call.",),
-    checker=_check_count_traces,
+    spec=Spec(
+        # the first cases have want + 1 != len(inputs): counting calls and starting at 1 differ
+        cases=lambda: [
+            (_double, [jnp.ones(2), jnp.ones(2) * 5, jnp.ones(2) * 7]),
+            (_double, [jnp.ones((2, 2)), jnp.ones(4), jnp.ones((2, 2)), jnp.ones(4)]),
+            (_double, [jnp.ones(3), jnp.zeros(3), jnp.ones(4), jnp.ones(3, jnp.int32)]),
+        ],
+        on_result=(
+            _count(_COUNT_HINT_LOOP_JIT, lambda c, t, w, n: not close(w, c) and t == n > w),
+            _count(_COUNT_HINT_CALLS, lambda c, t, w, n: not close(w, c) and close(n, c)),
+            _count(_COUNT_HINT_OFF_BY_ONE, lambda c, t, w, n: not close(w, c) and close(t + 1, c)),
+            _count(_COUNT_HINT_NOT_TRACED, lambda c, t, w, n: close(w, c)),
+        ),
+        wrap=_with_traces,
+    ),
 )
 
 
@@ -234,15 +198,6 @@ _LEAK_HINT_GLOBAL = (
 _LEAK_HINT_ONLY_OUT = "Return both values as a tuple: `return out, hidden`."
 
 
-def _as_tuple(value: Any) -> Any:
-    """A list read as the tuple it stands for: `[out, hidden]` is a fine answer too."""
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _leak_hint(exc: BaseException) -> str | None:
-    return _LEAK_HINT_GLOBAL if message_has(exc, "Leaked trace", "leaked tracer") else None
-
-
 def _holds_tracer(value: Any, depth: int = 3) -> bool:
     """Whether ``value``, its items or its attributes (``depth`` levels down) hold a tracer."""
     if isinstance(value, jax.core.Tracer):
@@ -250,33 +205,27 @@ def _holds_tracer(value: Any, depth: int = 3) -> bool:
     if depth == 0 or isinstance(value, str | bytes | types.ModuleType | type) or callable(value):
         return False
     if isinstance(value, dict):
-        items = list(value.values())
-    elif isinstance(value, list | tuple | set | frozenset):
-        items = list(value)
-    else:
-        items = list(getattr(value, "__dict__", {}).values())
-    return any(_holds_tracer(item, depth - 1) for item in items)
+        value = list(value.values())
+    if not isinstance(value, list | tuple | set | frozenset):
+        value = list(getattr(value, "__dict__", {}).values())
+    return any(_holds_tracer(item, depth - 1) for item in value)
 
 
 def _kept_outside(fn: Any) -> dict[str, Any]:
     """The globals ``fn`` reads and the variables it closes over, by name."""
     places = dict(global_values(fn))
-    try:
+    with contextlib.suppress(ValueError):
         fn = inspect.unwrap(fn)
-    except ValueError:
-        pass
     code = getattr(fn, "__code__", None)
     for name, cell in zip(getattr(code, "co_freevars", ()), fn.__closure__ or (), strict=False):
-        try:
+        with contextlib.suppress(ValueError):  # a cell not filled yet
             places[name] = cell.cell_contents
-        except ValueError:  # a cell not filled yet
-            continue
     return places
 
 
 def _no_tracer_kept(fn: Any) -> None:
-    x = normal(1, (4,))
-    label = "jax.jit(forward)(x)"
+    """Tracing ``fn`` under jit leaves no tracer in its globals or closure, nor anywhere else."""
+    x, label = normal(1, (4,)), "jax.jit(forward)(x)"
     # a new function each time, so that jit traces afresh instead of reusing a cached trace
     attempt(jax.jit(lambda x: fn(x)), x, label=label)
     for name, value in _kept_outside(fn).items():
@@ -287,13 +236,11 @@ def _no_tracer_kept(fn: Any) -> None:
                 expected="nothing stored outside the function",
                 yours=f"{name} = {describe(value)}",
             )
+    leaked = OnError(_LEAK_HINT_GLOBAL, words=("Leaked trace", "leaked tracer"))
     with jax.checking_leaks():  # any other way out (slow to explain, so checked last)
-        attempt(
-            jax.jit(lambda x: fn(x)),
-            x,
-            label=f"{label} under jax.checking_leaks()",
-            hint_for=_leak_hint,
-        )
+        label += " under jax.checking_leaks()"
+        hint_for = lambda exc: leaked.hint if leaked.matches(exc, fn) else None
+        attempt(jax.jit(lambda x: fn(x)), x, label=label, hint_for=hint_for)
 
 
 _LEAK = Exercise(
@@ -311,7 +258,8 @@ _LEAK = Exercise(
                 when=lambda got, x: not isinstance(got, tuple | list) or len(got) != 2,
             ),
         ),
-        wrap=lambda f: lambda x: _as_tuple(f(x)),
+        # a list `[out, hidden]` is a fine answer too
+        wrap=lambda f: lambda x: (lambda v: tuple(v) if isinstance(v, list) else v)(f(x)),
         before=_no_tracer_kept,
     ),
 )
@@ -338,17 +286,10 @@ _CONST_HINT_DTYPE = (
 def _all_consts(closed: Any) -> list[Any]:
     """The constants of a closed jaxpr, those of its sub-jaxprs (a nested jit) included."""
     found = list(closed.consts)
-
-    def walk(jaxpr: Any) -> None:
-        for eqn in jaxpr.eqns:
-            for p in eqn.params.values():
-                for item in p if isinstance(p, tuple | list) else (p,):
-                    found.extend(getattr(item, "consts", ()))
-                    inner = getattr(item, "jaxpr", item)
-                    if hasattr(inner, "eqns"):
-                        walk(inner)
-
-    walk(closed.jaxpr)
+    for eqn in all_eqns(closed):
+        for p in eqn.params.values():
+            for item in p if isinstance(p, tuple | list) else (p,):
+                found.extend(getattr(item, "consts", ()))
     return found
 
 
@@ -407,15 +348,19 @@ _BYTES_HINT_SIZE = (
     "That is the number of elements, not bytes: multiply each leaf's `size` by its "
     "`dtype.itemsize` (bfloat16 is 2 bytes, float32 4)."
 )
-
 _BYTES_HINT_INT = (
     "Return an int: the sum of `s.size * s.dtype.itemsize` over the leaves (sizes and itemsizes "
     "are ints already; don't convert to float)."
 )
 
 
-def _make_init(sizes: tuple[int, int], ran_for_real: list[bool]):
-    n_in, n_out = sizes
+class _RanForReal(Exception):
+    """init_fn computed its parameters on a real key."""
+
+
+def _make_init(n_in: int, n_out: int) -> Callable:
+    """An init_fn of w: float32[n_in, n_out], b: bfloat16[n_out] and a scale; ``ran`` tells
+    whether it computed them for real."""
 
     def init_fn(key):
         k1, k2 = jax.random.split(key)
@@ -427,41 +372,32 @@ def _make_init(sizes: tuple[int, int], ran_for_real: list[bool]):
         # a concrete key alone allocates nothing (eval_shape of `lambda: init_fn(key)` traces
         # with it); concrete results of the work inside do
         if not all(isinstance(v, jax.core.Tracer) for v in (k1, *params.values())):
-            ran_for_real.append(True)
+            init_fn.ran = True
         return params
 
+    init_fn.n_elems = n_in * n_out + n_out + 1
     return init_fn
 
 
-def _check_param_bytes(answer: Any) -> None:
-    fn = expect_function(answer, "param_bytes(init_fn, key)")
-    for sizes in ((3, 5), (64, 10)):
-        ran: list[bool] = []
-        init_fn = _make_init(sizes, ran)
-        label = f"param_bytes(init_fn for w: float32{list(sizes)}, key)"
-        got = attempt(fn, init_fn, jax.random.key(0), label=label)
-        want = sizes[0] * sizes[1] * 4 + sizes[1] * 2 + 4
-        if ran:
-            raise CheckFailure(f"{label} ran init_fn on a real key", hint=_BYTES_HINT_REAL)
-        integer = isinstance(got, int | np.integer) and not isinstance(got, bool)
-        if not integer and np.shape(got) == () and hasattr(got, "dtype"):
-            integer = jnp.issubdtype(got.dtype, jnp.integer)
-        if not integer:
-            raise CheckFailure(
-                f"{label} returned {describe(got)}, not an int",
-                hint=_BYTES_HINT_INT,
-                expected=f"int {want}",
-                yours=describe(got),
-            )
-        value = int(got)
-        if value != want:
-            n_elems = sizes[0] * sizes[1] + sizes[1] + 1
-            raise CheckFailure(
-                f"{label} returned {value}",
-                hint=_BYTES_HINT_SIZE if value == n_elems else "",
-                expected=f"{want} bytes",
-                yours=str(value),
-            )
+def _is_int(v: Any) -> bool:
+    """Whether ``v`` is an int: Python's, NumPy's or a 0-d integer array, and not a bool."""
+    if isinstance(v, int | np.integer):
+        return not isinstance(v, bool)
+    return np.shape(v) == () and jnp.issubdtype(getattr(v, "dtype", bool), jnp.integer)
+
+
+def _bytes_checked(param_bytes: Callable) -> Callable:
+    """``param_bytes`` whose int result becomes an int32 array (anything else fails on dtype),
+    raising :class:`_RanForReal` when it ran init_fn for real."""
+
+    def run(init_fn: Any, key: jax.Array) -> Any:
+        init_fn.ran = False
+        got = param_bytes(init_fn, key)
+        if init_fn.ran:
+            raise _RanForReal("init_fn ran on a real key")
+        return jnp.int32(got) if _is_int(got) else got
+
+    return run
 
 
 _EVAL_SHAPE = Exercise(
@@ -474,7 +410,18 @@ _EVAL_SHAPE = Exercise(
         "    return sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes))\n"
     ),
     hints=("`jax.eval_shape(init_fn, key)` returns the same pytree with ShapeDtypeStructs.",),
-    checker=_check_param_bytes,
+    spec=Spec(
+        cases=lambda: [
+            (_make_init(3, 5), jax.random.key(0)),
+            (_make_init(64, 10), jax.random.key(0)),
+        ],
+        on_error=(OnError(_BYTES_HINT_REAL, (_RanForReal,)),),
+        on_result=(
+            OnResult(_BYTES_HINT_INT, when=lambda got, *args: not _is_int(got)),
+            OnResult(_BYTES_HINT_SIZE, when=lambda got, init_fn, key: close(init_fn.n_elems, got)),
+        ),
+        wrap=_bytes_checked,
+    ),
 )
 
 EXERCISES = (_MAKE_JAXPR, _SIDE, _LEAK, _CONST, _EVAL_SHAPE)

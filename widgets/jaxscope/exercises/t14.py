@@ -17,18 +17,8 @@ from ._support import (
     Spec,
     all_eqns,
     normal,
+    primitive_names,
 )
-
-
-def _eqns(fn, *args) -> list[Any]:
-    """Every equation in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
-    return all_eqns(jax.make_jaxpr(fn)(*args))
-
-
-def _primitives(fn, *args) -> list[str]:
-    """Names of every primitive in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
-    return [eqn.primitive.name for eqn in _eqns(fn, *args)]
-
 
 # --- dot_general ----------------------------------------------------------------------------
 
@@ -48,11 +38,8 @@ _DOT_HINT_ONE_BY_ONE = (
 
 
 def _batched_dot(fn: Any, ref: Any) -> None:
-    dots = [
-        e
-        for e in _eqns(fn, normal(4, (2, 3, 4)), normal(5, (2, 4, 5)))
-        if e.primitive.name == "dot_general"
-    ]
+    closed = jax.make_jaxpr(fn)(normal(4, (2, 3, 4)), normal(5, (2, 4, 5)))
+    dots = [e for e in all_eqns(closed) if e.primitive.name == "dot_general"]
     if not any(e.params["dimension_numbers"][1] == ((0,), (0,)) for e in dots):
         raise CheckFailure(
             f"the jaxpr holds {len(dots)} dot_general(s) without batch dimensions",
@@ -60,10 +47,6 @@ def _batched_dot(fn: Any, ref: Any) -> None:
             expected="one dot_general with batch dimensions ((0,), (0,))",
             yours=", ".join(str(e.params["dimension_numbers"]) for e in dots[:2]),
         )
-
-
-def _always(*args: Any) -> bool:
-    return True
 
 
 _DOT = Exercise(
@@ -87,7 +70,7 @@ _DOT = Exercise(
         on_error=(OnError(_DOT_HINT_AXES, (TypeError,), ("dot_general",)),),
         on_result=(
             OnResult(_DOT_HINT_NO_BATCH, when=lambda got, a, b: np.ndim(got) == 4),
-            OnResult(_DOT_HINT_AXES, when=_always),
+            OnResult(_DOT_HINT_AXES, when=lambda *a: True),
         ),
         present={"dot_general": _DOT_HINT_AXES},
         rtol=1e-4,
@@ -161,7 +144,7 @@ _POOL_HINT_NO_WINDOW = (
 
 
 def _has_reduce_window(fn: Any, ref: Any) -> None:
-    prims = _primitives(fn, normal(4, (8, 8)))
+    prims = primitive_names(jax.make_jaxpr(fn)(normal(4, (8, 8))))
     if not any(p.startswith("reduce_window") for p in prims):
         raise CheckFailure(
             "max_pool_2x2 does not use reduce_window",
@@ -233,7 +216,6 @@ _SCAN_HINT_CLOSED_FORM = (
     "underflows to 0 on long sequences (then inf and nan). Combine (a, b) pairs with "
     "`lax.associative_scan` instead."
 )
-_CLOSED_FORM_PRIMITIVES = {"cumsum", "cumprod", "cumlogsumexp", "cummax", "cummin"}
 _SCAN_HINT_CUMSUM = (
     "`cumsum(b)` ignores the decay `a`: h_t = a_t * h_(t-1) + b_t multiplies what came before "
     "by a_t."
@@ -253,10 +235,7 @@ def _wrong_order(a, b) -> np.ndarray:
 def _log_depth(fn: Any, ref: Any) -> None:
     # associative_scan adds a few operations per round, about log2(T) rounds; a loop adds
     # some for every step, so its jaxpr grows 8 times from T = 8 to T = 64
-    sizes = {}
-    for t in (8, 64):
-        ones = jnp.ones((t,), jnp.float32)
-        sizes[t] = len(_primitives(fn, ones, ones))
+    sizes = {t: len(all_eqns(jax.make_jaxpr(fn)(jnp.ones(t), jnp.ones(t)))) for t in (8, 64)}
     if sizes[64] > 3 * sizes[8]:
         raise CheckFailure(
             f"the jaxpr of linear_recurrence grows with T: {sizes[8]} operations for T = 8, "
@@ -295,12 +274,14 @@ _ASSOC = Exercise(
             OnResult(_SCAN_HINT_CUMSUM, wrong=lambda ref, a, b: jnp.cumsum(b)),
             OnResult(_SCAN_HINT_FIRST, wrong=lambda ref, a, b: jnp.cumprod(a)),
             OnResult(_SCAN_HINT_ORDER, wrong=lambda ref, a, b: _wrong_order(a, b)),
-            OnResult(_SCAN_HINT_COMBINE, when=_always),
+            OnResult(_SCAN_HINT_COMBINE, when=lambda *a: True),
         ),
         absent={
             "scan": _SCAN_HINT_SEQ,
             "while": _SCAN_HINT_SEQ,
-            **dict.fromkeys(sorted(_CLOSED_FORM_PRIMITIVES), _SCAN_HINT_CLOSED_FORM),
+            **dict.fromkeys(
+                ("cumlogsumexp", "cummax", "cummin", "cumprod", "cumsum"), _SCAN_HINT_CLOSED_FORM
+            ),
         },
         rtol=1e-4,
         extra=_log_depth,

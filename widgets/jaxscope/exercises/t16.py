@@ -17,7 +17,6 @@ from ._support import (
     all_eqns,
     attempt,
     describe,
-    expect_function,
     normal,
 )
 
@@ -39,6 +38,7 @@ _BENCH_HINT_MIN = (
     "That is the fastest call, not the typical one: report the median of the timed calls "
     "(`statistics.median(times)`)."
 )
+_BENCH_HINT_FLOAT = "return `statistics.median(times)` (or `float(np.median(times))`)"
 _BENCH_HINT_MS = (
     "Return seconds, not milliseconds: `time.perf_counter()` differences are already in seconds."
 )
@@ -47,21 +47,18 @@ _COMPILE_S = 0.3
 # the work of call i takes _RUN_MS[i % 5] ms: any 5 calls in a row have a median of 20 ms, a
 # minimum of 5 ms and a mean of 65 ms (call 0, the compiling one, is the fifth entry)
 _RUN_MS = (30, 20, 5, 250, 20)
-_MEDIAN_S = 0.02
 _LOW_S, _HIGH_S = 0.018, 0.045  # sleeps only overrun: generous above, tight below
 
 
 class _Pending:
-    """A stand-in result whose work finishes only when someone waits for it."""
+    """A stand-in result whose work (``run_s`` seconds) finishes only when someone waits."""
 
     def __init__(self, run_s: float) -> None:
         self.run_s = run_s
-        self.waited = False
 
     def block_until_ready(self) -> _Pending:
-        if not self.waited:
-            time.sleep(self.run_s)
-            self.waited = True
+        time.sleep(self.run_s)
+        self.run_s = 0.0
         return self
 
 
@@ -69,28 +66,34 @@ class _FakeJitted:
     """Behaves like a jitted function: slow first call (compile), then quick dispatch; the
     work of each call takes a different time (see ``_RUN_MS``)."""
 
-    def __init__(self) -> None:
-        self.calls = 0
+    calls = 0
 
     def __call__(self, x: Any) -> _Pending:
-        if self.calls == 0:
-            time.sleep(_COMPILE_S)
-        run_s = _RUN_MS[self.calls % len(_RUN_MS)] / 1e3
+        time.sleep(_COMPILE_S if self.calls == 0 else 0.0)
         self.calls += 1
-        return _Pending(run_s)
+        return _Pending(_RUN_MS[(self.calls - 1) % len(_RUN_MS)] / 1e3)
 
 
-def _check_time_call(answer: Any) -> None:
-    fn = expect_function(answer, "time_call(f, x, n=5)")
+def _seconds(got: Any) -> bool:
+    return isinstance(got, float | int | np.floating)
+
+
+def _under_a_second(t: Any) -> Any:
+    """A time as what the reference's is ("under a second"), anything else as it is."""
+    return ("under a second" if 0 <= t < 1 else f"{float(t):.3g} s") if _seconds(t) else t
+
+
+def _times_the_median(fn: Any) -> None:
+    """On a fake jitted function whose calls take known times: a warm-up, 5 timed calls, in
+    seconds, and their median."""
     fake = _FakeJitted()
     got = attempt(fn, fake, 1.0, label="time_call(f, x)")
-    if not isinstance(got, float | int | np.floating):
+    if not _seconds(got):
         raise CheckFailure(
             "time_call should return the median time in seconds, a float",
             yours=describe(got),
-            hint="return `statistics.median(times)` (or `float(np.median(times))`)",
+            hint=_BENCH_HINT_FLOAT,
         )
-    got = float(got)
     if fake.calls < 6:
         raise CheckFailure(
             f"f was called {fake.calls} times for n=5",
@@ -98,35 +101,21 @@ def _check_time_call(answer: Any) -> None:
             expected="1 warm-up call + 5 timed calls",
             yours=f"{fake.calls} calls",
         )
-    expected = f"about {_MEDIAN_S * 1e3:.0f} ms (the timed calls take 5, 20, 20, 30, 250 ms)"
-    if got > 2.0:  # the whole check sleeps for under a second: these are not seconds
-        raise CheckFailure(
-            f"time_call returned {got:.4g} for calls whose median is {_MEDIAN_S * 1e3:.0f} ms",
-            hint=_BENCH_HINT_MS,
-            expected=f"about {_MEDIAN_S:.2f} (seconds)",
-            yours=f"{got:.4g}",
-        )
-    if got < _LOW_S:
-        no_wait = got < 0.004  # below the fastest call (5 ms): only the dispatch was timed
-        raise CheckFailure(
-            f"time_call measured {got * 1e3:.2f} ms",
-            hint=_BENCH_HINT_BLOCK if no_wait else _BENCH_HINT_MIN,
-            expected=expected,
-            yours=f"{got * 1e3:.2f} ms",
-        )
-    if got > _HIGH_S:
-        first_only = got > _COMPILE_S
-        raise CheckFailure(
-            f"time_call measured {got * 1e3:.1f} ms (the first call compiles for "
-            f"{_COMPILE_S * 1e3:.0f} ms)",
-            hint=_BENCH_HINT_WARMUP if first_only else _BENCH_HINT_MEAN,
-            expected=expected,
-            yours=f"{got * 1e3:.1f} ms",
-        )
-    real = jax.jit(lambda v: v * 2)
-    got = attempt(fn, real, jnp.ones(3), label="time_call(jax.jit(f), x)")
-    if not 0 <= float(got) < 1.0:
-        raise CheckFailure("time_call of a tiny jitted function took over a second", yours=got)
+    for wrong, hint in (
+        (got > 2.0, _BENCH_HINT_MS),  # the whole check sleeps for under a second
+        (got < 0.004, _BENCH_HINT_BLOCK),  # below the fastest call: only the dispatch was timed
+        (got < _LOW_S, _BENCH_HINT_MIN),
+        (got > _COMPILE_S, _BENCH_HINT_WARMUP),
+        (got > _HIGH_S, _BENCH_HINT_MEAN),
+    ):
+        if wrong:
+            raise CheckFailure(
+                f"time_call returned {float(got):.4g} s for calls whose median is 20 ms (the "
+                f"first call compiles for {_COMPILE_S * 1e3:.0f} ms)",
+                hint=hint,
+                expected="about 0.02 s (the timed calls take 5, 20, 20, 30, 250 ms)",
+                yours=f"{float(got):.4g} s",
+            )
 
 
 _BENCH = Exercise(
@@ -146,7 +135,13 @@ _BENCH = Exercise(
         "    return statistics.median(times)\n"
     ),
     hints=("Warm up, block inside the timer, repeat, take the median.",),
-    checker=_check_time_call,
+    spec=Spec(
+        # a real jitted function: its median is a number of seconds, and under one
+        cases=lambda: [(jax.jit(lambda v: v * 2), jnp.ones(3))],
+        on_result=(OnResult(_BENCH_HINT_FLOAT, when=lambda got, *a: not isinstance(got, str)),),
+        wrap=lambda p: lambda f, x: _under_a_second(p(f, x)),
+        before=_times_the_median,
+    ),
 )
 
 # --- arithmetic intensity -------------------------------------------------------------------
