@@ -10,6 +10,7 @@ import contextlib
 import functools
 import inspect
 import io
+import re
 import types
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,9 +75,8 @@ def attempt(fn: Callable, *args: Any, label: str, hint_for: HintFor | None = Non
         raise NotAttempted() from None
     except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
         hint = (hint_for(exc) if hint_for else None) or coach_hint(exc, fn)
-        raise CheckFailure(
-            f"{label} raised {type(exc).__name__}: {first_lines(str(exc), 2)}", hint=hint
-        ) from None
+        text = re.sub(r" at 0x[0-9a-fA-F]+", "", first_lines(str(exc), 2))  # no addresses
+        raise CheckFailure(f"{label} raised {type(exc).__name__}: {text}", hint=hint) from None
 
 
 def describe(value: Any) -> str:
@@ -301,8 +301,9 @@ class OnError:
 @dataclass(frozen=True)
 class OnResult:
     """A hint for a wrong result: the one that ``wrong(reference, *args)`` computes for that
-    mistake (compared by :func:`close`), or one for which ``when(result, *args)`` is true; with
-    ``answer``, only for answers this is true of (e.g. those that read a global)."""
+    mistake (compared by :func:`close`), or one for which ``when(result, *args)`` is true, or
+    (with neither) any wrong result; with ``answer``, only for answers this is true of (e.g.
+    those that read a global)."""
 
     hint: str
     wrong: Callable[..., Any] | None = None
@@ -314,6 +315,8 @@ class OnResult:
             return False
         if self.when is not None:
             return bool(self.when(got, *args))
+        if self.wrong is None:
+            return True
         return close(self.wrong(ref, *args), got, rtol)
 
 
@@ -411,7 +414,8 @@ def call_label(name: str, signature: str, args: tuple) -> str:
             shown = type(value).__name__
         else:
             shown = short_repr(value)
-        parts.append(f"{params[i]}: {shown}" if i < len(params) and params[i] else shown)
+        named = i < len(params) and params[i].isidentifier()  # not `...`, as in MLP(...)
+        parts.append(f"{params[i]}: {shown}" if named else shown)
     return f"{name}({', '.join(parts)})"
 
 

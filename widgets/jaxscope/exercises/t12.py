@@ -14,36 +14,30 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import (
-    CheckFailure,
-    attempt,
-    describe,
-    expect_function,
-    message_has,
-    normal,
-    primitive_names,
-    same,
-)
+from ._support import Also, OnError, OnResult, Spec, normal, primitive_names
 
 
-def _axis_hint(name: str, hint: str, other=None):
-    """A hint_for: an unbound axis name gives ``hint``; anything else asks ``other``."""
+def _spmd(cases, axis: str, in_axes: tuple = (0,), **more: Any) -> Spec:
+    """A Spec that runs the per-device answer under ``jax.vmap(..., axis_name=axis)``, and under
+    ``jax.pmap`` on the cases that fit this process's devices; an unbound axis name gets the
+    first ``on_error`` hint."""
 
-    def hint_for(exc: BaseException) -> str | None:
-        if isinstance(exc, NameError) and message_has(exc, "axis name"):
-            return hint
-        return other(exc) if other else None
+    def fits() -> list[tuple]:
+        k = in_axes.index(0)  # the first mapped argument
+        return [c for c in cases() if c[k].shape[0] <= jax.local_device_count()]
 
-    return hint_for
+    vmap = Also(
+        f"jax.vmap({{}}, axis_name={axis!r})", lambda f: jax.vmap(f, in_axes, axis_name=axis)
+    )
+    pmap = Also(
+        f"jax.pmap({{}}, axis_name={axis!r})", lambda f: jax.pmap(f, axis, in_axes=in_axes), fits
+    )
+    return Spec(cases=cases, eager=False, also=(vmap, pmap), **more)
 
 
-def _spmd_runs(fn, axis: str, in_axes, args, label: str):
-    """``(label, result)`` for fn mapped with vmap over the leading axis, and with pmap when the
-    process has enough devices for it."""
-    yield f"jax.vmap({label}, axis_name={axis!r})", jax.vmap(fn, in_axes, axis_name=axis), args
-    size = next(a.shape[0] for a, i in zip(args, in_axes, strict=True) if i == 0)
-    if jax.local_device_count() >= size:
-        yield f"jax.pmap({label}, axis_name={axis!r})", jax.pmap(fn, axis, in_axes=in_axes), args
+def _axis_hint(hint: str) -> OnError:
+    """An unbound axis name: a collective over another axis than the mapped one."""
+    return OnError(hint, (NameError,), ("axis name",))
 
 
 # --- pmap -----------------------------------------------------------------------------------
@@ -63,45 +57,11 @@ _PMAP_HINT_NO_PMAP = (
 )
 
 
-def _pmap_hint(exc: BaseException) -> str | None:
-    return _PMAP_HINT_RESHAPE if isinstance(exc, ValueError | TypeError) else None
-
-
-def _primitives(fn, *args) -> set[str]:
-    """Names of every primitive in the jaxpr of ``fn(*args)``, sub-jaxprs included."""
-    return set(primitive_names(jax.make_jaxpr(fn)(*args)))
-
-
-def _check_device_sums(answer: Any) -> None:
-    fn = expect_function(answer, "device_sums(x)")
-    n = jax.local_device_count()
-    for seed, per_device in ((1, 3), (2, 5)):
-        x = normal(seed, (n * per_device,))
-        label = f"device_sums(x: float32[{n * per_device}]) on {n} device(s)"
-        got = attempt(fn, x, label=label, hint_for=_pmap_hint)
-        same(jnp.sum(x.reshape(n, -1), axis=1), got, label)
-        sharding = getattr(got, "sharding", None)
-        if sharding is None or isinstance(sharding, jax.sharding.SingleDeviceSharding):
-            raise CheckFailure(
-                f"{label} returned an array on a single device",
-                hint=_PMAP_HINT_VMAP,
-                expected=f"a result spread over the {n} local device(s) (as pmap returns)",
-                yours=f"{type(sharding).__name__}",
-            )
-        if len(sharding.device_set) != n:
-            raise CheckFailure(
-                f"{label}: the result lives on {len(sharding.device_set)} of {n} devices",
-                hint=_PMAP_HINT_RESHAPE,
-            )
-    # in JAX 0.10 pmap traces to a shard_map (xla_pmap in older versions)
-    prims = _primitives(fn, x)
-    if not prims & {"shard_map", "xla_pmap"}:
-        raise CheckFailure(
-            "device_sums does not call jax.pmap",
-            hint=_PMAP_HINT_NO_PMAP,
-            expected="a pmap (a shard_map over the devices) in the jaxpr",
-            yours=f"primitives: {', '.join(sorted(prims))}",
-        )
+def _placed(out: Any) -> tuple[Any, int]:
+    """``out`` and how many devices it is spread over (0: one device, as vmap leaves it)."""
+    sharding = None if isinstance(out, jax.core.Tracer) else getattr(out, "sharding", None)
+    single = sharding is None or isinstance(sharding, jax.sharding.SingleDeviceSharding)
+    return out, 0 if single else len(sharding.device_set)
 
 
 _PMAP = Exercise(
@@ -114,7 +74,19 @@ _PMAP = Exercise(
         "    return jax.pmap(jnp.sum)(chunks)\n"
     ),
     hints=("pmap maps over axis 0: give it an array with one row per device.",),
-    checker=_check_device_sums,
+    spec=Spec(
+        cases=lambda: [(normal(s, (jax.local_device_count() * k,)),) for s, k in ((1, 3), (2, 5))],
+        wrap=lambda f: lambda x: _placed(f(x)),
+        on_error=(OnError(_PMAP_HINT_RESHAPE, (ValueError, TypeError)),),
+        on_result=(
+            OnResult(_PMAP_HINT_VMAP, wrong=lambda ref, x: (ref(x)[0], 0)),
+            OnResult(
+                _PMAP_HINT_RESHAPE, when=lambda got, x: 0 < got[1] != jax.local_device_count()
+            ),
+        ),
+        # in JAX 0.10 pmap traces to a shard_map
+        present={"shard_map": _PMAP_HINT_NO_PMAP},
+    ),
 )
 
 # --- psum, pmean --------------------------------------------------------------------------
@@ -133,36 +105,21 @@ _CENTER_HINT_AXIS = (
 )
 
 
-def _check_center(answer: Any) -> None:
-    fn = expect_function(answer, "center(x)")
-    for seed, shape in ((1, (8, 5)), (2, (4, 3))):
-        xs = normal(seed, shape) + 3.0
-        want = xs - jnp.mean(xs)
-        for label, mapped, args in _spmd_runs(fn, "batch", (0,), (xs,), "center"):
-            call = f"{label} on {shape[0]} shards of {shape[1]}"
-            got = attempt(
-                mapped, *args, label=call, hint_for=_axis_hint("batch", _CENTER_HINT_AXIS)
-            )
-            local = xs - jnp.mean(xs, axis=1, keepdims=True)
-            summed = xs - shape[0] * jnp.mean(xs)
-            for wrong, hint in ((local, _CENTER_HINT_LOCAL), (summed, _CENTER_HINT_PSUM)):
-                if np.shape(got) == wrong.shape and np.allclose(got, wrong, atol=1e-5):
-                    raise CheckFailure(
-                        f"{call} does not subtract the mean of the whole batch",
-                        hint=hint,
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-            same(want, got, call)
-
-
 _CENTER = Exercise(
     id="t12-collectives-1",
     title="Center a sharded batch with a global mean",
     signature="center(x)",
     reference=('def center(x):\n    return x - jax.lax.pmean(jnp.mean(x), "batch")\n'),
     hints=("pmean(value, axis_name) averages a value over every device of the named axis.",),
-    checker=_check_center,
+    spec=_spmd(
+        lambda: [(normal(1, (8, 5)) + 3.0,), (normal(2, (4, 3)) + 3.0,)],
+        "batch",
+        on_error=(_axis_hint(_CENTER_HINT_AXIS),),
+        on_result=(
+            OnResult(_CENTER_HINT_LOCAL, wrong=lambda ref, x: x - jnp.mean(x, 1, keepdims=True)),
+            OnResult(_CENTER_HINT_PSUM, wrong=lambda ref, x: x - x.shape[0] * jnp.mean(x)),
+        ),
+    ),
 )
 
 # --- ppermute -------------------------------------------------------------------------------
@@ -191,55 +148,6 @@ def _shifts_a_ring(fn, size: int) -> bool:
     return np.shape(got) == xs.shape and np.allclose(got, jnp.roll(xs, 1, axis=0))
 
 
-def _ring_error_hint(fn, size: int):
-    """A hint_for the ring of ``size``: a permutation that fits another ring size means the
-    size was written in; one that fits none means the ring does not close."""
-
-    def hint_for(exc: BaseException) -> str | None:
-        if message_has(exc, "Permutation doesn't match the axis size"):
-            other_sizes = sorted({*range(1, 9), jax.device_count()} - {size})
-            if any(_shifts_a_ring(fn, k) for k in other_sizes):
-                return _RING_HINT_SIZE
-            return _RING_HINT_WRAP
-        if message_has(exc, "out of range", "axis size", "perm"):
-            return _RING_HINT_SIZE
-        return None
-
-    return hint_for
-
-
-def _check_shift_right(answer: Any) -> None:
-    fn = expect_function(answer, "shift_right(x)")
-    for seed, shape in ((1, (8, 2)), (2, (5, 3))):
-        hint_for = _axis_hint(
-            "ring",
-            _CENTER_HINT_AXIS.replace('"batch"', '"ring"'),
-            _ring_error_hint(fn, shape[0]),
-        )
-        xs = normal(seed, shape)
-        want = jnp.roll(xs, 1, axis=0)
-        for label, mapped, args in _spmd_runs(fn, "ring", (0,), (xs,), "shift_right"):
-            call = f"{label} on a ring of {shape[0]}"
-            got = attempt(mapped, *args, label=call, hint_for=hint_for)
-            if np.shape(got) == want.shape:
-                got_np = np.asarray(got)
-                if np.allclose(got_np, np.roll(xs, -1, axis=0)):
-                    raise CheckFailure(
-                        f"{call}: each device got its right-hand neighbour's value",
-                        hint=_RING_HINT_DIRECTION,
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-                if not got_np[0].any() and np.allclose(got_np[1:], want[1:]):
-                    raise CheckFailure(
-                        f"{call}: device 0 received zeros",
-                        hint=_RING_HINT_WRAP,
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-            same(want, got, call)
-
-
 _RING = Exercise(
     id="t12-ppermute-all-gather-1",
     title="Shift values one step around a ring",
@@ -250,7 +158,27 @@ _RING = Exercise(
         '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % n) for i in range(n)])\n'
     ),
     hints=("ppermute(x, axis_name, perm) sends x along each (source, destination) pair.",),
-    checker=_check_shift_right,
+    spec=_spmd(
+        lambda: [(normal(1, (8, 2)),), (normal(2, (5, 3)),)],
+        "ring",
+        on_error=(
+            _axis_hint(_CENTER_HINT_AXIS.replace('"batch"', '"ring"')),
+            # a permutation that fits another ring size: the size was written in
+            OnError(
+                _RING_HINT_SIZE,
+                words=("Permutation doesn't match the axis size",),
+                answer=lambda fn: any(
+                    _shifts_a_ring(fn, k) for k in {*range(1, 9), jax.device_count()}
+                ),
+            ),
+            OnError(_RING_HINT_WRAP, words=("Permutation doesn't match the axis size",)),
+            OnError(_RING_HINT_SIZE, words=("out of range", "axis size", "perm")),
+        ),
+        on_result=(
+            OnResult(_RING_HINT_DIRECTION, wrong=lambda ref, x: jnp.roll(x, -1, axis=0)),
+            OnResult(_RING_HINT_WRAP, wrong=lambda ref, x: jnp.roll(x, 1, axis=0).at[0].set(0)),
+        ),
+    ),
 )
 
 # --- data-parallel step ---------------------------------------------------------------------
@@ -273,45 +201,23 @@ _DP_HINT_IN_LOSS = (
     "gradients: g = jax.lax.pmean(jax.grad(loss)(w), 'batch')."
 )
 _COLLECTIVES = {"psum", "psum_invariant", "pmax", "pmin", "all_gather", "ppermute", "all_to_all"}
-_LR = 0.1
 
 
-def _loss(w, x, y):
-    return jnp.mean((x @ w - y) ** 2)
+def _step(w: jax.Array, x: jax.Array, y: jax.Array, scale: float = 1.0) -> jax.Array:
+    """w after ``scale`` steps of gradient descent on the mean squared error of ``x @ w - y``."""
+    return w - scale * 0.1 * jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)
 
 
-def _check_train_step(answer: Any) -> None:
-    fn = expect_function(answer, "train_step(w, x, y)")
-    for seed, (devices, per_device) in ((1, (4, 6)), (2, (8, 2))):
-        w = normal(seed, (3,))
-        xs = normal(seed + 1, (devices, per_device, 3))
-        ys = normal(seed + 2, (devices, per_device))
-        full = w - _LR * jax.grad(_loss)(w, xs.reshape(-1, 3), ys.reshape(-1))
-        want = jnp.broadcast_to(full, (devices, 3))
-        local = jax.vmap(lambda x, y, w=w: w - _LR * jax.grad(_loss)(w, x, y))(xs, ys)
-        summed = w - devices * _LR * jax.grad(_loss)(w, xs.reshape(-1, 3), ys.reshape(-1))
-        runs = _spmd_runs(fn, "batch", (None, 0, 0), (w, xs, ys), "train_step")
-        for label, mapped, args in runs:
-            call = f"{label} on {devices} devices"
-            got = attempt(mapped, *args, label=call, hint_for=_axis_hint("batch", _DP_HINT_AXIS))
-            if np.shape(got) == want.shape:
-                got_np = np.asarray(got)
-                if np.allclose(got_np, local, atol=1e-5):
-                    collective = bool(_primitives(mapped, *args) & _COLLECTIVES)
-                    raise CheckFailure(
-                        f"{call}: the replicas of w differ after one step",
-                        hint=_DP_HINT_IN_LOSS if collective else _DP_HINT_NO_PMEAN,
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-                if np.allclose(got_np, summed, atol=1e-5):
-                    raise CheckFailure(
-                        f"{call}: the step is {devices} times too large",
-                        hint=_DP_HINT_PSUM,
-                        expected=describe(want),
-                        yours=describe(got),
-                    )
-            same(want, got, call, rtol=1e-4)
+def _collective(fn: Any) -> bool:
+    """Whether ``fn``, mapped over the batch, holds a collective anywhere."""
+    args = [jax.ShapeDtypeStruct(s, jnp.float32) for s in ((3,), (4, 6, 3), (4, 6))]
+    mapped = jax.vmap(fn, (None, 0, 0), axis_name="batch")
+    return bool(set(primitive_names(jax.make_jaxpr(mapped)(*args))) & _COLLECTIVES)
+
+
+def _local(ref: Any, w: jax.Array, xs: jax.Array, ys: jax.Array) -> jax.Array:
+    """Each device's step with the gradient of its own shard."""
+    return jax.vmap(_step, (None, 0, 0))(w, xs, ys)
 
 
 _DP = Exercise(
@@ -327,7 +233,26 @@ _DP = Exercise(
         "Compute the local gradient with jax.grad, then combine the devices' gradients with "
         "a collective over the 'batch' axis.",
     ),
-    checker=_check_train_step,
+    spec=_spmd(
+        lambda: [
+            (normal(seed, (3,)), normal(seed + 1, (n, k, 3)), normal(seed + 2, (n, k)))
+            for seed, (n, k) in ((1, (4, 6)), (2, (8, 2)))
+        ],
+        "batch",
+        (None, 0, 0),
+        on_error=(_axis_hint(_DP_HINT_AXIS),),
+        on_result=(
+            OnResult(_DP_HINT_IN_LOSS, wrong=_local, answer=_collective),
+            OnResult(_DP_HINT_NO_PMEAN, wrong=_local),
+            OnResult(
+                _DP_HINT_PSUM,
+                wrong=lambda r, w, x, y: jnp.broadcast_to(
+                    _step(w, x.reshape(-1, 3), y.ravel(), len(x)), (len(x), 3)
+                ),
+            ),
+        ),
+        rtol=1e-4,
+    ),
 )
 
 EXERCISES = (_PMAP, _CENTER, _RING, _DP)

@@ -18,14 +18,14 @@ from jax.sharding import PartitionSpec as P
 
 from . import Exercise
 from ._support import (
+    Also,
     CheckFailure,
-    attempt,
+    OnError,
+    OnResult,
+    Spec,
     describe,
-    expect_function,
-    message_has,
     normal,
     primitive_names,
-    same,
 )
 
 
@@ -82,6 +82,26 @@ def _rows(seed: int, shape: tuple[int, ...], mesh: jax.sharding.Mesh) -> jax.Arr
     return jax.device_put(normal(seed, shape), NamedSharding(mesh, P("data")))
 
 
+def _laid_out(cases, want: tuple, hint, jit: dict | None = None, mesh_hint: str = ""):
+    """An extra: the answer's result on each case is a jax.Array laid out ``want`` (the hint:
+    ``hint(result)``), on the case's mesh when ``mesh_hint`` is given."""
+
+    def extra(fn: Any, ref: Any) -> None:
+        for args in cases():
+            out = (jax.jit(fn, **jit) if jit is not None else fn)(*args)
+            label = f"{getattr(fn, '__name__', 'your function')}(x of shape {args[0].shape}, ...)"
+            _expect_spec(out, want, label, hint(out))
+            if mesh_hint and out.sharding.mesh != args[1]:
+                raise CheckFailure(
+                    f"{label} is on a different mesh",
+                    hint=mesh_hint,
+                    expected=str(args[1]),
+                    yours=str(out.sharding.mesh),
+                )
+
+    return extra
+
+
 # --- meshes ---------------------------------------------------------------------------------
 
 _MESH_HINT_EXPLICIT = (
@@ -94,44 +114,19 @@ _MESH_HINT_ONE_TYPE = (
 )
 
 
-def _mesh_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "axis_types"):
-        return _MESH_HINT_ONE_TYPE
-    return None
+def _mesh_facts(mesh: Any) -> Any:
+    """A mesh as values: each axis's {name: size} in order, and whether each axis is Auto."""
+    if not isinstance(mesh, jax.sharding.Mesh):
+        return mesh
+    return {
+        "axes": tuple({k: v} for k, v in mesh.shape.items()),
+        "auto": [t == AxisType.Auto for t in mesh.axis_types],
+    }
 
 
-def _check_auto_mesh(answer: Any) -> None:
-    fn = expect_function(answer, "auto_mesh(n_data, n_model)")
+def _mesh_cases() -> list[tuple]:
     n = _n()
-    shapes = [(1, n), (n, 1)] + ([(2, n // 2)] if n % 2 == 0 and n > 2 else [])
-    for shape in dict.fromkeys(shapes):
-        label = f"auto_mesh{shape}"
-        mesh = attempt(fn, *shape, label=label, hint_for=_mesh_hint)
-        if not isinstance(mesh, jax.sharding.Mesh):
-            raise CheckFailure(
-                f"{label} returned {describe(mesh)}, not a jax.sharding.Mesh",
-                hint="return the mesh itself: jax.make_mesh(shape, names, axis_types=...)",
-                expected="a Mesh",
-                yours=describe(mesh),
-            )
-        want = {"data": shape[0], "model": shape[1]}
-        got = dict(mesh.shape)
-        if tuple(mesh.axis_names) != ("data", "model") or got != want:
-            raise CheckFailure(
-                f"{label} has axes {got} instead of {want}",
-                hint="the shape tuple and the names tuple go in the same order: "
-                "jax.make_mesh((n_data, n_model), ('data', 'model'), ...)",
-                expected=str(want),
-                yours=str(got),
-            )
-        types = tuple(mesh.axis_types)
-        if types != (AxisType.Auto, AxisType.Auto):
-            raise CheckFailure(
-                f"{label} has axis types {tuple(t.name for t in types)}",
-                hint=_MESH_HINT_EXPLICIT,
-                expected="('Auto', 'Auto')",
-                yours=str(tuple(t.name for t in types)),
-            )
+    return list(dict.fromkeys([(1, n), (n, 1)] + ([(2, n // 2)] if n % 2 == 0 and n > 2 else [])))
 
 
 _MESH = Exercise(
@@ -149,7 +144,23 @@ _MESH = Exercise(
         "jax.make_mesh(shape, names, axis_types=...) builds the mesh; axis_types takes one "
         "jax.sharding.AxisType per axis.",
     ),
-    checker=_check_auto_mesh,
+    spec=Spec(
+        cases=_mesh_cases,
+        wrap=lambda f: lambda *shape: _mesh_facts(f(*shape)),
+        on_error=(OnError(_MESH_HINT_ONE_TYPE, words=("axis_types",)),),
+        on_result=(
+            OnResult(
+                "return the mesh itself: jax.make_mesh(shape, names, axis_types=...)",
+                when=lambda got, *shape: not isinstance(got, dict) or "auto" not in got,
+            ),
+            OnResult(
+                "the shape tuple and the names tuple go in the same order: "
+                "jax.make_mesh((n_data, n_model), ('data', 'model'), ...)",
+                when=lambda got, a, b: got["axes"] != ({"data": a}, {"model": b}),
+            ),
+            OnResult(_MESH_HINT_EXPLICIT),
+        ),
+    ),
 )
 
 # --- NamedSharding and device_put -----------------------------------------------------------
@@ -168,34 +179,10 @@ _PUT_HINT_NO_SHARDING = (
 )
 
 
-def _put_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "set_mesh", "mesh context"):
-        return _PUT_HINT_BARE_SPEC
-    if message_has(exc, "evenly divide"):
-        return _PUT_HINT_COLUMNS
-    return None
-
-
-def _check_shard_rows(answer: Any) -> None:
-    fn = expect_function(answer, "shard_rows(x, mesh)")
-    mesh = _data_mesh()
-    n = _n()
-    for seed, cols in ((1, n), (2, 2 * n)):
-        x = np.asarray(normal(seed, (2 * n, cols)))
-        label = f"shard_rows(x of shape {x.shape}, mesh)"
-        out = attempt(fn, x, mesh, label=label, hint_for=_put_hint)
-        hint = _PUT_HINT_NO_SHARDING
-        if _spec(out) is not None:
-            hint = _PUT_HINT_COLUMNS
-        _expect_spec(out, ("data",), label, hint)
-        if out.sharding.mesh != mesh:
-            raise CheckFailure(
-                f"{label} is on a different mesh",
-                hint="use the mesh you were given",
-                expected=str(mesh),
-                yours=str(out.sharding.mesh),
-            )
-        same(jnp.asarray(x), out, label)
+def _put_cases() -> list[tuple]:
+    return [
+        (np.asarray(normal(s, (2 * _n(), c * _n()))), _data_mesh()) for s, c in ((1, 1), (2, 2))
+    ]
 
 
 _PUT = Exercise(
@@ -212,7 +199,19 @@ _PUT = Exercise(
         "NamedSharding(mesh, spec) says where each block goes; jax.device_put(x, sharding) "
         "sends it there.",
     ),
-    checker=_check_shard_rows,
+    spec=Spec(
+        cases=_put_cases,
+        on_error=(
+            OnError(_PUT_HINT_BARE_SPEC, words=("set_mesh", "mesh context")),
+            OnError(_PUT_HINT_COLUMNS, words=("evenly divide",)),
+        ),
+        extra=_laid_out(
+            _put_cases,
+            ("data",),
+            lambda out: _PUT_HINT_NO_SHARDING if _spec(out) is None else _PUT_HINT_COLUMNS,
+            mesh_hint="use the mesh you were given",
+        ),
+    ),
 )
 
 # --- computation follows data ---------------------------------------------------------------
@@ -243,37 +242,14 @@ _NORM_HINT_LAYOUT = (
 )
 
 
-def _norm_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "broadcast", "illegally sharded"):
-        return _NORM_HINT_KEEPDIMS
-    return None
+def _norm_cases() -> list[tuple]:
+    return [
+        (_rows(s, shape, _data_mesh()),) for s, shape in ((3, (2 * _n(), 4)), (4, (4 * _n(),) * 2))
+    ]
 
 
-def _check_normalise_rows(answer: Any) -> None:
-    fn = expect_function(answer, "normalise_rows(x)")
-    mesh = _data_mesh()
-    jitted = jax.jit(fn)
-    n = _n()
-    for seed, shape in ((3, (2 * n, 4)), (4, (4 * n, 4 * n))):
-        x = _rows(seed, shape, mesh)
-        label = f"jax.jit(normalise_rows)(x of shape {shape}, sharded P('data', None))"
-        out = attempt(jitted, x, label=label, hint_for=_norm_hint)
-        expected = x / jnp.linalg.norm(x, axis=1, keepdims=True)
-        hint = ""
-        if isinstance(out, jax.Array) and out.shape == shape:
-            rows = np.linalg.norm(np.asarray(out), axis=1)
-            if not np.allclose(rows, 1.0, atol=1e-4):
-                hint = _NORM_HINT_ROWS
-                host = np.asarray(x)
-                for wrong, wrong_hint in (
-                    (host / np.linalg.norm(host), _NORM_HINT_GLOBAL),
-                    (host / np.linalg.norm(host, axis=0, keepdims=True), _NORM_HINT_COLUMNS),
-                    (host / np.sum(host**2, axis=1, keepdims=True), _NORM_HINT_SQUARED),
-                ):
-                    if np.allclose(np.asarray(out), wrong, rtol=1e-4, atol=1e-5):
-                        hint = wrong_hint
-        same(expected, out, label, hint)
-        _expect_spec(out, ("data",), label, _NORM_HINT_LAYOUT)
+def _unit_rows(got: Any, x: jax.Array) -> bool:
+    return np.shape(got) == x.shape and np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
 
 
 _NORM = Exercise(
@@ -284,7 +260,21 @@ _NORM = Exercise(
         "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=1, keepdims=True)\n"
     ),
     hints=("Reduce along axis 1 and keep that axis so the norms broadcast against the rows.",),
-    checker=_check_normalise_rows,
+    spec=Spec(
+        cases=_norm_cases,
+        eager=False,
+        jit={},
+        on_error=(OnError(_NORM_HINT_KEEPDIMS, words=("broadcast", "illegally sharded")),),
+        on_result=(
+            OnResult(_NORM_HINT_GLOBAL, wrong=lambda ref, x: x / jnp.linalg.norm(x)),
+            OnResult(_NORM_HINT_COLUMNS, wrong=lambda ref, x: x / jnp.linalg.norm(x, axis=0)),
+            OnResult(
+                _NORM_HINT_SQUARED, wrong=lambda ref, x: x / jnp.sum(x**2, axis=1, keepdims=True)
+            ),
+            OnResult(_NORM_HINT_ROWS, when=lambda got, x: not _unit_rows(got, x)),
+        ),
+        extra=_laid_out(_norm_cases, ("data",), lambda out: _NORM_HINT_LAYOUT, jit={}),
+    ),
 )
 
 # --- resharding -----------------------------------------------------------------------------
@@ -304,25 +294,11 @@ _RESHARD_HINT_BARE = (
 )
 
 
-def _reshard_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "Auto axes"):
-        return _RESHARD_HINT_WSC
-    if message_has(exc, "mesh context", "set_mesh"):
-        return _RESHARD_HINT_BARE
-    return None
-
-
-def _check_to_columns(answer: Any) -> None:
-    fn = expect_function(answer, "to_columns(x, mesh)")
-    mesh = _data_mesh()
-    jitted = jax.jit(fn, static_argnums=1)
-    n = _n()
-    for seed, shape in ((5, (2 * n, 2 * n)), (6, (n, 3 * n))):
-        x = _rows(seed, shape, mesh)
-        label = f"jax.jit(to_columns, static_argnums=1)(x of shape {shape}, mesh)"
-        out = attempt(jitted, x, mesh, label=label, hint_for=_reshard_hint)
-        same(2 * x, out, label)
-        _expect_spec(out, (None, "data"), label, _RESHARD_HINT_NONE)
+def _reshard_cases() -> list[tuple]:
+    return [
+        (_rows(s, shape, _data_mesh()), _data_mesh())
+        for s, shape in ((5, (2 * _n(), 2 * _n())), (6, (_n(), 3 * _n())))
+    ]
 
 
 _RESHARD = Exercise(
@@ -339,7 +315,18 @@ _RESHARD = Exercise(
         "On Explicit axes the sharding is part of the array's type; jax.sharding.reshard "
         "changes it (XLA adds the all-to-all).",
     ),
-    checker=_check_to_columns,
+    spec=Spec(
+        cases=_reshard_cases,
+        eager=False,
+        jit={"static_argnums": 1},
+        on_error=(
+            OnError(_RESHARD_HINT_WSC, words=("Auto axes",)),
+            OnError(_RESHARD_HINT_BARE, words=("mesh context", "set_mesh")),
+        ),
+        extra=_laid_out(
+            _reshard_cases, (None, "data"), lambda out: _RESHARD_HINT_NONE, {"static_argnums": 1}
+        ),
+    ),
 )
 
 # --- shard_map ------------------------------------------------------------------------------
@@ -370,16 +357,6 @@ _SMAP_HINT_SET_MESH = (
     "`with jax.set_mesh(mesh):` cannot be entered inside jit, and the check also compiles your "
     "function with jax.jit: give the mesh to shard_map itself, jax.shard_map(..., mesh=mesh, ...)."
 )
-
-
-def _smap_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "set_mesh"):
-        return _SMAP_HINT_SET_MESH
-    if message_has(exc, "in_specs"):
-        return _SMAP_HINT_IN_SPECS
-    if message_has(exc, "replicat"):
-        return _SMAP_HINT_NO_PSUM
-    return None
 
 
 # collectives that can turn per-device partial sums into a total every device holds
@@ -434,21 +411,13 @@ def _outside_work(jaxpr: Any, inputs: list[bool]) -> list[bool]:
     return [get(v) for v in jaxpr.outvars]
 
 
-def _check_sum_of_squares(answer: Any) -> None:
-    fn = expect_function(answer, "sum_of_squares(x, mesh)")
-    mesh = _data_mesh()
-    n = _n()
-    for seed, length in ((7, 4 * n), (8, 2 * n)):
-        x = _rows(seed, (length,), mesh)
-        label = f"sum_of_squares(x of shape ({length},), mesh)"
-        out = attempt(fn, x, mesh, label=label, hint_for=_smap_hint)
-        hint = ""
-        if isinstance(out, jax.Array) and out.shape == (n,):
-            hint = _SMAP_HINT_PARTIALS
-        same(jnp.sum(x**2), out, label, hint, rtol=1e-4)
-        jitted = jax.jit(fn, static_argnums=1)
-        got = attempt(jitted, x, mesh, label="jit " + label, hint_for=_smap_hint)
-        same(jnp.sum(x**2), got, "jit " + label)
+def _smap_cases() -> list[tuple]:
+    return [(_rows(seed, (k * _n(),), _data_mesh()), _data_mesh()) for seed, k in ((7, 4), (8, 2))]
+
+
+def _combines(fn: Any, ref: Any) -> None:
+    """The result is the output of a shard_map that combines the devices' partial sums."""
+    x, mesh = _smap_cases()[-1]
     closed = jax.make_jaxpr(lambda v: fn(v, mesh))(x)
     names = set(primitive_names(closed))
     if "shard_map" not in names:
@@ -483,7 +452,22 @@ _SMAP = Exercise(
         "Inside shard_map you see one block; a collective such as jax.lax.psum(value, 'data') "
         "talks to the other devices.",
     ),
-    checker=_check_sum_of_squares,
+    spec=Spec(
+        cases=_smap_cases,
+        also=(
+            Also(
+                "jax.jit({}, static_argnums=1)", lambda f: jax.jit(f, static_argnums=1), rtol=1e-5
+            ),
+        ),
+        on_error=(
+            OnError(_SMAP_HINT_SET_MESH, words=("set_mesh",)),
+            OnError(_SMAP_HINT_IN_SPECS, words=("in_specs",)),
+            OnError(_SMAP_HINT_NO_PSUM, words=("replicat",)),
+        ),
+        on_result=(OnResult(_SMAP_HINT_PARTIALS, when=lambda got, x, m: np.shape(got) == (_n(),)),),
+        rtol=1e-4,
+        extra=_combines,
+    ),
 )
 
 EXERCISES = (_MESH, _PUT, _NORM, _RESHARD, _SMAP)
