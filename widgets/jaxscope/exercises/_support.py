@@ -403,6 +403,8 @@ def call_label(name: str, signature: str, args: tuple) -> str:
             shown = aval(value)
         elif isinstance(value, dict | list | tuple):
             shown = type(value).__name__
+        elif isinstance(value, types.FunctionType):
+            shown = value.__name__
         else:
             shown = short_repr(value)
         parts.append(f"{params[i]}: {shown}" if i < len(params) and params[i] else shown)
