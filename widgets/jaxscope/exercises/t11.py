@@ -10,7 +10,18 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
+from ._support import (
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    attempt,
+    describe,
+    expect_function,
+    message_has,
+    normal,
+    same,
+)
 
 
 def _params(seed: int) -> dict[str, Any]:
@@ -182,36 +193,6 @@ _SGD_HINT_TOP = (
 _SGD_HINT_SIGN = "Gradient descent goes downhill: new = p - lr * g, not p + lr * g."
 
 
-def _sgd_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, ValueError):
-        return _SGD_HINT_LEAVES
-    if isinstance(exc, TypeError | KeyError):
-        return _SGD_HINT_TOP
-    return None
-
-
-def _check_sgd_step(answer: Any) -> None:
-    fn = expect_function(answer, "sgd_step(params, grads, lr)")
-    for seed, lr in ((1, 0.1), (20, 0.01)):
-        params, grads = _params(seed), _params(seed + 10)
-        label = f"sgd_step(params, grads, {lr})"
-        got = attempt(fn, params, grads, lr, label=label, hint_for=_sgd_hint)
-        want = jax.tree.map(lambda p, g, lr=lr: p - lr * g, params, grads)
-        _same_structure(want, got, label, _SGD_HINT_TOP)
-        wrong_sign = jax.tree.map(lambda p, g, lr=lr: p + lr * g, params, grads)
-        try:
-            same(wrong_sign, got, label)
-        except CheckFailure:
-            pass
-        else:
-            raise CheckFailure(f"{label} moved uphill", hint=_SGD_HINT_SIGN)
-        same(want, got, label)
-    params, grads = _params(40), _params(50)
-    jitted = jax.jit(fn)
-    got = attempt(jitted, params, grads, 0.5, label="jax.jit(sgd_step)")
-    same(jax.tree.map(lambda p, g: p - 0.5 * g, params, grads), got, "jax.jit(sgd_step)")
-
-
 _SGD = Exercise(
     id="t11-multi-tree-ops-1",
     title="An SGD step over two trees",
@@ -221,7 +202,28 @@ _SGD = Exercise(
         "    return jax.tree.map(lambda p, g: p - lr * g, params, grads)\n"
     ),
     hints=("jax.tree.map accepts several trees: f gets one leaf from each, in step.",),
-    checker=_check_sgd_step,
+    spec=Spec(
+        cases=lambda: [
+            (_params(seed), _params(seed + 10), lr)
+            for seed, lr in ((1, 0.1), (20, 0.01), (40, 0.5))
+        ],
+        jit={},
+        on_error=(
+            OnError("", (jax.errors.ConcretizationTypeError,)),  # the coach explains these
+            OnError(_SGD_HINT_LEAVES, (ValueError,)),
+            OnError(_SGD_HINT_TOP, (TypeError, KeyError)),
+        ),
+        on_result=(
+            OnResult(
+                _SGD_HINT_SIGN,
+                wrong=lambda ref, p, g, lr: jax.tree.map(lambda p, g: p + lr * g, p, g),
+            ),
+            OnResult(
+                _SGD_HINT_TOP,
+                when=lambda got, p, g, lr: jax.tree.structure(got) != jax.tree.structure(p),
+            ),
+        ),
+    ),
 )
 
 # --- tree.reduce: a global norm -------------------------------------------------------------
@@ -257,54 +259,12 @@ _NORM_HINT_VALUE = (
 )
 
 
-def _norm_mistakes(tree) -> list[tuple[jax.Array, str]]:
-    """Results of the usual wrong global norms, each with its hint."""
-    leaves = jax.tree.leaves(tree)
-    every = jnp.concatenate([jnp.ravel(x) for x in leaves])
-    return [
-        (sum(jnp.linalg.norm(jnp.ravel(x)) for x in leaves), _NORM_HINT_PER_LEAF),
-        (jnp.sqrt(sum(jnp.mean(x**2) for x in leaves)), _NORM_HINT_MEAN),
-        (jnp.sqrt(jnp.mean(every**2)), _NORM_HINT_MEAN),
-    ]
+def _leaves(tree: Any) -> list[jax.Array]:
+    return jax.tree.leaves(tree)
 
 
-def _norm_reference(tree) -> jax.Array:
-    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in jax.tree.leaves(tree)))
-
-
-def _check_global_norm(answer: Any) -> None:
-    fn = expect_function(answer, "global_norm(tree)")
-    for seed in (1, 2):
-        tree = _params(seed)
-        label = f"global_norm(nested tree {seed})"
-        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_NORM_HINT_ITER))
-        want = _norm_reference(tree)
-        if np.shape(got) != ():
-            # without an initializer the first leaf is the start value: the result has its shape
-            first = np.shape(jax.tree.leaves(tree)[0])
-            raise CheckFailure(
-                f"{label} returned shape {np.shape(got)}, not a scalar",
-                hint=_NORM_HINT_INIT if np.shape(got) == first else _NORM_HINT_SCALAR,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        if np.asarray(got).dtype != np.float32:
-            raise CheckFailure(
-                f"{label} has dtype {np.asarray(got).dtype} instead of float32",
-                hint=_NORM_HINT_DTYPE,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        if np.allclose(np.asarray(got), np.asarray(want) ** 2, rtol=1e-4):
-            raise CheckFailure(f"{label} is the squared norm", hint=_NORM_HINT_SQRT)
-        hint = _NORM_HINT_VALUE
-        for wrong, wrong_hint in _norm_mistakes(tree):
-            if np.allclose(np.asarray(got), np.asarray(wrong), rtol=1e-4):
-                hint = wrong_hint
-        same(want, got, label, hint)
-    tree = _params(5)
-    got = attempt(jax.jit(fn), tree, label="jax.jit(global_norm)")
-    same(_norm_reference(tree), got, "jax.jit(global_norm)", _NORM_HINT_VALUE)
+def _scalar_mean(ref: Any, tree: Any) -> jax.Array:
+    return jnp.sqrt(jnp.mean(jnp.concatenate([jnp.ravel(x) for x in _leaves(tree)]) ** 2))
 
 
 _NORM = Exercise(
@@ -320,7 +280,34 @@ _NORM = Exercise(
         "jax.tree.reduce(f, tree, initializer) folds every leaf into one value, starting "
         "from initializer.",
     ),
-    checker=_check_global_norm,
+    spec=Spec(
+        cases=lambda: [(_params(seed),) for seed in (1, 2, 5)],
+        jit={},
+        on_error=(
+            OnError("", (jax.errors.ConcretizationTypeError,)),  # the coach explains these
+            OnError(_NORM_HINT_ITER, (ValueError, TypeError, KeyError, AttributeError)),
+        ),
+        on_result=(
+            # without an initializer the first leaf is the start value: the result has its shape
+            OnResult(
+                _NORM_HINT_INIT,
+                when=lambda got, t: np.shape(got) == np.shape(_leaves(t)[0]) != (),
+            ),
+            OnResult(_NORM_HINT_SCALAR, when=lambda got, t: np.shape(got) != ()),
+            OnResult(_NORM_HINT_DTYPE, when=lambda got, t: np.asarray(got).dtype != np.float32),
+            OnResult(_NORM_HINT_SQRT, wrong=lambda ref, t: ref(t) ** 2),
+            OnResult(
+                _NORM_HINT_PER_LEAF,
+                wrong=lambda ref, t: sum(jnp.linalg.norm(jnp.ravel(x)) for x in _leaves(t)),
+            ),
+            OnResult(
+                _NORM_HINT_MEAN,
+                wrong=lambda ref, t: jnp.sqrt(sum(jnp.mean(x**2) for x in _leaves(t))),
+            ),
+            OnResult(_NORM_HINT_MEAN, wrong=_scalar_mean),
+            OnResult(_NORM_HINT_VALUE, when=lambda got, t: True),
+        ),
+    ),
 )
 
 # --- custom nodes ---------------------------------------------------------------------------
