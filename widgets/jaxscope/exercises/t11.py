@@ -18,7 +18,6 @@ from ._support import (
     attempt,
     describe,
     expect_function,
-    message_has,
     normal,
     same,
 )
@@ -566,8 +565,12 @@ def _names(key: Any) -> list[str]:
     return re.findall(r"\w+", str(key))
 
 
-def _keys_hint(keys: list[str], want: dict[str, Any]) -> str:
-    """The hint for keys that are not the leaves' key paths."""
+def _keys_hint(got: Any, tree: Any) -> str:
+    """The hint for a dict whose keys are not the leaves' key paths ('' when they are)."""
+    want = [jax.tree_util.keystr(p) for p, _ in jax.tree_util.tree_flatten_with_path(tree)[0]]
+    keys = list(got)
+    if sorted(keys) == sorted(want):
+        return ""
     wanted = [_names(k) for k in want]
     if sorted(_names(k) for k in keys) == sorted(wanted):
         return _PATH_HINT_FORMAT
@@ -577,57 +580,14 @@ def _keys_hint(keys: list[str], want: dict[str, Any]) -> str:
     return _PATH_HINT_INDEX
 
 
-def _paths_error_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, AttributeError) and message_has(exc, "has no attribute 'shape'"):
-        return _PATH_HINT_DEEPER
-    return None
-
-
-def _shapes_reference(tree) -> dict[str, tuple[int, ...]]:
-    flat = jax.tree_util.tree_flatten_with_path(tree)[0]
-    return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}
-
-
-def _check_shapes_by_path(answer: Any) -> None:
-    fn = expect_function(answer, "shapes_by_path(tree)")
-    for seed in (1, 2):
-        tree = {**_params(seed), "head": {"scale": normal(seed, (7,))}}
-        label = "shapes_by_path(params)"
-        got = attempt(fn, tree, label=label, hint_for=_paths_error_hint)
-        want = _shapes_reference(tree)
-        if not isinstance(got, dict):
-            raise CheckFailure(
-                f"{label} returned {type(got).__name__}, not a dict",
-                hint="return a dict {keystr(path): leaf.shape}",
-                yours=describe(got),
-            )
-        keys = [str(k) for k in got]
-        if keys and all("Key(" in k for k in keys):
-            raise CheckFailure(
-                f"{label}: the keys are the repr of the paths",
-                hint=_PATH_HINT_STR,
-                expected=", ".join(list(want)[:2]) + ", …",
-                yours=", ".join(keys[:2]) + ", …",
-            )
-        if sorted(keys) != sorted(want):
-            raise CheckFailure(
-                f"{label}: the keys are not the leaves' key paths",
-                hint=_keys_hint(keys, want),
-                expected=", ".join(list(want)[:3]) + ", …",
-                yours=", ".join(keys[:3]) + (", …" if len(keys) > 3 else ""),
-            )
-        for k, shape in want.items():
-            try:
-                yours = tuple(got[k])
-            except TypeError:  # not a sequence: e.g. x.size, an int
-                yours = None
-            if yours != shape:
-                raise CheckFailure(
-                    f"{label}[{k!r}] is {describe(got[k])}, not the shape {shape}",
-                    hint=_PATH_HINT_SHAPE,
-                    expected=str(shape),
-                    yours=describe(got[k]),
-                )
+def _as_compared(out: Any) -> Any:
+    """A dict result with str keys and shapes as tuples (a list or an array is a shape too)."""
+    if not isinstance(out, dict):
+        return out
+    try:
+        return {str(k): tuple(v) for k, v in out.items()}
+    except TypeError:  # not a sequence: e.g. x.size, an int
+        return {str(k): v for k, v in out.items()}
 
 
 _PATHS = Exercise(
@@ -640,7 +600,25 @@ _PATHS = Exercise(
         "    return {jax.tree_util.keystr(path): leaf.shape for path, leaf in flat}\n"
     ),
     hints=("tree_flatten_with_path gives (path, leaf) pairs; keystr(path) renders a path.",),
-    checker=_check_shapes_by_path,
+    spec=Spec(
+        cases=lambda: [
+            ({**_params(seed), "head": {"scale": normal(seed, (7,))}},) for seed in (1, 2)
+        ],
+        wrap=lambda f: lambda tree: _as_compared(f(tree)),
+        on_error=(OnError(_PATH_HINT_DEEPER, (AttributeError,), ("has no attribute 'shape'",)),),
+        on_result=(
+            OnResult(
+                "return a dict {keystr(path): leaf.shape}",
+                when=lambda got, t: not isinstance(got, dict),
+            ),
+            OnResult(_PATH_HINT_STR, when=lambda got, t: got and all("Key(" in k for k in got)),
+            *(
+                OnResult(h, when=lambda got, t, h=h: _keys_hint(got, t) == h)
+                for h in (_PATH_HINT_FORMAT, _PATH_HINT_DEEPER, _PATH_HINT_INDEX)
+            ),
+            OnResult(_PATH_HINT_SHAPE, when=lambda got, t: True),
+        ),
+    ),
 )
 
 EXERCISES = (_TREE_MAP, _SGD, _NORM, _CUSTOM, _DATACLASS, _PATHS)
