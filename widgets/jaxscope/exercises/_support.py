@@ -313,6 +313,12 @@ class OnResult:
         return close(self.wrong(ref, *args), got, rtol)
 
 
+def hints_from(pick: Callable[..., str], *hints: str) -> tuple[OnResult, ...]:
+    """One :class:`OnResult` per hint, each given when ``pick(result, *args)`` returns it: for
+    hints worked out together from one look at the result."""
+    return tuple(OnResult(h, when=lambda got, *args, h=h: pick(got, *args) == h) for h in hints)
+
+
 def close(expected: Any, got: Any, rtol: float = 1e-5) -> bool:
     """Whether ``got`` has the structure, shapes and values (to ``rtol``) of ``expected``,
     whatever its dtypes."""

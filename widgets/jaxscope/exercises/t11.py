@@ -18,6 +18,7 @@ from ._support import (
     attempt,
     describe,
     expect_function,
+    hints_from,
     normal,
     same,
 )
@@ -89,77 +90,27 @@ def _lists_for_tuples(tree):
     return tree
 
 
-def _leaf_state(tree) -> list[tuple[str, int, Any]]:
-    """Each leaf's path, identity and dtype: compare before and after a call to spot writes."""
-    flat = jax.tree_util.tree_flatten_with_path(tree)[0]
-    return [(jax.tree_util.keystr(p), id(x), getattr(x, "dtype", None)) for p, x in flat]
+def _cast_hint(got: Any, tree: Any) -> str:
+    """The hint for a wrong cast of ``tree``, from its structure and the first wrong dtype."""
+    want = jax.tree.map(lambda x: x.astype(jnp.bfloat16) if _floating(x.dtype) else x, tree)
+    if isinstance(got, list) and not isinstance(tree, list):
+        return _CAST_HINT_LEAVES
+    if jax.tree.structure(want) != jax.tree.structure(got):
+        lists = [jax.tree.structure(_lists_for_tuples(t)) for t in (want, got)]
+        return _CAST_HINT_CONTAINERS if lists[0] == lists[1] else _CAST_HINT_TOP
+    for w, x, y in zip(*map(jax.tree.leaves, (want, tree, got)), strict=True):
+        y_dtype = getattr(y, "dtype", type(y).__name__)
+        if y_dtype != w.dtype:
+            if jnp.issubdtype(w.dtype, jnp.integer):
+                return _CAST_HINT_INTS
+            if hasattr(y, "dtype") and y_dtype != x.dtype and _floating(y_dtype):
+                return _CAST_HINT_DTYPE
+            return _CAST_HINT_TOP  # left as it was: the cast did not reach this leaf
+    return ""
 
 
-def _cast_reference(tree):
-    def cast(x):
-        return x.astype(jnp.bfloat16) if jnp.issubdtype(x.dtype, jnp.floating) else x
-
-    return jax.tree.map(cast, tree)
-
-
-def _check_to_bf16(answer: Any) -> None:
-    fn = expect_function(answer, "to_bf16(tree)")
-    flat = {"w": normal(1, (3,)), "b": normal(2, ())}
-    nested = {**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)}
-    for label, tree in (("to_bf16(flat dict)", flat), ("to_bf16(nested tree)", nested)):
-        want = _cast_reference(tree)
-        before = _leaf_state(tree)
-        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_CAST_HINT_TOP))
-        after = _leaf_state(tree)
-        if after != before:
-            changed = [a for a, b in zip(after, before, strict=False) if a != b]
-            yours = (
-                f"leaf {changed[0][0]} replaced by a {changed[0][2]} array"
-                if changed
-                else "leaves added or removed"
-            )
-            raise CheckFailure(
-                f"{label} changed the tree it was given: {yours}",
-                hint=_CAST_HINT_IN_PLACE,
-                expected="the input tree unchanged (its float32 leaves stay float32)",
-                yours=yours,
-            )
-        if isinstance(got, list) and not isinstance(tree, list):
-            raise CheckFailure(
-                f"{label} returned a list",
-                hint=_CAST_HINT_LEAVES,
-                expected=str(jax.tree.structure(want)),
-                yours=describe(got),
-            )
-        hint = _CAST_HINT_TOP
-        if jax.tree.structure(_lists_for_tuples(want)) == jax.tree.structure(
-            _lists_for_tuples(got)
-        ):
-            hint = _CAST_HINT_CONTAINERS  # same nesting, but a tuple became a list (or back)
-        _same_structure(want, got, label, hint)
-        paths = jax.tree_util.tree_flatten_with_path(want)[0]
-        for (path, w), x, y in zip(paths, jax.tree.leaves(tree), jax.tree.leaves(got), strict=True):
-            where = f"{label}, leaf {jax.tree_util.keystr(path)}"
-            y_dtype = getattr(y, "dtype", type(y).__name__)
-            if y_dtype != w.dtype:
-                hint = _CAST_HINT_TOP  # left as it was: the cast did not reach this leaf
-                if jnp.issubdtype(w.dtype, jnp.integer):
-                    hint = _CAST_HINT_INTS
-                elif (
-                    hasattr(y, "dtype")
-                    and y_dtype != x.dtype
-                    and jnp.issubdtype(y_dtype, jnp.floating)
-                ):
-                    hint = _CAST_HINT_DTYPE
-                raise CheckFailure(
-                    f"{where} has dtype {y_dtype} instead of {w.dtype}",
-                    hint=hint,
-                    expected=describe(w),
-                    yours=describe(y),
-                )
-        same(want, got, label)
-    jitted = jax.jit(fn)
-    same(_cast_reference(nested), attempt(jitted, nested, label="jax.jit(to_bf16)"), "jit")
+def _floating(dtype: Any) -> bool:
+    return jnp.issubdtype(dtype, jnp.floating)
 
 
 _TREE_MAP = Exercise(
@@ -175,7 +126,26 @@ _TREE_MAP = Exercise(
         "    return jax.tree.map(cast, tree)\n"
     ),
     hints=("jax.tree.map(f, tree) calls f on every leaf and rebuilds the same structure.",),
-    checker=_check_to_bf16,
+    spec=Spec(
+        cases=lambda: [
+            ({"w": normal(1, (3,)), "b": normal(2, ())},),
+            ({**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)},),
+        ],
+        jit={},
+        on_error=(
+            OnError("", (jax.errors.ConcretizationTypeError,)),  # the coach explains these
+            OnError(_CAST_HINT_TOP, (ValueError, TypeError, KeyError, AttributeError)),
+        ),
+        on_result=hints_from(
+            _cast_hint,
+            _CAST_HINT_LEAVES,
+            _CAST_HINT_CONTAINERS,
+            _CAST_HINT_TOP,
+            _CAST_HINT_INTS,
+            _CAST_HINT_DTYPE,
+        ),
+        mutated_hint=_CAST_HINT_IN_PLACE,
+    ),
 )
 
 # --- several trees: an SGD step -------------------------------------------------------------
@@ -612,10 +582,7 @@ _PATHS = Exercise(
                 when=lambda got, t: not isinstance(got, dict),
             ),
             OnResult(_PATH_HINT_STR, when=lambda got, t: got and all("Key(" in k for k in got)),
-            *(
-                OnResult(h, when=lambda got, t, h=h: _keys_hint(got, t) == h)
-                for h in (_PATH_HINT_FORMAT, _PATH_HINT_DEEPER, _PATH_HINT_INDEX)
-            ),
+            *hints_from(_keys_hint, _PATH_HINT_FORMAT, _PATH_HINT_DEEPER, _PATH_HINT_INDEX),
             OnResult(_PATH_HINT_SHAPE, when=lambda got, t: True),
         ),
     ),
