@@ -32,25 +32,6 @@ def _params(seed: int) -> dict[str, Any]:
     }
 
 
-def _structure_hint(hint: str):
-    def hint_for(exc: BaseException) -> str | None:
-        if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
-            return hint
-        return None
-
-    return hint_for
-
-
-def _same_structure(expected: Any, yours: Any, label: str, hint: str) -> None:
-    if jax.tree.structure(expected) != jax.tree.structure(yours):
-        raise CheckFailure(
-            f"{label}: the result has a different structure",
-            hint=hint,
-            expected=str(jax.tree.structure(expected)),
-            yours=str(jax.tree.structure(yours)),
-        )
-
-
 # --- tree.map -------------------------------------------------------------------------------
 
 _CAST_HINT_TOP = (
