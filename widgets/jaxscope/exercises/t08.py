@@ -102,7 +102,6 @@ _VJP_HINT_ORDER = (
     "vector-Jacobian product is w @ J, of shape (n,). Let jax.vjp do it: "
     "`y, f_vjp = jax.vjp(f, x)` then `f_vjp(w)`."
 )
-
 _VJP_HINT_JACOBIAN = (
     "The numbers are right, but you built the whole Jacobian to multiply it by one vector. "
     "jax.vjp pulls w back without it: `y, f_vjp = jax.vjp(f, x)` then `(g,) = f_vjp(w)`."
@@ -213,7 +212,6 @@ _NORM_HINT_WHERE = (
     "that was not picked, and `dot(x, t) / 0` makes it nan. Make the division itself safe: "
     "divide by `jnp.where(y == 0, 1.0, y)`."
 )
-
 _NORM_HINT_NOT_CUSTOM = (
     "Your gradients are right, but this exercise trains jax.custom_jvp: decorate safe_norm with "
     "`@jax.custom_jvp` and give it its JVP rule with `@safe_norm.defjvp`."
