@@ -320,6 +320,12 @@ class OnResult:
         return close(self.wrong(ref, *args), got, rtol)
 
 
+def hints_from(pick: Callable[..., str], *hints: str) -> tuple[OnResult, ...]:
+    """One :class:`OnResult` per hint, each given when ``pick(result, *args)`` returns it: for
+    hints worked out together from one look at the result."""
+    return tuple(OnResult(h, when=lambda got, *args, h=h: pick(got, *args) == h) for h in hints)
+
+
 def close(expected: Any, got: Any, rtol: float = 1e-5) -> bool:
     """Whether ``got`` has the structure, shapes and values (to ``rtol``) of ``expected``,
     whatever its dtypes."""
@@ -412,6 +418,8 @@ def call_label(name: str, signature: str, args: tuple) -> str:
             shown = aval(value)
         elif isinstance(value, dict | list | tuple):
             shown = type(value).__name__
+        elif isinstance(value, types.FunctionType):
+            shown = value.__name__
         else:
             shown = short_repr(value)
         named = i < len(params) and params[i].isidentifier()  # not `...`, as in MLP(...)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import jax
@@ -10,26 +9,40 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
+from ._support import Also, CheckFailure, OnError, OnResult, Spec, normal
 
 
-def _all_shapes(closed: Any) -> set[tuple[int, ...]]:
+def _all_shapes(jaxpr: Any) -> set[tuple[int, ...]]:
     """Shapes of every variable in a jaxpr, sub-jaxprs (scan, cond, custom rules) included."""
-    shapes: set[tuple[int, ...]] = set()
-
-    def walk(jaxpr: Any) -> None:
-        for v in list(jaxpr.invars) + list(jaxpr.constvars):
-            shapes.add(tuple(getattr(v.aval, "shape", ())))
-        for eqn in jaxpr.eqns:
-            shapes.update(tuple(getattr(v.aval, "shape", ())) for v in eqn.outvars)
-            for p in eqn.params.values():
-                for item in p if isinstance(p, tuple | list) else (p,):
-                    inner = getattr(item, "jaxpr", item)
-                    if hasattr(inner, "eqns"):
-                        walk(inner)
-
-    walk(closed.jaxpr)
+    jaxpr = getattr(jaxpr, "jaxpr", jaxpr)
+    outs = [v for eqn in jaxpr.eqns for v in eqn.outvars]
+    shapes = {tuple(getattr(v.aval, "shape", ())) for v in [*jaxpr.invars, *jaxpr.constvars, *outs]}
+    for eqn in jaxpr.eqns:
+        for p in eqn.params.values():
+            for item in p if isinstance(p, tuple | list) else (p,):
+                if hasattr(getattr(item, "jaxpr", item), "eqns"):
+                    shapes |= _all_shapes(item)
     return shapes
+
+
+def _no_matrix(f: Any, n: int, m: int, hint: str) -> Any:
+    """An extra: ``answer(f, x, w)`` with x of shape (n,), w of (m,) makes no (m, n) or (n, m)."""
+
+    def check(fn: Any, ref: Any) -> None:
+        closed = jax.make_jaxpr(lambda x, w: fn(f, x, w))(normal(3, (n,)), normal(4, (m,)))
+        if found := {(m, n), (n, m)} & _all_shapes(closed):
+            raise CheckFailure(
+                f"for x of shape ({n},) your function builds an array of shape {min(found)}",
+                hint=hint,
+                expected=f"no {m}×{n} intermediate: memory O(n), not O(n·m)",
+                yours=f"an intermediate of shape {min(found)}",
+            )
+
+    return check
+
+
+def _sequence(got: Any, *args: Any) -> bool:
+    return isinstance(got, tuple | list)
 
 
 # --- jvp: Hessian-vector products -----------------------------------------------------------
@@ -48,50 +61,12 @@ _HVP_HINT_HESSIAN = (
 )
 
 
-def _hvp_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, TypeError) and message_has(exc, "must be tuples or lists"):
-        return _HVP_HINT_ARGS
-    return None
-
-
 def _f_quartic(x):
     return jnp.sum(jnp.sin(x) ** 2) + jnp.sum(x**2) ** 2
 
 
 def _f_logsumexp(x):
     return jax.nn.logsumexp(2.0 * x) + 0.5 * jnp.sum(x**3)
-
-
-@partial(jax.jit, static_argnums=0)
-def _hvp_ref(f, x, v):
-    return jax.hessian(f)(x) @ v  # jitted: eager, the Hessian's many small ops are slow to run
-
-
-def _check_hvp(answer: Any) -> None:
-    fn = expect_function(answer, "hvp(f, x, v)")
-    for f, name in ((_f_quartic, "f1"), (_f_logsumexp, "f2")):
-        for seed, n in ((1, 4), (2, 7)):
-            x, v = normal(seed, (n,)), normal(seed + 50, (n,))
-            label = f"hvp({name}, x: float32[{n}], v: float32[{n}])"
-            got = attempt(fn, f, x, v, label=label, hint_for=_hvp_hint)
-            if isinstance(got, tuple | list):
-                raise CheckFailure(
-                    f"{label} returned a {type(got).__name__} of {len(got)}, not one array",
-                    hint=_HVP_HINT_TUPLE,
-                    expected="an array of shape x.shape: H(x) @ v",
-                    yours=describe(got),
-                )
-            same(_hvp_ref(f, x, v), got, label, rtol=1e-4)
-    n = 48
-    x, v = normal(3, (n,)), normal(4, (n,))
-    closed = jax.make_jaxpr(lambda x, v: fn(_f_quartic, x, v))(x, v)
-    if (n, n) in _all_shapes(closed):
-        raise CheckFailure(
-            f"for x of shape ({n},) your hvp builds an array of shape ({n}, {n})",
-            hint=_HVP_HINT_HESSIAN,
-            expected=f"no {n}×{n} intermediate: memory O(n), not O(n²)",
-            yours=f"an intermediate of shape ({n}, {n})",
-        )
 
 
 _JVP = Exercise(
@@ -103,7 +78,17 @@ _JVP = Exercise(
         "The Hessian is the Jacobian of the gradient, so H·v is a JVP of `jax.grad(f)` in "
         "direction v.",
     ),
-    checker=_check_hvp,
+    spec=Spec(
+        cases=lambda: [
+            (f, normal(seed, (n,)), normal(seed + 50, (n,)))
+            for f in (_f_quartic, _f_logsumexp)
+            for seed, n in ((1, 4), (2, 7))
+        ],
+        on_error=(OnError(_HVP_HINT_ARGS, (TypeError,), ("must be tuples or lists",)),),
+        on_result=(OnResult(_HVP_HINT_TUPLE, when=_sequence),),
+        rtol=1e-4,
+        extra=_no_matrix(_f_quartic, 48, 48, _HVP_HINT_HESSIAN),
+    ),
 )
 
 # --- vjp: a weighted gradient ---------------------------------------------------------------
@@ -117,17 +102,10 @@ _VJP_HINT_ORDER = (
     "vector-Jacobian product is w @ J, of shape (n,). Let jax.vjp do it: "
     "`y, f_vjp = jax.vjp(f, x)` then `f_vjp(w)`."
 )
-
 _VJP_HINT_JACOBIAN = (
     "The numbers are right, but you built the whole Jacobian to multiply it by one vector. "
     "jax.vjp pulls w back without it: `y, f_vjp = jax.vjp(f, x)` then `(g,) = f_vjp(w)`."
 )
-
-
-def _vjp_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "dot_general", "matmul", "shape", "size", "Incompatible"):
-        return _VJP_HINT_ORDER
-    return None
 
 
 def _g_mix(x):
@@ -137,43 +115,6 @@ def _g_mix(x):
 def _g_tanh(x):
     m = jnp.arange(1.0, 3.0 * x.shape[0] + 1).reshape(3, -1) / 10.0
     return jnp.tanh(m @ x)
-
-
-@partial(jax.jit, static_argnums=0)
-def _vjp_ref(f, x, w):
-    return w @ jax.jacrev(f)(x)
-
-
-def _check_vjp(answer: Any) -> None:
-    fn = expect_function(answer, "weighted_grad(f, x, w)")
-    for f, name in ((_g_mix, "f1"), (_g_tanh, "f2")):
-        for seed, n in ((1, 4), (2, 6)):
-            x, w = normal(seed, (n,)), normal(seed + 50, (3,))
-            label = f"weighted_grad({name}: R^{n} -> R^3, x: float32[{n}], w: float32[3])"
-            got = attempt(fn, f, x, w, label=label, hint_for=_vjp_hint)
-            if isinstance(got, tuple | list):
-                raise CheckFailure(
-                    f"{label} returned a {type(got).__name__} of {len(got)}, not an array",
-                    hint=_VJP_HINT_TUPLE,
-                    expected="an array of shape (n,): w @ J",
-                    yours=describe(got),
-                )
-            want = _vjp_ref(f, x, w)
-            hint = _VJP_HINT_ORDER if getattr(got, "shape", None) != want.shape else ""
-            same(want, got, label, hint, rtol=1e-4)
-    # _g_tanh holds a (3, n) matrix of its own, so look for a Jacobian with _g_mix only
-    n = 7
-    x, w = normal(3, (n,)), normal(4, (3,))
-    closed = jax.make_jaxpr(lambda x, w: fn(_g_mix, x, w))(x, w)
-    jacobians = {(3, n), (n, 3)} & _all_shapes(closed)
-    if jacobians:
-        shape = jacobians.pop()
-        raise CheckFailure(
-            f"for f: R^{n} -> R^3 your weighted_grad builds an array of shape {shape}",
-            hint=_VJP_HINT_JACOBIAN,
-            expected=f"no 3×{n} Jacobian: one backward pass of f",
-            yours=f"an intermediate of shape {shape}",
-        )
 
 
 _VJP = Exercise(
@@ -190,7 +131,27 @@ _VJP = Exercise(
         "`y, f_vjp = jax.vjp(f, x)` runs f forwards; `f_vjp(w)` pulls the output cotangent w "
         "back to the inputs.",
     ),
-    checker=_check_vjp,
+    spec=Spec(
+        cases=lambda: [
+            (f, normal(seed, (n,)), normal(seed + 50, (3,)))
+            for f in (_g_mix, _g_tanh)
+            for seed, n in ((1, 4), (2, 6))
+        ],
+        on_error=(
+            OnError(
+                _VJP_HINT_ORDER, words=("dot_general", "matmul", "shape", "size", "Incompatible")
+            ),
+        ),
+        on_result=(
+            OnResult(_VJP_HINT_TUPLE, when=_sequence),
+            OnResult(
+                _VJP_HINT_ORDER, when=lambda got, f, x, w: getattr(got, "shape", 0) != x.shape
+            ),
+        ),
+        rtol=1e-4,
+        # _g_tanh holds a (3, n) matrix of its own, so look for a Jacobian with _g_mix only
+        extra=_no_matrix(_g_mix, 7, 3, _VJP_HINT_JACOBIAN),
+    ),
 )
 
 # --- stop_gradient: a TD target -------------------------------------------------------------
@@ -206,33 +167,8 @@ _TD_HINT_ALL_STOPPED = (
 )
 
 
-def _td_reference(w, x, r, x_next, gamma):
-    target = jax.lax.stop_gradient(r + gamma * (x_next @ w))
-    return 0.5 * jnp.mean((target - x @ w) ** 2)
-
-
 def _td_no_stop(w, x, r, x_next, gamma):
     return 0.5 * jnp.mean((r + gamma * (x_next @ w) - x @ w) ** 2)
-
-
-def _check_td_loss(answer: Any) -> None:
-    fn = expect_function(answer, "td_loss(w, x, r, x_next, gamma)")
-    for seed, n, d in ((1, 8, 3), (2, 5, 4)):
-        w, x, x_next = normal(seed, (d,)), normal(seed + 10, (n, d)), normal(seed + 20, (n, d))
-        r = normal(seed + 30, (n,))
-        args = (w, x, r, x_next, 0.9)
-        label = f"td_loss(w: float32[{d}], x: float32[{n},{d}], r, x_next, 0.9)"
-        same(_td_reference(*args), attempt(fn, *args, label=label), label)
-        glabel = f"jax.grad(td_loss)(w: float32[{d}], ...)"
-        got = attempt(jax.grad(fn), *args, label=glabel)
-        want = jax.grad(_td_reference)(*args)
-        if np.allclose(got, jax.grad(_td_no_stop)(*args), rtol=1e-4):
-            hint = _TD_HINT_NO_STOP
-        elif np.allclose(got, 0.0):
-            hint = _TD_HINT_ALL_STOPPED
-        else:
-            hint = ""
-        same(want, got, glabel, hint, rtol=1e-4)
 
 
 _STOP = Exercise(
@@ -245,7 +181,23 @@ _STOP = Exercise(
         "    return 0.5 * jnp.mean((target - x @ w) ** 2)\n"
     ),
     hints=("`jax.lax.stop_gradient(v)` is v going forwards and a constant to differentiation.",),
-    checker=_check_td_loss,
+    spec=Spec(
+        cases=lambda: [
+            (
+                normal(s, (d,)),
+                normal(s + 10, (n, d)),
+                normal(s + 30, (n,)),
+                normal(s + 20, (n, d)),
+                0.9,
+            )
+            for s, n, d in ((1, 8, 3), (2, 5, 4))
+        ],
+        also=(Also("jax.grad({})", jax.grad, rtol=1e-4),),
+        on_result=(
+            OnResult(_TD_HINT_NO_STOP, wrong=lambda ref, *args: jax.grad(_td_no_stop)(*args)),
+            OnResult(_TD_HINT_ALL_STOPPED, wrong=lambda ref, w, *args: jnp.zeros_like(w)),
+        ),
+    ),
 )
 
 # --- custom_jvp: a norm with a finite gradient at zero --------------------------------------
@@ -260,38 +212,34 @@ _NORM_HINT_WHERE = (
     "that was not picked, and `dot(x, t) / 0` makes it nan. Make the division itself safe: "
     "divide by `jnp.where(y == 0, 1.0, y)`."
 )
-
 _NORM_HINT_NOT_CUSTOM = (
     "Your gradients are right, but this exercise trains jax.custom_jvp: decorate safe_norm with "
     "`@jax.custom_jvp` and give it its JVP rule with `@safe_norm.defjvp`."
 )
 
 
-def _check_safe_norm(answer: Any) -> None:
-    fn = expect_function(answer, "safe_norm(x)")
-    for seed, n in ((1, 3), (2, 5)):
-        x = normal(seed, (n,))
-        label = f"safe_norm(x: float32[{n}])"
-        same(jnp.linalg.norm(x), attempt(fn, x, label=label), label)
-        glabel = f"jax.grad(safe_norm)(x: float32[{n}])"
-        same(x / jnp.linalg.norm(x), attempt(jax.grad(fn), x, label=glabel), glabel, rtol=1e-4)
-    zero = jnp.zeros(3)
-    same(jnp.float32(0.0), attempt(fn, zero, label="safe_norm(zeros(3))"), "safe_norm(zeros(3))")
-    _, tangent = attempt(
-        lambda: jax.jvp(fn, (zero,), (jnp.ones(3),)), label="jax.jvp(safe_norm, (zeros(3),), ...)"
-    )
-    g = attempt(jax.grad(fn), zero, label="jax.grad(safe_norm)(zeros(3))")
-    if not np.all(np.isfinite(np.asarray(g))):
-        hint = _NORM_HINT_WHERE if np.all(np.isfinite(np.asarray(tangent))) else _NORM_HINT_NAIVE
-        raise CheckFailure(
-            "jax.grad(safe_norm)(zeros(3)) is not finite",
-            hint=hint,
-            expected="array float32[3] [0, 0, 0]",
-            yours=describe(g),
-        )
-    same(jnp.zeros(3), g, "jax.grad(safe_norm)(zeros(3))")
-    jg = attempt(jax.jit(jax.grad(fn)), zero, label="jax.jit(jax.grad(safe_norm))(zeros(3))")
-    same(jnp.zeros(3), jg, "jax.jit(jax.grad(safe_norm))(zeros(3))")
+def _norm_inputs() -> list[tuple]:
+    return [(normal(1, (3,)),), (normal(2, (5,)),)]
+
+
+def _zero() -> list[tuple]:
+    return [(jnp.zeros(3),)]
+
+
+def _not_finite(got: Any, x: Any) -> bool:
+    return isinstance(got, jax.Array) and not bool(jnp.all(jnp.isfinite(got)))
+
+
+def _finite_tangent_at_zero(fn: Any) -> bool:
+    """Whether the forward-mode tangent of ``fn`` at zeros(3) is finite (a guarded rule)."""
+    try:
+        _, tangent = jax.jvp(fn, (jnp.zeros(3),), (jnp.ones(3),))
+    except Exception:  # noqa: BLE001 - the learner's code may raise anything
+        return False
+    return bool(np.all(np.isfinite(np.asarray(tangent))))
+
+
+def _custom_jvp(fn: Any, ref: Any) -> None:
     if not any(isinstance(f, jax.custom_jvp) for f in (fn, getattr(fn, "__wrapped__", None))):
         raise CheckFailure(
             "safe_norm is not a jax.custom_jvp function",
@@ -320,7 +268,24 @@ _CUSTOM_JVP = Exercise(
         "A custom_jvp rule receives (primals, tangents) and returns (output, output tangent); "
         "grad is derived from it.",
     ),
-    checker=_check_safe_norm,
+    spec=Spec(
+        cases=lambda: [*_norm_inputs(), *_zero()],
+        also=(
+            Also("jax.grad({})", jax.grad, cases=_norm_inputs, rtol=1e-4),
+            Also("jax.grad({})", jax.grad, cases=_zero),
+            Also(
+                "jax.jvp({}, (x,), (ones,))",
+                lambda f: lambda x: jax.jvp(f, (x,), (jnp.ones_like(x),)),
+                cases=_zero,
+            ),
+            Also("jax.jit(jax.grad({}))", lambda f: jax.jit(jax.grad(f)), cases=_zero),
+        ),
+        on_result=(
+            OnResult(_NORM_HINT_WHERE, when=_not_finite, answer=_finite_tangent_at_zero),
+            OnResult(_NORM_HINT_NAIVE, when=_not_finite),
+        ),
+        extra=_custom_jvp,
+    ),
 )
 
 # --- custom_vjp: gradient reversal ----------------------------------------------------------
@@ -339,30 +304,8 @@ _REV_HINT_STOP = (
 )
 
 
-def _rev_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, TypeError) and message_has(exc, "bwd"):
-        return _REV_HINT_TUPLE
-    return None
-
-
-def _check_reverse_grad(answer: Any) -> None:
-    fn = expect_function(answer, "reverse_grad(x)")
-    for seed, shape in ((1, (4,)), (2, (2, 3))):
-        x = normal(seed, shape)
-        label = f"reverse_grad(x: float32{list(shape)})"
-        same(x, attempt(fn, x, label=label, hint_for=_rev_hint), label, _REV_HINT_FORWARD)
-
-        def loss(x):
-            return jnp.sum(jnp.sin(fn(x)) * 3.0)
-
-        glabel = f"jax.grad(lambda x: sum(sin(reverse_grad(x)) * 3))(x: float32{list(shape)})"
-        got = attempt(jax.grad(loss), x, label=glabel, hint_for=_rev_hint)
-        want = -3.0 * jnp.cos(x)
-        hint = _REV_HINT_STOP if np.allclose(got, 0.0) else ""
-        same(want, got, glabel, hint, rtol=1e-4)
-    jitted = jax.jit(jax.grad(lambda x: jnp.sum(fn(x) ** 2)))
-    x = normal(3, (5,))
-    same(-2.0 * x, attempt(jitted, x, label="jax.jit(jax.grad(...))", hint_for=_rev_hint), "jit")
+def _rev_inputs() -> list[tuple]:
+    return [(normal(1, (4,)),), (normal(2, (2, 3)),)]
 
 
 _CUSTOM_VJP = Exercise(
@@ -383,7 +326,28 @@ _CUSTOM_VJP = Exercise(
         "custom_vjp needs fwd(x) -> (output, residuals) and bwd(residuals, g) -> a tuple of "
         "input cotangents.",
     ),
-    checker=_check_reverse_grad,
+    # the gradients are taken of losses with a scale s, so a result of one argument is a forward one
+    spec=Spec(
+        cases=_rev_inputs,
+        also=(
+            Also(
+                "jax.grad(lambda x, s: sum(sin({}(x)) * s))",
+                lambda f: jax.grad(lambda x, s: jnp.sum(jnp.sin(f(x)) * s)),
+                cases=lambda: [(*args, 3.0) for args in _rev_inputs()],
+                rtol=1e-4,
+            ),
+            Also(
+                "jax.jit(jax.grad(lambda x, s: sum(s * {}(x) ** 2)))",
+                lambda f: jax.jit(jax.grad(lambda x, s: jnp.sum(s * f(x) ** 2))),
+                cases=lambda: [(normal(3, (5,)), 1.0)],
+            ),
+        ),
+        on_error=(OnError(_REV_HINT_TUPLE, (TypeError,), ("bwd",)),),
+        on_result=(
+            OnResult(_REV_HINT_FORWARD, when=lambda got, *args: len(args) == 1),
+            OnResult(_REV_HINT_STOP, when=lambda got, *args: np.allclose(got, 0.0)),
+        ),
+    ),
 )
 
 EXERCISES = (_JVP, _VJP, _STOP, _CUSTOM_JVP, _CUSTOM_VJP)

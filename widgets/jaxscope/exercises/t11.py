@@ -10,7 +10,18 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
+from ._support import (
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    attempt,
+    describe,
+    expect_function,
+    hints_from,
+    normal,
+    same,
+)
 
 
 def _params(seed: int) -> dict[str, Any]:
@@ -19,25 +30,6 @@ def _params(seed: int) -> dict[str, Any]:
         "encoder": {"w": normal(seed, (3, 2)), "b": normal(seed + 1, (2,))},
         "decoder": [normal(seed + 2, (2, 4)), (normal(seed + 3, (4,)), normal(seed + 4, ()))],
     }
-
-
-def _structure_hint(hint: str):
-    def hint_for(exc: BaseException) -> str | None:
-        if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
-            return hint
-        return None
-
-    return hint_for
-
-
-def _same_structure(expected: Any, yours: Any, label: str, hint: str) -> None:
-    if jax.tree.structure(expected) != jax.tree.structure(yours):
-        raise CheckFailure(
-            f"{label}: the result has a different structure",
-            hint=hint,
-            expected=str(jax.tree.structure(expected)),
-            yours=str(jax.tree.structure(yours)),
-        )
 
 
 # --- tree.map -------------------------------------------------------------------------------
@@ -79,77 +71,27 @@ def _lists_for_tuples(tree):
     return tree
 
 
-def _leaf_state(tree) -> list[tuple[str, int, Any]]:
-    """Each leaf's path, identity and dtype: compare before and after a call to spot writes."""
-    flat = jax.tree_util.tree_flatten_with_path(tree)[0]
-    return [(jax.tree_util.keystr(p), id(x), getattr(x, "dtype", None)) for p, x in flat]
+def _cast_hint(got: Any, tree: Any) -> str:
+    """The hint for a wrong cast of ``tree``, from its structure and the first wrong dtype."""
+    want = jax.tree.map(lambda x: x.astype(jnp.bfloat16) if _floating(x.dtype) else x, tree)
+    if isinstance(got, list) and not isinstance(tree, list):
+        return _CAST_HINT_LEAVES
+    if jax.tree.structure(want) != jax.tree.structure(got):
+        lists = [jax.tree.structure(_lists_for_tuples(t)) for t in (want, got)]
+        return _CAST_HINT_CONTAINERS if lists[0] == lists[1] else _CAST_HINT_TOP
+    for w, x, y in zip(*map(jax.tree.leaves, (want, tree, got)), strict=True):
+        y_dtype = getattr(y, "dtype", type(y).__name__)
+        if y_dtype != w.dtype:
+            if jnp.issubdtype(w.dtype, jnp.integer):
+                return _CAST_HINT_INTS
+            if hasattr(y, "dtype") and y_dtype != x.dtype and _floating(y_dtype):
+                return _CAST_HINT_DTYPE
+            return _CAST_HINT_TOP  # left as it was: the cast did not reach this leaf
+    return ""
 
 
-def _cast_reference(tree):
-    def cast(x):
-        return x.astype(jnp.bfloat16) if jnp.issubdtype(x.dtype, jnp.floating) else x
-
-    return jax.tree.map(cast, tree)
-
-
-def _check_to_bf16(answer: Any) -> None:
-    fn = expect_function(answer, "to_bf16(tree)")
-    flat = {"w": normal(1, (3,)), "b": normal(2, ())}
-    nested = {**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)}
-    for label, tree in (("to_bf16(flat dict)", flat), ("to_bf16(nested tree)", nested)):
-        want = _cast_reference(tree)
-        before = _leaf_state(tree)
-        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_CAST_HINT_TOP))
-        after = _leaf_state(tree)
-        if after != before:
-            changed = [a for a, b in zip(after, before, strict=False) if a != b]
-            yours = (
-                f"leaf {changed[0][0]} replaced by a {changed[0][2]} array"
-                if changed
-                else "leaves added or removed"
-            )
-            raise CheckFailure(
-                f"{label} changed the tree it was given: {yours}",
-                hint=_CAST_HINT_IN_PLACE,
-                expected="the input tree unchanged (its float32 leaves stay float32)",
-                yours=yours,
-            )
-        if isinstance(got, list) and not isinstance(tree, list):
-            raise CheckFailure(
-                f"{label} returned a list",
-                hint=_CAST_HINT_LEAVES,
-                expected=str(jax.tree.structure(want)),
-                yours=describe(got),
-            )
-        hint = _CAST_HINT_TOP
-        if jax.tree.structure(_lists_for_tuples(want)) == jax.tree.structure(
-            _lists_for_tuples(got)
-        ):
-            hint = _CAST_HINT_CONTAINERS  # same nesting, but a tuple became a list (or back)
-        _same_structure(want, got, label, hint)
-        paths = jax.tree_util.tree_flatten_with_path(want)[0]
-        for (path, w), x, y in zip(paths, jax.tree.leaves(tree), jax.tree.leaves(got), strict=True):
-            where = f"{label}, leaf {jax.tree_util.keystr(path)}"
-            y_dtype = getattr(y, "dtype", type(y).__name__)
-            if y_dtype != w.dtype:
-                hint = _CAST_HINT_TOP  # left as it was: the cast did not reach this leaf
-                if jnp.issubdtype(w.dtype, jnp.integer):
-                    hint = _CAST_HINT_INTS
-                elif (
-                    hasattr(y, "dtype")
-                    and y_dtype != x.dtype
-                    and jnp.issubdtype(y_dtype, jnp.floating)
-                ):
-                    hint = _CAST_HINT_DTYPE
-                raise CheckFailure(
-                    f"{where} has dtype {y_dtype} instead of {w.dtype}",
-                    hint=hint,
-                    expected=describe(w),
-                    yours=describe(y),
-                )
-        same(want, got, label)
-    jitted = jax.jit(fn)
-    same(_cast_reference(nested), attempt(jitted, nested, label="jax.jit(to_bf16)"), "jit")
+def _floating(dtype: Any) -> bool:
+    return jnp.issubdtype(dtype, jnp.floating)
 
 
 _TREE_MAP = Exercise(
@@ -165,7 +107,26 @@ _TREE_MAP = Exercise(
         "    return jax.tree.map(cast, tree)\n"
     ),
     hints=("jax.tree.map(f, tree) calls f on every leaf and rebuilds the same structure.",),
-    checker=_check_to_bf16,
+    spec=Spec(
+        cases=lambda: [
+            ({"w": normal(1, (3,)), "b": normal(2, ())},),
+            ({**_params(3), "step": jnp.int32(7), "ids": jnp.arange(4, dtype=jnp.int32)},),
+        ],
+        jit={},
+        on_error=(
+            OnError("", (jax.errors.ConcretizationTypeError,)),  # the coach explains these
+            OnError(_CAST_HINT_TOP, (ValueError, TypeError, KeyError, AttributeError)),
+        ),
+        on_result=hints_from(
+            _cast_hint,
+            _CAST_HINT_LEAVES,
+            _CAST_HINT_CONTAINERS,
+            _CAST_HINT_TOP,
+            _CAST_HINT_INTS,
+            _CAST_HINT_DTYPE,
+        ),
+        mutated_hint=_CAST_HINT_IN_PLACE,
+    ),
 )
 
 # --- several trees: an SGD step -------------------------------------------------------------
@@ -182,36 +143,6 @@ _SGD_HINT_TOP = (
 _SGD_HINT_SIGN = "Gradient descent goes downhill: new = p - lr * g, not p + lr * g."
 
 
-def _sgd_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, ValueError):
-        return _SGD_HINT_LEAVES
-    if isinstance(exc, TypeError | KeyError):
-        return _SGD_HINT_TOP
-    return None
-
-
-def _check_sgd_step(answer: Any) -> None:
-    fn = expect_function(answer, "sgd_step(params, grads, lr)")
-    for seed, lr in ((1, 0.1), (20, 0.01)):
-        params, grads = _params(seed), _params(seed + 10)
-        label = f"sgd_step(params, grads, {lr})"
-        got = attempt(fn, params, grads, lr, label=label, hint_for=_sgd_hint)
-        want = jax.tree.map(lambda p, g, lr=lr: p - lr * g, params, grads)
-        _same_structure(want, got, label, _SGD_HINT_TOP)
-        wrong_sign = jax.tree.map(lambda p, g, lr=lr: p + lr * g, params, grads)
-        try:
-            same(wrong_sign, got, label)
-        except CheckFailure:
-            pass
-        else:
-            raise CheckFailure(f"{label} moved uphill", hint=_SGD_HINT_SIGN)
-        same(want, got, label)
-    params, grads = _params(40), _params(50)
-    jitted = jax.jit(fn)
-    got = attempt(jitted, params, grads, 0.5, label="jax.jit(sgd_step)")
-    same(jax.tree.map(lambda p, g: p - 0.5 * g, params, grads), got, "jax.jit(sgd_step)")
-
-
 _SGD = Exercise(
     id="t11-multi-tree-ops-1",
     title="An SGD step over two trees",
@@ -221,7 +152,28 @@ _SGD = Exercise(
         "    return jax.tree.map(lambda p, g: p - lr * g, params, grads)\n"
     ),
     hints=("jax.tree.map accepts several trees: f gets one leaf from each, in step.",),
-    checker=_check_sgd_step,
+    spec=Spec(
+        cases=lambda: [
+            (_params(seed), _params(seed + 10), lr)
+            for seed, lr in ((1, 0.1), (20, 0.01), (40, 0.5))
+        ],
+        jit={},
+        on_error=(
+            OnError("", (jax.errors.ConcretizationTypeError,)),  # the coach explains these
+            OnError(_SGD_HINT_LEAVES, (ValueError,)),
+            OnError(_SGD_HINT_TOP, (TypeError, KeyError)),
+        ),
+        on_result=(
+            OnResult(
+                _SGD_HINT_SIGN,
+                wrong=lambda ref, p, g, lr: jax.tree.map(lambda p, g: p + lr * g, p, g),
+            ),
+            OnResult(
+                _SGD_HINT_TOP,
+                when=lambda got, p, g, lr: jax.tree.structure(got) != jax.tree.structure(p),
+            ),
+        ),
+    ),
 )
 
 # --- tree.reduce: a global norm -------------------------------------------------------------
@@ -257,54 +209,12 @@ _NORM_HINT_VALUE = (
 )
 
 
-def _norm_mistakes(tree) -> list[tuple[jax.Array, str]]:
-    """Results of the usual wrong global norms, each with its hint."""
-    leaves = jax.tree.leaves(tree)
-    every = jnp.concatenate([jnp.ravel(x) for x in leaves])
-    return [
-        (sum(jnp.linalg.norm(jnp.ravel(x)) for x in leaves), _NORM_HINT_PER_LEAF),
-        (jnp.sqrt(sum(jnp.mean(x**2) for x in leaves)), _NORM_HINT_MEAN),
-        (jnp.sqrt(jnp.mean(every**2)), _NORM_HINT_MEAN),
-    ]
+def _leaves(tree: Any) -> list[jax.Array]:
+    return jax.tree.leaves(tree)
 
 
-def _norm_reference(tree) -> jax.Array:
-    return jnp.sqrt(sum(jnp.sum(jnp.square(x)) for x in jax.tree.leaves(tree)))
-
-
-def _check_global_norm(answer: Any) -> None:
-    fn = expect_function(answer, "global_norm(tree)")
-    for seed in (1, 2):
-        tree = _params(seed)
-        label = f"global_norm(nested tree {seed})"
-        got = attempt(fn, tree, label=label, hint_for=_structure_hint(_NORM_HINT_ITER))
-        want = _norm_reference(tree)
-        if np.shape(got) != ():
-            # without an initializer the first leaf is the start value: the result has its shape
-            first = np.shape(jax.tree.leaves(tree)[0])
-            raise CheckFailure(
-                f"{label} returned shape {np.shape(got)}, not a scalar",
-                hint=_NORM_HINT_INIT if np.shape(got) == first else _NORM_HINT_SCALAR,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        if np.asarray(got).dtype != np.float32:
-            raise CheckFailure(
-                f"{label} has dtype {np.asarray(got).dtype} instead of float32",
-                hint=_NORM_HINT_DTYPE,
-                expected=describe(want),
-                yours=describe(got),
-            )
-        if np.allclose(np.asarray(got), np.asarray(want) ** 2, rtol=1e-4):
-            raise CheckFailure(f"{label} is the squared norm", hint=_NORM_HINT_SQRT)
-        hint = _NORM_HINT_VALUE
-        for wrong, wrong_hint in _norm_mistakes(tree):
-            if np.allclose(np.asarray(got), np.asarray(wrong), rtol=1e-4):
-                hint = wrong_hint
-        same(want, got, label, hint)
-    tree = _params(5)
-    got = attempt(jax.jit(fn), tree, label="jax.jit(global_norm)")
-    same(_norm_reference(tree), got, "jax.jit(global_norm)", _NORM_HINT_VALUE)
+def _scalar_mean(ref: Any, tree: Any) -> jax.Array:
+    return jnp.sqrt(jnp.mean(jnp.concatenate([jnp.ravel(x) for x in _leaves(tree)]) ** 2))
 
 
 _NORM = Exercise(
@@ -320,7 +230,34 @@ _NORM = Exercise(
         "jax.tree.reduce(f, tree, initializer) folds every leaf into one value, starting "
         "from initializer.",
     ),
-    checker=_check_global_norm,
+    spec=Spec(
+        cases=lambda: [(_params(seed),) for seed in (1, 2, 5)],
+        jit={},
+        on_error=(
+            OnError("", (jax.errors.ConcretizationTypeError,)),  # the coach explains these
+            OnError(_NORM_HINT_ITER, (ValueError, TypeError, KeyError, AttributeError)),
+        ),
+        on_result=(
+            # without an initializer the first leaf is the start value: the result has its shape
+            OnResult(
+                _NORM_HINT_INIT,
+                when=lambda got, t: np.shape(got) == np.shape(_leaves(t)[0]) != (),
+            ),
+            OnResult(_NORM_HINT_SCALAR, when=lambda got, t: np.shape(got) != ()),
+            OnResult(_NORM_HINT_DTYPE, when=lambda got, t: np.asarray(got).dtype != np.float32),
+            OnResult(_NORM_HINT_SQRT, wrong=lambda ref, t: ref(t) ** 2),
+            OnResult(
+                _NORM_HINT_PER_LEAF,
+                wrong=lambda ref, t: sum(jnp.linalg.norm(jnp.ravel(x)) for x in _leaves(t)),
+            ),
+            OnResult(
+                _NORM_HINT_MEAN,
+                wrong=lambda ref, t: jnp.sqrt(sum(jnp.mean(x**2) for x in _leaves(t))),
+            ),
+            OnResult(_NORM_HINT_MEAN, wrong=_scalar_mean),
+            OnResult(_NORM_HINT_VALUE, when=lambda got, t: True),
+        ),
+    ),
 )
 
 # --- custom nodes ---------------------------------------------------------------------------
@@ -579,8 +516,12 @@ def _names(key: Any) -> list[str]:
     return re.findall(r"\w+", str(key))
 
 
-def _keys_hint(keys: list[str], want: dict[str, Any]) -> str:
-    """The hint for keys that are not the leaves' key paths."""
+def _keys_hint(got: Any, tree: Any) -> str:
+    """The hint for a dict whose keys are not the leaves' key paths ('' when they are)."""
+    want = [jax.tree_util.keystr(p) for p, _ in jax.tree_util.tree_flatten_with_path(tree)[0]]
+    keys = list(got)
+    if sorted(keys) == sorted(want):
+        return ""
     wanted = [_names(k) for k in want]
     if sorted(_names(k) for k in keys) == sorted(wanted):
         return _PATH_HINT_FORMAT
@@ -590,57 +531,14 @@ def _keys_hint(keys: list[str], want: dict[str, Any]) -> str:
     return _PATH_HINT_INDEX
 
 
-def _paths_error_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, AttributeError) and message_has(exc, "has no attribute 'shape'"):
-        return _PATH_HINT_DEEPER
-    return None
-
-
-def _shapes_reference(tree) -> dict[str, tuple[int, ...]]:
-    flat = jax.tree_util.tree_flatten_with_path(tree)[0]
-    return {jax.tree_util.keystr(path): tuple(leaf.shape) for path, leaf in flat}
-
-
-def _check_shapes_by_path(answer: Any) -> None:
-    fn = expect_function(answer, "shapes_by_path(tree)")
-    for seed in (1, 2):
-        tree = {**_params(seed), "head": {"scale": normal(seed, (7,))}}
-        label = "shapes_by_path(params)"
-        got = attempt(fn, tree, label=label, hint_for=_paths_error_hint)
-        want = _shapes_reference(tree)
-        if not isinstance(got, dict):
-            raise CheckFailure(
-                f"{label} returned {type(got).__name__}, not a dict",
-                hint="return a dict {keystr(path): leaf.shape}",
-                yours=describe(got),
-            )
-        keys = [str(k) for k in got]
-        if keys and all("Key(" in k for k in keys):
-            raise CheckFailure(
-                f"{label}: the keys are the repr of the paths",
-                hint=_PATH_HINT_STR,
-                expected=", ".join(list(want)[:2]) + ", …",
-                yours=", ".join(keys[:2]) + ", …",
-            )
-        if sorted(keys) != sorted(want):
-            raise CheckFailure(
-                f"{label}: the keys are not the leaves' key paths",
-                hint=_keys_hint(keys, want),
-                expected=", ".join(list(want)[:3]) + ", …",
-                yours=", ".join(keys[:3]) + (", …" if len(keys) > 3 else ""),
-            )
-        for k, shape in want.items():
-            try:
-                yours = tuple(got[k])
-            except TypeError:  # not a sequence: e.g. x.size, an int
-                yours = None
-            if yours != shape:
-                raise CheckFailure(
-                    f"{label}[{k!r}] is {describe(got[k])}, not the shape {shape}",
-                    hint=_PATH_HINT_SHAPE,
-                    expected=str(shape),
-                    yours=describe(got[k]),
-                )
+def _as_compared(out: Any) -> Any:
+    """A dict result with str keys and shapes as tuples (a list or an array is a shape too)."""
+    if not isinstance(out, dict):
+        return out
+    try:
+        return {str(k): tuple(v) for k, v in out.items()}
+    except TypeError:  # not a sequence: e.g. x.size, an int
+        return {str(k): v for k, v in out.items()}
 
 
 _PATHS = Exercise(
@@ -653,7 +551,22 @@ _PATHS = Exercise(
         "    return {jax.tree_util.keystr(path): leaf.shape for path, leaf in flat}\n"
     ),
     hints=("tree_flatten_with_path gives (path, leaf) pairs; keystr(path) renders a path.",),
-    checker=_check_shapes_by_path,
+    spec=Spec(
+        cases=lambda: [
+            ({**_params(seed), "head": {"scale": normal(seed, (7,))}},) for seed in (1, 2)
+        ],
+        wrap=lambda f: lambda tree: _as_compared(f(tree)),
+        on_error=(OnError(_PATH_HINT_DEEPER, (AttributeError,), ("has no attribute 'shape'",)),),
+        on_result=(
+            OnResult(
+                "return a dict {keystr(path): leaf.shape}",
+                when=lambda got, t: not isinstance(got, dict),
+            ),
+            OnResult(_PATH_HINT_STR, when=lambda got, t: got and all("Key(" in k for k in got)),
+            *hints_from(_keys_hint, _PATH_HINT_FORMAT, _PATH_HINT_DEEPER, _PATH_HINT_INDEX),
+            OnResult(_PATH_HINT_SHAPE, when=lambda got, t: True),
+        ),
+    ),
 )
 
 EXERCISES = (_TREE_MAP, _SGD, _NORM, _CUSTOM, _DATACLASS, _PATHS)
