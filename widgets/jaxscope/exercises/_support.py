@@ -123,10 +123,11 @@ def same(
     label: str,
     hint: str | Callable[[], str] = "",
     rtol: float = 1e-5,
+    atol: float | None = None,
 ) -> None:
     """Fail unless ``yours`` matches ``expected``: pytree structure, array types, shapes, dtypes
-    and values (to ``rtol``). ``hint`` may be a function, called only on a failure, for hints
-    that work out which mistake was made."""
+    and values (to ``rtol``, and to ``atol``, by default ``rtol``). ``hint`` may be a function,
+    called only on a failure, for hints that work out which mistake was made."""
 
     def fail(what: str) -> None:
         raise CheckFailure(
@@ -157,7 +158,8 @@ def same(
             fail(f"shape {y_arr.shape} instead of {e_arr.shape}")
         if isinstance(e, jax.Array) and e_arr.dtype != y_arr.dtype:
             fail(f"dtype {y_arr.dtype} instead of {e_arr.dtype}")
-        if not np.allclose(e_arr, y_arr, rtol=rtol, atol=rtol, equal_nan=True):
+        atol = rtol if atol is None else atol
+        if not np.allclose(e_arr, y_arr, rtol=rtol, atol=atol, equal_nan=True):
             fail("the values differ")
 
 
@@ -359,6 +361,7 @@ class Spec:
     - ``arrays``: every result must be made of jax.Arrays, not NumPy arrays or Python numbers
       (hint: the first matching ``on_result`` one).
 
+    Values match to ``rtol``, and to ``atol`` when given (else ``rtol`` too).
     ``before(answer)``, when given, runs first, on the answer as it is: a bespoke check whose
     failure must come before the values are compared (e.g. that the answer is jitted).
     """
@@ -376,6 +379,7 @@ class Spec:
     on_error: tuple[OnError, ...] = ()
     on_result: tuple[OnResult, ...] = ()
     rtol: float = 1e-5
+    atol: float | None = None
     mutated_hint: str = (
         "Leave the arguments alone and return new values: under jit a function gets copies, so "
         "changes to its inputs are lost."
@@ -471,7 +475,7 @@ def run_record(ex: Any, answer: Any) -> None:
             def hint(got: Any = got, args: tuple = args) -> str:
                 return _result_hint(spec, ref, args, got, answer)
 
-            same(want, got, call, hint, rtol)
+            same(want, got, call, hint, rtol, spec.atol)
             if spec.arrays and not all(isinstance(v, jax.Array) for v in jax.tree.leaves(got)):
                 raise CheckFailure(
                     f"{call} returned {type(got).__name__}, not a jax.Array",
