@@ -66,12 +66,15 @@ def expect_function(answer: Any, signature: str, returned_by: str = "") -> Calla
 
 
 def attempt(fn: Callable, *args: Any, label: str, hint_for: HintFor | None = None) -> Any:
-    """Call ``fn(*args)``; a ``NotImplementedError`` means not attempted, any other error fails
+    """Call ``fn(*args)``; a ``NotImplementedError`` means not attempted, the verdict of a check
+    run inside (a ``wrap`` calling :func:`expect_function`) passes through, any other error fails
     the check with the hint ``hint_for`` gives for it."""
     try:
         return fn(*args)
     except NotImplementedError:
         raise NotAttempted() from None
+    except (CheckFailure, NotAttempted):
+        raise
     except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
         hint = (hint_for(exc) if hint_for else None) or coach_hint(exc, fn)
         raise CheckFailure(
