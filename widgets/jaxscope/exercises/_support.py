@@ -67,12 +67,15 @@ def expect_function(answer: Any, signature: str, returned_by: str = "") -> Calla
 
 
 def attempt(fn: Callable, *args: Any, label: str, hint_for: HintFor | None = None) -> Any:
-    """Call ``fn(*args)``; a ``NotImplementedError`` means not attempted, any other error fails
+    """Call ``fn(*args)``; a ``NotImplementedError`` means not attempted, the verdict of a check
+    run inside (a ``wrap`` calling :func:`expect_function`) passes through, any other error fails
     the check with the hint ``hint_for`` gives for it."""
     try:
         return fn(*args)
     except NotImplementedError:
         raise NotAttempted() from None
+    except (CheckFailure, NotAttempted):
+        raise
     except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
         hint = (hint_for(exc) if hint_for else None) or coach_hint(exc, fn)
         text = re.sub(r" at 0x[0-9a-fA-F]+", "", first_lines(str(exc), 2))  # no addresses
@@ -123,10 +126,12 @@ def same(
     label: str,
     hint: str | Callable[[], str] = "",
     rtol: float | None = 1e-5,
+    atol: float | None = None,
 ) -> None:
     """Fail unless ``yours`` matches ``expected``: pytree structure, array types, shapes, dtypes
-    and values (to ``rtol``; none when it is None); string leaves must be equal. ``hint`` may be
-    a function, called only on a failure, for hints that work out which mistake was made."""
+    and values (to ``rtol``, and to ``atol``, by default ``rtol``; no values when ``rtol`` is
+    None); string leaves must be equal. ``hint`` may be a function, called only on a failure,
+    for hints that work out which mistake was made."""
 
     def fail(what: str) -> None:
         raise CheckFailure(
@@ -161,7 +166,8 @@ def same(
             fail(f"shape {y_arr.shape} instead of {e_arr.shape}")
         if isinstance(e, jax.Array) and e_arr.dtype != y_arr.dtype:
             fail(f"dtype {y_arr.dtype} instead of {e_arr.dtype}")
-        if rtol is not None and not np.allclose(e_arr, y_arr, rtol=rtol, atol=rtol, equal_nan=True):
+        atol = rtol if atol is None else atol
+        if rtol is not None and not np.allclose(e_arr, y_arr, rtol=rtol, atol=atol, equal_nan=True):
             fail("the values differ")
 
 
@@ -372,6 +378,7 @@ class Spec:
     - ``arrays``: every result must be made of jax.Arrays, not NumPy arrays or Python numbers
       (hint: the first matching ``on_result`` one).
 
+    Values match to ``rtol``, and to ``atol`` when given (else ``rtol`` too).
     ``before(answer)``, when given, runs first, on the answer as it is: a bespoke check whose
     failure must come before the values are compared (e.g. that the answer is jitted).
     ``rtol=None`` compares no values, only structure, array types, shapes and dtypes (for answers
@@ -391,6 +398,7 @@ class Spec:
     on_error: tuple[OnError, ...] = ()
     on_result: tuple[OnResult, ...] = ()
     rtol: float | None = 1e-5
+    atol: float | None = None
     mutated_hint: str = (
         "Leave the arguments alone and return new values: under jit a function gets copies, so "
         "changes to its inputs are lost."
@@ -489,7 +497,7 @@ def run_record(ex: Any, answer: Any) -> None:
             def hint(got: Any = got, args: tuple = args) -> str:
                 return _result_hint(spec, ref, args, got, answer)
 
-            same(want, got, call, hint, rtol)
+            same(want, got, call, hint, rtol, spec.atol)
             if spec.arrays and not all(isinstance(v, jax.Array) for v in jax.tree.leaves(got)):
                 raise CheckFailure(
                     f"{call} returned {type(got).__name__}, not a jax.Array",

@@ -9,34 +9,27 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
+from ._support import Also, OnError, OnResult, Spec, close, normal
+
+# an answer that returns something else than an optimiser fails where the check calls .init
+_NOT_OPTIMISER = OnError(
+    "return the optimiser itself (the object with .init and .update)",
+    (AttributeError,),
+    ("has no attribute 'init'", "has no attribute 'update'"),
+)
 
 
 def _params(seed: int) -> dict[str, jax.Array]:
     return {"w": normal(seed, (3, 2)), "b": normal(seed + 1, (2,))}
 
 
-def _close(a: Any, b: Any) -> bool:
-    la, lb = jax.tree.leaves(a), jax.tree.leaves(b)
-    if jax.tree.structure(a) != jax.tree.structure(b):
-        return False
-    return all(
-        np.shape(x) == np.shape(y) and np.allclose(x, y, rtol=1e-4, atol=1e-6)
-        for x, y in zip(la, lb, strict=True)
-    )
-
-
-def _is_transformation(value: Any) -> bool:
-    return callable(getattr(value, "init", None)) and callable(getattr(value, "update", None))
-
-
-def _expect_transformation(value: Any, label: str) -> None:
-    if not _is_transformation(value):
-        raise CheckFailure(
-            f"{label} returned {type(value).__name__}, not an optax GradientTransformation",
-            hint="return the optimiser itself (the object with .init and .update)",
-            yours=describe(value),
-        )
+def _updates(opt: Any, params: Any, grads: list[Any], fresh: bool = False) -> list[Any]:
+    """The updates of ``opt`` for each of ``grads`` in turn (each from a new state if ``fresh``)."""
+    state, out = opt.init(params), []
+    for g in grads:
+        updates, state = opt.update(g, opt.init(params) if fresh else state, params)
+        out.append(updates)
+    return out
 
 
 # --- init / update / apply_updates ----------------------------------------------------------
@@ -60,51 +53,27 @@ _STEP_HINT_STATE = (
 )
 
 
-def _step_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "requires the current value of parameters"):
-        return _STEP_HINT_NO_PARAMS
-    return None
-
-
-def _check_apply_step(answer: Any) -> None:
+def _step_cases() -> list[tuple]:
+    """Three steps of adamw and of sgd with momentum: (opt, params, opt_state, grads)."""
     import optax
 
-    fn = expect_function(answer, "apply_step(opt, params, opt_state, grads)")
-    for name, opt in (
-        ("optax.adamw(0.1, weight_decay=0.1)", optax.adamw(0.1, weight_decay=0.1)),
-        ("optax.sgd(0.1, momentum=0.9)", optax.sgd(0.1, momentum=0.9)),
-    ):
-        params = mine = _params(0)
-        state = my_state = opt.init(params)
-        for step in range(3):
-            grads = _params(10 + step)
-            label = f"step {step + 1} of apply_step({name}, params, opt_state, grads)"
-            got = attempt(fn, opt, mine, my_state, grads, label=label, hint_for=_step_hint)
-            if not (isinstance(got, tuple) and len(got) == 2):
-                raise CheckFailure(
-                    f"{label} returned {describe(got)}",
-                    hint="return the pair (new_params, new_opt_state)",
-                )
-            updates, new_state = opt.update(grads, state, params)
-            want = optax.apply_updates(params, updates)
-            mine_updates, _ = opt.update(grads, my_state, mine)
-            hint = ""
-            if _close(got[0], jax.tree.map(lambda p, g: p + g, mine, grads)) or _close(
-                got[0], jax.tree.map(lambda p, g: p - g, mine, grads)
-            ):
-                hint = _STEP_HINT_RAW
-            elif _close(got[0], jax.tree.map(lambda p, u: p - u, mine, mine_updates)):
-                hint = _STEP_HINT_MINUS
-            elif step > 0 and _close(got[1], my_state):
-                hint = _STEP_HINT_STATE
-            same(want, got[0], f"{label}: new params", hint, rtol=1e-4)
-            if jax.tree.structure(got[1]) != jax.tree.structure(new_state):
-                raise CheckFailure(
-                    f"{label}: the second value is not {name}'s state",
-                    hint=_STEP_HINT_STATE,
-                    yours=describe(got[1]),
-                )
-            params, state, mine, my_state = want, new_state, got[0], got[1]
+    cases = []
+    for opt in (optax.adamw(0.1, weight_decay=0.1), optax.sgd(0.1, momentum=0.9)):
+        params, state = _params(0), opt.init(_params(0))
+        for grads in map(_params, (10, 11, 12)):
+            cases.append((opt, params, state, grads))
+            updates, state = opt.update(grads, state, params)
+            params = optax.apply_updates(params, updates)
+    return cases
+
+
+def _moved(got: Any, params: Any, *deltas: Any) -> bool:
+    """Whether the new params ``got[0]`` are ``params`` plus one of ``deltas``."""
+    return any(close(jax.tree.map(jnp.add, params, d), got[0], 1e-4) for d in deltas)
+
+
+def _neg(tree: Any) -> Any:
+    return jax.tree.map(jnp.negative, tree)
 
 
 _APPLY = Exercise(
@@ -121,7 +90,30 @@ _APPLY = Exercise(
         "update(grads, state, params) turns gradients into updates and a new state; "
         "apply_updates adds the updates to the parameters.",
     ),
-    checker=_check_apply_step,
+    spec=Spec(
+        cases=_step_cases,
+        on_error=(
+            OnError(_STEP_HINT_NO_PARAMS, words=("requires the current value of parameters",)),
+        ),
+        on_result=(
+            OnResult(
+                "return the pair (new_params, new_opt_state)",
+                when=lambda got, *a: not (isinstance(got, tuple) and len(got) == 2),
+            ),
+            OnResult(_STEP_HINT_RAW, when=lambda got, o, p, s, g: _moved(got, p, g, _neg(g))),
+            OnResult(
+                _STEP_HINT_MINUS,
+                when=lambda got, o, p, s, g: _moved(got, p, _neg(o.update(g, s, p)[0])),
+            ),
+            OnResult(  # the old state, or no optimiser state at all
+                _STEP_HINT_STATE,
+                when=lambda got, o, p, s, g: (
+                    jax.tree.structure(got[1]) != jax.tree.structure(s) or close(s, got[1], 1e-4)
+                ),
+            ),
+        ),
+        rtol=1e-4,
+    ),
 )
 
 # --- chain and clip -------------------------------------------------------------------------
@@ -136,44 +128,19 @@ _CLIP_HINT_ELEMENTWISE = (
 )
 
 
-def _run_updates(opt: Any, grads_seq: list[Any]) -> list[Any]:
-    params = _params(0)
-    state = opt.init(params)
-    out = []
-    for g in grads_seq:
-        updates, state = opt.update(g, state, params)
-        out.append(updates)
-    return out
+def _clip_updates(opt: Any) -> list[Any]:
+    """The updates of ``opt`` for a small, a huge and a small gradient."""
+    scaled = [jax.tree.map(lambda x, s=s: s * x, _params(20 + i)) for i, s in enumerate((0.1, 100))]
+    return _updates(opt, _params(0), [*scaled, _params(22)])
 
 
-def _check_clipped_sgd(answer: Any) -> None:
+def _chain(lr: float, max_norm: float, clip: str = "clip_by_global_norm", swap: bool = False):
+    """The updates of ``optax.chain(optax.<clip>(max_norm), optax.sgd(lr, momentum=0.9))``,
+    its two parts swapped if ``swap``."""
     import optax
 
-    fn = expect_function(answer, "make_optimizer(lr, max_norm)")
-    small, huge = _params(20), jax.tree.map(lambda x: 100.0 * x, _params(21))
-    grads_seq = [jax.tree.map(lambda x: 0.1 * x, small), huge, _params(22)]
-    for lr, max_norm in ((0.1, 1.0), (0.5, 2.0)):
-        label = f"make_optimizer(lr={lr}, max_norm={max_norm})"
-        opt = attempt(fn, lr, max_norm, label=label)
-        _expect_transformation(opt, label)
-        want = _run_updates(
-            optax.chain(optax.clip_by_global_norm(max_norm), optax.sgd(lr, momentum=0.9)),
-            grads_seq,
-        )
-        got = attempt(_run_updates, opt, grads_seq, label=f"three updates of {label}")
-        hint = ""
-        swapped = _run_updates(
-            optax.chain(optax.sgd(lr, momentum=0.9), optax.clip_by_global_norm(max_norm)),
-            grads_seq,
-        )
-        elementwise = _run_updates(
-            optax.chain(optax.clip(max_norm), optax.sgd(lr, momentum=0.9)), grads_seq
-        )
-        if _close(got, swapped):
-            hint = _CLIP_HINT_ORDER
-        elif _close(got, elementwise):
-            hint = _CLIP_HINT_ELEMENTWISE
-        same(want, got, f"the updates of {label} for a small, a huge and a small gradient", hint)
+    parts = [getattr(optax, clip)(max_norm), optax.sgd(lr, momentum=0.9)]
+    return _clip_updates(optax.chain(*(parts[::-1] if swap else parts)))
 
 
 _CLIP = Exercise(
@@ -186,7 +153,15 @@ _CLIP = Exercise(
         "    return optax.chain(optax.clip_by_global_norm(max_norm), optax.sgd(lr, momentum=0.9))\n"
     ),
     hints=("optax.chain(a, b) runs a, then b, and is itself an optimiser.",),
-    checker=_check_clipped_sgd,
+    spec=Spec(
+        cases=lambda: [(0.1, 1.0), (0.5, 2.0)],
+        wrap=lambda f: lambda lr, max_norm: _clip_updates(f(lr, max_norm)),
+        on_error=(_NOT_OPTIMISER,),
+        on_result=(
+            OnResult(_CLIP_HINT_ORDER, wrong=lambda ref, lr, m: _chain(lr, m, swap=True)),
+            OnResult(_CLIP_HINT_ELEMENTWISE, wrong=lambda ref, lr, m: _chain(lr, m, "clip")),
+        ),
+    ),
 )
 
 # --- schedules ------------------------------------------------------------------------------
@@ -201,37 +176,18 @@ _SCHED_HINT_NO_WARMUP = (
 )
 
 
-def _check_schedule(answer: Any) -> None:
+def _rates(sched: Any, warmup: int, total: int) -> np.ndarray:
+    """The rates of ``sched`` at the start, during warmup, at the peak, decaying and after."""
+    steps = [0, warmup // 2, warmup, (warmup + total) // 2, total - 5, total, total + 10]
+    return np.array([float(sched(i)) for i in steps])
+
+
+def _short_decay(got: np.ndarray, peak: float, warmup: int, total: int) -> bool:
+    """Whether ``got`` is the schedule with ``decay_steps=total - warmup``."""
     import optax
 
-    fn = expect_function(answer, "make_schedule(peak, warmup, total)")
-    for peak, warmup, total in ((1e-3, 10, 100), (0.5, 20, 60)):
-        label = f"make_schedule(peak={peak}, warmup={warmup}, total={total})"
-        sched = attempt(fn, peak, warmup, total, label=label)
-        if not callable(sched):
-            raise CheckFailure(
-                f"{label} returned {describe(sched)}, not a schedule",
-                hint="return the schedule, a function of the step count",
-            )
-        steps = [0, warmup // 2, warmup, (warmup + total) // 2, total - 5, total, total + 10]
-        want = optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total, 0.0)
-        got = attempt(
-            lambda s=sched, steps=steps: [float(s(i)) for i in steps],
-            label=f"{label} at steps {steps}",
-        )
-        short = optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total - warmup, 0.0)
-        hint = ""
-        if np.allclose(got, [float(short(i)) for i in steps], rtol=1e-4):
-            hint = _SCHED_HINT_DECAY_STEPS
-        elif abs(got[0]) > 1e-9 or got[1] > 0.75 * peak:
-            hint = _SCHED_HINT_NO_WARMUP
-        if not np.allclose(got, [float(want(i)) for i in steps], rtol=1e-4, atol=1e-9):
-            raise CheckFailure(
-                f"{label} gives other rates at steps {steps}",
-                hint=hint,
-                expected=str([round(float(want(i)), 6) for i in steps]),
-                yours=str([round(v, 6) for v in got]),
-            )
+    short = optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total - warmup, 0.0)
+    return np.allclose(got, _rates(short, warmup, total), rtol=1e-4)
 
 
 _SCHED = Exercise(
@@ -247,7 +203,26 @@ _SCHED = Exercise(
         "    )\n"
     ),
     hints=("optax.warmup_cosine_decay_schedule does exactly this; read what decay_steps means.",),
-    checker=_check_schedule,
+    spec=Spec(
+        cases=lambda: [(1e-3, 10, 100), (0.5, 20, 60)],
+        wrap=lambda f: lambda peak, warmup, total: _rates(f(peak, warmup, total), warmup, total),
+        on_error=(
+            OnError(
+                "return the schedule, a function of the step count",
+                (TypeError,),
+                ("object is not callable",),
+            ),
+        ),
+        on_result=(
+            OnResult(_SCHED_HINT_DECAY_STEPS, when=_short_decay),
+            OnResult(
+                _SCHED_HINT_NO_WARMUP,
+                when=lambda got, peak, w, t: abs(got[0]) > 1e-9 or got[1] > 0.75 * peak,
+            ),
+        ),
+        rtol=1e-4,
+        atol=1e-9,
+    ),
 )
 
 # --- losses ---------------------------------------------------------------------------------
@@ -266,50 +241,6 @@ _LOSS_HINT_ONE_HOT = (
 )
 
 
-def _loss_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "shape", "broadcast", "Incompatible"):
-        return _LOSS_HINT_ONE_HOT
-    return None
-
-
-def _reference_xent(logits: jax.Array, labels: jax.Array) -> jax.Array:
-    import optax
-
-    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
-
-
-def _check_mean_xent(answer: Any) -> None:
-    import optax
-
-    fn = expect_function(answer, "mean_xent(logits, labels)")
-    for seed, n, c in ((0, 8, 3), (1, 5, 10)):
-        logits = 3.0 * normal(seed, (n, c))
-        labels = jax.random.randint(jax.random.key(seed + 7), (n,), 0, c)
-        label = f"mean_xent(logits: float32[{n},{c}], labels: int32[{n}])"
-        got = attempt(fn, logits, labels, label=label, hint_for=_loss_hint)
-        per_example = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-        want = per_example.mean()
-        hint = ""
-        if np.shape(got) == (n,):
-            hint = _LOSS_HINT_MEAN
-        else:
-            probs = jax.nn.softmax(logits)
-            if np.allclose(
-                np.asarray(got),
-                optax.softmax_cross_entropy_with_integer_labels(probs, labels).mean(),
-                rtol=1e-4,
-            ):
-                hint = _LOSS_HINT_SOFTMAX
-        same(want, got, label, hint, rtol=1e-4)
-        g = attempt(jax.grad(fn), logits, labels, label=f"jax.grad(mean_xent)({label[10:]}")
-        same(
-            jax.grad(_reference_xent)(logits, labels),
-            g,
-            "its gradient",
-            rtol=1e-4,
-        )
-
-
 _LOSS = Exercise(
     id="t18-losses-1",
     title="Mean cross-entropy from integer labels",
@@ -320,7 +251,19 @@ _LOSS = Exercise(
         "    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
     ),
     hints=("Pick the loss that takes integer labels, and reduce its per-example values.",),
-    checker=_check_mean_xent,
+    spec=Spec(
+        cases=lambda: [
+            (3.0 * normal(seed, (n, c)), jax.random.randint(jax.random.key(seed + 7), (n,), 0, c))
+            for seed, n, c in ((0, 8, 3), (1, 5, 10))
+        ],
+        also=(Also("jax.grad({})", jax.grad),),
+        on_error=(OnError(_LOSS_HINT_ONE_HOT, words=("shape", "broadcast", "Incompatible")),),
+        on_result=(
+            OnResult(_LOSS_HINT_MEAN, when=lambda got, lg, lb: np.shape(got) == lb.shape),
+            OnResult(_LOSS_HINT_SOFTMAX, wrong=lambda ref, lg, lb: ref(jax.nn.softmax(lg), lb)),
+        ),
+        rtol=1e-4,
+    ),
 )
 
 # --- masked ---------------------------------------------------------------------------------
@@ -335,40 +278,20 @@ _MASK_HINT_INVERTED = (
 )
 
 
-def _check_masked_adamw(answer: Any) -> None:
-    import optax
+def _decay_steps(opt: Any) -> list[Any]:
+    """The updates of one step of ``opt`` with zero gradients, and with gradients params + 1."""
+    layer = lambda seed, n, m: {"kernel": normal(seed, (n, m)), "bias": normal(seed + 1, (m,))}
+    params = {"dense": layer(1, 3, 4), "out": layer(3, 4, 2)}
+    grads = [jax.tree.map(jnp.zeros_like, params), jax.tree.map(lambda x: x + 1.0, params)]
+    return _updates(opt, params, grads, fresh=True)
 
-    fn = expect_function(answer, "make_adamw(lr, weight_decay)")
-    params = {
-        "dense": {"kernel": normal(1, (3, 4)), "bias": normal(2, (4,))},
-        "out": {"kernel": normal(3, (4, 2)), "bias": normal(4, (2,))},
-    }
-    zero = jax.tree.map(jnp.zeros_like, params)
-    for lr, wd in ((0.1, 0.5), (0.01, 0.1)):
-        label = f"make_adamw(lr={lr}, weight_decay={wd})"
-        opt = attempt(fn, lr, wd, label=label)
-        _expect_transformation(opt, label)
-        step = f"one step of {label} with zero gradients"
-        updates, _ = attempt(lambda o=opt: o.update(zero, o.init(params), params), label=step)
-        biases = [np.abs(np.asarray(updates[k]["bias"])).max() for k in params]
-        kernels = [np.abs(np.asarray(updates[k]["kernel"])).max() for k in params]
-        if max(biases) > 0 and min(kernels) > 0:
-            hint = _MASK_HINT_NONE
-        elif max(biases) > 0:
-            hint = _MASK_HINT_INVERTED
-        else:
-            hint = ""
-        want = optax.adamw(
-            lr, weight_decay=wd, mask=lambda p: jax.tree.map(lambda x: x.ndim > 1, p)
-        )
-        same(want.update(zero, want.init(params), params)[0], updates, step, hint)
-        g = jax.tree.map(lambda x: x + 1.0, params)
-        same(
-            want.update(g, want.init(params), params)[0],
-            attempt(lambda o=opt, g=g: o.update(g, o.init(params), params)[0], label=step),
-            f"one step of {label}",
-            hint,
-        )
+
+def _decayed(got: Any, leaf: str) -> list[bool]:
+    """Whether the step with zero gradients moved each ``leaf`` ("bias" or "kernel")."""
+    try:
+        return [bool(np.abs(np.asarray(got[0][k][leaf])).max() > 0) for k in ("dense", "out")]
+    except (KeyError, TypeError, IndexError, ValueError):
+        return [False]
 
 
 _MASK = Exercise(
@@ -383,7 +306,18 @@ _MASK = Exercise(
         "    return optax.adamw(lr, weight_decay=weight_decay, mask=decay_mask)\n"
     ),
     hints=("adamw takes mask=: a pytree of booleans, or a function that builds one from params.",),
-    checker=_check_masked_adamw,
+    spec=Spec(
+        cases=lambda: [(0.1, 0.5), (0.01, 0.1)],
+        wrap=lambda f: lambda lr, wd: _decay_steps(f(lr, wd)),
+        on_error=(_NOT_OPTIMISER,),
+        on_result=(
+            OnResult(
+                _MASK_HINT_NONE,
+                when=lambda got, *a: any(_decayed(got, "bias")) and all(_decayed(got, "kernel")),
+            ),
+            OnResult(_MASK_HINT_INVERTED, when=lambda got, *a: any(_decayed(got, "bias"))),
+        ),
+    ),
 )
 
 EXERCISES = (_APPLY, _CLIP, _SCHED, _LOSS, _MASK)

@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, attempt, describe, expect_function, message_has, normal, same
+from ._support import CheckFailure, OnError, OnResult, Spec, attempt, close, expect_function, normal
 
 
 def _regression(seed: int, n: int = 16, d: int = 3) -> tuple[dict, jax.Array, jax.Array]:
@@ -43,53 +43,32 @@ _STEP_HINT_STATE = (
 )
 
 
-def _check_train_step(answer: Any) -> None:
+def _train_cases() -> list[tuple]:
+    """Three steps of adam and of sgd on a regression: (opt, params, opt_state, x, y)."""
     import optax
 
-    make = expect_function(answer, "make_train_step(opt)")
-    for seed, opt_name, opt in (
-        (0, "optax.adam(0.1)", optax.adam(0.1)),
-        (1, "optax.sgd(0.05)", optax.sgd(0.05)),
-    ):
-        step = attempt(make, opt, label=f"make_train_step({opt_name})")
-        expect_function(step, "train_step(params, opt_state, x, y)", f"make_train_step({opt_name})")
-        jitted = jax.jit(step)
+    cases = []
+    for seed, opt in ((0, optax.adam(0.1)), (1, optax.sgd(0.05))):
         params, x, y = _regression(seed)
         state = opt.init(params)
-        mine, my_state = params, state
-        for i in range(3):
-            label = f"step {i + 1} of jax.jit(make_train_step({opt_name}))"
-            got = attempt(jitted, mine, my_state, x, y, label=label)
-            if not (isinstance(got, tuple) and len(got) == 3):
-                raise CheckFailure(
-                    f"{label} returned {describe(got)}",
-                    hint="return the triple (new_params, new_opt_state, loss)",
-                )
-            loss, grads = jax.value_and_grad(_mse)(params, x, y)
-            updates, new_state = opt.update(grads, state, params)
-            want = optax.apply_updates(params, updates)
-            hint = ""
-            raw = jax.tree.map(lambda p, g: p - g, mine, jax.grad(_mse)(mine, x, y))
-            if jax.tree.structure(raw) == jax.tree.structure(got[0]) and all(
-                np.allclose(a, b, rtol=1e-4)
-                for a, b in zip(jax.tree.leaves(raw), jax.tree.leaves(got[0]), strict=True)
-            ):
-                hint = _STEP_HINT_RAW
-            elif (
-                i > 0
-                and opt_name.startswith("optax.adam")
-                and jax.tree.structure(got[1]) == jax.tree.structure(my_state)
-                and all(
-                    np.array_equal(a, b)
-                    for a, b in zip(jax.tree.leaves(got[1]), jax.tree.leaves(my_state), strict=True)
-                )
-            ):
-                hint = _STEP_HINT_STATE
-            same(want, got[0], f"{label}: new params", hint, rtol=1e-4)
-            after = _mse(want, x, y)
-            loss_hint = _STEP_HINT_LOSS_AFTER if np.allclose(got[2], after, rtol=1e-5) else ""
-            same(loss, got[2], f"{label}: loss", loss_hint, rtol=1e-4)
-            params, state, mine, my_state = want, new_state, got[0], got[1]
+        for _ in range(3):
+            cases.append((opt, params, state, x, y))
+            updates, state = opt.update(jax.grad(_mse)(params, x, y), state, params)
+            params = optax.apply_updates(params, updates)
+    return cases
+
+
+def _jitted_step(make: Any, opt: Any) -> Any:
+    """``jax.jit`` of the train step that ``make(opt)`` returns."""
+    step = expect_function(make(opt), "train_step(params, opt_state, x, y)", "make_train_step(opt)")
+    return jax.jit(step)
+
+
+def _stale(got: Any, opt: Any, params: Any, state: Any, *data: Any) -> bool:
+    """Whether ``got`` holds the optimiser state it was given (one with leaves: not sgd's)."""
+    leaves, mine = jax.tree.leaves(state), jax.tree.leaves(got[1])
+    same_tree = jax.tree.structure(got[1]) == jax.tree.structure(state)
+    return bool(leaves) and same_tree and all(map(np.array_equal, leaves, mine))
 
 
 _TRAIN_STEP = Exercise(
@@ -111,7 +90,28 @@ _TRAIN_STEP = Exercise(
         "value_and_grad gives loss and gradients; opt.update turns gradients into updates; "
         "apply_updates applies them.",
     ),
-    checker=_check_train_step,
+    spec=Spec(
+        cases=_train_cases,
+        wrap=lambda make: lambda opt, *args: _jitted_step(make, opt)(*args),
+        on_result=(
+            OnResult(
+                "return the triple (new_params, new_opt_state, loss)",
+                when=lambda got, *a: not (isinstance(got, tuple) and len(got) == 3),
+            ),
+            OnResult(
+                _STEP_HINT_RAW,
+                when=lambda got, o, p, s, x, y: close(
+                    jax.tree.map(jnp.subtract, p, jax.grad(_mse)(p, x, y)), got[0], 1e-4
+                ),
+            ),
+            OnResult(_STEP_HINT_STATE, when=_stale),
+            OnResult(
+                _STEP_HINT_LOSS_AFTER,
+                when=lambda got, o, p, s, x, y: close(_mse(got[0], x, y), got[2]),
+            ),
+        ),
+        rtol=1e-4,
+    ),
 )
 
 # --- jit with donation ----------------------------------------------------------------------
@@ -130,12 +130,20 @@ def _step(state: dict, batch: jax.Array) -> dict:
     return {"w": state["w"] - 0.1 * jnp.mean(batch, axis=0), "count": state["count"] + 1}
 
 
-def _check_donating_jit(answer: Any) -> None:
-    fn = expect_function(answer, "compile_step(step)")
+def _donate_case() -> tuple:
+    return {"w": normal(0, (4,)), "count": jnp.int32(0)}, normal(1, (8, 4)), normal(2, (8, 4))
+
+
+def _two_calls(compiled: Any, state: dict, batch: jax.Array, nxt: jax.Array) -> tuple:
+    """Two calls of ``compiled``: on ``state``, then on its result (copies: they are donated)."""
+    got = compiled(jax.tree.map(jnp.copy, state), batch)
+    return got, compiled(jax.tree.map(jnp.copy, got), nxt)
+
+
+def _donates(fn: Any) -> None:
+    """``compile_step(step)`` is jitted and donates the state, not the batch."""
     compiled = attempt(fn, _step, label="compile_step(step)")
     expect_function(compiled, "the compiled step(state, batch)", "compile_step(step)")
-    state = {"w": normal(0, (4,)), "count": jnp.int32(0)}
-    batch = normal(1, (8, 4))
     if not hasattr(compiled, "lower"):
         raise CheckFailure(
             "compile_step(step) did not return a jitted function",
@@ -143,7 +151,8 @@ def _check_donating_jit(answer: Any) -> None:
         )
     with warnings.catch_warnings():  # "donated buffers were not usable" belongs to the hint
         warnings.simplefilter("ignore")
-        lowered = attempt(compiled.lower, state, batch, label="compiled.lower(state, batch)")
+        args = _donate_case()[:2]
+        lowered = attempt(compiled.lower, *args, label="compiled.lower(state, batch)")
     (state_info, batch_info), _ = lowered.args_info
     if any(info.donated for info in jax.tree.leaves(batch_info)):
         raise CheckFailure("the batch is donated", hint=_DONATE_HINT_BATCH)
@@ -153,13 +162,6 @@ def _check_donating_jit(answer: Any) -> None:
             hint=_DONATE_HINT_NONE,
             expected="every leaf of the state donated (its buffers reused)",
         )
-    want = _step(state, batch)
-    theirs = jax.tree.map(jnp.copy, state)
-    got = attempt(compiled, theirs, batch, label="compiled(state, batch)")
-    same(want, got, "compiled(state, batch)")
-    nxt = normal(2, (8, 4))
-    again = attempt(compiled, got, nxt, label="a second call")
-    same(_step(want, nxt), again, "a second compiled call")
 
 
 _DONATE = Exercise(
@@ -168,7 +170,11 @@ _DONATE = Exercise(
     signature="compile_step(step)",
     reference="def compile_step(step):\n    return jax.jit(step, donate_argnums=0)\n",
     hints=("jax.jit takes donate_argnums: the positions of the arguments whose buffers to reuse.",),
-    checker=_check_donating_jit,
+    spec=Spec(
+        cases=lambda: [_donate_case()],
+        wrap=lambda f: lambda state, batch, nxt: _two_calls(f(_step), state, batch, nxt),
+        before=_donates,
+    ),
 )
 
 # --- metrics under jit ----------------------------------------------------------------------
@@ -212,52 +218,20 @@ def _metrics_ref(params: dict, x: jax.Array, labels: jax.Array) -> dict:
     }
 
 
-def _metric_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, jax.errors.ConcretizationTypeError) or message_has(
-        exc, "concrete value", "Abstract tracer"
-    ):
-        return _METRIC_HINT_FLOAT
-    return None
-
-
-def _check_metrics(answer: Any) -> None:
-    fn = expect_function(answer, "eval_metrics(params, x, labels)")
-    jitted = jax.jit(fn)
+def _metric_cases() -> list[tuple]:
+    """(params, x, labels) of a linear classifier, from NumPy data (nothing to compile here)."""
+    cases = []
     for seed, n, d, c in ((0, 32, 4, 3), (1, 20, 2, 5)):
-        rng = np.random.default_rng(seed)  # NumPy data: nothing to compile on the check's side
-        params = {
-            "w": jnp.asarray(rng.standard_normal((d, c)), jnp.float32),
-            "b": jnp.asarray(rng.standard_normal(c), jnp.float32),
-        }
-        x = jnp.asarray(rng.standard_normal((n, d)), jnp.float32)
-        labels = jnp.asarray(rng.integers(0, c, n), jnp.int32)
-        want = _metrics_ref(params, x, labels)
-        loss_sum = want.pop("loss_sum")
-        label = f"jax.jit(eval_metrics)(params, x: float32[{n},{d}], labels: int32[{n}])"
-        got = attempt(jitted, params, x, labels, label=label, hint_for=_metric_hint)
-        if not isinstance(got, dict) or sorted(got) != ["accuracy", "loss"]:
-            raise CheckFailure(
-                f"{label} returned {describe(got)}",
-                hint="return a dict with the keys 'loss' and 'accuracy'",
-            )
-        acc = np.asarray(got["accuracy"])
-        if (
-            acc.shape == ()
-            and np.isclose(acc, n * float(want["accuracy"]))
-            and n * float(want["accuracy"]) != float(want["accuracy"])
-        ):
-            acc_hint = _METRIC_HINT_COUNT
-        else:
-            acc_hint = _METRIC_HINT_ACCURACY
-        loss = np.asarray(got["loss"])
-        is_sum = loss.shape == () and np.isclose(loss, float(loss_sum), rtol=1e-4)
-        loss_hint = _METRIC_HINT_SUM if is_sum else _METRIC_HINT_LOSS
-        got = {
-            k: jnp.asarray(v, jnp.float32) if np.asarray(v).dtype != np.float32 else v
-            for k, v in got.items()
-        }
-        same(want["loss"], got["loss"], f"{label}['loss']", loss_hint, rtol=1e-4)
-        same(want["accuracy"], got["accuracy"], f"{label}['accuracy']", acc_hint, rtol=1e-4)
+        rng = np.random.default_rng(seed)
+        w, b, x = (jnp.asarray(rng.standard_normal(s), jnp.float32) for s in ((d, c), c, (n, d)))
+        cases.append(({"w": w, "b": b}, x, jnp.asarray(rng.integers(0, c, n), jnp.int32)))
+    return cases
+
+
+def _count(got: Any, params: dict, x: jax.Array, labels: jax.Array) -> bool:
+    """Whether the accuracy is the number of correct predictions, not their fraction."""
+    acc, n = float(_metrics_ref(params, x, labels)["accuracy"]), len(labels)
+    return np.shape(got["accuracy"]) == () and np.isclose(got["accuracy"], n * acc) and acc != 0
 
 
 _METRICS = Exercise(
@@ -273,7 +247,36 @@ _METRICS = Exercise(
         "    return {'loss': loss, 'accuracy': accuracy}\n"
     ),
     hints=("Keep metrics as JAX arrays inside the function; convert to floats outside jit.",),
-    checker=_check_metrics,
+    spec=Spec(
+        cases=_metric_cases,
+        eager=False,
+        jit={},
+        # any dtype of the metrics will do: they are compared as float32
+        wrap=lambda f: lambda *a: jax.tree.map(lambda v: jnp.asarray(v, jnp.float32), f(*a)),
+        on_error=(
+            OnError(_METRIC_HINT_FLOAT, (jax.errors.ConcretizationTypeError,)),
+            OnError(_METRIC_HINT_FLOAT, words=("concrete value", "Abstract tracer")),
+        ),
+        on_result=(
+            OnResult(
+                "return a dict with the keys 'loss' and 'accuracy'",
+                when=lambda got, *a: (
+                    not (isinstance(got, dict) and sorted(got) == ["accuracy", "loss"])
+                ),
+            ),
+            OnResult(
+                _METRIC_HINT_SUM,
+                when=lambda got, *a: close(_metrics_ref(*a)["loss_sum"], got["loss"], 1e-4),
+            ),
+            OnResult(
+                _METRIC_HINT_LOSS,
+                when=lambda got, *a: not close(_metrics_ref(*a)["loss"], got["loss"], 1e-4),
+            ),
+            OnResult(_METRIC_HINT_COUNT, when=_count),
+            OnResult(_METRIC_HINT_ACCURACY, when=lambda got, *a: True),
+        ),
+        rtol=1e-4,
+    ),
 )
 
 # --- checkpointing --------------------------------------------------------------------------
@@ -296,31 +299,20 @@ _CKPT_MARKER = "notes.txt"  # stands for what the learner's folder held before
 _CKPT_FILES = ("_CHECKPOINT_METADATA", "_METADATA", "manifest.ocdbt")
 
 
-def _ckpt_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "already exists"):
-        return _CKPT_HINT_EXISTS
-    if message_has(exc, "should be absolute"):
-        return _CKPT_HINT_RELATIVE
-    return None
-
-
-def _check_round_trip(answer: Any) -> None:
-    fn = expect_function(answer, "save_and_restore(state, directory)")
-    state = {
-        "params": {"w": normal(0, (3, 2)), "b": jnp.zeros(2)},
-        "step": jnp.int32(7),
-    }
+def _round_trip(fn: Any, state: dict) -> Any:
+    """``fn(state, directory)`` run from a scratch folder, with ``directory`` a folder that
+    holds a file already: the checkpoint must go into a new folder inside it, and come back."""
+    label = "save_and_restore(state, directory)"
     with tempfile.TemporaryDirectory() as directory, tempfile.TemporaryDirectory() as cwd:
         marker = os.path.join(directory, _CKPT_MARKER)
         with open(marker, "w", encoding="utf-8") as fh:
             fh.write("the folder's earlier contents\n")
-        label = "save_and_restore(state, directory)"
         here = os.getcwd()
         os.chdir(cwd)  # a relative path lands in a scratch folder, not the learner's
         try:
-            got = attempt(fn, state, directory, label=label, hint_for=_ckpt_hint)
-        except CheckFailure as failure:  # the temporary folder's name changes run to run
-            failure.message = failure.message.replace(directory, "<directory>")
+            got = fn(state, directory)
+        except Exception as exc:  # the temporary folder's name changes run to run
+            exc.args = tuple(str(a).replace(directory, "<directory>") for a in exc.args)
             raise
         finally:
             os.chdir(here)
@@ -333,19 +325,17 @@ def _check_round_trip(answer: Any) -> None:
                 expected=f"{_CKPT_MARKER} kept, the checkpoint in a new folder inside directory",
                 yours=", ".join(sorted(os.listdir(directory))),
             )
-        if not written:
-            raise CheckFailure(
-                f"{label} wrote nothing into directory",
-                hint="save with ocp.StandardCheckpointer().save(path, state) under directory",
-            )
-        if got is state or any(
-            a is b for a, b in zip(jax.tree.leaves(got), jax.tree.leaves(state), strict=False)
-        ):
-            raise CheckFailure(
-                f"{label} returned the state it was given, not the restored one",
-                hint="return what ckpt.restore(path) gives back",
-            )
-        same(state, got, f"the restored state ({label})")
+    if not written:
+        raise CheckFailure(
+            f"{label} wrote nothing into directory",
+            hint="save with ocp.StandardCheckpointer().save(path, state) under directory",
+        )
+    if got is state or any(map(lambda a, b: a is b, jax.tree.leaves(got), jax.tree.leaves(state))):
+        raise CheckFailure(
+            f"{label} returned the state it was given, not the restored one",
+            hint="return what ckpt.restore(path) gives back",
+        )
+    return got
 
 
 _CKPT = Exercise(
@@ -363,7 +353,16 @@ _CKPT = Exercise(
         "    return ckpt.restore(path)\n"
     ),
     hints=("save, wait_until_finished, then restore from the same path.",),
-    checker=_check_round_trip,
+    spec=Spec(
+        cases=lambda: [
+            ({"params": {"w": normal(0, (3, 2)), "b": jnp.zeros(2)}, "step": jnp.int32(7)},)
+        ],
+        wrap=lambda f: lambda state: _round_trip(f, state),
+        on_error=(
+            OnError(_CKPT_HINT_EXISTS, words=("already exists",)),
+            OnError(_CKPT_HINT_RELATIVE, words=("should be absolute",)),
+        ),
+    ),
 )
 
 # --- reproducibility ------------------------------------------------------------------------
@@ -378,43 +377,33 @@ _KEY_HINT_RATE = (
 )
 
 
-def _check_masks(answer: Any) -> None:
-    fn = expect_function(answer, "dropout_masks(key, n_steps, shape, rate)")
-    key = jax.random.key(3)
-    label = "dropout_masks(key, 6, (64, 32), 0.25)"
-    got = attempt(fn, key, 6, (64, 32), 0.25, label=label)
-    arr = np.asarray(got)
-    if arr.shape != (6, 64, 32) or arr.dtype != np.bool_:
-        raise CheckFailure(
-            f"{label} returned {describe(got)}",
-            hint="return a boolean array of shape (n_steps, *shape)",
-            expected="bool[6,64,32]",
-        )
-    if all(np.array_equal(arr[0], arr[i]) for i in range(1, 6)):
-        raise CheckFailure("every step got the same mask", hint=_KEY_HINT_SAME)
-    kept = float(arr.mean())
-    if abs(kept - 0.75) > 0.03:
-        raise CheckFailure(
-            f"{kept:.2f} of the units are kept",
-            hint=_KEY_HINT_RATE if abs(kept - 0.25) < 0.03 else "",
-            expected="about 0.75 kept for rate 0.25",
-        )
-    again = np.asarray(attempt(fn, key, 6, (64, 32), 0.25, label=label + " again"))
-    if not np.array_equal(arr, again):
-        raise CheckFailure(
-            "the same key gave different masks",
-            hint="draw only from JAX keys derived from `key`: no NumPy or global randomness",
-        )
-    longer = np.asarray(attempt(fn, key, 9, (64, 32), 0.25, label="dropout_masks(key, 9, ...)"))
-    if not np.array_equal(arr, longer[:6]):
-        raise CheckFailure(
-            "a 9-step run drew other masks for steps 0..5 than a 6-step run",
-            hint="derive step i's key from key and i alone, e.g. jax.random.fold_in(key, i), so "
-            "a resumed or longer run repeats the same masks",
-        )
-    other = np.asarray(attempt(fn, jax.random.key(4), 6, (64, 32), 0.25, label="another key"))
-    if np.array_equal(arr, other):
-        raise CheckFailure("another key gave the same masks", hint="use the key you are given")
+_FRESH = "steps differ"
+_KEPT = "about 1 - rate kept"
+_RATE = "about rate kept"
+_REPEATS = "the same masks for the same key"
+_PREFIX = "the first steps of a longer run the same"
+_KEYED = "other masks for another key"
+
+
+def _mask_facts(f: Any, key: Any, n: int, shape: tuple, rate: float) -> dict[str, bool]:
+    """What the masks ``f`` draws must show (not which masks: any fresh ones will do)."""
+    masks = np.asarray(f(key, n, shape, rate))
+    if masks.shape != (n, *shape) or masks.dtype != np.bool_:
+        return {"bool[n_steps, *shape]": False}
+    kept = float(masks.mean())
+    return {
+        "bool[n_steps, *shape]": True,
+        _FRESH: not all(np.array_equal(masks[0], m) for m in masks[1:]),
+        _KEPT: abs(kept - (1 - rate)) <= 0.03,
+        _RATE: abs(kept - rate) < 0.03,
+        _REPEATS: np.array_equal(masks, f(key, n, shape, rate)),
+        _PREFIX: np.array_equal(masks, np.asarray(f(key, n + 3, shape, rate))[:n]),
+        _KEYED: not np.array_equal(masks, f(jax.random.fold_in(key, 1), n, shape, rate)),
+    }
+
+
+def _lacks(fact: str) -> Any:
+    return lambda got, *a: not got.get(fact, True)
 
 
 _MASKS = Exercise(
@@ -428,7 +417,29 @@ _MASKS = Exercise(
         "    return jax.vmap(one)(jnp.arange(n_steps))\n"
     ),
     hints=("One key per step, derived from the root key and the step number.",),
-    checker=_check_masks,
+    spec=Spec(
+        cases=lambda: [(jax.random.key(3), 6, (64, 32), 0.25)],
+        wrap=lambda f: lambda *args: _mask_facts(f, *args),
+        on_result=(
+            OnResult(
+                "return a boolean array of shape (n_steps, *shape)",
+                when=lambda got, *a: len(got) == 1,
+            ),
+            OnResult(_KEY_HINT_SAME, when=_lacks(_FRESH)),
+            OnResult(_KEY_HINT_RATE, when=lambda got, *a: got[_RATE]),
+            OnResult("", when=_lacks(_KEPT)),
+            OnResult(
+                "draw only from JAX keys derived from `key`: no NumPy or global randomness",
+                when=_lacks(_REPEATS),
+            ),
+            OnResult(
+                "derive step i's key from key and i alone, e.g. jax.random.fold_in(key, i), so "
+                "a resumed or longer run repeats the same masks",
+                when=_lacks(_PREFIX),
+            ),
+            OnResult("use the key you are given", when=_lacks(_KEYED)),
+        ),
+    ),
 )
 
 EXERCISES = (_TRAIN_STEP, _DONATE, _METRICS, _CKPT, _MASKS)

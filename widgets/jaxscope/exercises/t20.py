@@ -11,14 +11,15 @@ import numpy as np
 
 from . import Exercise
 from ._support import (
+    Also,
     CheckFailure,
-    attempt,
+    OnError,
+    OnResult,
+    Spec,
     describe,
     expect_function,
-    message_has,
     normal,
     primitive_names,
-    same,
 )
 
 
@@ -37,10 +38,6 @@ def _vmap_guard(fn: Any) -> Any:
             raise
 
     return call
-
-
-def _primitives(jaxpr: Any) -> set[str]:
-    return set(primitive_names(jaxpr))
 
 
 # --- pure_callback --------------------------------------------------------------------------
@@ -64,35 +61,6 @@ _PC_HINT_EXPAND = (
 )
 
 
-def _pc_hint(exc: BaseException) -> str | None:
-    if isinstance(exc, _VmapMethodMissing):
-        return _PC_HINT_VMAP
-    if isinstance(exc, jax.errors.TracerArrayConversionError):
-        return _PC_HINT_DIRECT
-    if message_has(exc, "CpuCallback", "Callback", "callback"):
-        return _PC_HINT_NO_SHAPE
-    return None
-
-
-def _check_running_max(answer: Any) -> None:
-    fn = expect_function(answer, "running_max(x)")
-    x = normal(1, (6,))
-    label = "jax.jit(running_max)(x of shape (6,))"
-    out = attempt(_vmap_guard(jax.jit(fn)), x, label=label, hint_for=_pc_hint)
-    same(jax.lax.cummax(x), out, label)
-    if "pure_callback" not in _primitives(jax.make_jaxpr(fn)(x).jaxpr):
-        raise CheckFailure(
-            "running_max does not call back to the host",
-            hint="wrap NumPy's np.maximum.accumulate in jax.pure_callback",
-            expected="a pure_callback in the jaxpr",
-            yours="no pure_callback",
-        )
-    xs = normal(2, (3, 5))
-    label = "jax.jit(jax.vmap(running_max))(xs of shape (3, 5))"
-    out = attempt(_vmap_guard(jax.jit(jax.vmap(fn))), xs, label=label, hint_for=_pc_hint)
-    same(jax.lax.cummax(xs, axis=1), out, label, _PC_HINT_EXPAND)
-
-
 _PC = Exercise(
     id="t20-pure-callback-1",
     title="Call NumPy from jit and vmap",
@@ -107,7 +75,26 @@ _PC = Exercise(
     hints=(
         "jax.pure_callback(host_fn, jax.ShapeDtypeStruct(shape, dtype), *args, vmap_method=...)",
     ),
-    checker=_check_running_max,
+    spec=Spec(
+        cases=lambda: [(normal(1, (6,)),)],
+        eager=False,
+        jit={},
+        also=(
+            Also(
+                "jax.jit(jax.vmap({}))",
+                lambda f: jax.jit(jax.vmap(f)),
+                cases=lambda: [(normal(2, (3, 5)),)],
+            ),
+        ),
+        wrap=_vmap_guard,
+        present={"pure_callback": "wrap NumPy's np.maximum.accumulate in jax.pure_callback"},
+        on_error=(
+            OnError(_PC_HINT_VMAP, (_VmapMethodMissing,)),
+            OnError(_PC_HINT_DIRECT, (jax.errors.TracerArrayConversionError,)),
+            OnError(_PC_HINT_NO_SHAPE, words=("CpuCallback", "Callback", "callback")),
+        ),
+        on_result=(OnResult(_PC_HINT_EXPAND, when=lambda got, x: x.ndim == 2),),
+    ),
 )
 
 # --- io_callback ----------------------------------------------------------------------------
@@ -147,16 +134,10 @@ _IO_HINT_DEBUG = (
 )
 
 
-def _io_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "number of outputs", "Mismatched"):
-        return _IO_HINT_RESULT
-    return None
-
-
 def _traced_primitives(fn: Any, x: jax.Array) -> set[str]:
     """The primitives in ``fn``'s jaxpr (none when tracing it fails)."""
     try:
-        return _primitives(jax.make_jaxpr(fn)(x).jaxpr)
+        return set(primitive_names(jax.make_jaxpr(fn)(x)))
     except Exception:  # noqa: BLE001 - the learner's code may raise anything
         return set()
 
@@ -178,27 +159,22 @@ def _io_log_hint(log: list, sums: list[float], called_back: bool) -> str:
     return _IO_HINT_INPUT_SUM
 
 
-def _check_logged_double(answer: Any) -> None:
-    factory = expect_function(answer, "make_logged_double(log)")
+def _logged_calls(make: Any, *xs: jax.Array) -> list[jax.Array]:
+    """Three jitted calls of ``make(log)``; the log must hold the three input sums, in order,
+    written with io_callback."""
     log: list = []
-    fn = attempt(factory, log, label="make_logged_double(log)")
     fn = expect_function(
-        fn, "f(x), the function make_logged_double(log) returns", "make_logged_double(log)"
+        make(log), "f(x), the function make_logged_double(log) returns", "make_logged_double(log)"
     )
-    jitted = jax.jit(fn)
-    xs = [normal(seed, (4,)) for seed in (3, 4, 5)]
-    for i, x in enumerate(xs):
-        label = f"call {i + 1} of jax.jit(make_logged_double(log))(x)"
-        out = attempt(jitted, x, label=label, hint_for=_io_hint)
-        same(2 * x, out, label)
+    outs = [jax.jit(fn)(x) for x in xs]
     jax.effects_barrier()
     sums = [float(jnp.sum(x)) for x in xs]
-    ok = len(log) == len(sums)
-    if ok:
-        try:
-            ok = np.allclose(np.asarray(log, dtype=np.float64).ravel(), sums, rtol=1e-5)
-        except (TypeError, ValueError):
-            ok = False
+    try:
+        ok = len(log) == len(sums) and np.allclose(
+            np.asarray(log, np.float64).ravel(), sums, rtol=1e-5
+        )
+    except (TypeError, ValueError):
+        ok = False
     if not ok:
         seen = list(log)  # the log as it stands: looking for primitives traces f once more
         called_back = "io_callback" in _traced_primitives(fn, xs[0])
@@ -217,6 +193,7 @@ def _check_logged_double(answer: Any) -> None:
             expected="an io_callback in the jaxpr",
             yours=used,
         )
+    return outs
 
 
 _IO = Exercise(
@@ -237,7 +214,11 @@ _IO = Exercise(
         "io_callback(host_fn, result_shape_dtypes, *args, ordered=True) runs host_fn with "
         "real values each time the compiled code runs; host_fn returns None here.",
     ),
-    checker=_check_logged_double,
+    spec=Spec(
+        cases=lambda: [tuple(normal(seed, (4,)) for seed in (3, 4, 5))],
+        wrap=lambda make: lambda *xs: _logged_calls(make, *xs),
+        on_error=(OnError(_IO_HINT_RESULT, words=("number of outputs", "Mismatched")),),
+    ),
 )
 
 # --- jax.export -----------------------------------------------------------------------------
@@ -257,46 +238,30 @@ _EXPORT_HINT_JIT = (
 )
 
 
-def _export_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "Shape mismatch", "expected same constant"):
-        return _EXPORT_HINT_FIXED
-    if message_has(exc, "must be the result of `jit`"):
-        return _EXPORT_HINT_JIT
-    return None
-
-
-def _check_to_bytes(answer: Any) -> None:
+def _restored_call(to_bytes: Any, fn: Any, x: jax.Array) -> jax.Array:
+    """``jax.export.deserialize(to_bytes(fn)).call(x)``."""
     from jax import export
 
-    fn = expect_function(answer, "to_bytes(fn)")
-    for name, target in (
-        ("lambda x: jnp.sin(x) * 2", lambda x: jnp.sin(x) * 2),
-        ("lambda x: x - x.mean()", lambda x: x - x.mean()),
-    ):
-        try:
-            blob = attempt(fn, target, label=f"to_bytes({name})", hint_for=_export_hint)
-        except CheckFailure as failure:  # the error names the function by its memory address
-            failure.message = re.sub(r" at 0x[0-9a-fA-F]+", "", failure.message)
-            raise
-        if not isinstance(blob, bytes | bytearray):
-            raise CheckFailure(
-                f"to_bytes({name}) returned {type(blob).__name__}, not bytes",
-                hint=_EXPORT_HINT_OBJECT,
-                expected="bytes (or a bytearray)",
-                yours=f"{type(blob).__name__} {describe(blob)}"[:120],
-            )
-        try:
-            restored = export.deserialize(blob)
-        except Exception as exc:  # noqa: BLE001 - any bytes may come back
-            raise CheckFailure(
-                f"jax.export.deserialize could not read the bytes: {type(exc).__name__}",
-                hint=_EXPORT_HINT_OBJECT,
-            ) from None
-        for seed, length in ((6, 3), (7, 7)):
-            x = normal(seed, (length,))
-            label = f"deserialize(to_bytes({name})).call(x of shape ({length},))"
-            out = attempt(restored.call, x, label=label, hint_for=_export_hint)
-            same(target(x), out, label)
+    try:
+        blob = to_bytes(fn)
+    except Exception as exc:  # the error names the function by its memory address
+        exc.args = tuple(re.sub(r" at 0x[0-9a-fA-F]+", "", str(a)) for a in exc.args)
+        raise
+    if not isinstance(blob, bytes | bytearray):
+        raise CheckFailure(
+            f"to_bytes(fn) returned {type(blob).__name__}, not bytes",
+            hint=_EXPORT_HINT_OBJECT,
+            expected="bytes (or a bytearray)",
+            yours=f"{type(blob).__name__} {describe(blob)}"[:120],
+        )
+    try:
+        restored = export.deserialize(blob)
+    except Exception as exc:  # noqa: BLE001 - any bytes may come back
+        raise CheckFailure(
+            f"jax.export.deserialize could not read the bytes: {type(exc).__name__}",
+            hint=_EXPORT_HINT_OBJECT,
+        ) from None
+    return restored.call(x)
 
 
 _EXPORT = Exercise(
@@ -314,7 +279,18 @@ _EXPORT = Exercise(
         "export.export(jax.jit(fn))(shape_spec).serialize(); a symbolic dimension from "
         "export.symbolic_shape lets one export serve every length.",
     ),
-    checker=_check_to_bytes,
+    spec=Spec(
+        cases=lambda: [
+            (fn, normal(seed, (n,)))
+            for fn in (lambda x: jnp.sin(x) * 2, lambda x: x - x.mean())
+            for seed, n in ((6, 3), (7, 7))
+        ],
+        wrap=lambda f: lambda fn, x: _restored_call(f, fn, x),
+        on_error=(
+            OnError(_EXPORT_HINT_FIXED, words=("Shape mismatch", "expected same constant")),
+            OnError(_EXPORT_HINT_JIT, words=("must be the result of `jit`",)),
+        ),
+    ),
 )
 
 # --- Pallas ---------------------------------------------------------------------------------
@@ -352,29 +328,30 @@ def _rebinds_output(kernel: Any) -> bool:
     )
 
 
-def _pallas_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "should return None"):
-        return _PALLAS_HINT_RETURN
-    if message_has(exc, "Ref"):
-        return _PALLAS_HINT_REF_MATH
-    return None
+def _rebinds_output(kernel: Any) -> bool:
+    """True when the kernel assigns to its third parameter's name (``o_ref = ...``)."""
+    import dis
+
+    code = getattr(kernel, "__code__", None)
+    if code is None or code.co_argcount < 3:
+        return False
+    name = code.co_varnames[2]
+    return any(
+        ins.opname in ("STORE_FAST", "STORE_DEREF") and ins.argval == name
+        for ins in dis.get_instructions(code)
+    )
 
 
-def _check_axpy_kernel(answer: Any) -> None:
+def _interpreted(kernel: Any, x: jax.Array, y: jax.Array) -> jax.Array:
+    """``pallas_call(kernel, interpret=True)(x, y)``, one output like ``x``."""
     from jax.experimental import pallas as pl
 
-    kernel = expect_function(answer, "axpy_kernel(x_ref, y_ref, o_ref)")
-    for seed, n in ((8, 8), (9, 16)):
-        x, y = normal(seed, (n,)), normal(seed + 10, (n,))
-        call = pl.pallas_call(
-            kernel, out_shape=jax.ShapeDtypeStruct((n,), jnp.float32), interpret=True
-        )
-        label = f"pallas_call(axpy_kernel, interpret=True)(x, y) with length {n}"
-        out = attempt(call, x, y, label=label, hint_for=_pallas_hint)
-        hint = ""
-        if np.isnan(np.asarray(out)).any():
-            hint = _PALLAS_HINT_REBIND if _rebinds_output(kernel) else _PALLAS_HINT_UNWRITTEN
-        same(2 * x + y, out, label, hint)
+    out = jax.ShapeDtypeStruct(x.shape, jnp.float32)
+    return pl.pallas_call(kernel, out_shape=out, interpret=True)(x, y)
+
+
+def _has_nan(got: Any, *args: Any) -> bool:
+    return bool(np.isnan(np.asarray(got)).any())
 
 
 _PALLAS = Exercise(
@@ -385,7 +362,20 @@ _PALLAS = Exercise(
         "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref[...] + y_ref[...]\n"
     ),
     hints=("Read a ref with ref[...] and write one with ref[...] = value.",),
-    checker=_check_axpy_kernel,
+    spec=Spec(
+        cases=lambda: [
+            (normal(seed, (n,)), normal(seed + 10, (n,))) for seed, n in ((8, 8), (9, 16))
+        ],
+        wrap=lambda k: lambda x, y: _interpreted(k, x, y),
+        on_error=(
+            OnError(_PALLAS_HINT_RETURN, words=("should return None",)),
+            OnError(_PALLAS_HINT_REF_MATH, words=("Ref",)),
+        ),
+        on_result=(
+            OnResult(_PALLAS_HINT_REBIND, when=_has_nan, answer=_rebinds_output),
+            OnResult(_PALLAS_HINT_UNWRITTEN, when=_has_nan),
+        ),
+    ),
 )
 
 # --- least squares --------------------------------------------------------------------------
@@ -401,34 +391,9 @@ _LSQ_HINT_SOLVE = (
 _LSQ_HINT_ORDER = "Return [slope, intercept]: the column of t first, the column of ones second."
 
 
-def _lsq_hint(exc: BaseException) -> str | None:
-    if message_has(exc, "core dimension", "square"):
-        return _LSQ_HINT_SOLVE
-    return None
-
-
-def _check_fit_line(answer: Any) -> None:
-    fn = expect_function(answer, "fit_line(t, y)")
-    for seed, n in ((11, 20), (12, 9)):
-        t = jnp.linspace(-1.0, 2.0, n)
-        slope, icpt = 1.5 + seed / 10, -0.5
-        y = slope * t + icpt + 0.05 * normal(seed, (n,))
-        a = jnp.stack([t, jnp.ones_like(t)], axis=1)
-        expected = jnp.linalg.lstsq(a, y)[0]
-        label = f"jax.jit(fit_line)(t, y) with {n} points"
-        out = attempt(jax.jit(fn), t, y, label=label, hint_for=_lsq_hint)
-        if isinstance(out, tuple | list) and len(out) == 4:
-            raise CheckFailure(
-                f"{label} returned a tuple of {len(out)} arrays",
-                hint=_LSQ_HINT_TUPLE,
-                expected=describe(expected),
-                yours=describe(out),
-            )
-        hint = ""
-        if isinstance(out, jax.Array) and out.shape == (2,):
-            if np.allclose(np.asarray(out)[::-1], np.asarray(expected), atol=1e-3):
-                hint = _LSQ_HINT_ORDER
-        same(expected, out, label, hint, rtol=1e-3)
+def _line(seed: int, n: int) -> tuple[jax.Array, jax.Array]:
+    t = jnp.linspace(-1.0, 2.0, n)
+    return t, (1.5 + seed / 10) * t - 0.5 + 0.05 * normal(seed, (n,))
 
 
 _LSQ = Exercise(
@@ -444,7 +409,20 @@ _LSQ = Exercise(
         "jnp.linalg.lstsq(A, y) solves an overdetermined system; so does "
         "jax.scipy.linalg.solve(A.T @ A, A.T @ y).",
     ),
-    checker=_check_fit_line,
+    spec=Spec(
+        cases=lambda: [_line(11, 20), _line(12, 9)],
+        eager=False,
+        jit={},
+        on_error=(OnError(_LSQ_HINT_SOLVE, words=("core dimension", "square")),),
+        on_result=(
+            OnResult(
+                _LSQ_HINT_TUPLE,
+                when=lambda got, *a: isinstance(got, tuple | list) and len(got) == 4,
+            ),
+            OnResult(_LSQ_HINT_ORDER, wrong=lambda ref, t, y: ref(t, y)[::-1]),
+        ),
+        rtol=1e-3,
+    ),
 )
 
 EXERCISES = (_PC, _IO, _EXPORT, _PALLAS, _LSQ)

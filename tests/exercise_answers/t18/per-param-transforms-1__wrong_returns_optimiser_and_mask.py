@@ -1,0 +1,9 @@
+"""return the optimiser itself (the object with .init and .update)"""
+
+import jax
+import optax
+
+
+def make_adamw(lr, weight_decay):
+    mask = lambda params: jax.tree.map(lambda x: x.ndim >= 2, params)
+    return optax.adamw(lr, weight_decay=weight_decay), mask

@@ -1,0 +1,17 @@
+"""return the triple (new_params, new_opt_state, loss)"""
+
+import jax
+import jax.numpy as jnp
+import optax
+
+
+def make_train_step(opt):
+    def loss_fn(params, x, y):
+        return jnp.mean((x @ params["w"] + params["b"] - y) ** 2)
+
+    def train_step(params, opt_state, x, y):
+        grads = jax.grad(loss_fn)(params, x, y)
+        updates, opt_state = opt.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state
+
+    return train_step
