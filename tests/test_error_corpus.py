@@ -97,8 +97,9 @@ def test_the_corpus_is_big_enough_and_its_expectations_are_real():
 
 
 # the targets; the held-out half is never tuned on: its floor is what it measured after
-# tuning on the other half (both batches: 50/53 named and located, 49/53 fixes)
-TARGETS = {"tune": (0.97, 0.90), "held": (50 / 53, 49 / 53)}
+# tuning on the other half (three batches: 75/76 named and located, 67/76 fixes; the third
+# batch, written blind by another session, measured 23/23 and 14/23 on its held half)
+TARGETS = {"tune": (0.97, 0.90), "held": (75 / 76, 67 / 76)}
 
 
 @pytest.mark.parametrize("half", ["tune", "held"])

@@ -229,3 +229,80 @@ def test_exercise_checks_hint_with_the_coach():
     with pytest.raises(CheckFailure) as info:  # no JAX-specific fix: no coach hint
         attempt(value_error, 1.0, label="value_error(1.0)")
     assert info.value.hint == ""
+
+
+# --- errors with a fix of their own (each raised by JAX itself) --------------------------------
+X3 = jnp.arange(3.0)
+
+
+def _cond_pair(x):
+    return jax.lax.cond(x.sum() > 0, lambda v: (v, v), lambda v: v, x)
+
+
+def _complex_grad(x):
+    return jax.grad(lambda v: v.sum() * 1j)(x)
+
+
+def _unbound_axis(x):
+    return jax.lax.psum(x, "rows")
+
+
+def _none_out_axes(x):
+    return jax.vmap(lambda v: v * 2, out_axes=None)(x)
+
+
+def _renamed_key(x):
+    return jax.tree.map(lambda a, b: a + b, {"w": x, "b": x}, {"w": x, "bias": x})
+
+
+def _mixed_keys(x):
+    return jnp.stack([jax.random.key(0), jax.random.PRNGKey(1)])
+
+
+@pytest.mark.parametrize(
+    ("fn", "fix", "concept"),
+    [
+        (_cond_pair, "same structure", "cond"),
+        (_complex_grad, "holomorphic=True", "grad"),
+        (_unbound_axis, "axis_name='rows'", "vmap-axis-name"),
+        (_none_out_axes, "out_axes=0", "out-axes"),
+        (_renamed_key, "jax.tree.structure", "tree-map"),
+        (_mixed_keys, "wrap_key_data", "key-impls"),
+    ],
+    ids=lambda v: getattr(v, "__name__", "")[:20] if callable(v) else None,
+)
+def test_fix_for_this_cause(fn, fix, concept):
+    info = explain(caught(fn, X3), fn)
+    assert fix in info["fix"] and info["concept"] == concept, info
+
+
+def test_an_unhashable_static_object_is_told_to_be_frozen_or_hashable():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Config:
+        depth: int
+
+    def run(x):
+        return jax.jit(lambda c, v: v * c.depth, static_argnums=0)(Config(2), x)
+
+    info = explain(caught(run, X3), run)
+    assert "frozen=True" in info["fix"] and "__hash__" in info["fix"], info
+
+
+def test_a_jitted_function_returning_a_string_points_at_its_return():
+    def outer(x):
+        @jax.jit
+        def f(x):
+            y = x * 2
+            return y, "doubled"
+
+        return f(x)
+
+    try:
+        outer(X3)
+    except TypeError as exc:
+        info = explain(exc, outer)
+    line = int(info["where"].rsplit(":", 1)[1])
+    assert line == outer.__code__.co_firstlineno + 4, info  # the return inside f
+    assert "Return only arrays" in info["fix"]

@@ -94,6 +94,7 @@ def load() -> list[Case]:
         control_flow,
         keys,
         round2,
+        round3,
         shapes_dtypes,
         silent,
         tracer_values,

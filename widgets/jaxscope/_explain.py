@@ -163,7 +163,7 @@ _CALL_RE = r"(?<![\w.]){}\("
 _INDEXED_RE = r"([A-Za-z_][\w.]*)\[([^\]]*)\]"
 _ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][\w.]*)\[(.+?)\]\s*([-+*/]?)=\s*(.+?)\s*$")
 _AT_METHOD = {"": "set", "+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
-_TYPE_RE = re.compile(r"type <class '([\w.]+)'>|type '<class '([\w.]+)'>'")
+_TYPE_RE = re.compile(r"type <class '([\w.<>]+)'>|type '<class '([\w.<>]+)'>'")
 _PATH_ARG_RE = re.compile(r"at path (\w+)")
 _ITERATOR_TYPES = ("iterator", "generator", "map", "filter", "zip", "range")
 
@@ -237,10 +237,13 @@ def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tup
 def _indexed_host_value(line: str, subject: str) -> str:
     """``NAME[...]`` on the line where the index mentions ``subject``: a Python list or a NumPy
     array indexed by a tracer."""
-    for m in re.finditer(_INDEXED_RE, line):
+    found = list(re.finditer(_INDEXED_RE, line))
+    for m in found:
         if subject == "this value" or re.search(rf"\b{re.escape(subject)}\b", m.group(2)):
             return m.group(0)
-    return ""
+    # the subject is JAX's name for it (a wrapper's argument): any index that is not a literal
+    names = [m for m in found if not re.fullmatch(r"[\s\d:,-]*", m.group(2))]
+    return names[0].group(0) if len(names) == 1 else ""
 
 
 def _index_fix(indexed: str) -> tuple[str, str, str]:
@@ -278,11 +281,18 @@ def _shape_size_fix(line: str, subject: str, what: str) -> tuple[str, str, str]:
             "math.prod(x.shape) (or x.size), which stay Python ints under jit.",
             "static-args",
         )
+    numpy = re.search(r"\bnp\.(\w+)\(", line)
+    also = (
+        f" Inside jit make arrays with jnp.{numpy.group(1)}, not np.{numpy.group(1)} (a host "
+        "array cannot hold traced values)."
+        if numpy
+        else ""
+    )
     return (
         f"{what} ({subject}) is traced, but a shape or size must be a concrete Python integer "
         "while tracing: under jit every array shape follows from shapes alone.",
         f"Mark {subject} static (static_argnums / static_argnames) so it stays a Python int, or "
-        "take sizes from x.shape (static); np.prod(x.shape) gives a total size.",
+        "take sizes from x.shape (static); np.prod(x.shape) gives a total size." + also,
         "static-args",
     )
 
@@ -357,7 +367,9 @@ def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
         )
     if kind == "str" or "is not a valid JAX type" in message:
         name = f"static_argnames=({path.group(1)!r},)" if path else "static_argnames"
-        if "return" in line:
+        if "returned a value" in message or (
+            "return" in line and "Error interpreting argument" not in message
+        ):
             return (
                 "The function returns a value that is not an array (a string or other Python "
                 "object); jit can only return arrays and pytrees of arrays.",
@@ -531,6 +543,22 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "Pass a hashable value: a tuple of (key, value) pairs or a frozen dataclass; "
                 "or, if it holds arrays, pass the dict traced (not static)."
             )
+        elif kind and kind not in ("ArrayImpl", "ndarray", "set"):
+            method = re.search(r"\bself\b|jit\(\s*\w+\.\w+\s*,", code)
+            fix = (
+                f"Make {kind} hashable: a @dataclass(frozen=True) of Python values gets __hash__ "
+                "and __eq__ for free, or define both yourself; if it holds arrays, register it "
+                "as a pytree (jax.tree_util.register_pytree_node_class) and pass it traced."
+            )
+            return done(
+                (
+                    f"A static argument must be hashable (jit keys its cache on it), but a {kind} "
+                    "is not: a class that defines __eq__ (as a plain @dataclass does) loses its "
+                    "__hash__.",
+                    fix,
+                    "jit-methods-partial" if method else "static-args",
+                )
+            )
         else:
             fix = (
                 "Arrays cannot be static (they are not hashable): pass it as a normal, traced "
@@ -548,6 +576,89 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
         rule = _not_array_rule(message, line)
         if rule:
             return done(rule)
+    if "branch outputs must have the same pytree structure" in message or (
+        "true_fun and false_fun output must have identical types" in message
+    ):
+        return done(
+            (
+                "The branches of lax.cond (or lax.switch) return different things: every branch "
+                "must return the same pytree structure, with the same shapes and dtypes, since "
+                "only one compiled program holds them all.",
+                "Make every branch return the same structure: e.g. both a tuple of two arrays "
+                "(return (x, 0.0) rather than x), with matching shapes and dtypes (astype, "
+                "jnp.zeros_like).",
+                "cond",
+            )
+        )
+    if "dot_general requires contracting dimensions" in message and _has_call(
+        code, "lax.dot_general", "jnp.einsum", "jnp.tensordot", "dot_general", "einsum"
+    ):
+        return done(
+            (
+                "The axes a dot_general (or einsum) contracts must have the same size, and "
+                "these do not.",
+                "Pick axes of equal size in dimension_numbers: ((lhs_contracting, "
+                "rhs_contracting), (lhs_batch, rhs_batch)), e.g. ((1,), (0,)) for a matrix "
+                "product; check both shapes.",
+                "dot-general",
+            )
+        )
+    if "grad requires real-valued outputs" in message:
+        return done(
+            (
+                "jax.grad differentiates real-valued functions, and this one returns a complex "
+                "number.",
+                "Return a real number, e.g. jnp.abs(z) ** 2 or z.real; for a holomorphic "
+                "function pass jax.grad(f, holomorphic=True) (complex inputs); otherwise use "
+                "jax.vjp.",
+                "grad",
+            )
+        )
+    if isinstance(exc, NameError) and "unbound axis name" in message:
+        axis = re.search(r"unbound axis name: (\w+)", message)
+        named = axis.group(1) if axis else "i"
+        return done(
+            (
+                f"A collective (psum, pmean, all_gather...) names the axis {named!r}, but no "
+                "enclosing transformation defines an axis of that name.",
+                f"Name the mapped axis where you map: jax.vmap(f, axis_name={named!r}) (or "
+                f"jax.pmap / jax.shard_map over a mesh axis {named!r}), and call the "
+                "collective inside it.",
+                "vmap-axis-name",
+            )
+        )
+    if "at vmap out_axes" in message and "None" in message and "batched" in message:
+        return done(
+            (
+                "out_axes=None promises that an output is the same for every example, but it "
+                "depends on the mapped input, so it has a batch axis.",
+                "Give that output a batch axis: out_axes=0 (the default) for it; keep None only "
+                "for outputs that do not depend on mapped inputs.",
+                "out-axes",
+            )
+        )
+    mismatch = r"pytree structure error|Dict key mismatch|Custom node type mismatch"
+    if re.search(mismatch, message) or ("tree_map" in message and "metadata" in message):
+        return done(
+            (
+                "jax.tree.map walks several trees together, and they must have the same "
+                "structure (the same dict keys, list lengths and node types); these differ.",
+                "Give the trees the same structure: compare jax.tree.structure(a) with "
+                "jax.tree.structure(b) and rename or rebuild the odd one (e.g. the same dict "
+                "keys).",
+                "tree-map",
+            )
+        )
+    if "is not a valid dtype for JAX type promotion" in message and "key<" in message:
+        return done(
+            (
+                "Typed keys (jax.random.key) and legacy uint32 keys (jax.random.PRNGKey) are "
+                "different dtypes, and JAX will not mix them in one array.",
+                "Use one kind: make every key with jax.random.key(seed), or wrap a legacy key "
+                "with jax.random.wrap_key_data(k) (and unwrap with jax.random.key_data).",
+                "key-impls",
+            )
+        )
     if "key_data" in message or "PRNG key" in message:
         return done(
             (
@@ -774,23 +885,14 @@ _STORE_RE = re.compile(
 )
 
 
-def leak_site(message: str, fallback: tuple[str, int] | None = None) -> tuple[str, int] | None:
-    """Where a leaked tracer was stored, from the raw message of a leak error: the line of the
-    function JAX was tracing that writes to the variable holding it (``(file, line)``).
-    ``fallback`` (file, first line) is the function to search when JAX names a library one."""
+def _function_body(path: str, start: int) -> list[tuple[int, str]]:
+    """The (number, text) of each line in the body of the function defined at ``path:start``
+    (its decorators skipped)."""
     import linecache
 
-    m = _TRACED_FN_RE.search(message)
-    if m and not is_library_file(m.group(2)):
-        path, start = m.group(2), int(m.group(3))
-    elif fallback:
-        path, start = fallback
-    else:
-        return None
-    names = {n for g in _REFERRER_RE.findall(message) for n in g if n}
     lines = linecache.getlines(path)
     if not 0 < start <= len(lines):
-        return None
+        return []
     while start < len(lines) and not re.match(r"\s*(async\s+)?def\b", lines[start - 1]):
         start += 1  # skip decorators
     indent = len(lines[start - 1]) - len(lines[start - 1].lstrip())
@@ -800,6 +902,38 @@ def leak_site(message: str, fallback: tuple[str, int] | None = None) -> tuple[st
         if text.strip() and len(text) - len(text.lstrip()) <= indent:
             break
         body.append((n, text))
+    return body
+
+
+_RETURNED_RE = re.compile(r"function (\S+) at (\S+\.py):(\d+) traced for \w+ returned")
+
+
+def return_site(message: str) -> tuple[str, int] | None:
+    """Where a traced function returned a value JAX cannot hold (a string, an object): its last
+    ``return`` line, from the raw message that names the function (``(file, line)``)."""
+    m = _RETURNED_RE.search(message)
+    if not m or is_library_file(m.group(2)):
+        return None
+    path = m.group(2)
+    returns = [
+        n for n, text in _function_body(path, int(m.group(3))) if text.lstrip().startswith("return")
+    ]
+    return (path, returns[-1]) if returns else None
+
+
+def leak_site(message: str, fallback: tuple[str, int] | None = None) -> tuple[str, int] | None:
+    """Where a leaked tracer was stored, from the raw message of a leak error: the line of the
+    function JAX was tracing that writes to the variable holding it (``(file, line)``).
+    ``fallback`` (file, first line) is the function to search when JAX names a library one."""
+    m = _TRACED_FN_RE.search(message)
+    if m and not is_library_file(m.group(2)):
+        path, start = m.group(2), int(m.group(3))
+    elif fallback:
+        path, start = fallback
+    else:
+        return None
+    names = {n for g in _REFERRER_RE.findall(message) for n in g if n}
+    body = _function_body(path, start)
     for n, text in body:
         if _STORE_RE.search(text) and (
             not names or any(re.search(rf"\b{re.escape(k)}\b", text) for k in names)
@@ -809,6 +943,12 @@ def leak_site(message: str, fallback: tuple[str, int] | None = None) -> tuple[st
         if _STORE_RE.search(text):
             return path, n
     return None
+
+
+def _within(code: Any, site: tuple[str, int]) -> bool:
+    """Whether ``(file, line)`` lies inside the source of ``code``."""
+    first, last = code_range(code)
+    return site[0] == code.co_filename and first <= site[1] <= last
 
 
 def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
@@ -830,6 +970,11 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
         site = leak_site(safe_str(exc)) if concept == "leaked-tracers" else None
         if site:
             explanation += f" It was stored at {short_path(site[0])}:{site[1]}."
+        site = site or return_site(safe_str(exc))
+        code = code_of(fn)
+        if site and (code is None or _within(code, site)):
+            # JAX raised after the trace: point at the store or the return in fn instead
+            result["where"] = f"{short_path(site[0])}:{site[1]}"
         result.update(name=name, explanation=explanation, fix=fix, concept=concept)
     except Exception:  # noqa: BLE001 - explaining must never raise
         result["name"] = getattr(type(exc), "__name__", "Error")

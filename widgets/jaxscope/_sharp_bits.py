@@ -624,6 +624,14 @@ def reused_key_line(closed: Any, loc: Any) -> int | None:
             if v in used:
                 return loc.line_of_eqn(eqn)
             used.add(v)
+    # no key consumed twice in a row: a loop whose body consumes a key it is given every
+    # iteration (a key closed over by a scan or while body, not split per step)
+    for eqn in closed.jaxpr.eqns:
+        dtypes = [getattr(getattr(v, "aval", None), "dtype", None) for v in eqn.invars]
+        if eqn.primitive.name in ("scan", "while") and any(
+            jax.dtypes.issubdtype(d, jax.dtypes.prng_key) for d in dtypes
+        ):
+            return loc.line_of_eqn(eqn)
     return None
 
 

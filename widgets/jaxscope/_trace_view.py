@@ -29,6 +29,7 @@ from ._explain import (
     explain,
     is_library_file,
     leak_site,
+    return_site,
     safe_str,
     short_path,
 )
@@ -183,6 +184,7 @@ def _error_data(
     site = None
     if info.get("concept") == "leaked-tracers" and loc.file:
         site = leak_site(safe_str(exc), (loc.file, loc.first))
+    site = site or (return_site(safe_str(exc)) if loc.file else None)
     if site and site[0] == loc.file and loc.first <= site[1] <= loc.last:
         line = site[1]  # the leak check stops after the trace: point at the store instead
     return {
@@ -190,7 +192,7 @@ def _error_data(
         "message": rename("\n".join(lines[:4])) or "(no message)",
         "line": line,
         "explanation": rename(info.get("explanation", "")),
-        "fix": info.get("fix", ""),
+        "fix": rename(info.get("fix", "")),
         "concept": info.get("concept", ""),
         "where": rename(info.get("where", "")),
     }
