@@ -472,7 +472,7 @@ def static_argnums_past_end(a, b):
     "return x + y",
     ("donate_argnums",),
     "donation",
-    (jnp.ones(3),),
+    lambda: (jnp.ones(3),),  # a fresh array each run: the first run donates (deletes) it
     via="call",
 )
 def reuse_donated_input(x):

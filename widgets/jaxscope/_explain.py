@@ -637,7 +637,7 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "out-axes",
             )
         )
-    mismatch = r"pytree structure error|Dict key mismatch|Custom node type mismatch"
+    mismatch = r"pytree structure error|Dict key mismatch"
     if re.search(mismatch, message) or ("tree_map" in message and "metadata" in message):
         return done(
             (
