@@ -306,3 +306,26 @@ def test_a_jitted_function_returning_a_string_points_at_its_return():
     line = int(info["where"].rsplit(":", 1)[1])
     assert line == outer.__code__.co_firstlineno + 4, info  # the return inside f
     assert "Return only arrays" in info["fix"]
+
+
+def test_a_donated_array_read_again_is_explained_on_both_dispatch_paths():
+    """JAX's Python dispatch raises RuntimeError ("Array has been deleted"), its C++ fast path
+    ValueError ("Buffer has been deleted or donated"): the coach says the same for both."""
+
+    def reuse(x):
+        y = jax.jit(lambda v: v * 2, donate_argnums=0)(x)
+        return x + y
+
+    names = set()
+    for _ in range(3):  # the first add takes the Python path, later ones the C++ one
+        try:
+            reuse(jnp.ones(7))
+        except (RuntimeError, ValueError) as exc:
+            info = explain(exc, reuse)
+            names.add(type(exc).__name__)
+            assert info["concept"] == "donation", info
+            assert "donate_argnums" in info["fix"] and "jnp.copy" in info["fix"], info
+            assert info["where"].endswith(f":{reuse.__code__.co_firstlineno + 2}"), info
+        else:
+            pytest.fail("a donated array was read without error")
+    assert names, names

@@ -21,8 +21,9 @@ class Case:
     """One snippet: ``fn(*args())`` is traced by js.trace (``via="trace"``) or called
     (``via="call"``, for errors raised when a jitted function is called) and must raise ``error``
     at the source line containing ``line``; the coach's own fix must contain every phrase of
-    ``fix`` (``"a|b"``: either) and name ``concept``. A ``sharp`` case raises nothing: js.trace
-    must note ``kind`` at ``line``."""
+    ``fix`` (``"a|b"``: either) and name ``concept``; ``error`` may list alternatives the same
+    way where JAX raises either class, depending on its dispatch path. A ``sharp`` case raises
+    nothing: js.trace must note ``kind`` at ``line``."""
 
     name: str
     fn: Callable

@@ -809,6 +809,17 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "in-axes",
             )
         )
+    if "has been deleted" in first or "deleted or donated" in first:
+        return done(
+            (
+                "An array was used after its buffer was freed: a jitted function given it in "
+                "donate_argnums reused its memory for the result (or x.delete() was called).",
+                "Do not read a donated argument after the call: use the function's result "
+                "instead (x = f(x)), pass a copy (jnp.copy(x)), or drop donate_argnums for "
+                "that argument.",
+                "donation",
+            )
+        )
     if "unsupported format string" in message:
         return done(
             (
