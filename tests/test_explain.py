@@ -259,9 +259,34 @@ def _mixed_keys(x):
     return jnp.stack([jax.random.key(0), jax.random.PRNGKey(1)])
 
 
+def _scan_nothing(x):
+    return jax.lax.scan(lambda c, _: (c + 1.0, c), x.sum(), None)
+
+
+def _unflatten_short(x):
+    return jax.tree.unflatten(jax.tree.structure({"w": x, "b": x}), [x])
+
+
+def _static_past_end(x):
+    return jax.jit(lambda v: v * 2, static_argnums=1)(x)
+
+
+def _vmap_nothing(x):
+    return jax.vmap(lambda v: v * 2, in_axes=None)(x)
+
+
+def _put_on_a_name(x):
+    return jax.device_put(x, "cpu")
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_scan_nothing, "length=n", "scan"),
+        (_unflatten_short, "treedef.num_leaves", "flatten-unflatten"),
+        (_static_past_end, "static_argnames", "static-args"),
+        (_vmap_nothing, "axis_size=n", "in-axes"),
+        (_put_on_a_name, "jax.devices('cpu')[0]", "jax-array"),
         (_cond_pair, "same structure", "cond"),
         (_complex_grad, "holomorphic=True", "grad"),
         (_unbound_axis, "axis_name='rows'", "vmap-axis-name"),

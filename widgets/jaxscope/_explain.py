@@ -820,6 +820,55 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "donation",
             )
         )
+    if "scan got no values to scan over" in first:
+        return done(
+            (
+                "lax.scan was given nothing to scan over (xs is None or an empty pytree), so it "
+                "cannot tell how many steps to take.",
+                "Say how many: lax.scan(step, init, xs=None, length=n); or pass xs whose "
+                "leading axis has one entry per step.",
+                "scan",
+            )
+        )
+    if re.search(r"Too (?:few|many) leaves for PyTreeDef", first):
+        return done(
+            (
+                "jax.tree.unflatten was given a different number of leaves than the structure "
+                "holds.",
+                "Pass exactly treedef.num_leaves leaves, in the order jax.tree.leaves gives "
+                "them; flatten and unflatten the same structure (leaves, treedef = "
+                "jax.tree.flatten(tree)).",
+                "flatten-unflatten",
+            )
+        )
+    if "has static_argnums=" in first and "only accepts" in first:
+        return done(
+            (
+                "static_argnums points past the function's positional parameters.",
+                "static_argnums counts the function's own parameters from 0: use a position "
+                "it has, or name the parameter with static_argnames=('name',).",
+                "static-args",
+            )
+        )
+    if "must have at least one non-None value in in_axes" in first:
+        return done(
+            (
+                "vmap was told to map no argument at all (every in_axes entry is None), so it "
+                "does not know the batch size.",
+                "Map at least one argument (in_axes=0 for it), or give the batch size with "
+                "jax.vmap(f, in_axes=None, axis_size=n).",
+                "in-axes",
+            )
+        )
+    if "`jax.device_put` only accepts" in first:
+        return done(
+            (
+                "jax.device_put takes a device or a sharding, not a name.",
+                "Pass a device, jax.device_put(x, jax.devices('cpu')[0]), or a sharding, "
+                "jax.device_put(x, NamedSharding(mesh, P('data'))).",
+                "jax-array",
+            )
+        )
     if "unsupported format string" in message:
         return done(
             (
