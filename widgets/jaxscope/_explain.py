@@ -809,66 +809,9 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "in-axes",
             )
         )
-    if "has been deleted" in first or "deleted or donated" in first:
-        return done(
-            (
-                "An array was used after its buffer was freed: a jitted function given it in "
-                "donate_argnums reused its memory for the result (or x.delete() was called).",
-                "Do not read a donated argument after the call: use the function's result "
-                "instead (x = f(x)), pass a copy (jnp.copy(x)), or drop donate_argnums for "
-                "that argument.",
-                "donation",
-            )
-        )
-    if "scan got no values to scan over" in first:
-        return done(
-            (
-                "lax.scan was given nothing to scan over (xs is None or an empty pytree), so it "
-                "cannot tell how many steps to take.",
-                "Say how many: lax.scan(step, init, xs=None, length=n); or pass xs whose "
-                "leading axis has one entry per step.",
-                "scan",
-            )
-        )
-    if re.search(r"Too (?:few|many) leaves for PyTreeDef", first):
-        return done(
-            (
-                "jax.tree.unflatten was given a different number of leaves than the structure "
-                "holds.",
-                "Pass exactly treedef.num_leaves leaves, in the order jax.tree.leaves gives "
-                "them; flatten and unflatten the same structure (leaves, treedef = "
-                "jax.tree.flatten(tree)).",
-                "flatten-unflatten",
-            )
-        )
-    if "has static_argnums=" in first and "only accepts" in first:
-        return done(
-            (
-                "static_argnums points past the function's positional parameters.",
-                "static_argnums counts the function's own parameters from 0: use a position "
-                "it has, or name the parameter with static_argnames=('name',).",
-                "static-args",
-            )
-        )
-    if "must have at least one non-None value in in_axes" in first:
-        return done(
-            (
-                "vmap was told to map no argument at all (every in_axes entry is None), so it "
-                "does not know the batch size.",
-                "Map at least one argument (in_axes=0 for it), or give the batch size with "
-                "jax.vmap(f, in_axes=None, axis_size=n).",
-                "in-axes",
-            )
-        )
-    if "`jax.device_put` only accepts" in first:
-        return done(
-            (
-                "jax.device_put takes a device or a sharding, not a name.",
-                "Pass a device, jax.device_put(x, jax.devices('cpu')[0]), or a sharding, "
-                "jax.device_put(x, NamedSharding(mesh, P('data'))).",
-                "jax-array",
-            )
-        )
+    for pattern, *rule in _MESSAGE_RULES:
+        if re.search(pattern, first):
+            return done(tuple(rule))
     if "unsupported format string" in message:
         return done(
             (
@@ -920,6 +863,56 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
         return done((f"The shapes do not fit together: {first}", fix, "broadcasting-reshaping"))
     explanation = first[:300] if first else f"{name} was raised."
     return name, explanation, "", ""
+
+
+# causes known by the first line of JAX's message alone: (pattern, explanation, fix, concept)
+_MESSAGE_RULES = (
+    (
+        r"has been deleted|deleted or donated",
+        "An array was used after its buffer was freed: a jitted function given it in "
+        "donate_argnums reused its memory for the result (or x.delete() was called).",
+        "Do not read a donated argument after the call: use the function's result instead "
+        "(x = f(x)), pass a copy (jnp.copy(x)), or drop donate_argnums for that argument.",
+        "donation",
+    ),
+    (
+        r"scan got no values to scan over",
+        "lax.scan was given nothing to scan over (xs is None or an empty pytree), so it cannot "
+        "tell how many steps to take.",
+        "Say how many: lax.scan(step, init, xs=None, length=n); or pass xs whose leading axis "
+        "has one entry per step.",
+        "scan",
+    ),
+    (
+        r"Too (?:few|many) leaves for PyTreeDef",
+        "jax.tree.unflatten was given a different number of leaves than the structure holds.",
+        "Pass exactly treedef.num_leaves leaves, in the order jax.tree.leaves gives them; "
+        "flatten and unflatten the same structure (leaves, treedef = jax.tree.flatten(tree)).",
+        "flatten-unflatten",
+    ),
+    (
+        r"has static_argnums=.*only accepts",
+        "static_argnums points past the function's positional parameters.",
+        "static_argnums counts the function's own parameters from 0: use a position it has, or "
+        "name the parameter with static_argnames=('name',).",
+        "static-args",
+    ),
+    (
+        r"must have at least one non-None value in in_axes",
+        "vmap was told to map no argument at all (every in_axes entry is None), so it does not "
+        "know the batch size.",
+        "Map at least one argument (in_axes=0 for it), or give the batch size with "
+        "jax.vmap(f, in_axes=None, axis_size=n).",
+        "in-axes",
+    ),
+    (
+        r"`jax\.device_put` only accepts",
+        "jax.device_put takes a device or a sharding, not a name.",
+        "Pass a device, jax.device_put(x, jax.devices('cpu')[0]), or a sharding, "
+        "jax.device_put(x, NamedSharding(mesh, P('data'))).",
+        "jax-array",
+    ),
+)
 
 
 def _source_line(exc: BaseException, fn: Any) -> str:
