@@ -27,7 +27,7 @@ import yaml
 
 import jaxscope as js
 from jaxscope._progress import read_record
-from jaxscope._workspace import find_exercises
+from jaxscope._solution_cells import find_exercises
 from jaxscope.classroom._board import board, board_csv, board_html, hardest
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Exercise checks: every reference passes and is the notebook's solution, every stub is 'not
+"""Exercise checks: every reference (the notebook's solution) passes, every stub is 'not
 attempted', every wrong answer in ``exercise_answers/`` fails with the hint its docstring quotes
 and every other correct answer there passes; interactive versus strict mode; bad input; progress
 records."""
@@ -15,14 +15,14 @@ from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import nbformat
 import numpy as np
 import pytest
 
 import jaxscope as js
 from jaxscope import exercises
+from jaxscope._build import read_text_source
 from jaxscope._exercises import ExerciseNotPassed, evaluate
-from jaxscope._workspace import find_exercises
+from jaxscope._solution_cells import exercises_in_text, find_exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = ROOT / "tests" / "exercise_answers"
@@ -66,14 +66,14 @@ def test_definition_is_complete(ex):
     m = re.fullmatch(r"t(\d\d)-([a-z0-9-]+)-(\d+)", ex.id)
     assert m and m.group(2) == ex.concept and int(m.group(1)) == ex.table
     assert ex.title and ex.hints
-    assert "NotImplementedError" in ex.stub
+    assert "NotImplementedError" in ex.starting_code
     assert any(answer_file(p) == (ex.id, "wrong") for p in WRONG), "no wrong answer recorded"
     assert exercises.get(ex.id) is ex
 
 
 def test_a_record_needs_one_way_to_check():
     with pytest.raises(ValueError, match="exactly one of checker= and spec="):
-        exercises.Exercise(id="t01-x-1", title="x", signature="f(x)", reference="", hints=("",))
+        exercises.Exercise(id="t01-x-1", title="x", hints=("",))
 
 
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -91,7 +91,7 @@ def test_reference_passes(ex):
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
 def test_stub_is_not_attempted(ex):
-    assert evaluate(ex.id, load(ex.stub, ex.answer_name))["status"] == "not attempted"
+    assert evaluate(ex.id, load(ex.starting_code, ex.answer_name))["status"] == "not attempted"
     assert evaluate(ex.id, ...)["status"] == "not attempted"
 
 
@@ -113,28 +113,35 @@ def test_other_correct_answers_pass(path):
     assert result["status"] == "passed", result
 
 
-def _notebook_solutions():
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in find_exercises(nb, path.name):
-            yield pytest.param(cell, id=f"{path.stem}:{cell.exercise_id}")
+NOTEBOOK_SOURCES = sorted((ROOT / "notebooks").glob("*.md"))
 
 
-NOTEBOOK_SOLUTIONS = list(_notebook_solutions())
-
-
-@pytest.mark.parametrize("cell", NOTEBOOK_SOLUTIONS)
-def test_reference_is_the_notebook_solution(cell):
-    """The notebook's solution cell and the reference are the same code (formatting and
-    comments aside), so the reference that passes is the solution learners read."""
-    ex = exercises.get(cell.exercise_id)
-    assert ast.dump(ast.parse(cell.solution_code)) == ast.dump(ast.parse(ex.reference)), (
-        f"the solution cell of {ex.id} is not its reference:\n{cell.solution_code}"
-    )
+@pytest.mark.parametrize("path", NOTEBOOK_SOURCES, ids=lambda p: p.stem)
+def test_solutions_are_read_from_the_text_source_as_jupytext_reads_it(path):
+    """The references are read from each notebook's MyST source without jupytext (its import
+    takes seconds); jupytext, the real reader, must find the same exercises, answers and code."""
+    fast = exercises_in_text(path.read_text(encoding="utf-8"), path.name)
+    real = find_exercises(read_text_source(path.with_suffix(".ipynb")), path.name)
+    assert [(c.exercise_id, c.answer, c.solution_code) for c in fast] == [
+        (c.exercise_id, c.answer, c.solution_code) for c in real
+    ]
 
 
 def test_every_exercise_has_a_notebook_solution():
-    assert sorted(c.values[0].exercise_id for c in NOTEBOOK_SOLUTIONS) == sorted(exercises.ids())
+    found = [c.exercise_id for p in NOTEBOOK_SOURCES for c in exercises_in_text(p.read_text())]
+    assert sorted(found) == sorted(exercises.ids())
+
+
+def test_the_signature_is_the_solutions_def_line():
+    ex = exercises.get("t07-grad-1")
+    assert ex.signature == "loss_grad(w, x, y)" and ex.answer_name == "loss_grad"
+    assert ex.starting_code.startswith("def loss_grad(w, x, y):\n")
+    assert exercises.get("t17-flax-nnx-1").signature == "MLP(...)"  # a class says it with call=
+
+
+def test_a_solution_that_defines_no_function_asks_for_call():
+    with pytest.raises(ValueError, match="call="):
+        exercises.signature_of("f = jax.jit(lambda x: x)\n", "f")
 
 
 IMMUTABLE_WRONG = ANSWERS / "t01" / "immutable-arrays-1__wrong_item_assignment.py"
@@ -142,7 +149,7 @@ IMMUTABLE_WRONG = ANSWERS / "t01" / "immutable-arrays-1__wrong_item_assignment.p
 
 def test_interactive_check_returns_a_view_and_never_raises():
     ex = exercises.get("t01-immutable-arrays-1")
-    view = js.check(ex.id, load(ex.stub, ex.answer_name))
+    view = js.check(ex.id, load(ex.starting_code, ex.answer_name))
     assert view.data["status"] == "not attempted"
     assert view.text().startswith("… t01-immutable-arrays-1")
     failed = js.check(ex.id, load(IMMUTABLE_WRONG.read_text(), ex.answer_name))
@@ -157,7 +164,7 @@ def test_strict_mode_raises_exercise_not_passed(monkeypatch):
     monkeypatch.setenv("JAXSCOPE_STRICT", "1")
     ex = exercises.get("t01-immutable-arrays-1")
     with pytest.raises(ExerciseNotPassed, match="not attempted"):
-        js.check(ex.id, load(ex.stub, ex.answer_name))
+        js.check(ex.id, load(ex.starting_code, ex.answer_name))
     with pytest.raises(AssertionError, match=re.escape("x.at[0].set(v)")):
         js.check(ex.id, load(IMMUTABLE_WRONG.read_text(), ex.answer_name))
     assert js.check(ex.id, load(ex.reference, ex.answer_name)).data["status"] == "passed"
@@ -199,7 +206,7 @@ def test_results_are_recorded_in_the_progress_file(tmp_path, monkeypatch):
     progress = tmp_path / "progress.jsonl"
     monkeypatch.setenv("JAXSCOPE_PROGRESS_FILE", str(progress))
     ex = exercises.get("t01-static-vs-traced-1")
-    js.check(ex.id, load(ex.stub, ex.answer_name))
+    js.check(ex.id, load(ex.starting_code, ex.answer_name))
     js.check(ex.id, load(ex.reference, ex.answer_name))
     lines = [json.loads(ln) for ln in progress.read_text().splitlines()]
     assert [(ln["id"], ln["status"], ln["title"]) for ln in lines] == [
@@ -268,7 +275,7 @@ def test_every_stub_is_known_as_one_without_running_its_check():
 
     for ex in exercises.all_exercises():
         namespace = {}
-        exec("import jax, jax.numpy as jnp\n" + ex.stub, namespace)
+        exec("import jax, jax.numpy as jnp\n" + ex.starting_code, namespace)
         answer = namespace[ex.answer_name]
         assert only_raises_not_implemented(answer), ex.id
         assert evaluate(ex.id, answer)["status"] == "not attempted"

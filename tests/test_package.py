@@ -112,6 +112,13 @@ hits = js.cheatsheet.search("split a key", limit=3)
 assert hits[0].concept.id == "split" and hits[0].table == 4, hits
 html = js.jaxpr(lambda x: jnp.sin(x) * 2, jnp.ones(3)).html()
 assert "sin" in html and ".jxs-jaxpr-prim{" in html
+from jaxscope import exercises
+
+t07 = exercises.get("t07-grad-1")  # its reference is the solution cell of the shipped notebook
+assert t07.signature == "loss_grad(w, x, y)", t07.signature
+ns = {"jax": __import__("jax"), "jnp": jnp}
+exec(t07.reference, ns)
+assert js.check("t07-grad-1", ns["loss_grad"]).data["status"] == "passed"
 result = js.check("t01-pure-functions-1", lambda *args, **kwargs: None)
 assert result.data["status"] == "failed" and "return" in result.text(), result.text()
 print("installed jaxscope works")
@@ -126,6 +133,9 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path):
     junk = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints")
     shutil.copytree(REPO / "widgets", src / "widgets", ignore=junk)
     shutil.copytree(REPO / "cheatsheet", src / "cheatsheet", ignore=junk)
+    (src / "notebooks").mkdir()
+    for path in (REPO / "notebooks").glob("*.md"):
+        shutil.copy2(path, src / "notebooks" / path.name)
     wheels = tmp_path / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     run = {"capture_output": True, "text": True, "timeout": 600}

@@ -13,7 +13,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from jaxscope import _workspace
 from jaxscope.__main__ import main
-from jaxscope._workspace import MANIFEST, generate, replace_solution, sha256
+from jaxscope._solution_cells import replace_solution
+from jaxscope._workspace import MANIFEST, generate, sha256
 from jaxscope.exercises import get
 
 EX = "t01-immutable-arrays-1"
@@ -60,7 +61,7 @@ def test_generation_replaces_solutions_and_clears_exercise_outputs(course):
     assert report.created == ["01-core-concepts.ipynb", "conftest.py"] and not report.errors
     nb = read(ws / "01-core-concepts.ipynb")
     sol, chk, other = nb.cells[2], nb.cells[3], nb.cells[4]
-    assert sol.source == "# set x[0] to v\n" + get(EX).stub.rstrip("\n")
+    assert sol.source == "# set x[0] to v\n" + get(EX).starting_code.rstrip("\n")
     assert "BEGIN SOLUTION" not in sol.source and "at[0]" not in sol.source
     assert sol.outputs == [] and sol.execution_count is None
     assert chk.outputs == [] and chk.execution_count is None

@@ -74,6 +74,12 @@ def cheatsheet_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "cheatsheet"
 
 
+def notebooks_dir() -> Path:
+    """The ``notebooks/`` folder beside the cheat sheet's folder (in a wheel, the copy of their
+    text sources that setup.py ships: the exercises' solutions are read from it)."""
+    return cheatsheet_dir().resolve().parent / "notebooks"
+
+
 def curriculum_path(cheatsheet: Path | None = None) -> Path | None:
     """``curriculum.yml`` (``$JAXSCOPE_CURRICULUM``, else ``shared/`` beside the repo), or None."""
     env = os.environ.get("JAXSCOPE_CURRICULUM")

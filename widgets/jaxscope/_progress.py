@@ -47,7 +47,8 @@ from typing import Any
 import nbformat
 
 from ._build import environ_sharing_gpu, find_notebooks, jax_cache_env
-from ._workspace import atomic_write, check_calls, source_notebooks
+from ._solution_cells import check_calls
+from ._workspace import atomic_write, source_notebooks
 
 RECORD_NAME = "jaxscope-progress.json"
 RECORD_FORMAT = "jaxscope-progress"

@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ._cheatsheet import N_TABLES, Concept, cheatsheet_dir, concepts
+from ._cheatsheet import N_TABLES, Concept, concepts, notebooks_dir
 from ._search_vocab import ERRORS, VOCABULARY
 
 # --- words ---------------------------------------------------------------------------------------
@@ -305,11 +305,6 @@ _MARKUP_RE = re.compile(
     re.M,
 )
 _SENTENCE_RE = re.compile(r"(?<=[.!?:;])\s+|\n+")
-
-
-def notebooks_dir() -> Path:
-    """The ``notebooks/`` folder beside the cheat sheet's folder."""
-    return cheatsheet_dir().resolve().parent / "notebooks"
 
 
 def notebook_sections(folder: Path | None = None) -> dict[str, dict[str, list[str]]]:

@@ -35,7 +35,6 @@ import copy
 import hashlib
 import json
 import os
-import re
 import stat
 import tempfile
 import time
@@ -43,16 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
+from ._solution_cells import cell_source, check_calls, find_exercises, replace_solution
 
-SOLUTION_BEGIN = "### BEGIN SOLUTION"
-SOLUTION_END = "### END SOLUTION"
 MANIFEST = ".jaxscope-manifest.json"
 BACKUPS = ".backups"
-
-_CHECK_RE = re.compile(
-    r"""\bcheck\(\s*(?P<q>["'])(?P<id>[^"'\n]+)(?P=q)\s*,\s*(?P<answer>[^)]*?)\s*\)"""
-)
 
 CONFTEST = '''\
 """Curriculum check of this workspace (written by `python -m jaxscope workspace`).
@@ -94,17 +87,6 @@ def pytest_terminal_summary(terminalreporter):
 '''
 
 
-@dataclass(frozen=True)
-class ExerciseCell:
-    """Where one exercise sits in a source notebook."""
-
-    exercise_id: str
-    solution_cell: int
-    check_cell: int
-    answer: str
-    solution_code: str
-
-
 @dataclass
 class Report:
     """What a workspace generation did, file by file (names relative to the workspace)."""
@@ -138,65 +120,10 @@ class Report:
 # --- reading source notebooks -----------------------------------------------------------------
 
 
-def _source(cell: Any) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
+def _read(path: Path) -> Any:
+    import nbformat  # here, not at the top: the exercise checks import this module
 
-
-def check_calls(nb: Any) -> list[tuple[int, str, str]]:
-    """``(cell index, exercise id, answer expression)`` of every ``check("id", answer)`` call."""
-    found = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code":
-            for m in _CHECK_RE.finditer(_source(cell)):
-                found.append((i, m.group("id"), m.group("answer")))
-    return found
-
-
-def find_exercises(nb: Any, name: str = "notebook") -> list[ExerciseCell]:
-    """The exercises of a source notebook: each solution cell and the check cell after it."""
-    out = []
-    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    for pos, i in enumerate(code_cells):
-        src = _source(nb.cells[i])
-        if SOLUTION_BEGIN not in src:
-            continue
-        nxt = code_cells[pos + 1] if pos + 1 < len(code_cells) else None
-        calls = _CHECK_RE.search(_source(nb.cells[nxt])) if nxt is not None else None
-        if calls is None:
-            raise ValueError(
-                f"{name}, cell {i}: a solution cell must be followed by a code cell calling "
-                'js.check("<exercise-id>", <answer>)'
-            )
-        out.append(
-            ExerciseCell(calls.group("id"), i, nxt, calls.group("answer"), _solution_block(src))
-        )
-    return out
-
-
-def _block_bounds(lines: list[str], where: str) -> tuple[int, int]:
-    begin = [k for k, ln in enumerate(lines) if ln.strip() == SOLUTION_BEGIN]
-    end = [k for k, ln in enumerate(lines) if ln.strip() == SOLUTION_END]
-    if len(begin) != 1 or len(end) != 1 or end[0] < begin[0]:
-        raise ValueError(
-            f"{where}: expected one '{SOLUTION_BEGIN}' line followed by one '{SOLUTION_END}' line"
-        )
-    return begin[0], end[0]
-
-
-def _solution_block(source: str, where: str = "solution cell") -> str:
-    lines = source.splitlines()
-    b, e = _block_bounds(lines, where)
-    return "\n".join(lines[b + 1 : e]) + "\n"
-
-
-def replace_solution(source: str, stub: str, where: str = "solution cell") -> str:
-    """``source`` with its solution block (markers included) replaced by ``stub``."""
-    lines = source.splitlines()
-    b, e = _block_bounds(lines, where)
-    indent = lines[b][: len(lines[b]) - len(lines[b].lstrip())]
-    stub_lines = [indent + ln if ln.strip() else ln for ln in stub.rstrip("\n").splitlines()]
-    return "\n".join(lines[:b] + stub_lines + lines[e + 1 :])
+    return nbformat.read(path, as_version=4)
 
 
 def _clear(cell: Any) -> None:
@@ -211,12 +138,12 @@ def learner_notebook(nb: Any, name: str = "notebook") -> Any:
     out = copy.deepcopy(nb)
     for ex in find_exercises(nb, name):
         try:
-            stub = get(ex.exercise_id).stub
+            stub = get(ex.exercise_id).starting_code
         except ValueError as err:
             raise ValueError(f"{name}, cell {ex.check_cell}: {err}") from None
         cell = out.cells[ex.solution_cell]
         where = f"{name}, cell {ex.solution_cell}"
-        cell["source"] = replace_solution(_source(cell), stub, where)
+        cell["source"] = replace_solution(cell_source(cell), stub, where)
         _clear(cell)
         _clear(out.cells[ex.check_cell])
     return out
@@ -224,6 +151,8 @@ def learner_notebook(nb: Any, name: str = "notebook") -> Any:
 
 def notebook_bytes(nb: Any) -> bytes:
     """A notebook serialised the way nbformat writes it (deterministic)."""
+    import nbformat
+
     return (nbformat.writes(nb) + "\n").encode("utf-8")
 
 
@@ -347,7 +276,7 @@ def _copies_elsewhere(ws: Path, nb: Any, manifest: dict[str, str]) -> list[str]:
         if path.name in manifest or not ids:
             continue
         try:
-            theirs = {ex_id for _, ex_id, _ in check_calls(nbformat.read(path, as_version=4))}
+            theirs = {ex_id for _, ex_id, _ in check_calls(_read(path))}
         except Exception:  # noqa: BLE001 - a learner's file may not be a readable notebook
             continue
         if theirs & ids:
@@ -363,6 +292,7 @@ def source_notebooks(source: Path) -> list[Path]:
 def _trust(notebooks: list[bytes], report: Report) -> None:
     """Sign generated notebooks in the Jupyter signature store, so their stored outputs (views
     with inline styles) render as trusted; a failure costs only the styling, so it is a note."""
+    import nbformat
     from nbformat.sign import NotebookNotary
 
     try:
@@ -401,7 +331,7 @@ def generate(
     manifest = _read_manifest(ws)
     generated = []
     for nb_path in notebooks:
-        nb = nbformat.read(nb_path, as_version=4)
+        nb = _read(nb_path)
         data = notebook_bytes(learner_notebook(nb, nb_path.name))
         generated.append(data)
         force = nb_path.name == reset_name

@@ -1,19 +1,21 @@
 """The exercise registry: one module per cheat-sheet table (``t01`` ...), each defining exercises.
 
-An :class:`Exercise` is one record: the answer's ``signature`` (which names it and makes the
-stub), the ``reference`` solution (the notebook's solution cell holds the same code), the inputs
-and the JAX semantics that :func:`~._support.run_record` checks, hints, and a bespoke
-``checker`` only where a record cannot say it. The prompt lives in the notebook only; wrong and
-other correct answers live in ``tests/exercise_answers/``. ``get(id)`` finds one;
-``all_exercises()`` lists them in curriculum order.
+An :class:`Exercise` is one record: the inputs and the JAX semantics that
+:func:`~._support.run_record` checks, hints, and a bespoke ``checker`` only where a record cannot
+say it. The prompt and the reference solution live in the notebook only: the solution cell of
+``notebooks/NN-slug.md`` is the reference, its ``def`` line the signature (which makes the stub)
+and its check cell names the answer. Wrong and other correct answers live in
+``tests/exercise_answers/``. ``get(id)`` finds one; ``all_exercises()`` lists them in curriculum
+order.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import import_module
 from typing import Any
 
@@ -43,27 +45,51 @@ def _table_modules() -> list[str]:
 @dataclass(frozen=True)
 class Exercise:
     """One self-checking exercise, trained on one cheat-sheet concept: either a ``spec`` that the
-    shared runner checks, or a bespoke ``checker``."""
+    shared runner checks, or a bespoke ``checker``. ``call`` and ``stub`` are given only where the
+    solution's own definition does not show how the answer is called (a class, a jitted lambda)."""
 
     id: str
     title: str
-    signature: str
-    reference: str
     hints: tuple[str, ...]
     checker: Callable[[Any], None] | None = None
     spec: Spec | None = None
+    call: str = ""
     stub: str = ""
 
     def __post_init__(self) -> None:
         if (self.checker is None) == (self.spec is None):
             raise ValueError(f"exercise {self.id!r} needs exactly one of checker= and spec=")
-        if not self.stub:
-            object.__setattr__(self, "stub", stub_for(self.signature))
+
+    @cached_property
+    def _cell(self) -> Any:
+        cells = notebook_solutions(self.table)
+        if self.id not in cells:
+            raise LookupError(
+                f"exercise {self.id!r} has no solution cell in the notebook of table "
+                f"{self.table:02d}: a ### BEGIN SOLUTION block followed by "
+                f"js.check({self.id!r}, ...)"
+            )
+        return cells[self.id]
+
+    @property
+    def reference(self) -> str:
+        """The reference solution: the code of the notebook's solution cell."""
+        return self._cell.solution_code
 
     @property
     def answer_name(self) -> str:
-        """The name the answer is defined under (``set_first`` for ``set_first(x, v)``)."""
-        return self.signature.split("(", 1)[0]
+        """The name the answer is defined under (``set_first``): what the check cell passes."""
+        return self._cell.answer
+
+    @cached_property
+    def signature(self) -> str:
+        """How the answer is called (``set_first(x, v)``), from the reference's definition."""
+        return self.call or signature_of(self.reference, self.answer_name)
+
+    @cached_property
+    def starting_code(self) -> str:
+        """The learner's stub: ``stub``, else a ``def`` of the signature that raises."""
+        return self.stub or stub_for(self.signature)
 
     @property
     def concept(self) -> str:
@@ -80,6 +106,30 @@ class Exercise:
             self.checker(answer)
         else:
             run_record(self, answer)
+
+
+def signature_of(code: str, name: str) -> str:
+    """``name(params)`` of the function ``name`` that ``code`` defines."""
+    for node in ast.parse(code).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return f"{name}({ast.unparse(node.args)})"
+    raise ValueError(
+        f"the solution defines no function {name!r}: give the exercise call='{name}(...)'"
+    )
+
+
+@cache
+def notebook_solutions(table: int) -> dict[str, Any]:
+    """The exercise cells (:class:`~jaxscope._workspace.ExerciseCell`) of table ``table``'s
+    notebook, by exercise id, read from its text source."""
+    from .._cheatsheet import notebooks_dir
+    from .._solution_cells import exercises_in_text
+
+    paths = sorted(notebooks_dir().glob(f"{table:02d}-*.md"))
+    if not paths:
+        raise FileNotFoundError(f"no notebook text source {table:02d}-*.md in {notebooks_dir()}")
+    cells = exercises_in_text(paths[0].read_text(encoding="utf-8"), paths[0].name)
+    return {c.exercise_id: c for c in cells}
 
 
 def table_of(exercise_id: str) -> int:

@@ -97,8 +97,6 @@ def _no_side_effects(fn: Any) -> None:
 _PURE = Exercise(
     id="t01-pure-functions-1",
     title="Make a function pure",
-    signature="scaled_sum(x, scale)",
-    reference="def scaled_sum(x, scale):\n    return jnp.sum(x * scale)\n",
     hints=(
         "A pure function's result depends only on its arguments and it changes nothing "
         "outside itself: no print, no appending to lists, no globals.",
@@ -143,8 +141,6 @@ _AT_HINT_ROW = (
 _IMMUTABLE = Exercise(
     id="t01-immutable-arrays-1",
     title="Update a copy with .at[]",
-    signature="set_first(x, v)",
-    reference="def set_first(x, v):\n    return x.at[0].set(v)\n",
     hints=("JAX arrays cannot be changed in place: `x.at[index].set(value)` returns a new array.",),
     spec=Spec(
         cases=lambda: [
@@ -198,11 +194,6 @@ def _steps() -> list[tuple[dict[str, jax.Array], jax.Array]]:
 _STATE = Exercise(
     id="t01-explicit-state-1",
     title="Thread a counter through explicit state",
-    signature="step(state, x)",
-    reference=(
-        "def step(state, x):\n"
-        '    return {"count": state["count"] + 1, "total": state["total"] + jnp.sum(x)}\n'
-    ),
     hints=(
         "State goes in as an argument and comes out as a return value: "
         "`new_state = step(state, x)`.",
@@ -302,12 +293,6 @@ def _independent(fn: Any, ref: Any) -> None:
 _PRNG = Exercise(
     id="t01-explicit-prng-1",
     title="Two independent samples from one key",
-    signature="two_samples(key)",
-    reference=(
-        "def two_samples(key):\n"
-        "    k1, k2 = jax.random.split(key)\n"
-        "    return jax.random.normal(k1, (3,)), jax.random.normal(k2, (3,))\n"
-    ),
     hints=("A key is used once: split it into as many keys as you need random draws.",),
     spec=Spec(
         cases=lambda: [(jax.random.key(42),), (jax.random.key(7),)],
@@ -352,13 +337,6 @@ _STATIC_HINT_NUMPY = (
 _STATIC = Exercise(
     id="t01-static-vs-traced-1",
     title="Branch on a static flag, not on traced values",
-    signature="relu_or_identity(x, use_relu)",
-    reference=(
-        "def relu_or_identity(x, use_relu):\n"
-        "    if use_relu:\n"
-        "        return jnp.maximum(x, 0.0)\n"
-        "    return x\n"
-    ),
     hints=(
         "Python control flow may depend on static values (known at trace time), never on the "
         "values inside a traced array.",

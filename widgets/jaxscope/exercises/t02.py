@@ -58,8 +58,6 @@ _GRID_HINT_INT = (
 _GRID = Exercise(
     id="t02-array-creation-1",
     title="Evenly spaced points, both ends included",
-    signature="unit_grid(n)",
-    reference="def unit_grid(n):\n    return jnp.linspace(0.0, 1.0, n)\n",
     hints=("One constructor takes a start, a stop and a number of points.",),
     spec=Spec(
         cases=lambda: [(5,), (2,), (11,), (101,)],
@@ -95,12 +93,6 @@ _XFER_HINT_INPLACE = (
 _XFER = Exercise(
     id="t02-host-device-transfer-1",
     title="Standardise a NumPy batch on the device",
-    signature="standardize(batch)",
-    reference=(
-        "def standardize(batch):\n"
-        "    x = jax.device_put(batch)\n"
-        "    return (x - x.mean()) / x.std()\n"
-    ),
     hints=("jax.device_put copies host data to the device; jnp operations then run there.",),
     spec=Spec(
         cases=lambda: [
@@ -158,12 +150,6 @@ def _keeps_x64_mode(fn: Any, ref: Any) -> None:
 _X64 = Exercise(
     id="t02-default-dtypes-x64-1",
     title="A float64 sum without changing global config",
-    signature="precise_sum(values)",
-    reference=(
-        "def precise_sum(values):\n"
-        "    with jax.enable_x64(True):\n"
-        "        return jnp.sum(jnp.asarray(values, dtype=jnp.float64))\n"
-    ),
     hints=("`jax.enable_x64(True)` is a context manager: 64-bit only inside the `with` block.",),
     spec=Spec(
         cases=lambda: [(np.random.default_rng(1).normal(0.0, 1.0, size=1000) + 1e4,)],
@@ -195,8 +181,6 @@ _PROMO_HINT_STRONG = (
 _PROMO = Exercise(
     id="t02-type-promotion-1",
     title="Scale an array without changing its dtype",
-    signature="halve(x)",
-    reference="def halve(x):\n    return x * 0.5\n",
     hints=("A Python float is weakly typed: it adapts to the array's dtype.",),
     spec=Spec(
         cases=lambda: [
@@ -257,10 +241,6 @@ def _product_dtypes(fn) -> set[str]:
 _LOWP = Exercise(
     id="t02-low-precision-1",
     title="Sum of squares of a float16 array without overflow",
-    signature="sum_of_squares(x)",
-    reference=(
-        "def sum_of_squares(x):\n    x32 = x.astype(jnp.float32)\n    return jnp.sum(x32 * x32)\n"
-    ),
     hints=("Do the arithmetic that can overflow in float32, not in float16.",),
     spec=Spec(
         cases=lambda: [
@@ -315,12 +295,6 @@ _BCAST_HINT_AXIS = (
 _BCAST = Exercise(
     id="t02-broadcasting-reshaping-1",
     title="Pairwise squared distances by broadcasting",
-    signature="pairwise_sq_dists(x, y)",
-    reference=(
-        "def pairwise_sq_dists(x, y):\n"
-        "    diff = x[:, None, :] - y[None, :, :]\n"
-        "    return jnp.sum(diff**2, axis=-1)\n"
-    ),
     hints=("Shapes (n, 1, d) and (1, m, d) broadcast to (n, m, d).",),
     spec=Spec(
         cases=lambda: [

@@ -32,8 +32,6 @@ _IDX_HINT_PAIRS = (
 _IDX = Exercise(
     id="t03-indexing-1",
     title="Pick a submatrix with two index arrays",
-    signature="submatrix(x, rows, cols)",
-    reference="def submatrix(x, rows, cols):\n    return x[rows[:, None], cols]\n",
     hints=("Integer index arrays broadcast against each other, like operands of `+`.",),
     spec=Spec(
         cases=lambda: [
@@ -72,10 +70,6 @@ _SET_HINT_OTHER = (
 _SET = Exercise(
     id="t03-at-set-1",
     title="Zero the diagonal with .at[].set",
-    signature="zero_diagonal(m)",
-    reference=(
-        "def zero_diagonal(m):\n    i = jnp.arange(m.shape[0])\n    return m.at[i, i].set(0.0)\n"
-    ),
     hints=("`m.at[rows, cols].set(v)` writes v at the pairs (rows[k], cols[k]).",),
     spec=Spec(
         cases=lambda: [(normal(seed, (n, n)) + 2.0,) for seed, n in ((1, 4), (2, 1), (3, 6))],
@@ -105,8 +99,6 @@ _MIN_HINT_PLAIN = (
 _MIN = Exercise(
     id="t03-at-arithmetic-1",
     title="Relax distances with .at[].min",
-    signature="relax(dist, nodes, cand)",
-    reference="def relax(dist, nodes, cand):\n    return dist.at[nodes].min(cand)\n",
     hints=("`.at[idx]` has read-modify-write methods: add, multiply, min, max, apply.",),
     spec=Spec(
         cases=lambda: [
@@ -149,10 +141,6 @@ def _beyond_all(got: Any, table: jax.Array, idx: jax.Array, value: int) -> bool:
 _OOB = Exercise(
     id="t03-out-of-bounds-1",
     title="Look up with a fill value for missing entries",
-    signature="lookup(table, idx)",
-    reference=(
-        'def lookup(table, idx):\n    return table.at[idx].get(mode="fill", fill_value=-1)\n'
-    ),
     hints=("Out-of-bounds reads clamp unless you choose another mode= in .at[idx].get().",),
     spec=Spec(
         cases=lambda: [
@@ -186,10 +174,6 @@ _DUP_HINT_BINCOUNT = (
 _DUP = Exercise(
     id="t03-duplicate-indices-1",
     title="Count labels with a scatter-add",
-    signature="count_labels(labels, n)",
-    reference=(
-        "def count_labels(labels, n):\n    return jnp.zeros(n, jnp.int32).at[labels].add(1)\n"
-    ),
     hints=("Scatter-add combines all the updates aimed at one index; set keeps only one.",),
     spec=Spec(
         cases=lambda: (
@@ -239,13 +223,6 @@ _MASK_HINT_NAN = (
 _MASK = Exercise(
     id="t03-masking-where-1",
     title="Mean of the positive entries, under jit",
-    signature="mean_positive(x)",
-    reference=(
-        "def mean_positive(x):\n"
-        "    mask = x > 0\n"
-        "    total = jnp.sum(jnp.where(mask, x, 0.0))\n"
-        "    return total / jnp.maximum(jnp.sum(mask), 1)\n"
-    ),
     hints=("Under jit every shape is fixed: select with jnp.where, don't filter.",),
     spec=Spec(
         cases=lambda: [

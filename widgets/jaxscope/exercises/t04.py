@@ -190,13 +190,6 @@ def _check_init_params(answer: Any) -> None:
 _SPLIT = Exercise(
     id="t04-split-1",
     title="One key per parameter",
-    signature="init_params(key)",
-    reference=(
-        "def init_params(key):\n"
-        "    key_w, key_b = jax.random.split(key)\n"
-        '    return {"w": jax.random.normal(key_w, (3, 2)), '
-        '"b": jax.random.uniform(key_b, (2,))}\n'
-    ),
     hints=("Split the key into as many keys as you have draws, then use only the new keys.",),
     checker=_check_init_params,
 )
@@ -306,11 +299,6 @@ def _check_step_noise(answer: Any) -> None:
 _FOLD_IN = Exercise(
     id="t04-fold-in-1",
     title="Per-step noise with fold_in",
-    signature="step_noise(key, step)",
-    reference=(
-        "def step_noise(key, step):\n"
-        "    return jax.random.normal(jax.random.fold_in(key, step), (4,))\n"
-    ),
     hints=("`jax.random.fold_in(key, data)` mixes an integer (traced or not) into a key.",),
     checker=_check_step_noise,
 )
@@ -395,16 +383,6 @@ def _check_random_walk(answer: Any) -> None:
 _REUSE = Exercise(
     id="t04-key-reuse-1",
     title="A random walk without reusing keys",
-    signature="random_walk(key, n)",
-    reference=(
-        "def random_walk(key, n):\n"
-        "    x, positions = 0.0, []\n"
-        "    for _ in range(n):\n"
-        "        key, sub = jax.random.split(key)\n"
-        "        x = x + jax.random.normal(sub)\n"
-        "        positions.append(x)\n"
-        "    return jnp.stack(positions)\n"
-    ),
     hints=(
         "Carry one key through the loop; each iteration splits it into the key to carry and "
         "a subkey to draw from.",
@@ -489,14 +467,6 @@ def _check_noisy_batch(answer: Any) -> None:
 _VMAP = Exercise(
     id="t04-keys-vmap-jit-1",
     title="A batch of keys for a batch of examples",
-    signature="noisy_batch(key, xs)",
-    reference=(
-        "def noisy_batch(key, xs):\n"
-        "    def add_noise(key, x):\n"
-        "        return x + jax.random.normal(key, x.shape)\n"
-        "    keys = jax.random.split(key, xs.shape[0])\n"
-        "    return jax.vmap(add_noise)(keys, xs)\n"
-    ),
     hints=(
         "`jax.random.split(key, n)` returns a batch of n keys, which vmap maps over like "
         "any other array.",

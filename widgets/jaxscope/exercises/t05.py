@@ -77,9 +77,8 @@ _LEAKY_HINT_NOT_JIT = "Wrap the function: `leaky_relu = jax.jit(lambda x, slope:
 _JIT = Exercise(
     id="t05-jit-basics-1",
     title="Jit a leaky ReLU that compiles once",
-    signature="leaky_relu(x, slope)",
+    call="leaky_relu(x, slope)",
     stub=_jit_stub("leaky_relu(x, slope)"),
-    reference="leaky_relu = jax.jit(lambda x, slope: jnp.where(x > 0, x, slope * x))\n",
     hints=(
         "`jax.jit(f)` returns the compiled function; inside it, choose per element with "
         "`jnp.where`.",
@@ -118,12 +117,8 @@ _TILE_HINT_NOT_JIT = "Wrap it: `repeat_rows = jax.jit(f, static_argnums=1)`."
 _STATIC = Exercise(
     id="t05-static-args-1",
     title="A static argument that sets a shape",
-    signature="repeat_rows(x, n)",
+    call="repeat_rows(x, n)",
     stub=_jit_stub("repeat_rows(x, n)"),
-    reference=(
-        "def _repeat_rows(x, n):\n    return jnp.stack([x] * n)\n\n"
-        "repeat_rows = jax.jit(_repeat_rows, static_argnums=1)\n"
-    ),
     hints=("A value that decides a shape must be static: `static_argnums` / `static_argnames`.",),
     spec=Spec(
         cases=lambda: [(normal(1, (3,)), 2), (normal(1, (3,)), 4), (normal(3, (2, 2)), 3)],
@@ -188,13 +183,6 @@ def _keeps_x(got: Any, x: jax.Array, front: bool = False) -> bool:
 _RETRACE = Exercise(
     id="t05-retracing-1",
     title="Pad to buckets to stop retracing",
-    signature="pad_to_bucket(x)",
-    reference=(
-        "def pad_to_bucket(x):\n"
-        "    n = x.shape[0]\n"
-        "    size = -(-n // 8) * 8\n"
-        "    return jnp.pad(x, (0, size - n))\n"
-    ),
     hints=("Shapes are known in Python: compute the padded length from `x.shape[0]`.",),
     spec=Spec(
         cases=lambda: [(normal(n, (n,)),) for n in (1, 3, 8, 9, 13, 16, 17)],
@@ -276,12 +264,8 @@ def _donates_params(fn: Any) -> None:
 _DONATION = Exercise(
     id="t05-donation-1",
     title="Donate the parameters of an update step",
-    signature="sgd_step(params, grads, lr)",
+    call="sgd_step(params, grads, lr)",
     stub=_jit_stub("sgd_step(params, grads, lr)"),
-    reference=(
-        "def _sgd_step(params, grads, lr):\n    return params - lr * grads\n\n"
-        "sgd_step = jax.jit(_sgd_step, donate_argnums=0)\n"
-    ),
     hints=("`jax.jit(f, donate_argnums=...)` names the arguments whose buffers XLA may reuse.",),
     spec=Spec(
         cases=lambda: [
@@ -355,12 +339,6 @@ def _run_compiled(compile_for: Any) -> Any:
 _AOT = Exercise(
     id="t05-aot-1",
     title="Compile ahead of time for a shape",
-    signature="compile_for(f, shape, dtype)",
-    reference=(
-        "def compile_for(f, shape, dtype):\n"
-        "    spec = jax.ShapeDtypeStruct(shape, dtype)\n"
-        "    return jax.jit(f).lower(spec).compile()\n"
-    ),
     hints=("`jax.jit(f).lower(spec).compile()`, with `spec = jax.ShapeDtypeStruct(...)`.",),
     spec=Spec(
         cases=_aot_cases,

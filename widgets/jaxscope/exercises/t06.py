@@ -72,12 +72,6 @@ def _names(hint: str, test: Callable[..., bool]) -> OnResult:
 _MAKE_JAXPR = Exercise(
     id="t06-make-jaxpr-1",
     title="List a function's primitives",
-    signature="primitive_names(f, *args)",
-    reference=(
-        "def primitive_names(f, *args):\n"
-        "    closed = jax.make_jaxpr(f)(*args)\n"
-        "    return [eqn.primitive.name for eqn in closed.jaxpr.eqns]\n"
-    ),
     hints=("`jax.make_jaxpr(f)(*args).jaxpr.eqns` lists the equations; each has a `primitive`.",),
     spec=Spec(
         cases=lambda: [
@@ -156,19 +150,6 @@ def _count(hint: str, test: Callable[..., bool]) -> OnResult:
 _SIDE = Exercise(
     id="t06-trace-time-side-effects-1",
     title="Count traces with a side effect",
-    signature="count_traces(f, inputs)",
-    reference=(
-        "def count_traces(f, inputs):\n"
-        "    count = 0\n\n"
-        "    def counted(x):\n"
-        "        nonlocal count\n"
-        "        count += 1  # Python: runs while tracing only\n"
-        "        return f(x)\n\n"
-        "    jitted = jax.jit(counted)\n"
-        "    for x in inputs:\n"
-        "        jitted(x)\n"
-        "    return count\n"
-    ),
     hints=("A Python statement inside a jitted function runs once per trace, not once per call.",),
     spec=Spec(
         # the first cases have want + 1 != len(inputs): counting calls and starting at 1 differ
@@ -246,8 +227,6 @@ def _no_tracer_kept(fn: Any) -> None:
 _LEAK = Exercise(
     id="t06-leaked-tracers-1",
     title="Return an intermediate instead of leaking it",
-    signature="forward(x)",
-    reference=("def forward(x):\n    hidden = jnp.tanh(2 * x)\n    return hidden.sum(), hidden\n"),
     hints=("Whatever you want out of a transformed function must leave through its return.",),
     spec=Spec(
         cases=lambda: [(normal(1, (4,)),), (normal(2, (2, 3)),)],
@@ -317,8 +296,6 @@ def _no_constants(fn: Any) -> None:
 _CONST = Exercise(
     id="t06-closed-over-constants-1",
     title="Pass weights in, don't close over them",
-    signature="predict(w, x)",
-    reference="def predict(w, x):\n    return x @ w\n",
     hints=("Arrays a function reads from outside become jaxpr constants; arguments do not.",),
     spec=Spec(
         cases=lambda: [(normal(seed, (3, 2)), normal(2, (4, 3))) for seed in (3, 4)],
@@ -403,12 +380,6 @@ def _bytes_checked(param_bytes: Callable) -> Callable:
 _EVAL_SHAPE = Exercise(
     id="t06-eval-shape-1",
     title="Count parameter bytes without allocating",
-    signature="param_bytes(init_fn, key)",
-    reference=(
-        "def param_bytes(init_fn, key):\n"
-        "    shapes = jax.eval_shape(init_fn, key)\n"
-        "    return sum(s.size * s.dtype.itemsize for s in jax.tree.leaves(shapes))\n"
-    ),
     hints=("`jax.eval_shape(init_fn, key)` returns the same pytree with ShapeDtypeStructs.",),
     spec=Spec(
         cases=lambda: [

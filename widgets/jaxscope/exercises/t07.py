@@ -36,13 +36,6 @@ _GRAD_ERRORS = (
 _GRAD = Exercise(
     id="t07-grad-1",
     title="The gradient of a mean squared error",
-    signature="loss_grad(w, x, y)",
-    reference=(
-        "def loss_grad(w, x, y):\n"
-        "    def loss(w, x, y):\n"
-        "        return jnp.mean((x @ w - y) ** 2)\n"
-        "    return jax.grad(loss)(w, x, y)\n"
-    ),
     hints=(
         "Write the loss as a function of w that returns one number, then call jax.grad(loss) "
         "on it.",
@@ -81,13 +74,6 @@ def _as_tuple(value: Any) -> Any:
 _ARGNUMS = Exercise(
     id="t07-argnums-1",
     title="Gradients for weights and bias together",
-    signature="grads_wb(w, b, x, y)",
-    reference=(
-        "def grads_wb(w, b, x, y):\n"
-        "    def loss(w, b, x, y):\n"
-        "        return jnp.mean((x @ w + b - y) ** 2)\n"
-        "    return jax.grad(loss, argnums=(0, 1))(w, b, x, y)\n"
-    ),
     hints=("`argnums` picks which positional arguments to differentiate; a tuple gives a tuple.",),
     spec=Spec(
         cases=lambda: [
@@ -134,15 +120,6 @@ def _swapped(got: Any, w: jax.Array, y: jax.Array) -> bool:
 _HAS_AUX = Exercise(
     id="t07-has-aux-1",
     title="Loss, predictions and gradient in one pass",
-    signature="train_info(w, x, y)",
-    reference=(
-        "def train_info(w, x, y):\n"
-        "    def loss_with_preds(w, x, y):\n"
-        "        preds = x @ w\n"
-        "        return jnp.mean((preds - y) ** 2), preds\n"
-        "    (loss, preds), grads = jax.value_and_grad(loss_with_preds, has_aux=True)(w, x, y)\n"
-        "    return loss, preds, grads\n"
-    ),
     hints=("`has_aux=True` tells grad that f returns (number to differentiate, anything else).",),
     spec=Spec(
         cases=lambda: [_data(1, 8, 3), _data(2, 5, 4)],
@@ -180,14 +157,6 @@ def _loss_went_up(got: Any, params: dict, x: jax.Array, y: jax.Array, lr: float)
 _PYTREE = Exercise(
     id="t07-pytree-gradients-1",
     title="One SGD step on a dict of parameters",
-    signature="sgd_step(params, x, y, lr)",
-    reference=(
-        "def sgd_step(params, x, y, lr):\n"
-        "    def loss(params, x, y):\n"
-        '        return jnp.mean((x @ params["w"] + params["b"] - y) ** 2)\n'
-        "    grads = jax.grad(loss)(params, x, y)\n"
-        "    return jax.tree.map(lambda p, g: p - lr * g, params, grads)\n"
-    ),
     hints=(
         "jax.grad of a function of a dict returns a dict of the same shape; jax.tree.map "
         "combines two such dicts leaf by leaf.",
@@ -224,14 +193,6 @@ _JAC_HINT_SUM = (
 _JACOBIANS = Exercise(
     id="t07-jacobians-1",
     title="The Jacobian of a vector function",
-    signature="jac_f(x)",
-    reference=(
-        "def jac_f(x):\n"
-        "    W = jnp.arange(12.0).reshape(4, 3) / 10\n"
-        "    def f(x):\n"
-        "        return jnp.tanh(W @ x)\n"
-        "    return jax.jacrev(f)(x)\n"
-    ),
     hints=("grad is for scalar outputs; jacfwd and jacrev build the whole matrix.",),
     spec=Spec(
         cases=lambda: [(normal(seed, (3,)),) for seed in (1, 2, 3, 4)],

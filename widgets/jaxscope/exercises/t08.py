@@ -72,8 +72,6 @@ def _f_logsumexp(x):
 _JVP = Exercise(
     id="t08-jvp-1",
     title="A Hessian-vector product without the Hessian",
-    signature="hvp(f, x, v)",
-    reference=("def hvp(f, x, v):\n    _, hv = jax.jvp(jax.grad(f), (x,), (v,))\n    return hv\n"),
     hints=(
         "The Hessian is the Jacobian of the gradient, so H·v is a JVP of `jax.grad(f)` in "
         "direction v.",
@@ -120,13 +118,6 @@ def _g_tanh(x):
 _VJP = Exercise(
     id="t08-vjp-1",
     title="Pull a cotangent back with jax.vjp",
-    signature="weighted_grad(f, x, w)",
-    reference=(
-        "def weighted_grad(f, x, w):\n"
-        "    _, f_vjp = jax.vjp(f, x)\n"
-        "    (g,) = f_vjp(w)\n"
-        "    return g\n"
-    ),
     hints=(
         "`y, f_vjp = jax.vjp(f, x)` runs f forwards; `f_vjp(w)` pulls the output cotangent w "
         "back to the inputs.",
@@ -174,12 +165,6 @@ def _td_no_stop(w, x, r, x_next, gamma):
 _STOP = Exercise(
     id="t08-stop-gradient-1",
     title="A TD loss whose target does not move",
-    signature="td_loss(w, x, r, x_next, gamma)",
-    reference=(
-        "def td_loss(w, x, r, x_next, gamma):\n"
-        "    target = jax.lax.stop_gradient(r + gamma * (x_next @ w))\n"
-        "    return 0.5 * jnp.mean((target - x @ w) ** 2)\n"
-    ),
     hints=("`jax.lax.stop_gradient(v)` is v going forwards and a constant to differentiation.",),
     spec=Spec(
         cases=lambda: [
@@ -252,18 +237,6 @@ def _custom_jvp(fn: Any, ref: Any) -> None:
 _CUSTOM_JVP = Exercise(
     id="t08-custom-jvp-1",
     title="A Euclidean norm whose gradient at zero is finite",
-    signature="safe_norm(x)",
-    reference=(
-        "@jax.custom_jvp\n"
-        "def safe_norm(x):\n"
-        "    return jnp.sqrt(jnp.sum(x**2))\n\n"
-        "@safe_norm.defjvp\n"
-        "def _safe_norm_jvp(primals, tangents):\n"
-        "    (x,), (t,) = primals, tangents\n"
-        "    y = safe_norm(x)\n"
-        "    safe_y = jnp.where(y == 0, 1.0, y)\n"
-        "    return y, jnp.where(y == 0, 0.0, jnp.dot(x, t) / safe_y)\n"
-    ),
     hints=(
         "A custom_jvp rule receives (primals, tangents) and returns (output, output tangent); "
         "grad is derived from it.",
@@ -311,17 +284,6 @@ def _rev_inputs() -> list[tuple]:
 _CUSTOM_VJP = Exercise(
     id="t08-custom-vjp-1",
     title="A gradient-reversal layer",
-    signature="reverse_grad(x)",
-    reference=(
-        "@jax.custom_vjp\n"
-        "def reverse_grad(x):\n"
-        "    return x\n\n"
-        "def _reverse_fwd(x):\n"
-        "    return x, None\n\n"
-        "def _reverse_bwd(residuals, g):\n"
-        "    return (-g,)\n\n"
-        "reverse_grad.defvjp(_reverse_fwd, _reverse_bwd)\n"
-    ),
     hints=(
         "custom_vjp needs fwd(x) -> (output, residuals) and bwd(residuals, g) -> a tuple of "
         "input cotangents.",

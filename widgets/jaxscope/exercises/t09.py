@@ -38,13 +38,6 @@ def _batch_inputs(seed: int, n: int, d: int, k: int) -> tuple[jax.Array, ...]:
 _IN_AXES = Exercise(
     id="t09-in-axes-1",
     title="Batch the inputs, share the weights",
-    signature="predict_batch(w, b, xs)",
-    reference=(
-        "def predict(w, b, x):\n"
-        "    return jnp.tanh(x @ w + b)\n\n"
-        "def predict_batch(w, b, xs):\n"
-        "    return jax.vmap(predict, in_axes=(None, None, 0))(w, b, xs)\n"
-    ),
     hints=("in_axes has one entry per argument: 0 maps over that argument, None shares it.",),
     spec=Spec(
         cases=lambda: [_batch_inputs(1, 5, 3, 2), _batch_inputs(2, 7, 4, 3)],
@@ -74,14 +67,6 @@ def _shape(value: Any) -> tuple[int, ...] | None:
 _NESTED = Exercise(
     id="t09-nested-vmap-1",
     title="A kernel matrix from a function of two points",
-    signature="kernel_matrix(xs, ys)",
-    reference=(
-        "def rbf(x, y):\n"
-        "    return jnp.exp(-jnp.sum((x - y) ** 2))\n\n"
-        "def kernel_matrix(xs, ys):\n"
-        "    row = jax.vmap(rbf, in_axes=(None, 0))       # one x against every y\n"
-        "    return jax.vmap(row, in_axes=(0, None))(xs, ys)\n"
-    ),
     hints=("The inner vmap makes one row (x fixed, ys mapped); the outer one stacks the rows.",),
     spec=Spec(
         cases=lambda: [
@@ -137,13 +122,6 @@ def _uses_vmap(fn: Any) -> bool:
 _PER_EXAMPLE = Exercise(
     id="t09-per-example-gradients-1",
     title="One gradient per example",
-    signature="per_example_grads(params, xs, ys)",
-    reference=(
-        "def loss(params, x, y):\n"
-        "    return (jnp.dot(x, params['w']) + params['b'] - y) ** 2\n\n"
-        "def per_example_grads(params, xs, ys):\n"
-        "    return jax.vmap(jax.grad(loss), in_axes=(None, 0, 0))(params, xs, ys)\n"
-    ),
     hints=("Take grad of the one-example loss, then vmap it: params shared, data mapped.",),
     spec=Spec(
         cases=lambda: [
@@ -193,8 +171,6 @@ _CENTRE_HINT_NAME = (
 _AXIS_NAME = Exercise(
     id="t09-vmap-axis-name-1",
     title="Centre a batch from inside one example",
-    signature="centre(x)",
-    reference="def centre(x):\n    return x - jax.lax.pmean(x, axis_name='batch')\n",
     hints=("Inside vmap(..., axis_name='batch'), lax.pmean(x, 'batch') averages over examples.",),
     spec=Spec(
         cases=lambda: [(normal(1, (5, 3)) + 2.0,), (normal(2, (8, 2)) + 2.0,)],
@@ -284,13 +260,6 @@ def _chunked(fn: Any, ref: Any) -> None:
 _LAX_MAP = Exercise(
     id="t09-lax-map-1",
     title="Map over a big batch in chunks",
-    signature="chunked_features(xs)",
-    reference=(
-        "def features(x):\n"
-        "    return jnp.tanh(jnp.outer(x, x)).sum(axis=0)\n\n"
-        "def chunked_features(xs):\n"
-        "    return jax.lax.map(features, xs, batch_size=100)\n"
-    ),
     hints=("lax.map(f, xs, batch_size=k) is a scan over chunks of k, vmapped inside each.",),
     spec=Spec(cases=lambda: [(normal(1, (1000, 16)),)], rtol=1e-4, extra=_chunked),
 )

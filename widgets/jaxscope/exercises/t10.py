@@ -64,12 +64,6 @@ def _same_shape(got: Any, x: jax.Array) -> bool:
 _COND = Exercise(
     id="t10-cond-1",
     title="Project onto the unit ball, decided at run time",
-    signature="clip_to_unit_ball(x)",
-    reference=(
-        "def clip_to_unit_ball(x):\n"
-        "    norm = jnp.linalg.norm(x)\n"
-        "    return jax.lax.cond(norm > 1, lambda v: v / norm, lambda v: v, x)\n"
-    ),
     hints=("lax.cond(pred, true_fun, false_fun, *operands) runs one of two functions.",),
     spec=Spec(
         cases=lambda: [
@@ -116,11 +110,6 @@ _SWITCH_HINT_IF = (
 _SWITCH = Exercise(
     id="t10-switch-1",
     title="Choose an activation by a traced index",
-    signature="activate(kind, x)",
-    reference=(
-        "def activate(kind, x):\n"
-        "    return jax.lax.switch(kind, [jax.nn.relu, jnp.tanh, jax.nn.sigmoid], x)\n"
-    ),
     hints=("lax.switch(index, branches, *operands) runs branches[index] on the operands.",),
     spec=Spec(
         cases=lambda: [(jnp.int32(kind), normal(1, (5,)) * 2) for kind in (0, 1, 2)],
@@ -159,17 +148,6 @@ _WHILE_HINT_FLOAT = (
 _WHILE = Exercise(
     id="t10-while-loop-1",
     title="Count doublings with a loop decided at run time",
-    signature="doublings(x, limit)",
-    reference=(
-        "def doublings(x, limit):\n"
-        "    def cond_fun(state):\n"
-        "        value, count = state\n"
-        "        return value < limit\n\n"
-        "    def body_fun(state):\n"
-        "        value, count = state\n"
-        "        return value * 2, count + 1\n\n"
-        "    return jax.lax.while_loop(cond_fun, body_fun, (x, 0))[1]\n"
-    ),
     hints=("while_loop(cond_fun, body_fun, init) carries a state; cond_fun says when to stop.",),
     spec=Spec(
         cases=lambda: [
@@ -201,15 +179,6 @@ _SCAN_HINT_FINAL = (
 _SCAN = Exercise(
     id="t10-scan-1",
     title="An exponential moving average with scan",
-    signature="ema(xs, alpha)",
-    reference=(
-        "def ema(xs, alpha):\n"
-        "    def step(s, x):\n"
-        "        s = alpha * x + (1 - alpha) * s\n"
-        "        return s, s\n\n"
-        "    _, averages = jax.lax.scan(step, xs[0], xs)\n"
-        "    return averages\n"
-    ),
     hints=("scan(step, init, xs): step(carry, x) -> (new carry, output); outputs are stacked.",),
     spec=Spec(
         cases=lambda: [(normal(1, (6,)), 0.3), (normal(2, (5, 3)), 0.3)],
@@ -237,12 +206,6 @@ _NEWTON_HINT_PY_WHILE = (
 _NEWTON = Exercise(
     id="t10-control-flow-autodiff-1",
     title="A differentiable Newton square root",
-    signature="newton_sqrt(a)",
-    reference=(
-        "def newton_sqrt(a):\n"
-        "    body = lambda i, x: 0.5 * (x + a / x)\n"
-        "    return jax.lax.fori_loop(0, 20, body, a)\n"
-    ),
     hints=(
         "grad supports scan, and fori_loop with Python-int bounds (which becomes a scan); "
         "not while_loop.",

@@ -97,15 +97,6 @@ def _floating(dtype: Any) -> bool:
 _TREE_MAP = Exercise(
     id="t11-tree-map-1",
     title="Cast a parameter tree to bfloat16",
-    signature="to_bf16(tree)",
-    reference=(
-        "def to_bf16(tree):\n"
-        "    def cast(x):\n"
-        "        if jnp.issubdtype(x.dtype, jnp.floating):\n"
-        "            return x.astype(jnp.bfloat16)\n"
-        "        return x\n"
-        "    return jax.tree.map(cast, tree)\n"
-    ),
     hints=("jax.tree.map(f, tree) calls f on every leaf and rebuilds the same structure.",),
     spec=Spec(
         cases=lambda: [
@@ -146,11 +137,6 @@ _SGD_HINT_SIGN = "Gradient descent goes downhill: new = p - lr * g, not p + lr *
 _SGD = Exercise(
     id="t11-multi-tree-ops-1",
     title="An SGD step over two trees",
-    signature="sgd_step(params, grads, lr)",
-    reference=(
-        "def sgd_step(params, grads, lr):\n"
-        "    return jax.tree.map(lambda p, g: p - lr * g, params, grads)\n"
-    ),
     hints=("jax.tree.map accepts several trees: f gets one leaf from each, in step.",),
     spec=Spec(
         cases=lambda: [
@@ -220,12 +206,6 @@ def _scalar_mean(ref: Any, tree: Any) -> jax.Array:
 _NORM = Exercise(
     id="t11-multi-tree-ops-2",
     title="The global norm of a gradient tree",
-    signature="global_norm(tree)",
-    reference=(
-        "def global_norm(tree):\n"
-        "    total = jax.tree.reduce(lambda acc, x: acc + jnp.sum(x**2), tree, 0.0)\n"
-        "    return jnp.sqrt(total)\n"
-    ),
     hints=(
         "jax.tree.reduce(f, tree, initializer) folds every leaf into one value, starting "
         "from initializer.",
@@ -341,31 +321,16 @@ def _check_linear(answer: Any) -> None:
     same(gb, g.b, "the gradient's b")
 
 
-_LINEAR_REF = (
-    "@jax.tree_util.register_pytree_node_class\n"
-    "class Linear:\n"
-    "    def __init__(self, w, b, name):\n"
-    "        self.w, self.b, self.name = w, b, name\n"
-    "\n"
-    "    def tree_flatten(self):\n"
-    "        return (self.w, self.b), self.name\n"
-    "\n"
-    "    @classmethod\n"
-    "    def tree_unflatten(cls, name, children):\n"
-    "        return cls(*children, name)\n"
-)
-
 _CUSTOM = Exercise(
     id="t11-custom-nodes-1",
     title="Register a layer class as a pytree node",
-    signature="Linear(w, b, name)",
+    call="Linear(w, b, name)",
     stub=(
         "class Linear:\n"
         "    def __init__(self, w, b, name):\n"
         "        ...  # your code here\n"
         "        raise NotImplementedError\n"
     ),
-    reference=_LINEAR_REF,
     hints=(
         "@jax.tree_util.register_pytree_node_class with tree_flatten() -> (children, aux) and "
         "a classmethod tree_unflatten(aux, children).",
@@ -456,21 +421,10 @@ def _check_dense(answer: Any) -> None:
         )
 
 
-_DENSE_REF = (
-    "import dataclasses\n"
-    "\n\n"
-    "@jax.tree_util.register_dataclass\n"
-    "@dataclasses.dataclass\n"
-    "class Dense:\n"
-    "    w: jax.Array\n"
-    "    b: jax.Array\n"
-    '    activation: str = dataclasses.field(default="relu", metadata={"static": True})\n'
-)
-
 _DATACLASS = Exercise(
     id="t11-dataclass-nodes-1",
     title="A dataclass layer with a static field",
-    signature="Dense(w, b, activation)",
+    call="Dense(w, b, activation)",
     stub=(
         "import dataclasses\n\n\n"
         "class Dense:\n"
@@ -478,7 +432,6 @@ _DATACLASS = Exercise(
         "        ...  # your code here\n"
         "        raise NotImplementedError\n"
     ),
-    reference=_DENSE_REF,
     hints=(
         "@jax.tree_util.register_dataclass over @dataclasses.dataclass; static fields carry "
         "metadata={'static': True}.",
@@ -544,12 +497,6 @@ def _as_compared(out: Any) -> Any:
 _PATHS = Exercise(
     id="t11-key-paths-1",
     title="Name every leaf by its key path",
-    signature="shapes_by_path(tree)",
-    reference=(
-        "def shapes_by_path(tree):\n"
-        "    flat, _ = jax.tree_util.tree_flatten_with_path(tree)\n"
-        "    return {jax.tree_util.keystr(path): leaf.shape for path, leaf in flat}\n"
-    ),
     hints=("tree_flatten_with_path gives (path, leaf) pairs; keystr(path) renders a path.",),
     spec=Spec(
         cases=lambda: [

@@ -67,12 +67,6 @@ def _placed(out: Any) -> tuple[Any, int]:
 _PMAP = Exercise(
     id="t12-pmap-1",
     title="One chunk per device with pmap",
-    signature="device_sums(x)",
-    reference=(
-        "def device_sums(x):\n"
-        "    chunks = x.reshape(jax.local_device_count(), -1)\n"
-        "    return jax.pmap(jnp.sum)(chunks)\n"
-    ),
     hints=("pmap maps over axis 0: give it an array with one row per device.",),
     spec=Spec(
         cases=lambda: [(normal(s, (jax.local_device_count() * k,)),) for s, k in ((1, 3), (2, 5))],
@@ -108,8 +102,6 @@ _CENTER_HINT_AXIS = (
 _CENTER = Exercise(
     id="t12-collectives-1",
     title="Center a sharded batch with a global mean",
-    signature="center(x)",
-    reference=('def center(x):\n    return x - jax.lax.pmean(jnp.mean(x), "batch")\n'),
     hints=("pmean(value, axis_name) averages a value over every device of the named axis.",),
     spec=_spmd(
         lambda: [(normal(1, (8, 5)) + 3.0,), (normal(2, (4, 3)) + 3.0,)],
@@ -151,12 +143,6 @@ def _shifts_a_ring(fn, size: int) -> bool:
 _RING = Exercise(
     id="t12-ppermute-all-gather-1",
     title="Shift values one step around a ring",
-    signature="shift_right(x)",
-    reference=(
-        "def shift_right(x):\n"
-        '    n = jax.lax.axis_size("ring")\n'
-        '    return jax.lax.ppermute(x, "ring", [(i, (i + 1) % n) for i in range(n)])\n'
-    ),
     hints=("ppermute(x, axis_name, perm) sends x along each (source, destination) pair.",),
     spec=_spmd(
         lambda: [(normal(1, (8, 2)),), (normal(2, (5, 3)),)],
@@ -223,12 +209,6 @@ def _local(ref: Any, w: jax.Array, xs: jax.Array, ys: jax.Array) -> jax.Array:
 _DP = Exercise(
     id="t12-data-parallel-step-1",
     title="Average gradients across devices",
-    signature="train_step(w, x, y)",
-    reference=(
-        "def train_step(w, x, y):\n"
-        "    g = jax.grad(lambda w: jnp.mean((x @ w - y) ** 2))(w)\n"
-        '    return w - 0.1 * jax.lax.pmean(g, "batch")\n'
-    ),
     hints=(
         "Compute the local gradient with jax.grad, then combine the devices' gradients with "
         "a collective over the 'batch' axis.",

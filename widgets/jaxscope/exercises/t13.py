@@ -132,14 +132,6 @@ def _mesh_cases() -> list[tuple]:
 _MESH = Exercise(
     id="t13-mesh-1",
     title="A mesh with Auto axes",
-    signature="auto_mesh(n_data, n_model)",
-    reference=(
-        "from jax.sharding import AxisType\n\n"
-        "def auto_mesh(n_data, n_model):\n"
-        "    return jax.make_mesh(\n"
-        '        (n_data, n_model), ("data", "model"), axis_types=(AxisType.Auto,) * 2\n'
-        "    )\n"
-    ),
     hints=(
         "jax.make_mesh(shape, names, axis_types=...) builds the mesh; axis_types takes one "
         "jax.sharding.AxisType per axis.",
@@ -188,13 +180,6 @@ def _put_cases() -> list[tuple]:
 _PUT = Exercise(
     id="t13-named-sharding-1",
     title="Split rows over a mesh axis",
-    signature="shard_rows(x, mesh)",
-    reference=(
-        "from jax.sharding import NamedSharding\n"
-        "from jax.sharding import PartitionSpec as P\n\n"
-        "def shard_rows(x, mesh):\n"
-        '    return jax.device_put(x, NamedSharding(mesh, P("data", None)))\n'
-    ),
     hints=(
         "NamedSharding(mesh, spec) says where each block goes; jax.device_put(x, sharding) "
         "sends it there.",
@@ -255,10 +240,6 @@ def _unit_rows(got: Any, x: jax.Array) -> bool:
 _NORM = Exercise(
     id="t13-jit-partitioning-1",
     title="Row-wise work stays where the rows are",
-    signature="normalise_rows(x)",
-    reference=(
-        "def normalise_rows(x):\n    return x / jnp.linalg.norm(x, axis=1, keepdims=True)\n"
-    ),
     hints=("Reduce along axis 1 and keep that axis so the norms broadcast against the rows.",),
     spec=Spec(
         cases=_norm_cases,
@@ -304,13 +285,6 @@ def _reshard_cases() -> list[tuple]:
 _RESHARD = Exercise(
     id="t13-sharding-constraints-1",
     title="Change layout inside jit",
-    signature="to_columns(x, mesh)",
-    reference=(
-        "from jax.sharding import NamedSharding\n"
-        "from jax.sharding import PartitionSpec as P\n\n"
-        "def to_columns(x, mesh):\n"
-        '    return jax.sharding.reshard(2 * x, NamedSharding(mesh, P(None, "data")))\n'
-    ),
     hints=(
         "On Explicit axes the sharding is part of the array's type; jax.sharding.reshard "
         "changes it (XLA adds the all-to-all).",
@@ -440,14 +414,6 @@ def _combines(fn: Any, ref: Any) -> None:
 _SMAP = Exercise(
     id="t13-shard-map-1",
     title="Per-device sums with shard_map",
-    signature="sum_of_squares(x, mesh)",
-    reference=(
-        "from jax.sharding import PartitionSpec as P\n\n"
-        "def sum_of_squares(x, mesh):\n"
-        "    def per_device(block):\n"
-        '        return jax.lax.psum(jnp.sum(block**2), "data")\n\n'
-        '    return jax.shard_map(per_device, mesh=mesh, in_specs=P("data"), out_specs=P())(x)\n'
-    ),
     hints=(
         "Inside shard_map you see one block; a collective such as jax.lax.psum(value, 'data') "
         "talks to the other devices.",

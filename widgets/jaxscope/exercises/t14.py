@@ -52,11 +52,6 @@ def _batched_dot(fn: Any, ref: Any) -> None:
 _DOT = Exercise(
     id="t14-dot-general-1",
     title="A batched matmul with dot_general",
-    signature="batched_matmul(a, b)",
-    reference=(
-        "def batched_matmul(a, b):\n"
-        "    return jax.lax.dot_general(a, b, (((2,), (1,)), ((0,), (0,))))\n"
-    ),
     hints=(
         "dimension_numbers = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)), each "
         "a tuple of axis numbers.",
@@ -97,8 +92,6 @@ _DYN_HINT_TAKE = (
 _DYN = Exercise(
     id="t14-dynamic-slicing-1",
     title="A window at a traced offset",
-    signature="window3(x, i)",
-    reference="def window3(x, i):\n    return jax.lax.dynamic_slice(x, (i,), (3,))\n",
     hints=(
         "`lax.dynamic_slice(operand, start_indices, slice_sizes)`: starts may be traced, sizes "
         "are static Python ints.",
@@ -157,11 +150,6 @@ def _has_reduce_window(fn: Any, ref: Any) -> None:
 _POOL = Exercise(
     id="t14-reductions-1",
     title="Max pooling with reduce_window",
-    signature="max_pool_2x2(x)",
-    reference=(
-        "def max_pool_2x2(x):\n"
-        "    return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (2, 2), (2, 2), 'VALID')\n"
-    ),
     hints=(
         "`reduce_window(x, init, op, window_dimensions, window_strides, padding)`; the init is "
         "the identity of op.",
@@ -249,15 +237,6 @@ def _log_depth(fn: Any, ref: Any) -> None:
 _ASSOC = Exercise(
     id="t14-associative-scan-1",
     title="A linear recurrence in parallel",
-    signature="linear_recurrence(a, b)",
-    reference=(
-        "def linear_recurrence(a, b):\n"
-        "    def combine(left, right):\n"
-        "        a1, b1 = left\n"
-        "        a2, b2 = right\n"
-        "        return a1 * a2, a2 * b1 + b2\n"
-        "    return jax.lax.associative_scan(combine, (a, b))[1]\n"
-    ),
     hints=(
         "Two steps h -> a1*h + b1 then h -> a2*h + b2 make one step h -> (a1*a2)*h + (a2*b1 + "
         "b2): that is the associative combine.",
@@ -300,10 +279,6 @@ _HIST_HINT_DTYPE = "Counts are integers: start from `jnp.zeros(n, jnp.int32)`."
 _HIST = Exercise(
     id="t14-gather-scatter-1",
     title="Count labels with a scatter-add",
-    signature="class_counts(labels, n)",
-    reference=(
-        "def class_counts(labels, n):\n    return jnp.zeros(n, jnp.int32).at[labels].add(1)\n"
-    ),
     hints=("Scatter-add sums every update aimed at the same position; scatter (set) keeps one.",),
     spec=Spec(
         cases=lambda: (

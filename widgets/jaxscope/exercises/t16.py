@@ -121,19 +121,6 @@ def _times_the_median(fn: Any) -> None:
 _BENCH = Exercise(
     id="t16-benchmarking-1",
     title="Time a jitted call honestly",
-    signature="time_call(f, x, n=5)",
-    reference=(
-        "def time_call(f, x, n=5):\n"
-        "    import statistics\n"
-        "    import time\n\n"
-        "    jax.block_until_ready(f(x))  # warm-up: compile outside the timer\n"
-        "    times = []\n"
-        "    for _ in range(n):\n"
-        "        start = time.perf_counter()\n"
-        "        jax.block_until_ready(f(x))\n"
-        "        times.append(time.perf_counter() - start)\n"
-        "    return statistics.median(times)\n"
-    ),
     hints=("Warm up, block inside the timer, repeat, take the median.",),
     spec=Spec(
         # a real jitted function: its median is a number of seconds, and under one
@@ -193,12 +180,6 @@ class _Named:
 _AI = Exercise(
     id="t16-fusion-hlo-1",
     title="Arithmetic intensity of the compiled program",
-    signature="arithmetic_intensity(f, x)",
-    reference=(
-        "def arithmetic_intensity(f, x):\n"
-        "    cost = jax.jit(f).lower(x).compile().cost_analysis()\n"
-        '    return float(cost["flops"]) / float(cost["bytes accessed"])\n'
-    ),
     hints=("`jax.jit(f).lower(x).compile()` gives a Compiled with `.cost_analysis()`.",),
     spec=Spec(
         cases=lambda: [
@@ -280,12 +261,6 @@ def _not_the_f32_product(fn: Any, ref: Any) -> None:
 _BF16 = Exercise(
     id="t16-mixed-precision-1",
     title="bfloat16 inputs, float32 accumulation",
-    signature="bf16_matmul(a, b)",
-    reference=(
-        "def bf16_matmul(a, b):\n"
-        "    a16, b16 = a.astype(jnp.bfloat16), b.astype(jnp.bfloat16)\n"
-        "    return jnp.dot(a16, b16, preferred_element_type=jnp.float32)\n"
-    ),
     hints=("`jnp.dot(..., preferred_element_type=jnp.float32)` sets the accumulation type.",),
     spec=Spec(
         cases=lambda: [
@@ -334,10 +309,6 @@ def _rolled(fn: Any, ref: Any) -> None:
 _LOOP = Exercise(
     id="t16-loops-compile-time-1",
     title="Apply sin 100 times without 100 copies",
-    signature="sin_100(x)",
-    reference=(
-        "def sin_100(x):\n    return jax.lax.fori_loop(0, 100, lambda i, v: jnp.sin(v), x)\n"
-    ),
     hints=("`lax.fori_loop(lower, upper, body(i, carry), init)` or `lax.scan` roll a loop up.",),
     spec=Spec(cases=lambda: [(normal(1, (5,)),), (normal(2, ()),)], rtol=1e-4, extra=_rolled),
 )

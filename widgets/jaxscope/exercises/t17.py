@@ -72,18 +72,9 @@ def _mlp_linear(ref: Any, *args: Any) -> jax.Array:
 _NNX = Exercise(
     id="t17-flax-nnx-1",
     title="A two-layer MLP in Flax NNX",
-    signature="MLP(...)",
+    call="MLP(...)",
     stub="class MLP:\n    ...  # your code here\n\n    def __init__(self, *args, **kwargs):\n"
     "        raise NotImplementedError\n",
-    reference=(
-        "from flax import nnx\n\n\n"
-        "class MLP(nnx.Module):\n"
-        "    def __init__(self, din, dhidden, dout, *, rngs):\n"
-        "        self.hidden = nnx.Linear(din, dhidden, rngs=rngs)\n"
-        "        self.out = nnx.Linear(dhidden, dout, rngs=rngs)\n\n"
-        "    def __call__(self, x):\n"
-        "        return self.out(nnx.relu(self.hidden(x)))\n"
-    ),
     hints=(
         "An NNX module creates its layers in __init__ (passing rngs on) and uses them in __call__.",
     ),
@@ -152,16 +143,6 @@ def _eqx_arrays(model: Any) -> Any:
 _EQX = Exercise(
     id="t17-equinox-1",
     title="One gradient step on an Equinox model",
-    signature="sgd_step(model, x, y, lr)",
-    reference=(
-        "import equinox as eqx\n\n\n"
-        "def sgd_step(model, x, y, lr):\n"
-        "    def loss(model):\n"
-        "        return jnp.mean((jax.vmap(model)(x) - y) ** 2)\n"
-        "    grads = eqx.filter_grad(loss)(model)\n"
-        "    updates = jax.tree.map(lambda g: -lr * g, grads)\n"
-        "    return eqx.apply_updates(model, updates)\n"
-    ),
     hints=("The model is the pytree of parameters: differentiate it with eqx.filter_grad.",),
     spec=Spec(
         cases=_eqx_cases,
@@ -253,12 +234,6 @@ def _n_params(model: Any) -> int:
 _COUNT = Exercise(
     id="t17-params-as-pytrees-1",
     title="Count the trainable parameters",
-    signature="count_params(model)",
-    reference=(
-        "from flax import nnx\n\n\n"
-        "def count_params(model):\n"
-        "    return sum(x.size for x in jax.tree.leaves(nnx.state(model, nnx.Param)))\n"
-    ),
     hints=("The parameters are a pytree: filter the state to nnx.Param and add up the sizes.",),
     spec=Spec(
         cases=lambda: [(_net(0),), (_net(1, 10, 32, 2),)],
@@ -303,8 +278,6 @@ def _twice(f: Any, model: Any, x: jax.Array) -> tuple:
 _PREDICT = Exercise(
     id="t17-stateful-layers-1",
     title="Predict in inference mode",
-    signature="predict(model, x)",
-    reference=("def predict(model, x):\n    model.eval()\n    return model(x)\n"),
     hints=("NNX layers switch between training and inference with model.train() / model.eval().",),
     spec=Spec(
         cases=lambda: [(_trained_net(seed), _host_normal(seed + 50, (5, 4))) for seed in (0, 1)],

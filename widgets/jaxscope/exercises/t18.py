@@ -79,13 +79,6 @@ def _neg(tree: Any) -> Any:
 _APPLY = Exercise(
     id="t18-init-update-apply-1",
     title="One optimiser step",
-    signature="apply_step(opt, params, opt_state, grads)",
-    reference=(
-        "import optax\n\n\n"
-        "def apply_step(opt, params, opt_state, grads):\n"
-        "    updates, opt_state = opt.update(grads, opt_state, params)\n"
-        "    return optax.apply_updates(params, updates), opt_state\n"
-    ),
     hints=(
         "update(grads, state, params) turns gradients into updates and a new state; "
         "apply_updates adds the updates to the parameters.",
@@ -146,12 +139,6 @@ def _chain(lr: float, max_norm: float, clip: str = "clip_by_global_norm", swap: 
 _CLIP = Exercise(
     id="t18-chain-clip-1",
     title="Clip the gradient, then step",
-    signature="make_optimizer(lr, max_norm)",
-    reference=(
-        "import optax\n\n\n"
-        "def make_optimizer(lr, max_norm):\n"
-        "    return optax.chain(optax.clip_by_global_norm(max_norm), optax.sgd(lr, momentum=0.9))\n"
-    ),
     hints=("optax.chain(a, b) runs a, then b, and is itself an optimiser.",),
     spec=Spec(
         cases=lambda: [(0.1, 1.0), (0.5, 2.0)],
@@ -193,15 +180,6 @@ def _short_decay(got: np.ndarray, peak: float, warmup: int, total: int) -> bool:
 _SCHED = Exercise(
     id="t18-schedules-1",
     title="Warmup, then cosine decay",
-    signature="make_schedule(peak, warmup, total)",
-    reference=(
-        "import optax\n\n\n"
-        "def make_schedule(peak, warmup, total):\n"
-        "    return optax.warmup_cosine_decay_schedule(\n"
-        "        init_value=0.0, peak_value=peak, warmup_steps=warmup, decay_steps=total,\n"
-        "        end_value=0.0,\n"
-        "    )\n"
-    ),
     hints=("optax.warmup_cosine_decay_schedule does exactly this; read what decay_steps means.",),
     spec=Spec(
         cases=lambda: [(1e-3, 10, 100), (0.5, 20, 60)],
@@ -244,12 +222,6 @@ _LOSS_HINT_ONE_HOT = (
 _LOSS = Exercise(
     id="t18-losses-1",
     title="Mean cross-entropy from integer labels",
-    signature="mean_xent(logits, labels)",
-    reference=(
-        "import optax\n\n\n"
-        "def mean_xent(logits, labels):\n"
-        "    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
-    ),
     hints=("Pick the loss that takes integer labels, and reduce its per-example values.",),
     spec=Spec(
         cases=lambda: [
@@ -297,14 +269,6 @@ def _decayed(got: Any, leaf: str) -> list[bool]:
 _MASK = Exercise(
     id="t18-per-param-transforms-1",
     title="No weight decay on biases",
-    signature="make_adamw(lr, weight_decay)",
-    reference=(
-        "import optax\n\n\n"
-        "def make_adamw(lr, weight_decay):\n"
-        "    def decay_mask(params):\n"
-        "        return jax.tree.map(lambda x: x.ndim >= 2, params)\n"
-        "    return optax.adamw(lr, weight_decay=weight_decay, mask=decay_mask)\n"
-    ),
     hints=("adamw takes mask=: a pytree of booleans, or a function that builds one from params.",),
     spec=Spec(
         cases=lambda: [(0.1, 0.5), (0.01, 0.1)],

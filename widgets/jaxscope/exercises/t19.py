@@ -74,18 +74,6 @@ def _stale(got: Any, opt: Any, params: Any, state: Any, *data: Any) -> bool:
 _TRAIN_STEP = Exercise(
     id="t19-train-step-1",
     title="A pure train step",
-    signature="make_train_step(opt)",
-    reference=(
-        "import optax\n\n\n"
-        "def make_train_step(opt):\n"
-        "    def loss_fn(params, x, y):\n"
-        "        return jnp.mean((x @ params['w'] + params['b'] - y) ** 2)\n\n"
-        "    def train_step(params, opt_state, x, y):\n"
-        "        loss, grads = jax.value_and_grad(loss_fn)(params, x, y)\n"
-        "        updates, opt_state = opt.update(grads, opt_state, params)\n"
-        "        return optax.apply_updates(params, updates), opt_state, loss\n\n"
-        "    return train_step\n"
-    ),
     hints=(
         "value_and_grad gives loss and gradients; opt.update turns gradients into updates; "
         "apply_updates applies them.",
@@ -167,8 +155,6 @@ def _donates(fn: Any) -> None:
 _DONATE = Exercise(
     id="t19-jitted-loop-1",
     title="Jit the step and donate the state",
-    signature="compile_step(step)",
-    reference="def compile_step(step):\n    return jax.jit(step, donate_argnums=0)\n",
     hints=("jax.jit takes donate_argnums: the positions of the arguments whose buffers to reuse.",),
     spec=Spec(
         cases=lambda: [_donate_case()],
@@ -237,15 +223,6 @@ def _count(got: Any, params: dict, x: jax.Array, labels: jax.Array) -> bool:
 _METRICS = Exercise(
     id="t19-metrics-logging-1",
     title="Metrics that survive jit",
-    signature="eval_metrics(params, x, labels)",
-    reference=(
-        "import optax\n\n\n"
-        "def eval_metrics(params, x, labels):\n"
-        "    logits = x @ params['w'] + params['b']\n"
-        "    loss = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()\n"
-        "    accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == labels)\n"
-        "    return {'loss': loss, 'accuracy': accuracy}\n"
-    ),
     hints=("Keep metrics as JAX arrays inside the function; convert to floats outside jit.",),
     spec=Spec(
         cases=_metric_cases,
@@ -341,17 +318,6 @@ def _round_trip(fn: Any, state: dict) -> Any:
 _CKPT = Exercise(
     id="t19-checkpointing-1",
     title="An Orbax round trip",
-    signature="save_and_restore(state, directory)",
-    reference=(
-        "import os\n\n"
-        "import orbax.checkpoint as ocp\n\n\n"
-        "def save_and_restore(state, directory):\n"
-        "    path = os.path.join(directory, 'step_0')\n"
-        "    ckpt = ocp.StandardCheckpointer()\n"
-        "    ckpt.save(path, state)\n"
-        "    ckpt.wait_until_finished()\n"
-        "    return ckpt.restore(path)\n"
-    ),
     hints=("save, wait_until_finished, then restore from the same path.",),
     spec=Spec(
         cases=lambda: [
@@ -409,13 +375,6 @@ def _lacks(fact: str) -> Any:
 _MASKS = Exercise(
     id="t19-reproducibility-1",
     title="A fresh dropout mask every step",
-    signature="dropout_masks(key, n_steps, shape, rate)",
-    reference=(
-        "def dropout_masks(key, n_steps, shape, rate):\n"
-        "    def one(step):\n"
-        "        return jax.random.bernoulli(jax.random.fold_in(key, step), 1.0 - rate, shape)\n"
-        "    return jax.vmap(one)(jnp.arange(n_steps))\n"
-    ),
     hints=("One key per step, derived from the root key and the step number.",),
     spec=Spec(
         cases=lambda: [(jax.random.key(3), 6, (64, 32), 0.25)],

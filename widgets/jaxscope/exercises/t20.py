@@ -64,14 +64,6 @@ _PC_HINT_EXPAND = (
 _PC = Exercise(
     id="t20-pure-callback-1",
     title="Call NumPy from jit and vmap",
-    signature="running_max(x)",
-    reference=(
-        "def running_max(x):\n"
-        "    out = jax.ShapeDtypeStruct(x.shape, x.dtype)\n"
-        "    return jax.pure_callback(\n"
-        '        np.maximum.accumulate, out, x, vmap_method="sequential"\n'
-        "    )\n"
-    ),
     hints=(
         "jax.pure_callback(host_fn, jax.ShapeDtypeStruct(shape, dtype), *args, vmap_method=...)",
     ),
@@ -199,17 +191,6 @@ def _logged_calls(make: Any, *xs: jax.Array) -> list[jax.Array]:
 _IO = Exercise(
     id="t20-io-callback-1",
     title="Log from compiled code",
-    signature="make_logged_double(log)",
-    reference=(
-        "from jax.experimental import io_callback\n\n"
-        "def make_logged_double(log):\n"
-        "    def record(total):\n"
-        "        log.append(float(total))\n\n"
-        "    def f(x):\n"
-        "        io_callback(record, None, x.sum(), ordered=True)\n"
-        "        return 2 * x\n\n"
-        "    return f\n"
-    ),
     hints=(
         "io_callback(host_fn, result_shape_dtypes, *args, ordered=True) runs host_fn with "
         "real values each time the compiled code runs; host_fn returns None here.",
@@ -267,14 +248,6 @@ def _restored_call(to_bytes: Any, fn: Any, x: jax.Array) -> jax.Array:
 _EXPORT = Exercise(
     id="t20-export-1",
     title="Ship a function as bytes",
-    signature="to_bytes(fn)",
-    reference=(
-        "from jax import export\n\n"
-        "def to_bytes(fn):\n"
-        '    (n,) = export.symbolic_shape("n")\n'
-        "    spec = jax.ShapeDtypeStruct((n,), jnp.float32)\n"
-        "    return export.export(jax.jit(fn))(spec).serialize()\n"
-    ),
     hints=(
         "export.export(jax.jit(fn))(shape_spec).serialize(); a symbolic dimension from "
         "export.symbolic_shape lets one export serve every length.",
@@ -357,10 +330,6 @@ def _has_nan(got: Any, *args: Any) -> bool:
 _PALLAS = Exercise(
     id="t20-pallas-1",
     title="A first Pallas kernel",
-    signature="axpy_kernel(x_ref, y_ref, o_ref)",
-    reference=(
-        "def axpy_kernel(x_ref, y_ref, o_ref):\n    o_ref[...] = 2 * x_ref[...] + y_ref[...]\n"
-    ),
     hints=("Read a ref with ref[...] and write one with ref[...] = value.",),
     spec=Spec(
         cases=lambda: [
@@ -399,12 +368,6 @@ def _line(seed: int, n: int) -> tuple[jax.Array, jax.Array]:
 _LSQ = Exercise(
     id="t20-scipy-linalg-1",
     title="Fit a line by least squares",
-    signature="fit_line(t, y)",
-    reference=(
-        "def fit_line(t, y):\n"
-        "    A = jnp.stack([t, jnp.ones_like(t)], axis=1)\n"
-        "    return jnp.linalg.lstsq(A, y)[0]\n"
-    ),
     hints=(
         "jnp.linalg.lstsq(A, y) solves an overdetermined system; so does "
         "jax.scipy.linalg.solve(A.T @ A, A.T @ y).",
