@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import pytest
 
 from jaxscope._errors import error_panel
-from jaxscope._explain import clean_message, explain, short_path
+from jaxscope._explain import _jax_advice, clean_message, explain, short_path
 
 HERE = os.path.basename(__file__)
 KEYS = {"name", "explanation", "fix", "concept", "where"}
@@ -279,9 +279,86 @@ def _put_on_a_name(x):
     return jax.device_put(x, "cpu")
 
 
+def _while_on_a_float(x):
+    return jax.lax.while_loop(lambda c: c[0], lambda c: (c[0] - 1.0, c[1]), (3.0, x))
+
+
+def _select_a_scalar(x):
+    return jax.lax.select(x < 1, 1.0, x)
+
+
+def _choose_too_many(x):
+    return jax.random.choice(jax.random.key(0), x, (5,), replace=False)
+
+
+def _key_times_two(x):
+    return jax.random.normal(jax.random.key(1) * 2, x.shape)
+
+
+def _float_index(x):
+    return x[len(x) / 3]
+
+
+def _uneven_split(x):
+    return jnp.split(x, 2)[0]
+
+
+def _at_times(x):
+    return x.at[1] * 3.0
+
+
+def _print_missing_name(x):
+    jax.debug.print("total={total}", x.sum())
+    return x
+
+
+def _fori_body_of_one(x):
+    return jax.lax.fori_loop(0, 3, lambda carry: carry * 2, x)
+
+
+def _scan_body_of_one(x):
+    return jax.lax.scan(lambda carry: (carry, carry), x, x)
+
+
+def _jacrev_of_ints(x):
+    return jax.jacrev(lambda v: v**2)(jnp.arange(3))
+
+
+def _vmap_a_keyword(x):
+    return jax.vmap(lambda v, scale: v * scale)(x, scale=2.0)
+
+
+def _mask_assignment(x):
+    x[x > 1] = 1.0
+    return x
+
+
+def _axis_past_the_end(x):
+    return jnp.cumsum(x, axis=2)
+
+
+def _sqrt_of_a_size(x):
+    return jnp.zeros((int(jnp.log2(x.size)),))
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_while_on_a_float, "> 0", "while-loop"),
+        (_select_a_scalar, "jnp.where", "select-where"),
+        (_choose_too_many, "replace=True", "samplers"),
+        (_key_times_two, "jax.random.fold_in", "fold-in"),
+        (_float_index, "//", "indexing"),
+        (_uneven_split, "jnp.array_split", "broadcasting-reshaping"),
+        (_at_times, "x.at[1].multiply(3.0)", "at-arithmetic"),
+        (_print_missing_name, "total=value", "debug-print"),
+        (_fori_body_of_one, "body_fun(i, carry)", "fori-loop"),
+        (_scan_body_of_one, "def f(carry, x)", "scan"),
+        (_jacrev_of_ints, "astype(jnp.float32)", "jacobians"),
+        (_vmap_a_keyword, "in_axes=(0, None)", "in-axes"),
+        (_mask_assignment, "x = jnp.where(x > 1, 1.0, x)", "masking-where"),
+        (_sqrt_of_a_size, "np.log2(x.size)", "static-vs-traced"),
+        (_axis_past_the_end, "x.ndim", "jax-numpy"),
         (_scan_nothing, "length=n", "scan"),
         (_unflatten_short, "treedef.num_leaves", "flatten-unflatten"),
         (_static_past_end, "static_argnames", "static-args"),
@@ -299,6 +376,28 @@ def _put_on_a_name(x):
 def test_fix_for_this_cause(fn, fix, concept):
     info = explain(caught(fn, X3), fn)
     assert fix in info["fix"] and info["concept"] == concept, info
+
+
+def test_a_cause_no_rule_knows_gets_the_cheat_sheet_row_of_the_function_called():
+    def f(x):
+        return jax.lax.dynamic_slice(x, (0, 0), (2,))
+
+    info = explain(caught(f, X3), f)
+    assert info["concept"] == "dynamic-slicing", info
+    assert info["fix"].startswith("Check how jax.lax.dynamic_slice is called (cheat sheet, ")
+    assert "For example: " in info["fix"] and "dynamic_slice(" in info["fix"].split("example")[1]
+
+
+def test_jax_own_advice_is_quoted_where_no_rule_knows_the_cause():
+    def f(x):
+        return jax.random.fold_in(jax.random.key(0), x)
+
+    info = explain(caught(f, X3), f)
+    assert info["fix"].startswith("Use jax.vmap for batching. Check how jax.random.fold_in")
+    assert info["concept"] == "fold-in"
+    msg = "It broke. Try using `x.astype(int)` instead. See https://docs for more."
+    assert _jax_advice(msg) == "Try using `x.astype(int)` instead."
+    assert _jax_advice("axis 4 is out of bounds for array of dimension 1") == ""
 
 
 def test_an_unhashable_static_object_is_told_to_be_frozen_or_hashable():

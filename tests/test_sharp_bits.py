@@ -50,6 +50,27 @@ def test_each_note_at_its_line_in_text_and_html():
     assert " at 0x" not in text + html
 
 
+class _Counter:
+    calls = 0
+
+
+_COUNTER = _Counter()
+
+
+def test_an_attribute_of_a_global_object_written_while_tracing_is_a_side_effect():
+    def counted(x):
+        _COUNTER.calls = _COUNTER.calls + 1
+        return x * 2
+
+    def reads_only(x):
+        return x * _COUNTER.calls
+
+    (note,) = js.trace(counted, jnp.ones(3)).data["notes"]
+    assert note["kind"] == "side-effect" and "`_COUNTER` changed" in note["text"]
+    assert note["line"] == counted.__code__.co_firstlineno + 1
+    assert js.trace(reads_only, jnp.ones(3)).data["notes"] == []  # reading it is no side effect
+
+
 def test_unrolled_loop_says_how_many():
     def long(x):
         for _ in range(60):

@@ -96,6 +96,7 @@ def load() -> list[Case]:
         keys,
         round2,
         round3,
+        round4,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -317,6 +317,16 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
             f"Use jnp.{mm.group(1)}(x), which works on traced arrays.",
             "jax-numpy",
         )
+    jnp_call = re.search(r"\bjnp\.(\w+)\([^()]*?(?:\blen\(|\.(?:size|shape|ndim)\b)", code)
+    if jnp_call:
+        fn = jnp_call.group(1)
+        return (
+            f"x.shape and x.size are plain Python ints even under jit, but jnp.{fn} turns them "
+            "into a traced array, whose value is then unknown while tracing.",
+            f"Do shape arithmetic in Python or NumPy, not jnp: math.isqrt(x.size) or "
+            f"int(np.{fn}(x.size)) stays a static int.",
+            "static-vs-traced",
+        )
     sizes = r"(zeros|ones|full|empty|arange|range|reshape|linspace|eye|tile|repeat)\("
     if _has_call(code, "int") and re.search(sizes, code):
         return _shape_size_fix(code, subject, "A size")
@@ -365,6 +375,15 @@ def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
             "jnp.stack([...]) (a list comprehension instead of a generator).",
             op.group(1).replace("_", "-") if op else "jax-numpy",
         )
+    field = re.search(r"at path (\w+)\.(\w+)", message)
+    if field and kind == "str":
+        return (
+            f"The field {field.group(2)} of a registered dataclass holds a string, and JAX "
+            "traces every field of a pytree node as an array unless told it is static.",
+            f"Declare it static: {field.group(2)}: str = dataclasses.field(metadata=dict("
+            "static=True)) (or list it in meta_fields= of jax.tree_util.register_dataclass).",
+            "dataclass-nodes",
+        )
     if kind == "str" or "is not a valid JAX type" in message:
         name = f"static_argnames=({path.group(1)!r},)" if path else "static_argnames"
         if "returned a value" in message or (
@@ -383,6 +402,77 @@ def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
             f"Mark a setting such as a string static: jax.jit(f, {name}) (or static_argnums); "
             "return only arrays (or pytrees of arrays).",
             "static-args",
+        )
+    return None
+
+
+# how lax's higher-order functions call the functions they are given
+_CALLS_ITS_FUNCTION = {
+    "cond": (
+        "lax.cond(pred, true_fun, false_fun, *operands) calls the chosen branch with the operands",
+        "write each branch to take them, lambda v: v * 2, or pass no operands and close over "
+        "the values",
+        "cond",
+    ),
+    "switch": (
+        "lax.switch(index, branches, *operands) calls the chosen branch with the operands",
+        "write every branch to take them, lambda v: ..., or pass no operands",
+        "switch",
+    ),
+    "fori_loop": (
+        "lax.fori_loop(lower, upper, body_fun, init) calls body_fun(i, carry)",
+        "take the index and the carry and return the new carry: def body(i, carry): ...",
+        "fori-loop",
+    ),
+    "while_loop": (
+        "lax.while_loop(cond_fun, body_fun, init) calls cond_fun(carry) and body_fun(carry)",
+        "give each one parameter, the carry (a tuple for several values)",
+        "while-loop",
+    ),
+    "scan": (
+        "lax.scan(f, init, xs) calls f(carry, x) and expects (new_carry, y) back",
+        "take two parameters, def f(carry, x): ... return carry, y",
+        "scan",
+    ),
+    "map": (
+        "lax.map(f, xs) maps one argument: f gets one slice of xs",
+        "pack several arrays into a tuple and unpack it: lax.map(lambda a: f(*a), (xs, ws))",
+        "lax-map",
+    ),
+}
+
+
+def _calling_convention_rule(
+    exc: BaseException, message: str, code: str
+) -> tuple[str, str, str] | None:
+    """Causes told by the learner's line: a lax function called against its convention, an
+    ``.at[i]`` used as a number, a ``jax.debug.print`` field with no value."""
+    at = re.search(r"([A-Za-z_][\w.]*)\.at\[([^\]]*)\]\s*([-+*/])\s*(.+?)\s*$", code)
+    if at and re.search(r"unsupported operand type.*_IndexUpdate", message):
+        target, index, op, value = at.groups()
+        return (
+            f"{target}.at[{index}] only names the place to change; it is not an array, so "
+            f"{op} does not apply to it.",
+            f"Call the update method: {target}.at[{index}].{_AT_METHOD[op]}({value}) returns the "
+            "new array.",
+            "at-arithmetic",
+        )
+    if isinstance(exc, KeyError) and _has_call(code, "jax.debug.print", "debug.print"):
+        field = str(exc.args[0]) if exc.args else "name"
+        return (
+            f"jax.debug.print fills its fields like str.format: the named field {{{field}}} "
+            "needs a keyword argument, and none was given.",
+            f"Pass the value by that name, jax.debug.print('{field}={{{field}}}', "
+            f"{field}=value), or write an empty field {{}} for a positional argument.",
+            "debug-print",
+        )
+    higher = re.search(r"\blax\.(cond|switch|fori_loop|while_loop|scan|map)\(", code)
+    if higher and isinstance(exc, TypeError) and "positional argument" in message:
+        how, fix, concept = _CALLS_ITS_FUNCTION[higher.group(1)]
+        return (
+            f"A function was called with the wrong number of arguments: {how}.",
+            f"Match that convention: {fix}.",
+            concept,
         )
     return None
 
@@ -572,6 +662,17 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "static-args",
             )
         )
+    if "ShapeDtypeStruct'> is not a valid JAX type" in message:
+        return done(
+            (
+                "A jax.ShapeDtypeStruct describes an array (shape and dtype) but holds no "
+                "values, so a jitted function cannot run on it.",
+                "To learn the output's shape without running, use jax.eval_shape(f, spec) or "
+                "jax.jit(f).lower(spec); to run f, pass a real array (jnp.zeros(spec.shape, "
+                "spec.dtype)).",
+                "eval-shape",
+            )
+        )
     if "Error interpreting argument" in message or "is not a valid JAX" in message:
         rule = _not_array_rule(message, line)
         if rule:
@@ -673,6 +774,17 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
         "does not support item assignment" in message
     ):
         m = _ASSIGN_RE.match(code)
+        if m and not m.group(3) and re.search(r"[<>]|==|!=|~", m.group(2)):
+            target, index, _, value = m.groups()
+            return done(
+                (
+                    "JAX arrays are immutable, and a boolean mask picks a number of elements "
+                    "known only from the data, which jit cannot compile.",
+                    f"Choose element by element instead: {target} = jnp.where({index}, {value}, "
+                    f"{target}) keeps the shape and works under jit.",
+                    "masking-where",
+                )
+            )
         if m:
             target, index, op, value = m.groups()
             fix = f"{target} = {target}.at[{index}].{_AT_METHOD.get(op, 'set')}({value})"
@@ -772,6 +884,16 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "grad",
             )
         )
+    jac = re.match(r"(jacfwd|jacrev|hessian) requires real", first)
+    if jac:
+        return done(
+            (
+                f"jax.{jac.group(1)} differentiates with respect to floats, and this input is "
+                "an integer array (integers have no derivative).",
+                "Pass floats: x.astype(jnp.float32) (or jnp.arange(n, dtype=jnp.float32)).",
+                "jacobians",
+            )
+        )
     if "grad requires real- or complex-valued inputs" in message:
         return done(
             (
@@ -800,6 +922,18 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "in-axes",
             )
         )
+    keyword = re.search(r"vmap\(.*\)\(.*?\b(\w+)\s*=[^=]", code)
+    if "vmap was requested to map its argument along axis" in message and keyword:
+        kw = keyword.group(1)
+        return done(
+            (
+                f"vmap maps keyword arguments along axis 0 always (in_axes covers positional "
+                f"arguments only), so {kw}= was mapped, and it has no axis 0.",
+                f"Pass {kw} positionally with None in in_axes (in_axes=(0, None)), or bind it "
+                f"first: jax.vmap(functools.partial(f, {kw}=...)).",
+                "in-axes",
+            )
+        )
     if "vmap was requested to map its argument along axis" in message:
         return done(
             (
@@ -809,6 +943,9 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "in-axes",
             )
         )
+    rule = _calling_convention_rule(exc, message, code)
+    if rule:
+        return done(rule)
     for pattern, *rule in _MESSAGE_RULES:
         if re.search(pattern, first):
             return done(tuple(rule))
@@ -906,6 +1043,74 @@ _MESSAGE_RULES = (
         "in-axes",
     ),
     (
+        r"cond_fun must return a boolean scalar",
+        "lax.while_loop's cond_fun returned a number, not a boolean: the loop runs while the "
+        "condition is true, and only a comparison says that.",
+        "Return a boolean scalar from cond_fun: compare, e.g. lambda s: s[1] > 0 (not s[1]).",
+        "while-loop",
+    ),
+    (
+        r"select cases must have the same shapes",
+        "lax.select does not broadcast: both cases must have the predicate's shape.",
+        "Give both cases the same shape, jnp.zeros_like(x) or jnp.full_like(x, c) for a "
+        "constant; or use jnp.where(pred, x, 0.0), which broadcasts.",
+        "select-where",
+    ),
+    (
+        r"Cannot take a larger sample",
+        "jax.random.choice with replace=False draws each item at most once, so it cannot draw "
+        "more items than the population holds.",
+        "Ask for at most as many samples as there are items, or sample with replace=True "
+        "(a bootstrap resample draws with replacement).",
+        "samplers",
+    ),
+    (
+        r"does not accept dtypes? .*key<",
+        "A PRNG key is not a number: arithmetic on it (key + step) is not defined.",
+        "Derive a new key from the old one: jax.random.fold_in(key, step) for a key per step "
+        "(or jax.random.split(key) for fresh keys).",
+        "fold-in",
+    ),
+    (
+        r"requires a non-empty mesh in context",
+        "A PartitionSpec alone names mesh axes, but no mesh is set, so JAX cannot tell which "
+        "devices they mean.",
+        "Pass a full sharding, NamedSharding(mesh, P('data')), or set the mesh around the code: "
+        "with jax.set_mesh(mesh): ... .",
+        "sharding-constraints",
+    ),
+    (
+        r"out_specs which require replication which can't be statically inferred",
+        "out_specs=P() says the output is the same on every device, but the function returns a "
+        "per-device value (it was never reduced across the axis).",
+        "Reduce it across the axis before returning, jax.lax.psum(x, 'data'), or keep it "
+        "per-device with out_specs=P('data').",
+        "shard-map",
+    ),
+    (
+        r"Indexer must have integer or boolean type, got indexer with type float",
+        "An index is a float (from / division, or a float variable); arrays are indexed by "
+        "integers.",
+        "Divide with // for an integer (x[n // 2]), or convert: int(i) for a Python value, "
+        "i.astype(jnp.int32) for a traced one.",
+        "indexing",
+    ),
+    (
+        r"array split does not result in an equal division",
+        "jnp.split(x, n) cuts into n equal parts, and the length is not a multiple of n.",
+        "Use jnp.array_split(x, n), which allows parts of unequal size, or pass the cut points "
+        "jnp.split(x, [2, 4]).",
+        "broadcasting-reshaping",
+    ),
+    (
+        r"axis -?\d+ is out of bounds for array of dimension \d+",
+        "An axis number is past the array's last axis: an array with ndim d has axes 0 to d-1 "
+        "(or -1 to -d, counted from the end).",
+        "Pick an axis the array has: check x.ndim and x.shape (js.trace shows them line by "
+        "line); axis=-1 always means the last axis.",
+        "jax-numpy",
+    ),
+    (
         r"`jax\.device_put` only accepts",
         "jax.device_put takes a device or a sharding, not a name.",
         "Pass a device, jax.device_put(x, jax.devices('cpu')[0]), or a sharding, "
@@ -913,6 +1118,63 @@ _MESSAGE_RULES = (
         "jax-array",
     ),
 )
+
+
+def _spellings(api: str) -> tuple[str, ...]:
+    """How code calls ``api``: ``jax.numpy.split`` is written ``jnp.split`` (or in full),
+    ``jax.lax.select`` ``lax.select``, ``jax.random.choice`` ``random.choice``."""
+    parts = api.split(".")
+    if len(parts) < 2 or parts[0] != "jax" or parts[1][:1].isupper():
+        return ()
+    short = ".".join(parts[-2:])
+    names = {api, short, api.replace("jax.numpy.", "jnp.")}
+    return tuple(n for n in names if n.count(".") >= 1 and not n.startswith("numpy."))
+
+
+_ADVICE_RE = re.compile(
+    r"\b(?:try using|try |use |consider|instead|you can|pass |set |call |make sure|should)\b",
+    re.I,
+)
+
+
+def _jax_advice(message: str) -> str:
+    """JAX's own advice in ``message``, for a cause no rule knows: its sentences that say what
+    to do ("try using x.astype(int)", "You can define a context mesh via ..."), at most two."""
+    text = re.sub(r"\s+", " ", message.split("The error occurred while tracing")[0])
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", text)
+    advice = [
+        s.strip()
+        for s in sentences[1:]  # the first says what went wrong
+        if _ADVICE_RE.search(s) and "http" not in s and len(s) < 300
+    ]
+    return " ".join(advice[:2])
+
+
+def _cheatsheet_fix(line: str, message: str) -> tuple[str, str] | None:
+    """(fix, concept) from the cheat-sheet row of the JAX function called on ``line``, for a
+    cause no rule knows: how that function is meant to be called, in the row's own words."""
+    from ._cheatsheet import concepts
+
+    words = {w for w in re.findall(r"[a-z_]{4,}", message.lower())}
+    found: list[tuple[int, int, Any, str, str]] = []
+    for c in concepts():
+        for api in c.apis:
+            for spelled in _spellings(api):
+                m = re.search(rf"(?<![\w.]){re.escape(spelled)}\(", line)
+                if m:
+                    text = " ".join((c.title, *c.description)).lower()
+                    found.append((len(spelled), sum(w in text for w in words), c, spelled, api))
+    if not found:
+        return None
+    _, _, c, spelled, api = max(found, key=lambda f: (f[0], f[1]))
+    usage = [
+        ln.split("#")[0].strip()
+        for ln in c.example.splitlines()
+        if any(f"{name}(" in ln for name in _spellings(api))
+    ]
+    example = f" For example: {usage[0]}" if usage else ""
+    rules = "; ".join(c.description)
+    return f"Check how {spelled} is called (cheat sheet, {c.title}): {rules}.{example}", c.id
 
 
 def _source_line(exc: BaseException, fn: Any) -> str:
@@ -1020,6 +1282,11 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
     try:
         line = _source_line(exc, fn) if result["where"] else ""
         name, explanation, fix, concept = _classify(exc, message, line)
+        if not fix:
+            advice = _jax_advice(message)
+            row = _cheatsheet_fix(line, message) if line else None
+            fix = " ".join(filter(None, (advice, row and row[0])))
+            concept = row[1] if row else concept
         site = leak_site(safe_str(exc)) if concept == "leaked-tracers" else None
         if site:
             explanation += f" It was stored at {short_path(site[0])}:{site[1]}."

@@ -3,7 +3,7 @@
 JAX raises nothing for these, but the compiled function does not do what the Python reads as:
 
 - ``print``: Python side effects run once, while tracing (``print`` shows tracers);
-- ``side-effect``: a global or closed-over list, dict or variable written while tracing;
+- ``side-effect``: a global or closed-over list, dict, object or variable written while tracing;
 - ``out-of-bounds``: a static index past the end (clamped when read, dropped when written);
 - ``constant``: a global or closed-over array or number, baked into the trace as a constant;
 - ``iterator``: a global or closed-over iterator or generator, consumed while tracing;
@@ -86,6 +86,9 @@ def _state(value: Any) -> Any:
         return ("dict", tuple((repr(k), id(v)) for k, v in value.items()))
     if isinstance(value, _MUTABLE):
         return (type(value).__name__, tuple(sorted(id(v) for v in value)))
+    attrs = getattr(value, "__dict__", None)
+    if isinstance(attrs, dict):  # an object: its attributes (`tracker.steps += 1`)
+        return ("attrs", tuple((k, id(v)) for k, v in attrs.items()))
     return None
 
 
