@@ -337,6 +337,69 @@ def _axis_past_the_end(x):
     return jnp.cumsum(x, axis=2)
 
 
+def _wait_inside_jit(x):
+    return (x * 2).block_until_ready()
+
+
+def _scalar_tangent(x):
+    return jax.jvp(jnp.sin, (x,), (1.0,))
+
+
+def _grad_of_a_count(x):
+    return jax.grad(lambda v: jnp.argmax(v))(x)
+
+
+def _jit_of_a_value(x):
+    def f(v):
+        return v * 2
+
+    return jax.jit(f(x))(x)
+
+
+def _float_bound(x):
+    return jax.lax.fori_loop(0, 3.0, lambda i, c: c + i, x)
+
+
+def _one_out_axis_for_two(x):
+    return jax.vmap(lambda v: (v, v * 2), out_axes=(0,))(x)
+
+
+def _eval_shape_curried(x):
+    def f(v):
+        return v.sum()
+
+    return jax.eval_shape(f)(x)
+
+
+def _dataclass_field_left_out(x):
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Pair:
+        a: jax.Array
+        c: jax.Array
+
+    jax.tree_util.register_dataclass(Pair, data_fields=["a"], meta_fields=[])
+    return x
+
+
+def _assign_to_frozen(x):
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Box:
+        w: jax.Array
+
+    box = Box(x)
+    box.w = x * 2
+    return box.w
+
+
+def _push_a_cotangent(x):
+    y, push = jax.linearize(jnp.sin, x)
+    return push(1.0)
+
+
 def _sqrt_of_a_size(x):
     return jnp.zeros((int(jnp.log2(x.size)),))
 
@@ -359,6 +422,16 @@ def _sqrt_of_a_size(x):
         (_mask_assignment, "x = jnp.where(x > 1, 1.0, x)", "masking-where"),
         (_sqrt_of_a_size, "np.log2(x.size)", "static-vs-traced"),
         (_axis_past_the_end, "x.ndim", "jax-numpy"),
+        (_wait_inside_jit, "outside the jitted function", "async-dispatch"),
+        (_scalar_tangent, "jnp.ones_like(x)", "jvp"),
+        (_grad_of_a_count, "has_aux=True", "grad"),
+        (_jit_of_a_value, "jax.jit(f)(x)", "jit-basics"),
+        (_float_bound, "int(n)", "fori-loop"),
+        (_one_out_axis_for_two, "out_axes=(0, 0)", "out-axes"),
+        (_eval_shape_curried, "jax.eval_shape(f, x)", "eval-shape"),
+        (_dataclass_field_left_out, "data_fields=['a', 'c']", "dataclass-nodes"),
+        (_assign_to_frozen, "dataclasses.replace(obj, w=new_value)", "dataclass-nodes"),
+        (_push_a_cotangent, "jax.vjp(f, x)", "linearize"),
         (_scan_nothing, "length=n", "scan"),
         (_unflatten_short, "treedef.num_leaves", "flatten-unflatten"),
         (_static_past_end, "static_argnames", "static-args"),

@@ -97,6 +97,7 @@ def load() -> list[Case]:
         round2,
         round3,
         round4,
+        round5,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -310,6 +310,14 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
             "entries; or keep the shape with the three-argument jnp.where(cond, x, y).",
             "masking-where",
         )
+    if "argument of jnp.delete()" in message:
+        return (
+            "jnp.delete removes entries, so its output length depends on which indices are "
+            "given; under jit JAX must know that length from shapes alone.",
+            "Promise the indices are distinct, jnp.delete(x, i, assume_unique_indices=True) "
+            "(the output is then one shorter per index), or keep the shape with jnp.where.",
+            "masking-where",
+        )
     mm = re.search(r"\bmath\.(\w+)\(", code)
     if mm:
         return (
@@ -465,6 +473,69 @@ def _calling_convention_rule(
             f"Pass the value by that name, jax.debug.print('{field}={{{field}}}', "
             f"{field}=value), or write an empty field {{}} for a positional argument.",
             "debug-print",
+        )
+    called = re.search(
+        r"\b(jax\.(grad|value_and_grad|jit|vmap|jacfwd|jacrev|hessian|checkpoint))\((\w+)\((.*?)\)\)",
+        code,
+    )
+    if called and "Expected a callable value" in message:
+        api, kind, fn, args = called.groups()
+        return (
+            f"{api} takes the function itself and returns a new function, but it was given "
+            f"{fn}({args}), the value the function returned.",
+            f"Pass the function, then call what {api} returns: {api}({fn})({args}).",
+            {"jit": "jit-basics", "vmap": "vmap-basics", "checkpoint": "checkpoint"}.get(
+                kind, "jacobians" if kind.startswith("jac") else kind.replace("_", "-")
+            ),
+        )
+    curried = re.search(r"\b(jax\.eval_shape)\((\w+)\)\((.*)\)", code)
+    if curried and "required positional argument" in message:
+        api, fn, args = curried.groups()
+        return (
+            "jax.eval_shape is not a transformation that returns a function: it takes the "
+            "function and its arguments together.",
+            f"Pass the arguments to eval_shape itself: {api}({fn}, {args}).",
+            "eval-shape",
+        )
+    missing = re.search(r"Missing fields: \{([^}]*)\}", message)
+    if missing and "data_fields and meta_fields" in message:
+        have = re.search(r"data_fields=\[([^\]]*)\]", code)
+        names = [n.strip() for n in (have.group(1).split(",") if have else []) if n.strip()]
+        names += [n.strip() for n in missing.group(1).split(",")]
+        listed = ", ".join(f"'{n.strip(chr(34) + chr(39))}'" for n in names)
+        return (
+            "register_dataclass must be told about every field: each is either a leaf "
+            "(data_fields) or static (meta_fields).",
+            f"List the missing field too: data_fields=[{listed}] for arrays, or put a static "
+            "field in meta_fields.",
+            "dataclass-nodes",
+        )
+    if _has_call(code, "optax.softmax_cross_entropy") and "shapes" in message:
+        return (
+            "optax.softmax_cross_entropy wants labels shaped like the logits (one-hot or "
+            "probabilities), and these labels are integer class ids.",
+            "For integer labels use optax.softmax_cross_entropy_with_integer_labels(logits, "
+            "labels), or one-hot them first: jax.nn.one_hot(labels, logits.shape[-1]).",
+            "losses",
+        )
+    if type(exc).__name__ == "FrozenInstanceError":
+        tb, files = exc.__traceback__, []
+        while tb is not None:
+            files.append(tb.tb_frame.f_code.co_filename)
+            tb = tb.tb_next
+        field = re.search(r"field '(\w+)'", message)
+        attr = field.group(1) if field else "field"
+        if any("equinox" in f for f in files) or "eqx" in code:
+            return (
+                "An eqx.Module is a frozen dataclass: its fields cannot be assigned once it is "
+                "built (it is a pytree, like an immutable array).",
+                f"Build a changed copy: model = eqx.tree_at(lambda m: m.{attr}, model, new_value).",
+                "equinox",
+            )
+        return (
+            "A frozen dataclass cannot have its fields assigned once it is built.",
+            f"Build a changed copy: obj = dataclasses.replace(obj, {attr}=new_value).",
+            "dataclass-nodes",
         )
     higher = re.search(r"\blax\.(cond|switch|fori_loop|while_loop|scan|map)\(", code)
     if higher and isinstance(exc, TypeError) and "positional argument" in message:
@@ -704,6 +775,16 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
                 "dot-general",
             )
         )
+    if re.search(r"grad requires real-valued outputs .* but got (?:u?int|bool)", first):
+        return done(
+            (
+                "jax.grad was asked for the gradient of an integer (or boolean) result, such "
+                "as an accuracy or a count, which does not change smoothly and has no gradient.",
+                "Differentiate a smooth float loss instead (cross-entropy, mean squared error) "
+                "and compute the accuracy beside it, e.g. with has_aux=True.",
+                "grad",
+            )
+        )
     if "grad requires real-valued outputs" in message:
         return done(
             (
@@ -739,6 +820,16 @@ def _classify(exc: BaseException, message: str, line: str = "") -> tuple[str, st
             )
         )
     mismatch = r"pytree structure error|Dict key mismatch"
+    if "out_axes specification must be a tree prefix" in message:
+        return done(
+            (
+                "out_axes does not match the outputs: it needs one entry per output (or one "
+                "int for all of them).",
+                "Give out_axes an entry for every output, out_axes=(0, 0) for two, or "
+                "out_axes=0 to stack every output along axis 0.",
+                "out-axes",
+            )
+        )
     if re.search(mismatch, message) or ("tree_map" in message and "metadata" in message):
         return done(
             (
@@ -1103,6 +1194,80 @@ _MESSAGE_RULES = (
         "broadcasting-reshaping",
     ),
     (
+        r"method is not available on traced array",
+        "That array method waits for or moves a device buffer, which exists only for concrete "
+        "arrays, not for the tracers a jitted function works on.",
+        "Call it outside the jitted function, on its result: f(x).block_until_ready() (inside "
+        "jit, JAX already orders the work).",
+        "async-dispatch",
+    ),
+    (
+        r"jvp called with different primal and tangent shapes",
+        "Each tangent given to jax.jvp is a direction for its primal, so it must have the "
+        "primal's shape and dtype.",
+        "Give each tangent its primal's shape: jax.jvp(f, (x,), (jnp.ones_like(x),)), or a "
+        "direction vector v with v.shape == x.shape.",
+        "jvp",
+    ),
+    (
+        r"Custom VJP fwd rule .* must produce a pair",
+        "A custom_vjp fwd rule returns two things: the primal output and the residuals that "
+        "bwd will need.",
+        "Return a pair from fwd: return y, (x,) (the residuals, passed to bwd first), or "
+        "return y, None when bwd needs no residual.",
+        "custom-vjp",
+    ),
+    (
+        r"Custom JVP rule .* must produce a pair",
+        "A custom_jvp rule returns two things: the primal output and its tangent.",
+        "Return both: primal_out = f(x); return primal_out, tangent_out (the rule receives "
+        "(primals, tangents)).",
+        "custom-jvp",
+    ),
+    (
+        r"linearized function called on tangent values inconsistent",
+        "The function jax.linearize returns pushes tangents forward: it takes a tangent shaped "
+        "like the input (J·v), not a cotangent shaped like the output.",
+        "Give it an input-shaped tangent (jnp.ones_like(x)); to pull an output cotangent back "
+        "(v·J, a gradient) use y, pullback = jax.vjp(f, x).",
+        "linearize",
+    ),
+    (
+        r"lower and upper arguments to fori_loop must have equal types",
+        "lax.fori_loop's bounds must both be integers of one type, and one of them is a float.",
+        "Make the bounds integers: lax.fori_loop(0, int(n), body, init) for a Python number, "
+        "n.astype(jnp.int32) for a traced one.",
+        "fori-loop",
+    ),
+    (
+        r"reduce_window got the wrong number of window_dimensions",
+        "lax.reduce_window needs one window size (and one stride) per axis of the operand.",
+        "Give every axis a size, 1 for axes not pooled: (1, 2, 2, 1) pools 2x2 over height "
+        "and width of an NHWC batch (the strides likewise).",
+        "reductions",
+    ),
+    (
+        r"overflow was encountered while parsing an argument|too large to convert to int32",
+        "JAX uses 32-bit integers by default, and this Python int does not fit in int32.",
+        "Use an unsigned or wider type, jnp.uint32(value), or enable 64-bit integers with "
+        "jax.config.update('jax_enable_x64', True) at start-up.",
+        "default-dtypes-x64",
+    ),
+    (
+        r"Invalid out_shape type",
+        "pallas_call's out_shape describes the output array (shape and dtype), not just its shape.",
+        "Pass a jax.ShapeDtypeStruct(x.shape, x.dtype) (or a pytree of them) as out_shape.",
+        "pallas",
+    ),
+    (
+        r"requires the current value of parameters, but you are not passing `params`",
+        "This optax transformation (weight decay, for instance) needs the parameters to "
+        "compute its update.",
+        "Pass them as the third argument: updates, opt_state = optimizer.update(grads, "
+        "opt_state, params).",
+        "optimizers",
+    ),
+    (
         r"axis -?\d+ is out of bounds for array of dimension \d+",
         "An axis number is past the array's last axis: an array with ndim d has axes 0 to d-1 "
         "(or -1 to -d, counted from the end).",
@@ -1156,17 +1321,19 @@ def _cheatsheet_fix(line: str, message: str) -> tuple[str, str] | None:
     from ._cheatsheet import concepts
 
     words = {w for w in re.findall(r"[a-z_]{4,}", message.lower())}
-    found: list[tuple[int, int, Any, str, str]] = []
+    found: list[tuple[bool, int, int, Any, str, str]] = []
     for c in concepts():
         for api in c.apis:
             for spelled in _spellings(api):
                 m = re.search(rf"(?<![\w.]){re.escape(spelled)}\(", line)
                 if m:
                     text = " ".join((c.title, *c.description)).lower()
-                    found.append((len(spelled), sum(w in text for w in words), c, spelled, api))
+                    named = api.rsplit(".", 1)[-1] in message
+                    score = sum(w in text for w in words)
+                    found.append((named, len(spelled), score, c, spelled, api))
     if not found:
         return None
-    _, _, c, spelled, api = max(found, key=lambda f: (f[0], f[1]))
+    *_, c, spelled, api = max(found, key=lambda f: f[:3])
     usage = [
         ln.split("#")[0].strip()
         for ln in c.example.splitlines()
