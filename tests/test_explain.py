@@ -7,10 +7,10 @@ import jax.numpy as jnp
 import pytest
 
 from jaxscope._errors import error_panel
-from jaxscope._explain import _jax_advice, clean_message, explain, short_path
+from jaxscope._explain import _jax_advice, clean_message, coach_hint, explain, short_path
 
 HERE = os.path.basename(__file__)
-KEYS = {"name", "explanation", "fix", "concept", "where"}
+KEYS = {"name", "explanation", "fix", "concept", "where", "general"}
 
 
 def caught(fn, *args):
@@ -131,7 +131,8 @@ def test_never_raises_on_weird_exceptions():
     for exc in (BadStr(), ValueError(), KeyboardInterrupt(), Exception(object())):
         for fn in (None, WeirdFn(), 42, print):
             info = explain(exc, fn)
-            assert set(info) == KEYS and all(isinstance(v, str) for v in info.values())
+            assert set(info) == KEYS and isinstance(info.pop("general"), bool)
+            assert all(isinstance(v, str) for v in info.values())
     assert explain(BadStr())["explanation"] == "BadStr was raised."
     try:
         raise BadStr()
@@ -459,6 +460,8 @@ def test_a_cause_no_rule_knows_gets_the_cheat_sheet_row_of_the_function_called()
     assert info["concept"] == "dynamic-slicing", info
     assert info["fix"].startswith("Check how jax.lax.dynamic_slice is called (cheat sheet, ")
     assert "For example: " in info["fix"] and "dynamic_slice(" in info["fix"].split("example")[1]
+    assert info["general"] and coach_hint(caught(f, X3), f) == ""  # an exercise's hint says more
+    assert not explain(caught(_float_index, X3), _float_index)["general"]
 
 
 def test_jax_own_advice_is_quoted_where_no_rule_knows_the_cause():

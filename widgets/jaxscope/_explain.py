@@ -1436,8 +1436,17 @@ def _within(code: Any, site: tuple[str, int]) -> bool:
 def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
     """Explain ``exc`` raised while tracing or running ``fn``: the error's name (a leak found by
     ``jax.checking_leaks`` is an ``UnexpectedTracerError``), what happened in plain words, the fix
-    for this cause, the cheat-sheet concept id that teaches it and where in the learner's code."""
-    result = {"name": "", "explanation": "", "fix": "", "concept": "", "where": ""}
+    for this cause, the cheat-sheet concept id that teaches it and where in the learner's code;
+    ``general`` is true when no rule knew the cause and the fix is JAX's own advice and the
+    cheat-sheet row of the function called."""
+    result: dict[str, Any] = {
+        "name": "",
+        "explanation": "",
+        "fix": "",
+        "concept": "",
+        "where": "",
+        "general": False,
+    }
     try:
         message = clean_message(safe_str(exc))
     except Exception:  # noqa: BLE001
@@ -1449,11 +1458,12 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
     try:
         line = _source_line(exc, fn) if result["where"] else ""
         name, explanation, fix, concept = _classify(exc, message, line)
-        if not fix:
+        if not fix:  # no rule knows the cause: JAX's own advice and the cheat sheet's row
             advice = _jax_advice(message)
             row = _cheatsheet_fix(line, message) if line else None
             fix = " ".join(filter(None, (advice, row and row[0])))
             concept = row[1] if row else concept
+            result["general"] = bool(fix)
         site = leak_site(safe_str(exc)) if concept == "leaked-tracers" else None
         if site:
             explanation += f" It was stored at {short_path(site[0])}:{site[1]}."
@@ -1471,9 +1481,10 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
 
 def coach_hint(exc: BaseException, fn: Any = None) -> str:
     """The coach's words for a JAX error caught by an exercise check: what happened and the fix
-    for this cause (with the cheat-sheet concept), or ``""`` when it has no specific fix."""
+    for this cause (with the cheat-sheet concept), or ``""`` when it has no specific fix (only
+    the general advice, where the exercise's own hint is better)."""
     info = explain(exc, fn)
-    if not info["fix"]:
+    if not info["fix"] or info.get("general"):  # the exercise's own hint says more
         return ""
     concept = f" (cheat sheet: {info['concept']})" if info["concept"] else ""
     return f"{info['explanation']} {info['fix']}{concept}"
