@@ -1,0 +1,1145 @@
+"""What each error JAX raises means, and the fix for its cause: the rules of the error coach.
+
+:func:`classify` reads an exception, its message and the learner's source line where it was
+raised, and returns the error's name, what happened in plain words, the fix for this cause and
+the cheat-sheet concept that teaches it. The causes known by the first line of JAX's message
+alone are one table, ``_MESSAGE_RULES``; the rest need the line or the exception's class.
+Where it happened, and the fallback for causes no rule knows, are :mod:`._explain`'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ARG_RE = re.compile(r"the values? of the arguments? ([^\n]+?)\.(?:\s|$)")
+
+
+def _subject(message: str) -> str:
+    m = _ARG_RE.search(message)
+    return m.group(1).strip() if m else "this value"
+
+
+_CALL_RE = r"(?<![\w.]){}\("
+_INDEXED_RE = r"([A-Za-z_][\w.]*)\[([^\]]*)\]"
+_ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][\w.]*)\[(.+?)\]\s*([-+*/]?)=\s*(.+?)\s*$")
+_AT_METHOD = {"": "set", "+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
+_TYPE_RE = re.compile(r"type <class '([\w.<>]+)'>|type '<class '([\w.<>]+)'>'")
+_PATH_ARG_RE = re.compile(r"at path (\w+)")
+_ITERATOR_TYPES = ("iterator", "generator", "map", "filter", "zip", "range")
+
+
+def _has_call(line: str, *names: str) -> bool:
+    return any(re.search(_CALL_RE.format(re.escape(n)), line) for n in names)
+
+
+def _value_type(message: str) -> str:
+    m = _TYPE_RE.search(message)
+    return (m.group(1) or m.group(2)).rsplit(".", 1)[-1] if m else ""
+
+
+def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tuple[str, str, str]:
+    """A tracer (or an array of several values) asked for one Python True/False."""
+    code = line.strip()
+    if "BatchTracer" in message:
+        return (
+            f"{subject} is a vmap tracer: it stands for a whole batch of values, and a Python "
+            "`if`, `while` or `bool()` can take only one branch for all of them.",
+            "Compute both results and pick per element with jnp.where(cond, a, b) (lax.select), "
+            "or use lax.cond, which vmap turns into a select.",
+            "select-where",
+        )
+    what = f"{subject} is a tracer: under jit only its shape and dtype are known, not its value"
+    if _has_call(code, "min", "max"):
+        return (
+            f"{what}. Python's min() and max() compare their arguments with `<`, which needs a "
+            "concrete True or False.",
+            "Use jnp.minimum(a, b) / jnp.maximum(a, b) for two values (elementwise), or "
+            "jnp.min(x) / jnp.max(x) to reduce an array; jnp.clip(x, lo, hi) clamps.",
+            "python-control-flow",
+        )
+    if code.startswith("assert"):
+        return (
+            f"{what}, so `assert` cannot decide whether the condition holds while tracing.",
+            "Check values at run time with jax.experimental.checkify (checkify.check(cond, msg)), "
+            "or assert on shapes (static) instead; outside jit a plain assert works.",
+            "checkify",
+        )
+    if re.search(r"\b(and|or|not)\b", code) and not re.match(r"(if|elif|while)\b", code):
+        return (
+            f"{what}. Python's `and`, `or` and `not` ask each operand for a single True or "
+            "False before combining them.",
+            "Combine traced booleans elementwise with jnp.logical_and(a, b) / "
+            "jnp.logical_or(a, b) / jnp.logical_not(a) (or the operators &, |, ~), and pick "
+            "results with jnp.where(cond, a, b).",
+            "python-control-flow",
+        )
+    if code.startswith("while"):
+        return (
+            f"{what}, so a Python `while` cannot decide when to stop while tracing.",
+            "Write the loop with lax.while_loop(cond_fun, body_fun, init) (a traced condition), "
+            "or lax.fori_loop(0, n, body, init) when the count is known; if the condition "
+            "depends only on a setting, mark that argument static (static_argnums).",
+            "while-loop",
+        )
+    logic = ""
+    if re.search(r"\b(and|or|not)\b", code):
+        logic = " Combine traced conditions with jnp.logical_and / jnp.logical_or (& and |)."
+    return (
+        f"{what}, so Python cannot decide the branch (an `if`, `while`, `x if c else y` or "
+        "`bool()` needs a concrete True or False).",
+        "Compute both results and pick one with jnp.where(cond, a, b), or branch inside the "
+        "trace with lax.cond(pred, true_fn, false_fn, x); if it is a setting rather than data, "
+        "mark it static (static_argnums / static_argnames)." + logic,
+        "python-control-flow",
+    )
+
+
+def _indexed_host_value(line: str, subject: str) -> str:
+    """``NAME[...]`` on the line where the index mentions ``subject``: a Python list or a NumPy
+    array indexed by a tracer."""
+    found = list(re.finditer(_INDEXED_RE, line))
+    for m in found:
+        if subject == "this value" or re.search(rf"\b{re.escape(subject)}\b", m.group(2)):
+            return m.group(0)
+    # the subject is JAX's name for it (a wrapper's argument): any index that is not a literal
+    names = [m for m in found if not re.fullmatch(r"[\s\d:,-]*", m.group(2))]
+    return names[0].group(0) if len(names) == 1 else ""
+
+
+def _index_fix(indexed: str) -> tuple[str, str, str]:
+    name, index = indexed.split("[", 1)
+    return (
+        f"{name} is a Python list or NumPy array, and it was indexed by a tracer: only a JAX "
+        "array can be indexed by a traced integer.",
+        f"Turn it into a JAX array first: jnp.asarray({name})[{index[:-1]}] (convert once, "
+        "outside the function, if it is large).",
+        "indexing",
+    )
+
+
+def _numpy_fix(line: str, subject: str) -> tuple[str, str, str]:
+    m = re.search(r"\bnp\.(\w+)\(", line)
+    indexed = _indexed_host_value(line, subject)
+    if indexed and not m:
+        return _index_fix(indexed)
+    call = f"jnp.{m.group(1)}(...)" if m else "the jnp.* function of the same name"
+    return (
+        f"{subject} is a tracer, and NumPy needs real numbers, which do not exist while JAX "
+        "traces the function (np.asarray, np.* functions, .tolist()).",
+        f"Use jax.numpy instead of numpy here: {call}; print values with jax.debug.print; "
+        "call host code with jax.pure_callback.",
+        "jax-numpy",
+    )
+
+
+def _shape_size_fix(line: str, subject: str, what: str) -> tuple[str, str, str]:
+    if re.search(r"jnp\.(prod|size)\(|\.prod\(\)", line):
+        return (
+            f"{what} was computed with jnp, so it is a traced array, but shapes must be Python "
+            "integers.",
+            "Compute sizes with NumPy or Python from the static shape: np.prod(x.shape) or "
+            "math.prod(x.shape) (or x.size), which stay Python ints under jit.",
+            "static-args",
+        )
+    numpy = re.search(r"\bnp\.(\w+)\(", line)
+    also = (
+        f" Inside jit make arrays with jnp.{numpy.group(1)}, not np.{numpy.group(1)} (a host "
+        "array cannot hold traced values)."
+        if numpy
+        else ""
+    )
+    return (
+        f"{what} ({subject}) is traced, but a shape or size must be a concrete Python integer "
+        "while tracing: under jit every array shape follows from shapes alone.",
+        f"Mark {subject} static (static_argnums / static_argnames) so it stays a Python int, or "
+        "take sizes from x.shape (static); np.prod(x.shape) gives a total size." + also,
+        "static-args",
+    )
+
+
+def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str]:
+    """ConcretizationTypeError: JAX needs a concrete value of a tracer."""
+    code = line.strip()
+    m = re.search(r"jnp\.(nonzero|where|unique|argwhere|flatnonzero)\b", message + " " + code)
+    if "size argument" in message or (m and "size" in message):
+        fn = m.group(1) if m else "nonzero"
+        return (
+            f"jnp.{fn} returns as many entries as the data holds, so its output shape depends "
+            "on values; under jit every shape must follow from shapes alone.",
+            f"Give a static size: jnp.{fn}(..., size=k, fill_value=0) pads or cuts to k "
+            "entries; or keep the shape with the three-argument jnp.where(cond, x, y).",
+            "masking-where",
+        )
+    if "argument of jnp.delete()" in message:
+        return (
+            "jnp.delete removes entries, so its output length depends on which indices are "
+            "given; under jit JAX must know that length from shapes alone.",
+            "Promise the indices are distinct, jnp.delete(x, i, assume_unique_indices=True) "
+            "(the output is then one shorter per index), or keep the shape with jnp.where.",
+            "masking-where",
+        )
+    mm = re.search(r"\bmath\.(\w+)\(", code)
+    if mm:
+        return (
+            f"math.{mm.group(1)} needs a Python float, and {subject} is a tracer.",
+            f"Use jnp.{mm.group(1)}(x), which works on traced arrays.",
+            "jax-numpy",
+        )
+    jnp_call = re.search(r"\bjnp\.(\w+)\([^()]*?(?:\blen\(|\.(?:size|shape|ndim)\b)", code)
+    if jnp_call:
+        fn = jnp_call.group(1)
+        return (
+            f"x.shape and x.size are plain Python ints even under jit, but jnp.{fn} turns them "
+            "into a traced array, whose value is then unknown while tracing.",
+            f"Do shape arithmetic in Python or NumPy, not jnp: math.isqrt(x.size) or "
+            f"int(np.{fn}(x.size)) stays a static int.",
+            "static-vs-traced",
+        )
+    sizes = r"(zeros|ones|full|empty|arange|range|reshape|linspace|eye|tile|repeat)\("
+    if _has_call(code, "int") and re.search(sizes, code):
+        return _shape_size_fix(code, subject, "A size")
+    if _has_call(code, "float", "int", "complex", "bool") or "`float`" in message:
+        return (
+            f"{subject} is a tracer: float()/int() would need its value, which under jit is "
+            "not known while tracing (only its shape and dtype are).",
+            "Drop the float()/int() conversion and keep it an array: x.astype(jnp.float32) "
+            "(or jnp.asarray(x, float)) converts the dtype; if it is a setting rather than "
+            "data, mark it static (static_argnums).",
+            "static-vs-traced",
+        )
+    for method in ("item()", "tolist()"):
+        if f".{method}" in code or f"{method.rstrip('()')}() method" in message:
+            return (
+                f".{method} turns {subject} into Python numbers, which do not exist while JAX "
+                "traces the function.",
+                f"Remove .{method} and keep working on the array with jnp functions; return the "
+                "array and convert it outside jit (jax.debug.print to look at it).",
+                "static-vs-traced",
+            )
+    if re.search(r"\baxis\b", message) or re.search(r"axis=", code):
+        return _shape_size_fix(code, subject, "The axis")
+    return _shape_size_fix(code, subject, "A size or Python value")
+
+
+def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
+    """A non-array value where JAX traces arrays (arguments, operands, results)."""
+    kind = _value_type(message) or (re.search(r"'<(\w+) object", message) or [None, ""])[1]
+    path = _PATH_ARG_RE.search(message)
+    if path and path.group(1) == "self":
+        return (
+            "jax.jit was applied to a method, so `self` (an object, not an array) became an "
+            "argument that jit tries to trace.",
+            "Jit a function of arrays instead: pass the object's arrays as arguments (a pytree), "
+            "or mark self static with functools.partial(jax.jit, static_argnums=0) (self must "
+            "then be hashable and is baked in).",
+            "jit-methods-partial",
+        )
+    if any(k in kind for k in _ITERATOR_TYPES):
+        op = re.search(r"\blax\.(cond|switch|scan|fori_loop|while_loop)\(", line)
+        return (
+            f"An iterator or generator ({kind}) went where JAX expects arrays: JAX cannot trace "
+            "it, and it would be consumed once while tracing.",
+            "Pass the values as an array or a tuple of arrays instead: jnp.asarray(list(it)) or "
+            "jnp.stack([...]) (a list comprehension instead of a generator).",
+            op.group(1).replace("_", "-") if op else "jax-numpy",
+        )
+    field = re.search(r"at path (\w+)\.(\w+)", message)
+    if field and kind == "str":
+        return (
+            f"The field {field.group(2)} of a registered dataclass holds a string, and JAX "
+            "traces every field of a pytree node as an array unless told it is static.",
+            f"Declare it static: {field.group(2)}: str = dataclasses.field(metadata=dict("
+            "static=True)) (or list it in meta_fields= of jax.tree_util.register_dataclass).",
+            "dataclass-nodes",
+        )
+    if kind == "str" or "is not a valid JAX type" in message:
+        name = f"static_argnames=({path.group(1)!r},)" if path else "static_argnames"
+        if "returned a value" in message or (
+            "return" in line and "Error interpreting argument" not in message
+        ):
+            return (
+                "The function returns a value that is not an array (a string or other Python "
+                "object); jit can only return arrays and pytrees of arrays.",
+                "Return only arrays (or pytrees of arrays); keep strings and other Python "
+                "values outside the jitted function.",
+                "static-args",
+            )
+        return (
+            "A value that is not an array (a string, None or some other object) went where "
+            "JAX traces arrays.",
+            f"Mark a setting such as a string static: jax.jit(f, {name}) (or static_argnums); "
+            "return only arrays (or pytrees of arrays).",
+            "static-args",
+        )
+    return None
+
+
+# how lax's higher-order functions call the functions they are given
+_CALLS_ITS_FUNCTION = {
+    "cond": (
+        "lax.cond(pred, true_fun, false_fun, *operands) calls the chosen branch with the operands",
+        "write each branch to take them, lambda v: v * 2, or pass no operands and close over "
+        "the values",
+        "cond",
+    ),
+    "switch": (
+        "lax.switch(index, branches, *operands) calls the chosen branch with the operands",
+        "write every branch to take them, lambda v: ..., or pass no operands",
+        "switch",
+    ),
+    "fori_loop": (
+        "lax.fori_loop(lower, upper, body_fun, init) calls body_fun(i, carry)",
+        "take the index and the carry and return the new carry: def body(i, carry): ...",
+        "fori-loop",
+    ),
+    "while_loop": (
+        "lax.while_loop(cond_fun, body_fun, init) calls cond_fun(carry) and body_fun(carry)",
+        "give each one parameter, the carry (a tuple for several values)",
+        "while-loop",
+    ),
+    "scan": (
+        "lax.scan(f, init, xs) calls f(carry, x) and expects (new_carry, y) back",
+        "take two parameters, def f(carry, x): ... return carry, y",
+        "scan",
+    ),
+    "map": (
+        "lax.map(f, xs) maps one argument: f gets one slice of xs",
+        "pack several arrays into a tuple and unpack it: lax.map(lambda a: f(*a), (xs, ws))",
+        "lax-map",
+    ),
+}
+
+
+def _calling_convention_rule(
+    exc: BaseException, message: str, code: str
+) -> tuple[str, str, str] | None:
+    """Causes told by the learner's line: a lax function called against its convention, an
+    ``.at[i]`` used as a number, a ``jax.debug.print`` field with no value."""
+    at = re.search(r"([A-Za-z_][\w.]*)\.at\[([^\]]*)\]\s*([-+*/])\s*(.+?)\s*$", code)
+    if at and re.search(r"unsupported operand type.*_IndexUpdate", message):
+        target, index, op, value = at.groups()
+        return (
+            f"{target}.at[{index}] only names the place to change; it is not an array, so "
+            f"{op} does not apply to it.",
+            f"Call the update method: {target}.at[{index}].{_AT_METHOD[op]}({value}) returns the "
+            "new array.",
+            "at-arithmetic",
+        )
+    if isinstance(exc, KeyError) and _has_call(code, "jax.debug.print", "debug.print"):
+        field = str(exc.args[0]) if exc.args else "name"
+        return (
+            f"jax.debug.print fills its fields like str.format: the named field {{{field}}} "
+            "needs a keyword argument, and none was given.",
+            f"Pass the value by that name, jax.debug.print('{field}={{{field}}}', "
+            f"{field}=value), or write an empty field {{}} for a positional argument.",
+            "debug-print",
+        )
+    called = re.search(
+        r"\b(jax\.(grad|value_and_grad|jit|vmap|jacfwd|jacrev|hessian|checkpoint))\((\w+)\((.*?)\)\)",
+        code,
+    )
+    if called and "Expected a callable value" in message:
+        api, kind, fn, args = called.groups()
+        return (
+            f"{api} takes the function itself and returns a new function, but it was given "
+            f"{fn}({args}), the value the function returned.",
+            f"Pass the function, then call what {api} returns: {api}({fn})({args}).",
+            {"jit": "jit-basics", "vmap": "vmap-basics", "checkpoint": "checkpoint"}.get(
+                kind, "jacobians" if kind.startswith("jac") else kind.replace("_", "-")
+            ),
+        )
+    curried = re.search(r"\b(jax\.eval_shape)\((\w+)\)\((.*)\)", code)
+    if curried and "required positional argument" in message:
+        api, fn, args = curried.groups()
+        return (
+            "jax.eval_shape is not a transformation that returns a function: it takes the "
+            "function and its arguments together.",
+            f"Pass the arguments to eval_shape itself: {api}({fn}, {args}).",
+            "eval-shape",
+        )
+    missing = re.search(r"Missing fields: \{([^}]*)\}", message)
+    if missing and "data_fields and meta_fields" in message:
+        have = re.search(r"data_fields=\[([^\]]*)\]", code)
+        names = [n.strip() for n in (have.group(1).split(",") if have else []) if n.strip()]
+        names += [n.strip() for n in missing.group(1).split(",")]
+        listed = ", ".join(f"'{n.strip(chr(34) + chr(39))}'" for n in names)
+        return (
+            "register_dataclass must be told about every field: each is either a leaf "
+            "(data_fields) or static (meta_fields).",
+            f"List the missing field too: data_fields=[{listed}] for arrays, or put a static "
+            "field in meta_fields.",
+            "dataclass-nodes",
+        )
+    if _has_call(code, "optax.softmax_cross_entropy") and "shapes" in message:
+        return (
+            "optax.softmax_cross_entropy wants labels shaped like the logits (one-hot or "
+            "probabilities), and these labels are integer class ids.",
+            "For integer labels use optax.softmax_cross_entropy_with_integer_labels(logits, "
+            "labels), or one-hot them first: jax.nn.one_hot(labels, logits.shape[-1]).",
+            "losses",
+        )
+    if type(exc).__name__ == "FrozenInstanceError":
+        tb, files = exc.__traceback__, []
+        while tb is not None:
+            files.append(tb.tb_frame.f_code.co_filename)
+            tb = tb.tb_next
+        field = re.search(r"field '(\w+)'", message)
+        attr = field.group(1) if field else "field"
+        if any("equinox" in f for f in files) or "eqx" in code:
+            return (
+                "An eqx.Module is a frozen dataclass: its fields cannot be assigned once it is "
+                "built (it is a pytree, like an immutable array).",
+                f"Build a changed copy: model = eqx.tree_at(lambda m: m.{attr}, model, new_value).",
+                "equinox",
+            )
+        return (
+            "A frozen dataclass cannot have its fields assigned once it is built.",
+            f"Build a changed copy: obj = dataclasses.replace(obj, {attr}=new_value).",
+            "dataclass-nodes",
+        )
+    higher = re.search(r"\blax\.(cond|switch|fori_loop|while_loop|scan|map)\(", code)
+    if higher and isinstance(exc, TypeError) and "positional argument" in message:
+        how, fix, concept = _CALLS_ITS_FUNCTION[higher.group(1)]
+        return (
+            f"A function was called with the wrong number of arguments: {how}.",
+            f"Match that convention: {fix}.",
+            concept,
+        )
+    return None
+
+
+def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
+    """lax control flow whose branches or carry disagree in shape or dtype."""
+    detail = next((ln.strip() for ln in message.splitlines() if "has type" in ln), "")
+    detail = f" ({detail})" if detail else ""
+    if "cond branches" in message or "true_fun and false_fun" in message:
+        return (
+            f"The branches of lax.cond return different shapes or dtypes{detail}: both are "
+            "compiled, and the result must have one type.",
+            "Make both branches return the same shape and dtype (astype, pad, or jnp.zeros_like "
+            "for a neutral value); for per-element choices use jnp.where.",
+            "cond",
+        )
+    if "carry" not in message:
+        return None
+    if "fori_loop" in line:
+        return (
+            f"The body of lax.fori_loop returns a carry of another dtype or shape than the "
+            f"initial value{detail}.",
+            "Start from a carry of the same dtype and shape the body returns: 0.0 instead of 0 "
+            "(or jnp.zeros_like(...)), or astype in the body.",
+            "fori-loop",
+        )
+    if "while_loop" in message or "while_loop" in line:
+        return (
+            f"The body of lax.while_loop returns a carry of another shape or dtype than it "
+            f"received{detail}.",
+            "Keep the carry the same shape and dtype on every iteration (preallocate the final "
+            "shape and fill it with .at[i].set); astype where the dtype drifts.",
+            "while-loop",
+        )
+    return (
+        f"The scanned function returns a carry of another shape or dtype than the initial "
+        f"carry{detail}.",
+        "Make init and the returned carry the same shape and dtype: e.g. init 0.0 instead of 0, "
+        "jnp.zeros_like(x), or astype in the body.",
+        "scan",
+    )
+
+
+def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str, str, str]:
+    """(error name, explanation, fix, concept) for ``exc``; ``line`` is the learner's source
+    line where it was raised, when known."""
+    import jax
+
+    errors = jax.errors
+    subject = _subject(message)
+    name = type(exc).__name__
+    first = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
+    code = line.strip()
+
+    def done(rule: tuple[str, str, str], called: str = name) -> tuple[str, str, str, str]:
+        return (called, *rule)
+
+    if isinstance(exc, errors.UnexpectedTracerError) or "Leaked trace" in first:
+        return done(
+            (
+                "A tracer escaped the trace that made it: it was stored in a global, a list, "
+                "an attribute or a closure while JAX traced a function, and used after that "
+                "trace ended.",
+                "Return the value from the function instead of storing it (keep functions "
+                "pure); pass state in as an argument and out as a result; jax.checking_leaks() "
+                "reports the leak where it happens.",
+                "leaked-tracers",
+            ),
+            "UnexpectedTracerError",
+        )
+    if isinstance(exc, getattr(errors, "KeyReuseError", ())):
+        return done(
+            (
+                "A PRNG key was used twice: a random function (or split) consumed it, and a "
+                "second one drew from the same key, so the two results are not independent.",
+                "Split before drawing: k1, k2 = jax.random.split(key) (split before the first "
+                "use, never after), then use each new key exactly once.",
+                "key-reuse",
+            )
+        )
+    if isinstance(exc, errors.TracerBoolConversionError) or "truth value of an array" in first:
+        rule = _bool_rule(exc, message, line, subject)
+        if "truth value of an array" in first:
+            explanation = (
+                "An array of several values has no single truth value, and Python asked for one "
+                "(an `if`, `while`, `and`/`or` or `bool()`)."
+            )
+            fix = (
+                "Say which: jnp.all(c) or jnp.any(c) reduce to one boolean (under jit, branch "
+                "on it with lax.cond), or pick per element with jnp.where(c, a, b)."
+            )
+            rule = (explanation, fix + (" " + rule[1] if "logical" in rule[1] else ""), rule[2])
+        return done(rule)
+    if isinstance(exc, errors.TracerIntegerConversionError):
+        indexed = _indexed_host_value(code, subject)
+        if indexed and not _has_call(code, "range"):
+            return done(_index_fix(indexed))
+        return done(
+            (
+                f"{subject} is a tracer, but Python needs a concrete integer here (range(), a "
+                "list index, a shape or a count); under jit only its shape and dtype are known.",
+                "Make it a static argument (static_argnums / static_argnames) so it stays a "
+                "Python int while tracing; take sizes from x.shape, which is static; or loop "
+                "with lax.fori_loop(0, n, body, init).",
+                "static-args",
+            )
+        )
+    if isinstance(exc, errors.NonConcreteBooleanIndexError):
+        return done(
+            (
+                "Indexing with a boolean mask (x[mask]) gives an array whose length depends on "
+                "how many entries are True; under jit every shape must follow from shapes "
+                "alone, never from values.",
+                "Keep the shape fixed: jnp.where(mask, x, 0) (then reduce, e.g. "
+                "jnp.sum(jnp.where(mask, x, 0))); to update, jnp.where(mask, new, x); or give "
+                "a static size: jnp.nonzero(mask, size=n, fill_value=0).",
+                "masking-where",
+            )
+        )
+    if isinstance(exc, errors.TracerArrayConversionError):
+        return done(_numpy_fix(code, subject))
+    if isinstance(exc, errors.ConcretizationTypeError):
+        return done(_concrete_rule(message, line, subject))
+    if "Shapes must be 1D sequences of concrete values" in message or (
+        "expected a sequence of integers" in message and "Tracer" in message
+    ):
+        return done(_shape_size_fix(code, subject, "A shape"))
+    if "must be static integers" in message or "slice indices must have static" in message:
+        m = re.search(r"\[\s*(\w+)\s*:\s*\1\s*\+\s*(\w+)\s*\]", code)
+        if m:
+            fix = (
+                "Slice a fixed size from a traced start with "
+                f"lax.dynamic_slice(x, ({m.group(1)},), ({m.group(2)},)) (or "
+                "lax.dynamic_slice_in_dim); the size must be static."
+            )
+        else:
+            fix = (
+                "Mark the bound static (static_argnums) if it is a setting; otherwise keep the "
+                "full shape and mask: jnp.where(jnp.arange(x.shape[0]) < n, x, 0), or take a "
+                "fixed-size window with lax.dynamic_slice."
+            )
+        return done(
+            (
+                "A slice bound is a tracer, but x[a:b] needs Python integers: the length of the "
+                "result would depend on values.",
+                fix,
+                "dynamic-slicing",
+            )
+        )
+    if "must have __hash__ and __eq__" in message and "Tracer" in message:
+        return done(_shape_size_fix(code, subject, "A parameter (size, repeat count or axis)"))
+    if "Non-hashable static arguments" in message:
+        kind = _value_type(message)
+        if kind == "list":
+            fix = "Pass a tuple instead of a list (tuple(values)): static arguments are hashed."
+        elif kind == "dict":
+            fix = (
+                "Pass a hashable value: a tuple of (key, value) pairs or a frozen dataclass; "
+                "or, if it holds arrays, pass the dict traced (not static)."
+            )
+        elif kind and kind not in ("ArrayImpl", "ndarray", "set"):
+            method = re.search(r"\bself\b|jit\(\s*\w+\.\w+\s*,", code)
+            fix = (
+                f"Make {kind} hashable: a @dataclass(frozen=True) of Python values gets __hash__ "
+                "and __eq__ for free, or define both yourself; if it holds arrays, register it "
+                "as a pytree (jax.tree_util.register_pytree_node_class) and pass it traced."
+            )
+            return done(
+                (
+                    f"A static argument must be hashable (jit keys its cache on it), but a {kind} "
+                    "is not: a class that defines __eq__ (as a plain @dataclass does) loses its "
+                    "__hash__.",
+                    fix,
+                    "jit-methods-partial" if method else "static-args",
+                )
+            )
+        else:
+            fix = (
+                "Arrays cannot be static (they are not hashable): pass it as a normal, traced "
+                "argument (remove it from static_argnums), or a tuple of Python numbers."
+            )
+        return done(
+            (
+                "A static argument must be hashable (jit keys its cache on it), but a "
+                f"{kind or 'value'} is not.",
+                fix,
+                "static-args",
+            )
+        )
+    if "ShapeDtypeStruct'> is not a valid JAX type" in message:
+        return done(
+            (
+                "A jax.ShapeDtypeStruct describes an array (shape and dtype) but holds no "
+                "values, so a jitted function cannot run on it.",
+                "To learn the output's shape without running, use jax.eval_shape(f, spec) or "
+                "jax.jit(f).lower(spec); to run f, pass a real array (jnp.zeros(spec.shape, "
+                "spec.dtype)).",
+                "eval-shape",
+            )
+        )
+    if "Error interpreting argument" in message or "is not a valid JAX" in message:
+        rule = _not_array_rule(message, line)
+        if rule:
+            return done(rule)
+    if "branch outputs must have the same pytree structure" in message or (
+        "true_fun and false_fun output must have identical types" in message
+    ):
+        return done(
+            (
+                "The branches of lax.cond (or lax.switch) return different things: every branch "
+                "must return the same pytree structure, with the same shapes and dtypes, since "
+                "only one compiled program holds them all.",
+                "Make every branch return the same structure: e.g. both a tuple of two arrays "
+                "(return (x, 0.0) rather than x), with matching shapes and dtypes (astype, "
+                "jnp.zeros_like).",
+                "cond",
+            )
+        )
+    if "dot_general requires contracting dimensions" in message and _has_call(
+        code, "lax.dot_general", "jnp.einsum", "jnp.tensordot", "dot_general", "einsum"
+    ):
+        return done(
+            (
+                "The axes a dot_general (or einsum) contracts must have the same size, and "
+                "these do not.",
+                "Pick axes of equal size in dimension_numbers: ((lhs_contracting, "
+                "rhs_contracting), (lhs_batch, rhs_batch)), e.g. ((1,), (0,)) for a matrix "
+                "product; check both shapes.",
+                "dot-general",
+            )
+        )
+    if re.search(r"grad requires real-valued outputs .* but got (?:u?int|bool)", first):
+        return done(
+            (
+                "jax.grad was asked for the gradient of an integer (or boolean) result, such "
+                "as an accuracy or a count, which does not change smoothly and has no gradient.",
+                "Differentiate a smooth float loss instead (cross-entropy, mean squared error) "
+                "and compute the accuracy beside it, e.g. with has_aux=True.",
+                "grad",
+            )
+        )
+    if "grad requires real-valued outputs" in message:
+        return done(
+            (
+                "jax.grad differentiates real-valued functions, and this one returns a complex "
+                "number.",
+                "Return a real number, e.g. jnp.abs(z) ** 2 or z.real; for a holomorphic "
+                "function pass jax.grad(f, holomorphic=True) (complex inputs); otherwise use "
+                "jax.vjp.",
+                "grad",
+            )
+        )
+    if isinstance(exc, NameError) and "unbound axis name" in message:
+        axis = re.search(r"unbound axis name: (\w+)", message)
+        named = axis.group(1) if axis else "i"
+        return done(
+            (
+                f"A collective (psum, pmean, all_gather...) names the axis {named!r}, but no "
+                "enclosing transformation defines an axis of that name.",
+                f"Name the mapped axis where you map: jax.vmap(f, axis_name={named!r}) (or "
+                f"jax.pmap / jax.shard_map over a mesh axis {named!r}), and call the "
+                "collective inside it.",
+                "vmap-axis-name",
+            )
+        )
+    if "at vmap out_axes" in message and "None" in message and "batched" in message:
+        return done(
+            (
+                "out_axes=None promises that an output is the same for every example, but it "
+                "depends on the mapped input, so it has a batch axis.",
+                "Give that output a batch axis: out_axes=0 (the default) for it; keep None only "
+                "for outputs that do not depend on mapped inputs.",
+                "out-axes",
+            )
+        )
+    mismatch = r"pytree structure error|Dict key mismatch"
+    if "out_axes specification must be a tree prefix" in message:
+        return done(
+            (
+                "out_axes does not match the outputs: it needs one entry per output (or one "
+                "int for all of them).",
+                "Give out_axes an entry for every output, out_axes=(0, 0) for two, or "
+                "out_axes=0 to stack every output along axis 0.",
+                "out-axes",
+            )
+        )
+    if re.search(mismatch, message) or ("tree_map" in message and "metadata" in message):
+        return done(
+            (
+                "jax.tree.map walks several trees together, and they must have the same "
+                "structure (the same dict keys, list lengths and node types); these differ.",
+                "Give the trees the same structure: compare jax.tree.structure(a) with "
+                "jax.tree.structure(b) and rename or rebuild the odd one (e.g. the same dict "
+                "keys).",
+                "tree-map",
+            )
+        )
+    if "is not a valid dtype for JAX type promotion" in message and "key<" in message:
+        return done(
+            (
+                "Typed keys (jax.random.key) and legacy uint32 keys (jax.random.PRNGKey) are "
+                "different dtypes, and JAX will not mix them in one array.",
+                "Use one kind: make every key with jax.random.key(seed), or wrap a legacy key "
+                "with jax.random.wrap_key_data(k) (and unwrap with jax.random.key_data).",
+                "key-impls",
+            )
+        )
+    if "key_data" in message or "PRNG key" in message:
+        return done(
+            (
+                "A random function was given something that is not a PRNG key (an int seed, or "
+                "a plain array).",
+                "Make a key from the seed and pass that: key = jax.random.key(0), then "
+                "jax.random.normal(key, shape); split it for more draws.",
+                "random-key",
+            )
+        )
+    if "immutable and do not support in-place" in message or (
+        "does not support item assignment" in message
+    ):
+        m = _ASSIGN_RE.match(code)
+        if m and not m.group(3) and re.search(r"[<>]|==|!=|~", m.group(2)):
+            target, index, _, value = m.groups()
+            return done(
+                (
+                    "JAX arrays are immutable, and a boolean mask picks a number of elements "
+                    "known only from the data, which jit cannot compile.",
+                    f"Choose element by element instead: {target} = jnp.where({index}, {value}, "
+                    f"{target}) keeps the shape and works under jit.",
+                    "masking-where",
+                )
+            )
+        if m:
+            target, index, op, value = m.groups()
+            fix = f"{target} = {target}.at[{index}].{_AT_METHOD.get(op, 'set')}({value})"
+        else:
+            fix = "x = x.at[idx].set(y) (or .add, .multiply, .min, .max)"
+        return done(
+            (
+                "JAX arrays are immutable: x[i] = v (or x[i] += v) cannot change one in place.",
+                f"Build a new array with .at: {fix}.",
+                "at-set",
+            )
+        )
+    loop_rule = _loop_type_rule(message, line)
+    if loop_rule:
+        return done(loop_rule)
+    m = re.match(r"lax\.(\w+) requires arguments to have the same dtypes, got (\w+), (\w+)", first)
+    if m:
+        return done(
+            (
+                f"lax.{m.group(1)} does no type promotion: its operands are {m.group(2)} and "
+                f"{m.group(3)}.",
+                "Convert one operand with astype (e.g. b.astype(a.dtype)) so the dtypes match, "
+                "or use the jnp function, which promotes dtypes.",
+                "lax-vs-jnp",
+            )
+        )
+    if "select `which` must be boolean" in message or "selector must be" in message:
+        return done(
+            (
+                "lax.select needs a boolean predicate, and got numbers.",
+                "Pass a comparison (x > 0) or x.astype(bool); jnp.where(c, a, b) accepts any "
+                "truthy array.",
+                "select-where",
+            )
+        )
+    if "Pred must be a scalar" in message:
+        return done(
+            (
+                "lax.cond takes one scalar predicate (it runs one branch for the whole input), "
+                "but got an array of several booleans.",
+                "Reduce it to a scalar with jnp.any / jnp.all, or choose per element with "
+                "jnp.where(cond, a, b) (vmap the cond for a batch).",
+                "cond",
+            )
+        )
+    if "Index type must be an integer" in message or "index must be" in message.lower():
+        return done(
+            (
+                "lax.switch chooses a branch by an integer index, and got a float.",
+                "Convert it: lax.switch(i.astype(jnp.int32), branches, x) (it is clamped to the "
+                "branch range).",
+                "switch",
+            )
+        )
+    if "scan body output must be a pair" in message or "scan body function" in message:
+        return done(
+            (
+                "The function given to lax.scan must return a pair (new_carry, y).",
+                "Return (carry, y) from the body; use (carry, None) when nothing is stacked.",
+                "scan",
+            )
+        )
+    if "different leading axis sizes" in message:
+        return done(
+            (
+                "lax.scan walks its xs along the leading axis, and they have different lengths.",
+                "Give every array in xs the same leading size (the number of steps); pass "
+                "constants through the carry or a closure instead of xs.",
+                "scan",
+            )
+        )
+    if "positional argument" in message and "fori_loop" in code:
+        return done(
+            (
+                "The body of lax.fori_loop is called with two arguments, the index and the carry.",
+                "Write the body as body_fun(i, carry) and return the new carry.",
+                "fori-loop",
+            )
+        )
+    if "Gradient only defined for scalar-output" in message:
+        if "Output was (" in message:
+            return done(
+                (
+                    "jax.grad got a tuple from the function: it treats the whole output as the "
+                    "value to differentiate, and that must be one scalar.",
+                    "Return (loss, aux) with jax.grad(f, has_aux=True) (or "
+                    "jax.value_and_grad(f, has_aux=True)), so only loss is differentiated.",
+                    "has-aux",
+                )
+            )
+        return done(
+            (
+                "jax.grad differentiates a function with one scalar output, and this one "
+                "returns an array.",
+                "Reduce the output to a scalar (jnp.sum or jnp.mean) for grad; for the full "
+                "derivative use jax.jacobian, or jax.vmap(jax.grad(f)) per element.",
+                "grad",
+            )
+        )
+    jac = re.match(r"(jacfwd|jacrev|hessian) requires real", first)
+    if jac:
+        return done(
+            (
+                f"jax.{jac.group(1)} differentiates with respect to floats, and this input is "
+                "an integer array (integers have no derivative).",
+                "Pass floats: x.astype(jnp.float32) (or jnp.arange(n, dtype=jnp.float32)).",
+                "jacobians",
+            )
+        )
+    if "grad requires real- or complex-valued inputs" in message:
+        return done(
+            (
+                "jax.grad differentiates with respect to floats, and this input is an integer.",
+                "Pass a float: 3.0 instead of 3, or x.astype(jnp.float32).",
+                "grad",
+            )
+        )
+    if "vmap got inconsistent sizes" in message:
+        return done(
+            (
+                "vmap maps every argument along one axis, and the mapped axes have different "
+                "sizes.",
+                "Give mapped arguments the same size along their in_axes axis; use in_axes=None "
+                "for an argument that should not be mapped (in_axes=(0, None)).",
+                "in-axes",
+            )
+        )
+    if "in_axes specification must be a tree prefix" in message or "len(in_axes)=" in message:
+        return done(
+            (
+                "in_axes does not match the arguments: it needs one entry per positional "
+                "argument (or a single int for all of them).",
+                "Give in_axes a tuple as long as the argument list, e.g. in_axes=(0, 0) or "
+                "(0, None), or in_axes=0 to map every argument along axis 0.",
+                "in-axes",
+            )
+        )
+    keyword = re.search(r"vmap\(.*\)\(.*?\b(\w+)\s*=[^=]", code)
+    if "vmap was requested to map its argument along axis" in message and keyword:
+        kw = keyword.group(1)
+        return done(
+            (
+                f"vmap maps keyword arguments along axis 0 always (in_axes covers positional "
+                f"arguments only), so {kw}= was mapped, and it has no axis 0.",
+                f"Pass {kw} positionally with None in in_axes (in_axes=(0, None)), or bind it "
+                f"first: jax.vmap(functools.partial(f, {kw}=...)).",
+                "in-axes",
+            )
+        )
+    if "vmap was requested to map its argument along axis" in message:
+        return done(
+            (
+                "in_axes names an axis the argument does not have.",
+                "Choose an axis it has (in_axes=0 maps the first) or None for arguments that "
+                "should not be mapped.",
+                "in-axes",
+            )
+        )
+    rule = _calling_convention_rule(exc, message, code)
+    if rule:
+        return done(rule)
+    for pattern, *rule in _MESSAGE_RULES:
+        if re.search(pattern, first):
+            return done(tuple(rule))
+    if "unsupported format string" in message:
+        return done(
+            (
+                "A tracer has no value to format while JAX traces the function.",
+                "Print the value at run time with jax.debug.print('{x:.3f}', x=x), or format "
+                "the result outside the jitted function.",
+                "debug-print",
+            )
+        )
+    if "requires ndarray or scalar arguments, got <class 'list'>" in message:
+        return done(
+            (
+                "jnp functions take arrays, not Python lists (a list of values is not "
+                "converted implicitly, to avoid slow tracing of every element).",
+                "Convert first: jnp.asarray(values) (or jnp.array); for a list of arrays, "
+                "jnp.stack(values).",
+                "jax-numpy",
+            )
+        )
+    if "unsupported operand type" in message and "Tracer" in message:
+        return done(_shape_size_fix(code, subject, "A repeat count"))
+    if "cannot interpret" in message or "cannot be interpreted as an integer" in message:
+        return done(_shape_size_fix(code, subject, "A size"))
+    shape_patterns = (
+        r"incompatible shapes|shapes? mismatch|must have the same shape|broadcast|"
+        r"cannot reshape|Cannot concatenate|contracting dimensions|same shape"
+    )
+    if isinstance(exc, (TypeError, ValueError)) and re.search(shape_patterns, message, re.I):
+        if "reshape" in message:
+            fix = (
+                "The new shape must hold the same number of elements (x.size); write -1 for one "
+                "axis to let JAX work it out, e.g. x.reshape(-1, 2)."
+            )
+        elif "contracting" in message:
+            fix = (
+                "The inner sizes of a matrix product must match: check both shapes and "
+                "transpose one (w.T) or swap the operands."
+            )
+        elif "concatenate" in message or "same shape" in message:
+            fix = (
+                "Make the shapes agree on every axis except the one you join along (pad, slice "
+                "or reshape first); jnp.stack needs exactly the same shape."
+            )
+        else:
+            fix = (
+                "Check each operand's .shape (js.trace shows them line by line); reshape, "
+                "transpose or add an axis with x[:, None] so that they broadcast."
+            )
+        return done((f"The shapes do not fit together: {first}", fix, "broadcasting-reshaping"))
+    explanation = first[:300] if first else f"{name} was raised."
+    return name, explanation, "", ""
+
+
+# causes known by the first line of JAX's message alone: (pattern, explanation, fix, concept)
+_MESSAGE_RULES = (
+    (
+        r"has been deleted|deleted or donated",
+        "An array was used after its buffer was freed: a jitted function given it in "
+        "donate_argnums reused its memory for the result (or x.delete() was called).",
+        "Do not read a donated argument after the call: use the function's result instead "
+        "(x = f(x)), pass a copy (jnp.copy(x)), or drop donate_argnums for that argument.",
+        "donation",
+    ),
+    (
+        r"scan got no values to scan over",
+        "lax.scan was given nothing to scan over (xs is None or an empty pytree), so it cannot "
+        "tell how many steps to take.",
+        "Say how many: lax.scan(step, init, xs=None, length=n); or pass xs whose leading axis "
+        "has one entry per step.",
+        "scan",
+    ),
+    (
+        r"Too (?:few|many) leaves for PyTreeDef",
+        "jax.tree.unflatten was given a different number of leaves than the structure holds.",
+        "Pass exactly treedef.num_leaves leaves, in the order jax.tree.leaves gives them; "
+        "flatten and unflatten the same structure (leaves, treedef = jax.tree.flatten(tree)).",
+        "flatten-unflatten",
+    ),
+    (
+        r"has static_argnums=.*only accepts",
+        "static_argnums points past the function's positional parameters.",
+        "static_argnums counts the function's own parameters from 0: use a position it has, or "
+        "name the parameter with static_argnames=('name',).",
+        "static-args",
+    ),
+    (
+        r"must have at least one non-None value in in_axes",
+        "vmap was told to map no argument at all (every in_axes entry is None), so it does not "
+        "know the batch size.",
+        "Map at least one argument (in_axes=0 for it), or give the batch size with "
+        "jax.vmap(f, in_axes=None, axis_size=n).",
+        "in-axes",
+    ),
+    (
+        r"cond_fun must return a boolean scalar",
+        "lax.while_loop's cond_fun returned a number, not a boolean: the loop runs while the "
+        "condition is true, and only a comparison says that.",
+        "Return a boolean scalar from cond_fun: compare, e.g. lambda s: s[1] > 0 (not s[1]).",
+        "while-loop",
+    ),
+    (
+        r"select cases must have the same shapes",
+        "lax.select does not broadcast: both cases must have the predicate's shape.",
+        "Give both cases the same shape, jnp.zeros_like(x) or jnp.full_like(x, c) for a "
+        "constant; or use jnp.where(pred, x, 0.0), which broadcasts.",
+        "select-where",
+    ),
+    (
+        r"Cannot take a larger sample",
+        "jax.random.choice with replace=False draws each item at most once, so it cannot draw "
+        "more items than the population holds.",
+        "Ask for at most as many samples as there are items, or sample with replace=True "
+        "(a bootstrap resample draws with replacement).",
+        "samplers",
+    ),
+    (
+        r"does not accept dtypes? .*key<",
+        "A PRNG key is not a number: arithmetic on it (key + step) is not defined.",
+        "Derive a new key from the old one: jax.random.fold_in(key, step) for a key per step "
+        "(or jax.random.split(key) for fresh keys).",
+        "fold-in",
+    ),
+    (
+        r"requires a non-empty mesh in context",
+        "A PartitionSpec alone names mesh axes, but no mesh is set, so JAX cannot tell which "
+        "devices they mean.",
+        "Pass a full sharding, NamedSharding(mesh, P('data')), or set the mesh around the code: "
+        "with jax.set_mesh(mesh): ... .",
+        "sharding-constraints",
+    ),
+    (
+        r"out_specs which require replication which can't be statically inferred",
+        "out_specs=P() says the output is the same on every device, but the function returns a "
+        "per-device value (it was never reduced across the axis).",
+        "Reduce it across the axis before returning, jax.lax.psum(x, 'data'), or keep it "
+        "per-device with out_specs=P('data').",
+        "shard-map",
+    ),
+    (
+        r"Indexer must have integer or boolean type, got indexer with type float",
+        "An index is a float (from / division, or a float variable); arrays are indexed by "
+        "integers.",
+        "Divide with // for an integer (x[n // 2]), or convert: int(i) for a Python value, "
+        "i.astype(jnp.int32) for a traced one.",
+        "indexing",
+    ),
+    (
+        r"array split does not result in an equal division",
+        "jnp.split(x, n) cuts into n equal parts, and the length is not a multiple of n.",
+        "Use jnp.array_split(x, n), which allows parts of unequal size, or pass the cut points "
+        "jnp.split(x, [2, 4]).",
+        "broadcasting-reshaping",
+    ),
+    (
+        r"method is not available on traced array",
+        "That array method waits for or moves a device buffer, which exists only for concrete "
+        "arrays, not for the tracers a jitted function works on.",
+        "Call it outside the jitted function, on its result: f(x).block_until_ready() (inside "
+        "jit, JAX already orders the work).",
+        "async-dispatch",
+    ),
+    (
+        r"jvp called with different primal and tangent shapes",
+        "Each tangent given to jax.jvp is a direction for its primal, so it must have the "
+        "primal's shape and dtype.",
+        "Give each tangent its primal's shape: jax.jvp(f, (x,), (jnp.ones_like(x),)), or a "
+        "direction vector v with v.shape == x.shape.",
+        "jvp",
+    ),
+    (
+        r"Custom VJP fwd rule .* must produce a pair",
+        "A custom_vjp fwd rule returns two things: the primal output and the residuals that "
+        "bwd will need.",
+        "Return a pair from fwd: return y, (x,) (the residuals, passed to bwd first), or "
+        "return y, None when bwd needs no residual.",
+        "custom-vjp",
+    ),
+    (
+        r"Custom JVP rule .* must produce a pair",
+        "A custom_jvp rule returns two things: the primal output and its tangent.",
+        "Return both: primal_out = f(x); return primal_out, tangent_out (the rule receives "
+        "(primals, tangents)).",
+        "custom-jvp",
+    ),
+    (
+        r"linearized function called on tangent values inconsistent",
+        "The function jax.linearize returns pushes tangents forward: it takes a tangent shaped "
+        "like the input (J·v), not a cotangent shaped like the output.",
+        "Give it an input-shaped tangent (jnp.ones_like(x)); to pull an output cotangent back "
+        "(v·J, a gradient) use y, pullback = jax.vjp(f, x).",
+        "linearize",
+    ),
+    (
+        r"lower and upper arguments to fori_loop must have equal types",
+        "lax.fori_loop's bounds must both be integers of one type, and one of them is a float.",
+        "Make the bounds integers: lax.fori_loop(0, int(n), body, init) for a Python number, "
+        "n.astype(jnp.int32) for a traced one.",
+        "fori-loop",
+    ),
+    (
+        r"reduce_window got the wrong number of window_dimensions",
+        "lax.reduce_window needs one window size (and one stride) per axis of the operand.",
+        "Give every axis a size, 1 for axes not pooled: (1, 2, 2, 1) pools 2x2 over height "
+        "and width of an NHWC batch (the strides likewise).",
+        "reductions",
+    ),
+    (
+        r"overflow was encountered while parsing an argument|too large to convert to int32",
+        "JAX uses 32-bit integers by default, and this Python int does not fit in int32.",
+        "Use an unsigned or wider type, jnp.uint32(value), or enable 64-bit integers with "
+        "jax.config.update('jax_enable_x64', True) at start-up.",
+        "default-dtypes-x64",
+    ),
+    (
+        r"Invalid out_shape type",
+        "pallas_call's out_shape describes the output array (shape and dtype), not just its shape.",
+        "Pass a jax.ShapeDtypeStruct(x.shape, x.dtype) (or a pytree of them) as out_shape.",
+        "pallas",
+    ),
+    (
+        r"requires the current value of parameters, but you are not passing `params`",
+        "This optax transformation (weight decay, for instance) needs the parameters to "
+        "compute its update.",
+        "Pass them as the third argument: updates, opt_state = optimizer.update(grads, "
+        "opt_state, params).",
+        "optimizers",
+    ),
+    (
+        r"axis -?\d+ is out of bounds for array of dimension \d+",
+        "An axis number is past the array's last axis: an array with ndim d has axes 0 to d-1 "
+        "(or -1 to -d, counted from the end).",
+        "Pick an axis the array has: check x.ndim and x.shape (js.trace shows them line by "
+        "line); axis=-1 always means the last axis.",
+        "jax-numpy",
+    ),
+    (
+        r"`jax\.device_put` only accepts",
+        "jax.device_put takes a device or a sharding, not a name.",
+        "Pass a device, jax.device_put(x, jax.devices('cpu')[0]), or a sharding, "
+        "jax.device_put(x, NamedSharding(mesh, P('data'))).",
+        "jax-array",
+    ),
+)
