@@ -9,8 +9,11 @@ Where it happened, and the fallback for causes no rule knows, are :mod:`._explai
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import traceback
 
+_QUOTES = "\"'"
 _ARG_RE = re.compile(r"the values? of the arguments? ([^\n]+?)\.(?:\s|$)")
 
 
@@ -313,8 +316,11 @@ _CALLS_ITS_FUNCTION = {
 def _calling_convention_rule(
     exc: BaseException, message: str, code: str
 ) -> tuple[str, str, str] | None:
-    """Causes told by the learner's line: a lax function called against its convention, an
-    ``.at[i]`` used as a number, a ``jax.debug.print`` field with no value."""
+    """Causes told by the learner's line (or the exception's class) beside the message: an
+    ``.at[i]`` used as a number, a ``jax.debug.print`` field with no value, a transformation
+    given a value, ``eval_shape`` curried, ``register_dataclass`` fields, integer labels for
+    ``optax.softmax_cross_entropy``, a frozen dataclass assigned, a lax function called against
+    its convention."""
     at = re.search(r"([A-Za-z_][\w.]*)\.at\[([^\]]*)\]\s*([-+*/])\s*(.+?)\s*$", code)
     if at and re.search(r"unsupported operand type.*_IndexUpdate", message):
         target, index, op, value = at.groups()
@@ -362,7 +368,7 @@ def _calling_convention_rule(
         have = re.search(r"data_fields=\[([^\]]*)\]", code)
         names = [n.strip() for n in (have.group(1).split(",") if have else []) if n.strip()]
         names += [n.strip() for n in missing.group(1).split(",")]
-        listed = ", ".join(f"'{n.strip(chr(34) + chr(39))}'" for n in names)
+        listed = ", ".join(f"'{n.strip(_QUOTES)}'" for n in names)
         return (
             "register_dataclass must be told about every field: each is either a leaf "
             "(data_fields) or static (meta_fields).",
@@ -378,11 +384,8 @@ def _calling_convention_rule(
             "labels), or one-hot them first: jax.nn.one_hot(labels, logits.shape[-1]).",
             "losses",
         )
-    if type(exc).__name__ == "FrozenInstanceError":
-        tb, files = exc.__traceback__, []
-        while tb is not None:
-            files.append(tb.tb_frame.f_code.co_filename)
-            tb = tb.tb_next
+    if isinstance(exc, dataclasses.FrozenInstanceError):
+        files = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
         field = re.search(r"field '(\w+)'", message)
         attr = field.group(1) if field else "field"
         if any("equinox" in f for f in files) or "eqx" in code:

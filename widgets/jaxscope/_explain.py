@@ -192,7 +192,7 @@ def _cheatsheet_fix(line: str, message: str) -> tuple[str, str] | None:
     cause no rule knows: how that function is meant to be called, in the row's own words."""
     from ._cheatsheet import concepts
 
-    words = {w for w in re.findall(r"[a-z_]{4,}", message.lower())}
+    words = set(re.findall(r"[a-z_]{4,}", message.lower()))
     found: list[tuple[bool, int, int, Any, str, str]] = []
     for c in concepts():
         for api in c.apis:
