@@ -405,6 +405,10 @@ def _sqrt_of_a_size(x):
     return jnp.zeros((int(jnp.log2(x.size)),))
 
 
+def _float_repeat(x):
+    return jnp.tile(x, (2, x.shape[0] / 2))
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
@@ -444,6 +448,7 @@ def _sqrt_of_a_size(x):
         (_none_out_axes, "out_axes=0", "out-axes"),
         (_renamed_key, "jax.tree.structure", "tree-map"),
         (_mixed_keys, "wrap_key_data", "key-impls"),
+        (_float_repeat, "n // 2", "array-creation"),
     ],
     ids=lambda v: getattr(v, "__name__", "")[:20] if callable(v) else None,
 )

@@ -530,6 +530,17 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
         return done(_numpy_fix(code, subject))
     if isinstance(exc, errors.ConcretizationTypeError):
         return done(_concrete_rule(message, line, subject))
+    got = message.partition(", got ")[2]
+    if "Shapes must be 1D sequences of concrete values" in message and "Trace" not in got:
+        return done(
+            (
+                f"The shape {got.rstrip('.')} is concrete, not traced, but holds a float: "
+                "sizes must be integers.",
+                "Make each size an int: int(n), or n // 2 where n / 2 gives a float; a shape "
+                "computed from x.shape stays an int.",
+                "array-creation",
+            )
+        )
     if "Shapes must be 1D sequences of concrete values" in message or (
         "expected a sequence of integers" in message and "Tracer" in message
     ):

@@ -368,6 +368,11 @@ class Spec:
       is given, and under each transform in ``also``; errors get the first matching ``on_error``
       hint, wrong results the first matching ``on_result`` one; changing the containers it was
       given fails with ``mutated_hint``;
+    - ``key_reuse``: the answer, traced under jit on the first case, passes JAX's key-reuse
+      checker (a ``KeyReuseError`` gets the first matching ``on_error`` hint);
+    - ``keyed``: the answer is a function of its keys: on the first case, called again and under
+      ``jit`` it returns the same draw, and with each typed key argument replaced by another key
+      something else (else the hint ``keyed``);
     - ``compiles_once``: the jitted answer compiles no more often than the jitted reference
       (else ``compiles_hint``);
     - ``flat()``: two argument tuples, small and big, for which the answer's jaxpr must be as
@@ -406,6 +411,8 @@ class Spec:
     wrap: Callable[[Callable], Callable] | None = None
     extra: Callable[[Callable, Callable], None] | None = None
     arrays: bool = False
+    key_reuse: bool = False
+    keyed: str = ""
     before: Callable[[Callable], None] | None = None
 
 
@@ -447,6 +454,55 @@ def _leaf_ids(tree: Any) -> tuple:
     return treedef, [
         (id(leaf), leaf.tobytes() if isinstance(leaf, np.ndarray) else None) for leaf in leaves
     ]
+
+
+_SAME_KEY_HINT = (
+    "The same key must give the same draw, with or without jit: take every random number from "
+    "jax.random and the key you are given, not from NumPy's or Python's hidden global state."
+)
+
+
+def _is_key(value: Any) -> bool:
+    return isinstance(value, jax.Array) and jax.dtypes.issubdtype(value.dtype, jax.dtypes.prng_key)
+
+
+def _another_key(key: jax.Array) -> jax.Array:
+    """A different key of the same shape (each key of a batch folded with 1)."""
+    flat = jax.vmap(lambda k: jax.random.fold_in(k, 1))(key.reshape(-1))
+    return flat.reshape(key.shape)
+
+
+def _passes_key_reuse_checker(
+    fn: Callable, args: tuple, jit: dict[str, Any], name: str, hint_for: HintFor
+) -> None:
+    """Fail when ``jax.jit(fn, **jit)`` does not trace under JAX's key-reuse checker."""
+
+    def traced(*args: Any) -> Any:
+        with jax.debug_key_reuse(True):
+            return jax.jit(fn, **jit).trace(*args)
+
+    label = f"jax.jit({name}) traced under JAX's key-reuse checker"
+    attempt(traced, *args, label=label, hint_for=hint_for)  # hints are found outside the checker
+
+
+def _follows_its_keys(
+    fn: Callable, args: tuple, jit: dict[str, Any] | None, label: str, spec: Spec
+) -> None:
+    """Fail unless ``fn(*args)`` is the same draw every time and another draw for other keys."""
+    first = attempt(fn, *args, label=label)
+    same(first, attempt(fn, *args, label=label), f"{label} called twice", _SAME_KEY_HINT, 1e-4)
+    if jit is not None:
+        jitted = attempt(jax.jit(fn, **jit), *args, label=f"jax.jit of {label}")
+        same(first, jitted, f"{label} with and without jit", _SAME_KEY_HINT, 1e-4)
+    others = tuple(_another_key(a) if _is_key(a) else a for a in args)
+    other = attempt(fn, *others, label=f"{label} with another key")
+    if close(first, other):
+        raise CheckFailure(
+            f"{label}: another key gave the same result",
+            hint=spec.keyed,
+            expected="a different draw for a different key",
+            yours=describe(other),
+        )
 
 
 def run_record(ex: Any, answer: Any) -> None:
@@ -505,6 +561,10 @@ def run_record(ex: Any, answer: Any) -> None:
                     expected=describe(want),
                     yours=describe(got),
                 )
+    if spec.key_reuse:
+        _passes_key_reuse_checker(fn, cases[0], spec.jit or {}, name, hint_for)
+    if spec.keyed:
+        _follows_its_keys(fn, cases[0], spec.jit, call_label(name, ex.signature, cases[0]), spec)
     if spec.compiles_once:
         for args in cases:
             ref_jitted(*args)
