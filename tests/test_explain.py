@@ -405,6 +405,11 @@ def _sqrt_of_a_size(x):
     return jnp.zeros((int(jnp.log2(x.size)),))
 
 
+def _categorical_without_batch(x):
+    logits = jnp.stack([x, x])
+    return jax.random.categorical(jax.random.key(0), logits, shape=(5,))
+
+
 def _float_repeat(x):
     return jnp.tile(x, (2, x.shape[0] / 2))
 
@@ -449,6 +454,7 @@ def _float_repeat(x):
         (_renamed_key, "jax.tree.structure", "tree-map"),
         (_mixed_keys, "wrap_key_data", "key-impls"),
         (_float_repeat, "n // 2", "array-creation"),
+        (_categorical_without_batch, "shape=(n, *logits.shape[:-1])", "samplers"),
     ],
     ids=lambda v: getattr(v, "__name__", "")[:20] if callable(v) else None,
 )

@@ -942,6 +942,23 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
         r"cannot reshape|Cannot concatenate|contracting dimensions|same shape"
     )
     if isinstance(exc, (TypeError, ValueError)) and re.search(shape_patterns, message, re.I):
+        sampler = re.search(r"random\.(\w+)\(.*\bshape\s*=", code)
+        if sampler and "broadcast" in message.lower():
+            return done(
+                (
+                    f"jax.random.{sampler.group(1)} draws one value per parameter, so the shape "
+                    f"you ask for must broadcast with the parameters' own shape: {first}",
+                    "Ask for a shape that ends in the parameters' batch shape, "
+                    + (
+                        "shape=(n, *logits.shape[:-1]) (categorical drops the axis it samples "
+                        "along)"
+                        if sampler.group(1) == "categorical"
+                        else "e.g. shape=(n, *p.shape)"
+                    )
+                    + ", or leave shape out for one draw per parameter.",
+                    "samplers",
+                )
+            )
         if "reshape" in message:
             fix = (
                 "The new shape must hold the same number of elements (x.size); write -1 for one "
