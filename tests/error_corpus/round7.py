@@ -48,7 +48,7 @@ _clip_gradient.defvjp(_clip_gradient_fwd, _clip_gradient_bwd)
 
 @case(
     "UnexpectedTracerError",
-    "jax.grad(loss)(x)",
+    "_clip_gradient(v, bound)",
     ("nondiff_argnums", "None"),
     "custom-vjp",
     (jnp.ones(3), jnp.float32(0.5)),
@@ -133,7 +133,7 @@ def stop_gradient_on_a_function(x):
 
 # --- vmap and random keys -------------------------------------------------------------------------
 @case(
-    "ValueError",
+    "TypeError",
     'jax.vmap(score, in_axes={"x": 0, "w": None})(batch)',
     ("in_axes=({|tuple",),
     "in-axes",
@@ -343,7 +343,7 @@ def static_arg_passed_to_compiled(x):
 @case(
     "ValueError",
     'jax.jit(activate, static_argnames="mode")',
-    ("static_argnames=\"kind\"|static_argnames='kind'|static_argnames=(\"kind\"",),
+    ('static_argnames="kind"|static_argnames=\'kind\'|static_argnames=("kind"',),
     "static-args",
     V,
     via="call",
@@ -372,15 +372,13 @@ def spec_longer_than_rank(x):
 @case(
     "ValueError",
     "return add(x, y)",
-    ("in_specs=(P(\"data\"), P(\"data\"))|one spec per|each argument",),
+    ('in_specs=(P("data"), P("data"))|one spec per|each argument',),
     "shard-map",
     (jnp.ones(4), jnp.ones(4)),
 )
 def shard_map_one_spec_two_args(x, y):
     mesh = _one_device_mesh()
-    add = jax.shard_map(
-        lambda a, b: a + b, mesh=mesh, in_specs=(P("data"),), out_specs=P("data")
-    )
+    add = jax.shard_map(lambda a, b: a + b, mesh=mesh, in_specs=(P("data"),), out_specs=P("data"))
     return add(x, y)
 
 
@@ -519,16 +517,15 @@ class Standardizer:
 
 @case(
     "ValueError",
-    "jax.jit(centre)(Standardizer(x, x.mean()))",
+    "jax.tree.map(lambda u, v: 0.9 * u + 0.1 * v, old, new)",
     ("children",),
     "custom-nodes",
     V,
 )
 def array_kept_in_aux_data(x):
-    def centre(s):
-        return s.values - s.mean
-
-    return jax.jit(centre)(Standardizer(x, x.mean()))
+    old = Standardizer(x, jnp.full(4, 0.5))
+    new = Standardizer(2.0 * x, jnp.full(4, 0.5))
+    return jax.tree.map(lambda u, v: 0.9 * u + 0.1 * v, old, new)
 
 
 # --- Equinox --------------------------------------------------------------------------------------
