@@ -103,8 +103,11 @@ def test_the_corpus_is_big_enough_and_its_expectations_are_real():
 # and 5 were written blind by other sessions. Batch 4's held half measured 28/28 and 6/28 before
 # any change, 9/28 after the general fallbacks (the cheat-sheet row of the function called, JAX's
 # own advice) and the rules written for its tune half; batch 5's held half measured 22/22 and
-# 4/22, before and after the rules for its tune half. The floor is the sum: 125/126, 80/126.
-TARGETS = {"tune": (0.97, 0.90), "held": (125 / 126, 80 / 126)}
+# 4/22, before and after the rules for its tune half. Batches 6 (general mistakes) and 7
+# (reproductions of questions on issue trackers) were written blind at the same time; their held
+# halves measured 21/22 and 3/22, 26/27 and 2/27 before any change, 9/22 and 6/27 after the
+# rules for their tune halves. The floor is the sum of the blind measures: 172/175, 85/175.
+TARGETS = {"tune": (0.97, 0.90), "held": (172 / 175, 85 / 175)}
 
 
 @pytest.mark.parametrize("half", ["tune", "held"])

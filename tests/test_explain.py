@@ -414,6 +414,88 @@ def _float_repeat(x):
     return jnp.tile(x, (2, x.shape[0] / 2))
 
 
+def _torch_detach(x):
+    return (x * 2).detach()
+
+
+def _len_as_method(x):
+    return x / x.size(0)
+
+
+def _builtin_all(x):
+    return jnp.where(all(x > 0), x, 0.0)
+
+
+def _grads_as_one(x):
+    grads = jax.grad(lambda a, b: jnp.sum(a * b), argnums=(0, 1))(x, x)
+    return x * grads
+
+
+def _aux_unpacked_flat(x):
+    loss, aux, g = jax.value_and_grad(lambda v: (v.sum(), v), has_aux=True)(x)
+    return g
+
+
+def _two_trees_from_one_map(x):
+    lo, hi = jax.tree.map(lambda v: (v.min(), v.max()), {"a": x, "b": x, "c": x})
+    return lo
+
+
+def _stack_two_args(x):
+    return jnp.stack(x, x)
+
+
+def _ones_two_sizes(x):
+    return jnp.ones(2, 3) + x.sum()
+
+
+def _switch_on_a_dict(x):
+    return jax.lax.switch(1, {0: jnp.sin, 1: jnp.cos}, x)
+
+
+def _scan_a_list(x):
+    return jax.lax.scan(lambda c, r: (c * r, c), x.sum(), [0.5, 0.25])
+
+
+def _bwd_one_short(x):
+    @jax.custom_vjp
+    def mul(a, b):
+        return a * b
+
+    mul.defvjp(lambda a, b: (a * b, (a, b)), lambda res, g: (g * res[1],))
+    return jax.grad(lambda v: mul(v, 2.0).sum())(x)
+
+
+def _jvp_rule_reduced(x):
+    @jax.custom_jvp
+    def cube(v):
+        return v**3
+
+    cube.defjvp(lambda p, t: (cube(p[0]), jnp.sum(3 * p[0] ** 2 * t[0])))
+    return jax.grad(lambda v: cube(v).sum())(x)
+
+
+def _in_axes_as_dict(x):
+    return jax.vmap(lambda a, b: a * b, in_axes={"a": 0, "b": None})(x, 2.0)
+
+
+def _one_key_per_seed(x):
+    return jax.random.key(jnp.arange(3))
+
+
+def _mask_and_float(x):
+    return (x > 1) | x
+
+
+def _stop_gradient_of_fn(x):
+    return jax.lax.stop_gradient(jnp.exp)(x)
+
+
+def _weights_mapped_too(x):
+    w, xs, ys = jnp.ones(3), jnp.ones((5, 3)), jnp.ones(5)
+    return jax.vmap(lambda w, x, y: jnp.dot(w, x) - y)(w, xs, ys)
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
@@ -455,6 +537,23 @@ def _float_repeat(x):
         (_mixed_keys, "wrap_key_data", "key-impls"),
         (_float_repeat, "n // 2", "array-creation"),
         (_categorical_without_batch, "shape=(n, *logits.shape[:-1])", "samplers"),
+        (_torch_detach, "jax.lax.stop_gradient(x)", "stop-gradient"),
+        (_len_as_method, "x.shape[0]", "jax-numpy"),
+        (_builtin_all, "jnp.all(x)", "jax-numpy"),
+        (_grads_as_one, "gw, gb = grads", "argnums"),
+        (_aux_unpacked_flat, "(loss, aux), grads", "has-aux"),
+        (_two_trees_from_one_map, "jax.tree.transpose", "multi-tree-ops"),
+        (_stack_two_args, "jnp.stack([x, x])", "broadcasting-reshaping"),
+        (_ones_two_sizes, "jnp.ones((2, 3))", "array-creation"),
+        (_switch_on_a_dict, "lax.switch(i, [f0, f1, f2], x)", "switch"),
+        (_scan_a_list, "jnp.array(values)", "scan"),
+        (_bwd_one_short, "return (g * scale, None)", "custom-vjp"),
+        (_jvp_rule_reduced, "same shape as the primal output", "custom-jvp"),
+        (_in_axes_as_dict, "in_axes=(0, None)", "in-axes"),
+        (_one_key_per_seed, "jax.vmap(jax.random.key)(seeds)", "random-key"),
+        (_mask_and_float, "jnp.logical_and", "masking-where"),
+        (_stop_gradient_of_fn, "jax.lax.stop_gradient(jnp.exp(x))", "stop-gradient"),
+        (_weights_mapped_too, "in_axes=(None, 0, 0)", "in-axes"),
     ],
     ids=lambda v: getattr(v, "__name__", "")[:20] if callable(v) else None,
 )

@@ -98,6 +98,8 @@ def load() -> list[Case]:
         round3,
         round4,
         round5,
+        round6,
+        round7,
         shapes_dtypes,
         silent,
         tracer_values,

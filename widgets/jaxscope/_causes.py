@@ -464,6 +464,12 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
     def done(rule: tuple[str, str, str], called: str = name) -> tuple[str, str, str, str]:
         return (called, *rule)
 
+    rule = _library_and_line_rule(exc, message, first, code) or (
+        _static_name_rule(exc, first, code) if "invalid argnames" in first else None
+    )
+    if rule:
+        return done(rule)
+
     if isinstance(exc, errors.UnexpectedTracerError) or "Leaked trace" in first:
         return done(
             (
@@ -482,8 +488,9 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             (
                 "A PRNG key was used twice: a random function (or split) consumed it, and a "
                 "second one drew from the same key, so the two results are not independent.",
-                "Split before drawing: k1, k2 = jax.random.split(key) (split before the first "
-                "use, never after), then use each new key exactly once.",
+                "Split before drawing, then draw only from the new keys: key, subkey = "
+                "jax.random.split(key), then jax.random.normal(subkey, ...); once split, a key is "
+                "spent: never draw from it again.",
                 "key-reuse",
             )
         )
@@ -900,11 +907,24 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             )
         )
     if "vmap was requested to map its argument along axis" in message:
+        scalar = "is only 0" in message
         return done(
             (
-                "in_axes names an axis the argument does not have.",
+                "in_axes names an axis the argument does not have"
+                + (
+                    ": it is a scalar, or a Python list of numbers (a pytree of scalars, not an "
+                    "array)."
+                    if scalar
+                    else "."
+                ),
                 "Choose an axis it has (in_axes=0 maps the first) or None for arguments that "
-                "should not be mapped.",
+                "should not be mapped"
+                + (
+                    ", e.g. in_axes=(0, None); make a list of numbers one array to map over it: "
+                    "jnp.array(values)."
+                    if scalar
+                    else "."
+                ),
                 "in-axes",
             )
         )
@@ -984,6 +1004,362 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
     return name, explanation, "", ""
 
 
+def _libraries(exc: BaseException) -> set[str]:
+    """The installed packages (``equinox``, ``optax``, ``flax``...) whose code the traceback of
+    ``exc`` passed through: which library's layer raised it."""
+    found = set()
+    for frame in traceback.extract_tb(exc.__traceback__):
+        m = re.search(r"[/\\](?:site|dist)-packages[/\\](\w+)", frame.filename)
+        if m:
+            found.add(m.group(1))
+    return found
+
+
+# habits from PyTorch and NumPy that JAX arrays do not have: attribute -> (fix, concept)
+_NOT_ON_ARRAYS = {
+    "backward": (
+        "JAX has no tape on arrays: differentiate the loss function instead, "
+        "grads = jax.grad(loss_fn)(params) (or jax.value_and_grad for the loss too).",
+        "grad",
+    ),
+    "detach": ("Block gradients with jax.lax.stop_gradient(x).", "stop-gradient"),
+    "requires_grad": (
+        "Nothing is marked for gradients in JAX: jax.grad(f, argnums=...) chooses the "
+        "arguments to differentiate.",
+        "argnums",
+    ),
+    "numpy": (
+        "Outside jit, np.asarray(x) (or jax.device_get(x)) gives a NumPy array; inside jit "
+        "keep using jnp.",
+        "host-device-transfer",
+    ),
+    "cpu": ("Move arrays with jax.device_put(x, jax.devices('cpu')[0]).", "host-device-transfer"),
+    "cuda": ("Move arrays with jax.device_put(x, jax.devices()[0]).", "host-device-transfer"),
+    "to": (
+        "Move arrays with jax.device_put(x, device); change dtypes with x.astype(dtype).",
+        "host-device-transfer",
+    ),
+    "unsqueeze": (
+        "Add an axis with x[:, None] or jnp.expand_dims(x, axis).",
+        "broadcasting-reshaping",
+    ),
+    "view": ("Reshape with x.reshape(...) (or jnp.reshape(x, shape)).", "broadcasting-reshaping"),
+    "permute": (
+        "Reorder axes with x.transpose(axes) (or jnp.transpose).",
+        "broadcasting-reshaping",
+    ),
+    "clone": (
+        "Arrays are immutable, so no copy is needed; jnp.copy(x) makes one anyway.",
+        "immutable-arrays",
+    ),
+    "float": ("Change the dtype with x.astype(jnp.float32).", "type-promotion"),
+    "long": ("Change the dtype with x.astype(jnp.int32).", "type-promotion"),
+    "append": (
+        "Arrays do not grow in place: jnp.append(x, v) or jnp.concatenate([x, v]) returns "
+        "a new array (or build a Python list and jnp.stack it).",
+        "immutable-arrays",
+    ),
+}
+
+
+def _library_and_line_rule(
+    exc: BaseException, message: str, first: str, code: str
+) -> tuple[str, str, str] | None:
+    """Causes told by the learner's line, or by the library whose code raised the error, beside
+    JAX's message: PyTorch habits on arrays, sequences where arrays are meant, unpacking what
+    grad, value_and_grad and tree.map return, vmap's sizes, and Equinox, Flax, Optax, Pallas
+    and export errors."""
+    import jax
+
+    libs = _libraries(exc)
+    attr = re.search(r"has no attribute '?(\w+)'?", first)
+    if isinstance(exc, AttributeError) and attr and attr.group(1).rstrip("_") in _NOT_ON_ARRAYS:
+        if re.search(r"Tracer|ArrayImpl|Array\b", first):
+            name = attr.group(1).rstrip("_")
+            fix, concept = _NOT_ON_ARRAYS[name]
+            return (
+                f"JAX arrays have no .{attr.group(1)}: it is a PyTorch (or NumPy) method, and "
+                "jax.Array follows NumPy's API through jax.numpy.",
+                fix,
+                concept,
+            )
+    called = re.search(r"([\w.\]\)]+)\.(size|shape|ndim|dtype|device|T|sharding)\(", code)
+    if called and "object is not callable" in first:
+        target, prop = called.groups()
+        instead = {
+            "size": f"{target}.shape[0] for the length of the first axis ({target}.size is the "
+            "number of elements, a property)",
+            "shape": f"{target}.shape[i], an entry of the tuple",
+            "device": f"{target}.device (or {target}.devices(), the set of devices it is on)",
+        }.get(prop, f"{target}.{prop} without the call")
+        return (
+            f"{target}.{prop} is a property of a JAX array, not a method, so calling it fails.",
+            f"Read it without parentheses: {instead}.",
+            "jax-array" if prop in ("device", "sharding") else "jax-numpy",
+        )
+    if isinstance(exc, jax.errors.TracerBoolConversionError) and re.search(
+        r"(?<![\w.])(any|all)\(", code
+    ):
+        fn = re.search(r"(?<![\w.])(any|all)\(", code).group(1)
+        return (
+            f"Python's built-in {fn}() loops over the array and asks each element for a "
+            "Python bool, which a traced value cannot give.",
+            f"Use jnp.{fn}(x), which returns a traced bool to use in jnp.where or lax.cond.",
+            "jax-numpy",
+        )
+    passed = re.search(r"PjitFunction|<function |CustomJVPFunction|CustomVJPFunction", first)
+    if passed and "is not a valid JAX type" in first:
+        applied = re.search(r"\b((?:jax\.)?(?:lax\.)?stop_gradient)\(([\w.]+)\)\((.*)\)", code)
+        fix = (
+            f"Apply it to the value: {applied.group(1)}({applied.group(2)}({applied.group(3)}))."
+            if applied
+            else "Call the function first and pass its value, or pass the function through a "
+            "static argument (static_argnums) or a closure."
+        )
+        return (
+            "A function was passed where JAX expects an array (a value, not a function: "
+            "stop_gradient, jnp and lax functions act on arrays).",
+            fix,
+            "stop-gradient" if applied else "static-args",
+        )
+    if "nondiff_argnums" in message and "Tracer" in first:
+        return (
+            "nondiff_argnums is for arguments that are not arrays (functions, Python settings); "
+            "a traced array was passed in that position.",
+            "Pass the array as an ordinary argument and have bwd return None for it (no "
+            "gradient), or its zero cotangent; keep nondiff_argnums for non-array values.",
+            "custom-vjp",
+        )
+    repeat = re.search(r"for \*: '(tuple|list)' and '\w*Tracer'|non-int of type '\w*Tracer", first)
+    seq = not repeat and re.search(
+        r"can't multiply sequence by non-int|unsupported operand type\(s\) for [^:]+: "
+        r"('\w+' and )?'(tuple|list)'",
+        first,
+    )
+    if seq:
+        grads = "grad" in code
+        return (
+            "A Python tuple (or list) is not an array: arithmetic with it does not act "
+            "elementwise."
+            + (
+                " jax.grad with argnums=(0, 1) returns one gradient per argument, as a tuple."
+                if grads
+                else ""
+            ),
+            "Unpack it first, gw, gb = grads (grads[0] is the first), and update each value; "
+            "for a list of arrays of one shape, jnp.stack(values) makes one array.",
+            "argnums" if grads else "jax-numpy",
+        )
+    unpack = re.search(r"(not enough|too many) values to unpack \(expected (\d+)", first)
+    if unpack and "value_and_grad" in code:
+        return (
+            "With has_aux=True, value_and_grad returns two things, ((value, aux), grads): the "
+            "function's own pair, then the gradients.",
+            "Unpack it as nested: (loss, aux), grads = jax.value_and_grad(loss_fn, "
+            "has_aux=True)(params).",
+            "has-aux",
+        )
+    if unpack and "has_aux" in code and _has_call(code, "jax.grad", "grad"):
+        return (
+            "With has_aux=True, grad returns a pair: the gradients and the aux value.",
+            "Unpack it as grads, aux = jax.grad(loss_fn, has_aux=True)(params).",
+            "has-aux",
+        )
+    if unpack and re.search(r"=\s*jax\.tree(?:_util)?\.(?:tree_)?map\(", code):
+        return (
+            "jax.tree.map returns one tree with the structure of its input; a function that "
+            "returns a pair gives a tree of pairs, not two trees.",
+            "Make two maps, a = jax.tree.map(f, tree) and b = jax.tree.map(g, tree), or split "
+            "the tree of pairs with jax.tree.transpose.",
+            "multi-tree-ops",
+        )
+    if unpack and re.search(r"\bcho_solve\(|\blu_solve\(", code):
+        fn = "cho" if "cho_solve" in code else "lu"
+        pair = "(c, lower)" if fn == "cho" else "(lu, piv)"
+        return (
+            f"jax.scipy.linalg.{fn}_solve takes the pair {pair} that {fn}_factor returns, not "
+            "a bare factor.",
+            f"Pass what jax.scipy.linalg.{fn}_factor(a) returns"
+            + (
+                ", or a factor from jnp.linalg.cholesky (lower triangular) as (chol, True)."
+                if fn == "cho"
+                else "."
+            ),
+            "scipy-linalg",
+        )
+    if "linalg" in code and "different numbers of dimensions" in first:
+        return (
+            "A tuple was passed where a matrix is expected: cho_factor and lu_factor return a "
+            "pair (the factor and a flag or pivots), which jnp turns into a ragged array.",
+            "Give the pair to cho_solve(c_and_lower, b) (or lu_solve), or take the matrix "
+            "itself, c_and_lower[0]; jnp.linalg.cholesky returns the factor alone.",
+            "scipy-linalg",
+        )
+    pair = re.search(
+        r"jnp\.(concatenate|stack|hstack|vstack|column_stack)\(\s*([A-Za-z_]\w*)\s*,"
+        r"\s*([A-Za-z_]\w*)\s*[,)]",
+        code,
+    )
+    if pair and re.search(r"Zero-dimensional|cannot be concatenated|axis|integer|index", first):
+        fn, a, b = pair.groups()
+        return (
+            f"jnp.{fn} takes one sequence of arrays; its second argument is the axis, so {b} "
+            "was read as an axis.",
+            f"Put the arrays in a list or tuple: jnp.{fn}([{a}, {b}]).",
+            "broadcasting-reshaping",
+        )
+    sizes = re.search(
+        r"jnp\.(reshape|zeros|ones|empty|full)\(\s*([\w.]+\s*,\s*)?(\d+|[a-z_]\w*)"
+        r"\s*,\s*(\d+|[a-z_]\w*)\s*\)",
+        code,
+    )
+    if sizes and isinstance(exc, (TypeError, ValueError)):
+        fn, x, n, m = sizes.groups()
+        lead = f"{x.strip()} " if fn == "reshape" and x else ""
+        return (
+            f"jnp.{fn} takes the shape as one tuple; the next positional argument is "
+            + ("the memory order." if fn == "reshape" else "the dtype (or fill value)."),
+            f"Pass the sizes as a tuple: jnp.{fn}({lead.rstrip() + ', ' if lead else ''}({n}, {m}))"
+            + (
+                f" (the method {x.strip().rstrip(',')}.reshape({n}, {m}) also takes them "
+                "separately)."
+                if lead
+                else "."
+            ),
+            "broadcasting-reshaping" if fn == "reshape" else "array-creation",
+        )
+    operand = re.search(r"lax\.(cond|switch)\(.*,\s*\(([^()]+,[^()]*)\)\s*\)", code)
+    if operand and "missing" in first and "positional argument" in first:
+        kind, items = operand.groups()
+        return (
+            f"lax.{kind} passes its operands to the branch one by one; here they were packed "
+            "into one tuple, so each branch got a single argument.",
+            f"Pass them separately, lax.{kind}(..., {items.strip()}), or have each branch take "
+            "one tuple and unpack it: def branch(ab): a, b = ab.",
+            kind,
+        )
+    if "vmap got inconsistent sizes" in message:
+        return _inconsistent_sizes(message, code)
+    if "tree_map tree" in message and "pytree structure error" in message and "optax" in libs:
+        if "apply_updates" in code:
+            return (
+                "optax's update returns a pair, (updates, new_opt_state), and the pair was "
+                "used as the updates.",
+                "Unpack it: updates, opt_state = tx.update(grads, opt_state, params), then "
+                "optax.apply_updates(params, updates).",
+                "init-update-apply",
+            )
+        missing = _missing_keys(message)
+        example = ", ".join(f"{k!r}: False" for k in missing) or "'b': False"
+        return (
+            "An optax mask (or tree of labels) must have the structure of the parameters, and "
+            "this one has different keys.",
+            f"Give every parameter an entry, e.g. add {example}, or pass a callable that builds "
+            "the mask from the params: mask=lambda p: jax.tree.map(lambda x: x.ndim > 1, p).",
+            "per-param-transforms",
+        )
+    if "shard_map in_specs" in message or "shard_map out_specs" in message:
+        which = "in_specs" if "in_specs" in message else "out_specs"
+        what = "argument" if which == "in_specs" else "output"
+        return (
+            f"shard_map's {which} must have one PartitionSpec per {what} (a tuple for several), "
+            "and the count differs.",
+            f"Give one PartitionSpec for each {what} ({which} has one per {what}), e.g. "
+            f"{which}=(P('data'), P()) for two (P() replicates "
+            f"one); a single P applies to every {what} only when it is not in a tuple.",
+            "shard-map",
+        )
+    if isinstance(exc, NameError) and "unbound axis name" in message and libs & {"equinox", "flax"}:
+        axis = re.search(r"unbound axis name: (\w+)", message)
+        named = axis.group(1) if axis else "batch"
+        return (
+            f"A layer that averages over the batch (such as BatchNorm) names the axis "
+            f"{named!r}, so it must run under a transformation that defines that axis.",
+            f"Call the model per example under jax.vmap(model, axis_name={named!r}, ...) "
+            "(with in_axes for its state), the name the layer was built with.",
+            "stateful-layers",
+        )
+    if "contracting dimensions" in first and "equinox" in libs:
+        return (
+            "Equinox layers act on one example: eqx.nn.Linear expects a vector of in_features, "
+            "and got the whole batch.",
+            "Map the model over the batch: jax.vmap(model)(xs).",
+            "equinox",
+        )
+    return None
+
+
+def _missing_keys(message: str) -> list[str]:
+    """The dict keys the full tree has and the prefix lacks, from a pytree structure error."""
+    lists = re.findall(r"keys \[([^\]]*)\]", message)
+    if len(lists) < 2:
+        return []
+    short, full = ({k.strip(" '\"") for k in part.split(",")} for part in lists[:2])
+    return sorted(full - short)
+
+
+def _inconsistent_sizes(message: str, code: str) -> tuple[str, str, str]:
+    """vmap's mapped axes differ in size: name the odd arguments and the in_axes that leaves
+    them unmapped, where the call on the line shows the arguments."""
+    odd = re.findall(r"one axis had size \d+: axis \d+ of argument (\w+)", message)
+    call = re.search(r"\)\(([\w\s,]+)\)\s*$", code)
+    fix = (
+        "Give mapped arguments the same size along their in_axes axis; use in_axes=None for an "
+        "argument that should not be mapped (in_axes=(0, None))."
+    )
+    if odd and call:
+        names = [a.strip() for a in call.group(1).split(",") if a.strip()]
+        axes = ["None" if any(n == o or n.rstrip("s") == o for o in odd) else "0" for n in names]
+        if "None" in axes and "0" in axes:
+            fix = (
+                f"{', '.join(odd)} is the same for every example (parameters, not data): do not "
+                f"map it, in_axes=({', '.join(axes)})."
+            )
+    return (
+        "vmap maps every argument along one axis, and the mapped axes have different sizes.",
+        fix,
+        "per-example-gradients" if "grad" in code else "in-axes",
+    )
+
+
+def _frame_value(exc: BaseException, name: str) -> object:
+    """The object ``name`` refers to in the innermost frame of ``exc``'s traceback that has it
+    (the learner's function, say), else None."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        scope = {**tb.tb_frame.f_globals, **tb.tb_frame.f_locals}
+        if name in scope:
+            found = scope[name]
+        tb = tb.tb_next
+    return found
+
+
+def _static_name_rule(exc: BaseException, first: str, code: str) -> tuple[str, str, str] | None:
+    """static_argnames names no parameter: suggest the parameter it was meant to be."""
+    import difflib
+    import inspect
+
+    bad = re.search(r"invalid argnames \{'?([^}']+)'?\}", first)
+    jitted = re.search(r"jax\.jit\(\s*(\w+)", code)
+    fn = _frame_value(exc, jitted.group(1)) if jitted else None
+    if not bad or not callable(fn):
+        return None
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+    close = difflib.get_close_matches(bad.group(1), params, n=1, cutoff=0.0)
+    if not close:
+        return None
+    return (
+        f"static_argnames names {bad.group(1)!r}, but {jitted.group(1)} takes "
+        f"({', '.join(params)}): there is no parameter of that name.",
+        f"Name the parameter itself: static_argnames={close[0]!r} (or static_argnums with its "
+        "position).",
+        "static-args",
+    )
+
+
 # causes known by the first line of JAX's message alone: (pattern, explanation, fix, concept)
 _MESSAGE_RULES = (
     (
@@ -1006,7 +1382,9 @@ _MESSAGE_RULES = (
         r"Too (?:few|many) leaves for PyTreeDef",
         "jax.tree.unflatten was given a different number of leaves than the structure holds.",
         "Pass exactly treedef.num_leaves leaves, in the order jax.tree.leaves gives them; "
-        "flatten and unflatten the same structure (leaves, treedef = jax.tree.flatten(tree)).",
+        "flatten and unflatten the same structure (leaves, treedef = jax.tree.flatten(tree)). "
+        "To change only some leaves, keep the rest: jax.tree.map(lambda x: f(x) if keep(x) else "
+        "x, tree) keeps the structure.",
         "flatten-unflatten",
     ),
     (
@@ -1172,5 +1550,141 @@ _MESSAGE_RULES = (
         "Pass a device, jax.device_put(x, jax.devices('cpu')[0]), or a sharding, "
         "jax.device_put(x, NamedSharding(mesh, P('data'))).",
         "jax-array",
+    ),
+    (
+        r"branches argument should be a sequence of callables",
+        "lax.switch picks its branch by position, so it takes a list (or tuple) of functions; "
+        "it was given something else, such as a dict.",
+        "Pass a sequence in index order: lax.switch(i, [f0, f1, f2], x) (list(table.values()) "
+        "when a dict's keys are 0, 1, 2...).",
+        "switch",
+    ),
+    (
+        r"scan got value with no leading axis",
+        "Every leaf of lax.scan's xs needs a leading axis, one entry per step; a scalar has "
+        "none, and a Python list of numbers is a pytree of scalars, not an array.",
+        "Make xs one array, jnp.array(values) (or jnp.stack a list of arrays); a value that is "
+        "the same at every step goes in the carry or is closed over.",
+        "scan",
+    ),
+    (
+        r"Custom VJP bwd rule must produce an output with the same container",
+        "A custom_vjp bwd rule must return a tuple with one cotangent per primal input, in "
+        "order, and this one returned fewer (or another structure).",
+        "Return a tuple with one entry per primal input, e.g. return (g * scale, None): None "
+        "where an input gets no gradient, (g,) for a single input (or mark a non-array input "
+        "with nondiff_argnums).",
+        "custom-vjp",
+    ),
+    (
+        r"Custom JVP rule must produce primal and tangent outputs with corresponding shapes",
+        "A custom_jvp rule's tangent output must have the primal output's shape and dtype; "
+        "this one does not (a reduction such as jnp.sum shrinks it).",
+        "Compute the tangent elementwise, of the same shape as the primal output, e.g. "
+        "jax.nn.sigmoid(x) * t; reduce only outside the rule.",
+        "custom-jvp",
+    ),
+    (
+        r"vmap in_axes must be an int, None, or a tuple",
+        "vmap's in_axes is positional: an int, None, or a tuple with one entry per positional "
+        "argument. A dict is only the prefix of one dict argument.",
+        "Give a tuple in argument order, in_axes=(0, None); for a single dict argument wrap "
+        "its dict of axes in a tuple: in_axes=({'x': 0, 'w': None},).",
+        "in-axes",
+    ),
+    (
+        r"key accepts a scalar seed, but was given an array",
+        "jax.random.key makes one key from one integer seed, and it was given an array of seeds.",
+        "Make one key per seed with jax.vmap(jax.random.key)(seeds), or split a single key: "
+        "jax.random.split(jax.random.key(0), n).",
+        "random-key",
+    ),
+    (
+        r"convolve\(\) only support 1-dimensional",
+        "jnp.convolve is NumPy's 1-D convolution; it was given arrays of more dimensions.",
+        "For images use jax.scipy.signal.convolve2d(image, kernel, mode='same') (or the N-D "
+        "jax.scipy.signal.convolve); lax.conv_general_dilated handles batches and channels.",
+        "convolution",
+    ),
+    (
+        r"Jitted function has invalid argnames",
+        "static_argnames names a parameter the function does not have (a typo, or the name "
+        "of the caller's variable instead of the parameter's).",
+        "Use the parameter's own name from the def line: static_argnames='kind' for "
+        "def f(x, kind), or static_argnums with its position.",
+        "static-args",
+    ),
+    (
+        r"Cannot `vmap` ordered IO callback",
+        "An ordered io_callback promises one call after another, which a batch run by vmap "
+        "cannot keep.",
+        "Use ordered=False under vmap (the calls may come in any order), or make the callback "
+        "outside the vmapped function.",
+        "io-callback",
+    ),
+    (
+        r"expected same constant\)|Shape mismatch for args\[\d+\]\.shape",
+        "An Exported function is fixed to the shapes it was exported with, and it was called "
+        "with another shape.",
+        "Export with a symbolic dimension: n, = jax.export.symbolic_shape('n'), then export "
+        "on jax.ShapeDtypeStruct((n,), x.dtype); or export once per shape.",
+        "export",
+    ),
+    (
+        r"Some parameters have no corresponding transformation",
+        "optax.multi_transform needs a transformation for every label the labels tree uses, "
+        "and one label has none.",
+        "Add it to the dict of transforms, e.g. {'train': optax.adam(1e-3), 'frozen': "
+        "optax.set_to_zero()} (set_to_zero freezes those parameters).",
+        "per-param-transforms",
+    ),
+    (
+        r"Can't call compact methods on unbound modules",
+        "A Linen module holds no parameters itself, so it cannot be called directly: it runs "
+        "only inside init or apply, which bind its variables.",
+        "Create the variables with variables = model.init(key, x), then call "
+        "model.apply(variables, x).",
+        "flax-linen",
+    ),
+    (
+        r"first argument passed to an apply function should be a dictionary of collections",
+        "Linen's apply takes the whole variables dict, collections first ({'params': ...}), "
+        "and was given the params alone.",
+        "Wrap them: model.apply({'params': params}, x), or pass the dict init returned unchanged.",
+        "flax-linen",
+    ),
+    (
+        r"must be defined in `setup\(\)` or in a method wrapped in `@compact`",
+        "A Linen submodule was created inline in a method that is not marked compact.",
+        "Decorate the method with @nn.compact to define submodules inline, or create them in "
+        "setup().",
+        "flax-linen",
+    ),
+    (
+        r"Only interpret mode is supported on CPU",
+        "Pallas kernels compile for GPUs and TPUs; on a CPU they can only be interpreted.",
+        "Pass interpret=True to pl.pallas_call to run the kernel on CPU (leave it out on a "
+        "GPU or TPU).",
+        "pallas",
+    ),
+    (
+        r"Field '(\w+)' was not initialized",
+        "An Equinox module must set every field it declares in __init__, and one was left unset.",
+        "Assign it in __init__ (self.bias = jnp.zeros(n)), or give the field a default.",
+        "equinox",
+    ),
+    (
+        r"update requires both \(model, grads\)",
+        "flax.nnx.Optimizer.update takes the model as well as the gradients.",
+        "Call optimizer.update(model, grads).",
+        "train-state",
+    ),
+    (
+        r"^(and|or|xor|not|invert) does not accept dtype float",
+        "&, | and ~ are bitwise operators: they take booleans or integers, and one operand is "
+        "a float array.",
+        "Make it boolean first, weights > 0 (or weights.astype(bool)), then combine: "
+        "jnp.logical_and(mask, weights > 0).",
+        "masking-where",
     ),
 )
