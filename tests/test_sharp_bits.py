@@ -4,6 +4,7 @@ solutions, the notebooks' js.trace cells) except where it means to show a sharp 
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 from course_traces import cheatsheet_notes, exercise_notes, notebook_notes
 
@@ -69,6 +70,20 @@ def test_an_attribute_of_a_global_object_written_while_tracing_is_a_side_effect(
     assert note["kind"] == "side-effect" and "`_COUNTER` changed" in note["text"]
     assert note["line"] == counted.__code__.co_firstlineno + 1
     assert js.trace(reads_only, jnp.ones(3)).data["notes"] == []  # reading it is no side effect
+
+
+_HOST_LOG = np.zeros(4)
+
+
+def test_a_global_numpy_buffer_written_while_tracing_is_a_side_effect_not_a_constant():
+    def logs(x, step):
+        _HOST_LOG[step] = 1.0
+        return x * 2
+
+    (note,) = js.trace(logs, jnp.ones(3), 2, static_argnums=1).data["notes"]
+    assert note["kind"] == "side-effect" and "`_HOST_LOG` changed" in note["text"]
+    assert note["line"] == logs.__code__.co_firstlineno + 1
+    _HOST_LOG[:] = 0.0
 
 
 def test_unrolled_loop_says_how_many():

@@ -82,6 +82,11 @@ def free_reads(fn: Any, code: Any) -> list[tuple[str, int, Any]]:
 
 
 def _state(value: Any) -> Any:
+    """What a write while tracing would change in ``value``, comparable before and after; None
+    for values that cannot be written in place."""
+    if type(value).__module__ == "numpy" and type(value).__name__ == "ndarray":
+        # a host buffer written in place (`LOG[step] = 1.0`); its bytes, if it is not huge
+        return ("ndarray", value.tobytes()) if value.nbytes <= 1 << 20 else None
     if isinstance(value, dict):
         return ("dict", tuple((repr(k), id(v)) for k, v in value.items()))
     if isinstance(value, _MUTABLE):
@@ -260,14 +265,14 @@ def _side_effect_notes(watch: Watch, tree: ast.AST | None, offset: int) -> list[
     return notes
 
 
-def _free_value_notes(fn: Any, code: Any) -> list[dict]:
+def _free_value_notes(fn: Any, code: Any, changed: set[str]) -> list[dict]:
     """Globals and closed-over values read while tracing: arrays and numbers baked in as
-    constants, iterators consumed."""
+    constants, iterators consumed; ``changed`` ones were written (a side effect instead)."""
     import jax
     import numpy as np
 
     notes = []
-    written = {  # a variable the function writes is a side effect, not a constant
+    written = changed | {  # a variable the function writes is a side effect, not a constant
         ins.argval
         for c in _codes(code)
         for ins in dis.get_instructions(c)
@@ -654,7 +659,7 @@ def notes(
         found += _print_notes(tree, offset)
     found += _side_effect_notes(watch, tree, offset)
     if code is not None:
-        found += _free_value_notes(fn, code)
+        found += _free_value_notes(fn, code, changed=set(watch.changed))
     found += _oob_notes(closed, loc)
     found += _unrolled_notes(tree, offset, per_line)
     return sorted(found, key=lambda n: (n["line"] or 0, n["kind"]))
