@@ -106,8 +106,10 @@ def test_the_corpus_is_big_enough_and_its_expectations_are_real():
 # 4/22, before and after the rules for its tune half. Batches 6 (general mistakes) and 7
 # (reproductions of questions on issue trackers) were written blind at the same time; their held
 # halves measured 21/22 and 3/22, 26/27 and 2/27 before any change, 9/22 and 6/27 after the
-# rules for their tune halves. The floor is the sum of the blind measures: 172/175, 85/175.
-TARGETS = {"tune": (0.97, 0.90), "held": (172 / 175, 85 / 175)}
+# rules for their tune halves. Batch 8 (core JAX, from the docs' pages) measured 24/24 and 6/24 on
+# its held half before any change, and the same after the rules for its tune half. The floor is
+# the sum of the blind measures: 196/199, 91/199.
+TARGETS = {"tune": (0.97, 0.90), "held": (196 / 199, 91 / 199)}
 
 
 @pytest.mark.parametrize("half", ["tune", "held"])

@@ -496,9 +496,60 @@ def _weights_mapped_too(x):
     return jax.vmap(lambda w, x, y: jnp.dot(w, x) - y)(w, xs, ys)
 
 
+def _row_on_the_first_axis(x):
+    return jax.lax.broadcast_in_dim(x, (2, 3), (0,))
+
+
+def _donate_a_setting(x):
+    return jax.jit(lambda a, b, s: a * s + b, static_argnums=2, donate_argnums=(0, 1, 2))(x, x, 2)
+
+
+def _spec_of_a_bare_size(x):
+    return jax.jit(jnp.sin).lower(jax.ShapeDtypeStruct(8, jnp.float32))
+
+
+def _remat_with_options(x):
+    @jax.checkpoint(prevent_cse=False)
+    def inner(v):
+        return jnp.sin(v)
+
+    return inner(x)
+
+
+def _one_axis_twice(x):
+    mesh = jax.make_mesh((1,), ("rows",))
+    return jax.sharding.NamedSharding(mesh, jax.P("rows", "rows")).shard_shape((3, 3))
+
+
+def _traced_power(x):
+    return jnp.linalg.matrix_power(jnp.eye(2) * x[0], x.astype(jnp.int32)[0])
+
+
+def _traced_k(x):
+    k = x.astype(jnp.int32)[0]
+    return jax.lax.top_k(x, k)
+
+
+def _lax_log_of_counts(x):
+    return jax.lax.log(jnp.arange(3))
+
+
+def _list_entry_by_name(x):
+    return jax.tree_util.tree_map_with_path(lambda p, v: v if p[0].name else v, [x])
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_row_on_the_first_axis, "broadcast_dimensions=(1,)", "broadcasting-reshaping"),
+        (_donate_a_setting, "donate_argnums=(0, 1)", "donation"),
+        (_spec_of_a_bare_size, "jax.ShapeDtypeStruct((8,), dtype)", "aot"),
+        (_remat_with_options, "partial(jax.checkpoint, prevent_cse=False)", "checkpoint"),
+        (_one_axis_twice, 'P("rows", None)', "partition-spec"),
+        (_traced_power, "static_argnums", "static-args"),
+        (_traced_k, "static_argnums", "static-args"),
+        (_lax_log_of_counts, "astype(jnp.float32)", "lax-vs-jnp"),
+        (_list_entry_by_name, ".idx", "key-paths"),
         (_while_on_a_float, "> 0", "while-loop"),
         (_select_a_scalar, "jnp.where", "select-where"),
         (_choose_too_many, "replace=True", "samplers"),

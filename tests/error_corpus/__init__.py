@@ -100,6 +100,7 @@ def load() -> list[Case]:
         round5,
         round6,
         round7,
+        round8,
         shapes_dtypes,
         silent,
         tracer_values,

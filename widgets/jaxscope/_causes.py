@@ -84,6 +84,15 @@ def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tup
             "depends only on a setting, mark that argument static (static_argnums).",
             "while-loop",
         )
+    callee = re.search(r"(?<![\w.])((?:jax|jnp|lax|random)\.[\w.]+)\([^()]*\)", code)
+    if callee and not re.search(r"\b(if|elif|while|and|or|not|bool|assert)\b", code):
+        return (
+            f"{what}, and {callee.group(1)} needs one of its arguments as a concrete Python "
+            "value (a size, a count or an axis): it compares or branches on it while tracing.",
+            "Mark that argument of your function static (static_argnums / static_argnames) so "
+            "it stays a Python value, or pass a constant; sizes taken from x.shape are static.",
+            "static-args",
+        )
     logic = ""
     if re.search(r"\b(and|or|not)\b", code):
         logic = " Combine traced conditions with jnp.logical_and / jnp.logical_or (& and |)."
@@ -400,6 +409,43 @@ def _calling_convention_rule(
             f"Build a changed copy: obj = dataclasses.replace(obj, {attr}=new_value).",
             "dataclass-nodes",
         )
+    dims = re.search(
+        r"operand of shape \(([\d, ]*)\), target broadcast shape \(([\d, ]*)\), "
+        r"broadcast_dimensions \(([\d, ]*)\)",
+        message,
+    )
+    if dims:
+        return _broadcast_dimensions_rule(*(_ints(g) for g in dims.groups()))
+    both = re.search(r"(static_argn\w+) and (donate_argn\w+) cannot intersect", message)
+    if both:
+        return _donate_static_rule(both.group(2), code, message)
+    twice = re.search(r"has duplicate entries for `(\w+)`", message)
+    if twice:
+        axis = twice.group(1)
+        return (
+            "A mesh axis can shard only one dimension of an array, and this PartitionSpec "
+            f"names {axis!r} twice.",
+            f'Use each mesh axis once: P("{axis}", None) or P(None, "{axis}"); to split both '
+            'dimensions, make a 2-D mesh with two axis names and write P("x", "y").',
+            "partition-spec",
+        )
+    sds = re.search(r"ShapeDtypeStruct\(\s*(\w+)\s*,", code)
+    if sds and "not iterable" in message:
+        return (
+            "jax.ShapeDtypeStruct takes a shape, a tuple of sizes, and was given a bare "
+            f"number, {sds.group(1)}.",
+            f"Write the shape as a tuple: jax.ShapeDtypeStruct(({sds.group(1)},), dtype).",
+            "aot",
+        )
+    decorator = re.match(r"@([\w.]+)\((\w+=.*)\)\s*$", code)
+    if decorator and re.search(r"missing 1 required positional argument: '(fun|f|fn)\w*'", message):
+        api, options = decorator.groups()
+        return (
+            f"{api} takes the function first: with only options it is called with no function "
+            "to wrap, so it cannot be a decorator that way.",
+            f"Bind the options first: @functools.partial({api}, {options}).",
+            "checkpoint" if "checkpoint" in api or "remat" in api else "jit-methods-partial",
+        )
     higher = re.search(r"\blax\.(cond|switch|fori_loop|while_loop|scan|map)\(", code)
     if higher and isinstance(exc, TypeError) and "positional argument" in message:
         how, fix, concept = _CALLS_ITS_FUNCTION[higher.group(1)]
@@ -409,6 +455,54 @@ def _calling_convention_rule(
             concept,
         )
     return None
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(t) for t in re.findall(r"\d+", text))
+
+
+def _broadcast_dimensions_rule(
+    operand: tuple[int, ...], target: tuple[int, ...], given: tuple[int, ...]
+) -> tuple[str, str, str]:
+    """lax.broadcast_in_dim mapped an operand axis onto a target axis of another size."""
+    import itertools
+
+    fits = [
+        dims
+        for dims in itertools.combinations(range(len(target)), len(operand))
+        if all(o in (1, target[d]) for o, d in zip(operand, dims, strict=True))
+    ]
+    # NumPy's own rule aligns trailing axes: prefer the last fitting choice
+    fix = (
+        f"Map each operand axis to a target axis of the same size: broadcast_dimensions={fits[-1]}"
+        if fits
+        else "No choice of axes fits: reshape the operand first"
+    )
+    return (
+        f"broadcast_dimensions={given} puts the operand's axes (shape {operand}) on target axes "
+        f"of other sizes (target shape {target}); each operand axis must have the size of the "
+        "target axis it maps to, or size 1.",
+        fix + "; or let jnp.broadcast_to(x, shape) align trailing axes as NumPy does.",
+        "broadcasting-reshaping",
+    )
+
+
+def _donate_static_rule(donate: str, code: str, message: str) -> tuple[str, str, str]:
+    """An argument both static and donated: static ones have no buffer to give."""
+    static = re.search(r"static_argnums\s*=\s*(\(?[\d, ]*\)?)", code)
+    donated = re.search(r"donate_argnums\s*=\s*(\(?[\d, ]*\)?)", code)
+    names = re.search(r"\{([^}]*)\}", message)
+    if static and donated:
+        keep = tuple(i for i in _ints(donated.group(1)) if i not in _ints(static.group(1)))
+        fix = f"Donate only the array arguments: donate_argnums={keep}."
+    else:
+        fix = f"Remove {names.group(1) if names else 'the static arguments'} from {donate}."
+    return (
+        "An argument is both static and donated: a static argument is a Python value compiled "
+        "into the function, with no device buffer to donate.",
+        fix + " Donation is for arrays whose memory the result may reuse.",
+        "donation",
+    )
 
 
 def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
@@ -576,6 +670,18 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
         )
     if "must have __hash__ and __eq__" in message and "Tracer" in message:
         return done(_shape_size_fix(code, subject, "A parameter (size, repeat count or axis)"))
+    if "Non-hashable static arguments" in message and "Tracer" in _value_type(message):
+        called = re.findall(r"([\w.]+)\(", code)
+        callee = next((c for c in called if "." in c), called[0] if called else "a function")
+        return done(
+            (
+                f"{callee} takes this argument as a static Python value (it compiles once per "
+                "value), but it was given a tracer: an argument of the jitted function, traced.",
+                "Mark that argument of your function static (static_argnums / static_argnames) so "
+                "it stays a Python int, or pass a Python constant.",
+                "static-args",
+            )
+        )
     if "Non-hashable static arguments" in message:
         kind = _value_type(message)
         if kind == "list":
@@ -729,6 +835,15 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "different dtypes, and JAX will not mix them in one array.",
                 "Use one kind: make every key with jax.random.key(seed), or wrap a legacy key "
                 "with jax.random.wrap_key_data(k) (and unwrap with jax.random.key_data).",
+                "key-impls",
+            )
+        )
+    if "PRNGKey dtype cannot be converted to a NumPy array" in message:
+        return done(
+            (
+                "A typed key (jax.random.key) is not a number array, so NumPy cannot hold it.",
+                "Convert its raw data instead: np.asarray(jax.random.key_data(key)); restore it "
+                "with jax.random.wrap_key_data(data).",
                 "key-impls",
             )
         )
@@ -934,6 +1049,17 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
     for pattern, *rule in _MESSAGE_RULES:
         if re.search(pattern, first):
             return done(tuple(rule))
+    unsupported = re.match(r"'(\w+)' argument to (\w+) is not supported\.?\s*(.*)", first)
+    if unsupported:
+        arg, fn, advice = unsupported.groups()
+        return done(
+            (
+                f"jnp.{fn} follows NumPy's signature but does not take NumPy's {arg}= argument "
+                "(jax.numpy leaves out options that do not fit arrays on accelerators).",
+                advice or f"Leave {arg}= out; see the jnp.{fn} docs for the JAX equivalent.",
+                "numpy-differences",
+            )
+        )
     if "unsupported format string" in message:
         return done(
             (
@@ -1362,6 +1488,96 @@ def _static_name_rule(exc: BaseException, first: str, code: str) -> tuple[str, s
 
 # causes known by the first line of JAX's message alone: (pattern, explanation, fix, concept)
 _MESSAGE_RULES = (
+    (
+        r"only real valued inputs supported for rfft",
+        "rfft is the FFT of a real signal (it keeps only the non-negative frequencies); this "
+        "input is complex.",
+        "Use jnp.fft.fft for complex input, or take the real part first if that is what you "
+        "mean (jnp.fft.rfft(x.real)).",
+        "jax-numpy",
+    ),
+    (
+        r"Invalid norm value",
+        "The FFT's norm= names where the 1/n scaling goes: 'backward' (on the inverse, the "
+        "default), 'ortho' (1/sqrt(n) on both) or 'forward'.",
+        "For a unitary, energy-preserving transform pass norm='ortho'.",
+        "jax-numpy",
+    ),
+    (
+        r"Invalid order '?(fro|nuc)'? for vector norm",
+        "'fro' and 'nuc' are matrix norms, and the array given is a vector (1-D).",
+        "For a vector use ord=2 or leave ord out (the 2-norm of the flattened matrix is its "
+        "Frobenius norm), or pass the matrix itself without ravel.",
+        "scipy-linalg",
+    ),
+    (
+        r"reshape new_sizes must all be positive",
+        "lax.reshape takes every size explicitly; it does not work out a -1 as jnp.reshape does.",
+        "Use jnp.reshape(x, shape) (or x.reshape), which accepts -1, or give lax.reshape the "
+        "full shape, computed from x.shape.",
+        "lax-vs-jnp",
+    ),
+    (
+        r"^(?!(and|or|xor|not|invert) )(\w+) does not accept dtype (int|uint|bool)\w*\. "
+        r"Accepted dtypes are subtypes of (floating|inexact)",
+        "lax functions are strict: they do not promote an integer array to float as jax.numpy "
+        "does, and this one takes floating-point input only.",
+        "Convert first, x.astype(jnp.float32), or call the jnp version (e.g. jnp.exp), which "
+        "promotes integers to float.",
+        "lax-vs-jnp",
+    ),
+    (
+        r"no available implicit dtype promotion path.*8-bit floats",
+        "8-bit floats never promote implicitly: JAX will not guess a common type for them and "
+        "another float.",
+        "Cast explicitly to the type you want, e.g. x8.astype(jnp.float16) + h, or both to "
+        "float32 with .astype(jnp.float32).",
+        "low-precision",
+    ),
+    (
+        r"no (available )?implicit dtype promotion path",
+        "JAX found no implicit promotion between these dtypes (strict promotion is on, or the "
+        "pair has no safe common type).",
+        "Cast one operand explicitly with .astype(dtype) (jnp.promote_types(a, b) names the "
+        "type JAX would choose), so the result type is the one you mean.",
+        "type-promotion",
+    ),
+    (
+        r"Duplicate custom PyTreeDef type registration",
+        "A class can be registered as a pytree node only once per process, and this code "
+        "registers it again each time it runs.",
+        "Register it once, at module level right after the class (or decorate the class with "
+        "@jax.tree_util.register_pytree_node_class); never inside a function that runs many "
+        "times.",
+        "custom-nodes",
+    ),
+    (
+        r"'SequenceKey' object has no attribute",
+        "A key path's entries differ by container: a list or tuple entry is a SequenceKey "
+        "(its position is .idx), a dict entry a DictKey (.key), an attribute a GetAttrKey "
+        "(.name).",
+        "Read the field of the entry you have (path[-1].idx for a list), or compare the path "
+        "as text: jax.tree_util.keystr(path).",
+        "key-paths",
+    ),
+    (
+        r"'(DictKey|GetAttrKey)' object has no attribute",
+        "A key path's entries differ by container: a dict entry is a DictKey (.key), an "
+        "attribute a GetAttrKey (.name), a list or tuple entry a SequenceKey (.idx).",
+        "Read the field of the entry you have, or compare the path as text: "
+        "jax.tree_util.keystr(path).",
+        "key-paths",
+    ),
+    (
+        r"invalid value \((nan|inf)\) encountered in",
+        "jax.debug_nans / jax.debug_infs found a nan or inf made by this operation (JAX reran "
+        "the function op by op to find it): a division by zero, a log of 0 or a sqrt of a "
+        "negative.",
+        "Guard the input: divide by jnp.maximum(v, eps), or pick a safe value first with "
+        "jnp.where(v != 0, v, 1.0) (also in the other branch, so gradients stay finite); clip "
+        "before log and sqrt.",
+        "debug-nans",
+    ),
     (
         r"has been deleted|deleted or donated",
         "An array was used after its buffer was freed: a jitted function given it in "
