@@ -538,9 +538,34 @@ def _list_entry_by_name(x):
     return jax.tree_util.tree_map_with_path(lambda p, v: v if p[0].name else v, [x])
 
 
+def _torch_dim(x):
+    return jnp.cumsum(x, dim=0)
+
+
+def _method_keepdim(x):
+    return x.max(keepdim=True)
+
+
+def _too_many_for_where(x):
+    return jnp.where(x > 0, x, 0.0, 1.0)
+
+
+def _mode_misspelled(x):
+    return jnp.pad(x, 2, mode="symetric")
+
+
+def _side_misspelled(x):
+    return jnp.searchsorted(x, 0.5, side="rigth")
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_torch_dim, "Write axis= (not dim=): jnp.cumsum(a, axis=None", "jax-numpy"),
+        (_method_keepdim, "Write keepdims= (not keepdim=): x.max(axis=None", "jax-numpy"),
+        (_too_many_for_where, "jnp.where(condition, x=None, y=None, size=None", "jax-numpy"),
+        (_mode_misspelled, "mode='symmetric' is the closest to 'symetric'", "jax-numpy"),
+        (_side_misspelled, "('left', 'right'): side='right'", "jax-numpy"),
         (_row_on_the_first_axis, "broadcast_dimensions=(1,)", "broadcasting-reshaping"),
         (_donate_a_setting, "donate_argnums=(0, 1)", "donation"),
         (_spec_of_a_bare_size, "jax.ShapeDtypeStruct((8,), dtype)", "aot"),

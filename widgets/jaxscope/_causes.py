@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import traceback
+from typing import Any
 
 _QUOTES = "\"'"
 _ARG_RE = re.compile(r"the values? of the arguments? ([^\n]+?)\.(?:\s|$)")
@@ -453,6 +454,122 @@ def _calling_convention_rule(
             f"A function was called with the wrong number of arguments: {how}.",
             f"Match that convention: {fix}.",
             concept,
+        )
+    return None
+
+
+# PyTorch's (and Python's) names for arguments that jax.numpy and jax.random spell NumPy's way
+_NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims", "size": "shape", "axes": "axis"}
+
+
+def _callee(exc: BaseException, code: str, name: str) -> tuple[str, Any] | None:
+    """(spelling, object) of the function called ``name`` on the learner's line, looked up in
+    the learner's frame (``jnp.sum`` through the module ``jnp``, ``x.sum`` through ``x``)."""
+    for spelled in re.findall(r"([A-Za-z_][\w.]*)\(", code):
+        if spelled.rsplit(".", 1)[-1] != name.lstrip("_"):
+            continue
+        head, *rest = spelled.split(".")
+        obj = _frame_value(exc, head)
+        try:
+            for part in rest:
+                obj = getattr(obj, part)
+        except AttributeError:
+            continue
+        if callable(obj):
+            return spelled, obj
+    return None
+
+
+def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str, str] | None:
+    """A call that does not fit its function's signature: the signature, and the parameter a
+    wrong keyword meant (``dim=`` is ``axis=``)."""
+    import difflib
+    import inspect
+
+    m = re.match(
+        r"(\w+)\(\) (got an unexpected keyword argument '(\w+)'|missing \d+ required "
+        r"(?:positional|keyword-only) arguments?|takes .* positional arguments? but|got "
+        r"multiple values for argument)",
+        first,
+    )
+    found = _callee(exc, code, m.group(1)) if m and isinstance(exc, TypeError) else None
+    if not found:
+        return None
+    spelled, fn = found
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+        if all(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            # an array method forwards to the jax.numpy function of its name, minus the array
+            import jax.numpy as jnp
+
+            forwarded = inspect.signature(getattr(jnp, m.group(1).lstrip("_")))
+            params = list(forwarded.parameters.values())[1:]
+    except (TypeError, ValueError, AttributeError):
+        return None
+    shown = ", ".join(
+        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+        for p in params
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    )
+    signature = f"{spelled}({shown[:160] + ', ...' if len(shown) > 160 else shown})"
+    bad = m.group(3)
+    if bad:
+        names = [p.name for p in params]
+        meant = _NUMPY_NAMES.get(bad) if _NUMPY_NAMES.get(bad) in names else None
+        meant = meant or next(iter(difflib.get_close_matches(bad, names, n=1, cutoff=0.5)), "")
+        fix = (
+            f"Write {meant}= (not {bad}=): {signature}."
+            if meant
+            else f"{spelled} has no {bad}= parameter; its signature is {signature}."
+        )
+        why = f"{spelled} takes no keyword {bad}="
+        if bad in _NUMPY_NAMES:
+            why += " (that is PyTorch's name; JAX follows NumPy)"
+    else:
+        fix = f"Call it as its signature says: {signature}."
+        why = f"The call does not fit {spelled}'s parameters: {first}"
+    numpy_like = (
+        spelled.startswith(("jnp.", "jax.numpy."))
+        or "." in spelled
+        and not (spelled.startswith(("jax.", "lax.", "random.", "optax.", "nn.", "eqx.", "nnx.")))
+    )
+    return why + ".", fix, "jax-numpy" if numpy_like else ""
+
+
+def _choice_rule(exc: BaseException, message: str, code: str) -> tuple[str, str, str] | None:
+    """A string option JAX does not know (a mode, a norm, a padding): the closest one that
+    JAX's message lists, or else that the docstring of the function called quotes."""
+    import difflib
+
+    given = [
+        (kw, v)
+        for kw, v in re.findall(r"(?:(\w+)\s*=\s*)?[\"']([\w-]+)[\"']", code)
+        if v in message
+    ]
+    quoted = r"[\"'`]([\w-]+)[\"'`]"
+    options = list(dict.fromkeys(re.findall(quoted, message)))
+    for kw, value in given:
+        listed = [o for o in options if o != value]
+        meant = difflib.get_close_matches(value, listed, n=1, cutoff=0.0) if len(listed) > 1 else []
+        if not meant:  # the options the docstring of the call holding the value quotes
+            for name in reversed(re.findall(r"(\w+)\(", code.partition(value)[0])):
+                found = _callee(exc, code, name)
+                doc = (getattr(found[1], "__doc__", "") or "") if found else ""
+                listed = [o for o in dict.fromkeys(re.findall(quoted, doc)) if o != value]
+                meant = difflib.get_close_matches(value, listed, n=1, cutoff=0.6)
+                if meant:
+                    listed = []  # a docstring quotes more than options: name the closest only
+                    break
+        if not meant:
+            continue
+        meant = meant[0]
+        spelled = f"{kw}={meant!r}" if kw else repr(meant)
+        return (
+            f"{value!r} is not an option that JAX knows here.",
+            f"Pass one it knows{' (' + ', '.join(map(repr, listed)) + ')' if listed else ''}: "
+            f"{spelled} is the closest to {value!r}; check the docs for which one means what "
+            "you want.",
+            "",
         )
     return None
 
@@ -1049,6 +1166,13 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
     for pattern, *rule in _MESSAGE_RULES:
         if re.search(pattern, first):
             return done(tuple(rule))
+    rule = _signature_rule(exc, first, code) or (
+        _choice_rule(exc, message, code)
+        if isinstance(exc, (ValueError, TypeError, NotImplementedError, RuntimeError))
+        else None
+    )
+    if rule:
+        return done(rule)
     unsupported = re.match(r"'(\w+)' argument to (\w+) is not supported\.?\s*(.*)", first)
     if unsupported:
         arg, fn, advice = unsupported.groups()

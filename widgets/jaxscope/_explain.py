@@ -336,6 +336,10 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
             fix = " ".join(filter(None, (advice, row and row[0])))
             concept = row[1] if row else concept
             result["general"] = bool(fix)
+        elif not concept and line:  # a fix no concept teaches: the row of the function called
+            concept = (_cheatsheet_fix(line, message) or ("", ""))[1]
+        if not concept and re.search(r"(?<![\w.])jnp\.\w", line):
+            concept = "jax-numpy"  # the jax.numpy API as a whole
         site = leak_site(safe_str(exc)) if concept == "leaked-tracers" else None
         if site:
             explanation += f" It was stored at {short_path(site[0])}:{site[1]}."
