@@ -558,9 +558,81 @@ def _side_misspelled(x):
     return jnp.searchsorted(x, 0.5, side="rigth")
 
 
+def _clamp_like_torch(x):
+    return jnp.clamp(x, 0.0, 1.0)
+
+
+def _values_and_indices(x):
+    v, i = jnp.min(x[None], axis=1)
+    return v + i
+
+
+def _dot_general_one_pair(x):
+    return jax.lax.dot_general(x, x, ((0,), (0,)))
+
+
+def _conv_stride_as_int(x):
+    return jax.lax.conv_general_dilated(x[None, None], x[None, None], 1, "SAME")
+
+
+def _pool_one_axis_of_two(x):
+    return jax.lax.reduce_window(x.reshape(1, 3), 0.0, jax.lax.add, (2,), (1,), "VALID")
+
+
+def _lax_sort_reversed(x):
+    return jax.lax.sort(x, reverse=True)
+
+
+def _select_of_three_by_bool(x):
+    return jax.lax.select_n(x > 0, x, -x, 2 * x)
+
+
+def _vjp_rules_never_given(x):
+    f = jax.custom_vjp(jnp.sin)
+    return jax.grad(lambda v: f(v).sum())(x)
+
+
+def _jvp_one_tangent_for_two(x):
+    return jax.jvp(lambda a, b: a * b, (x, x), (x,))
+
+
+def _a_fourth_device(x):
+    return jax.device_put(x, jax.devices()[3])
+
+
+def _training_flag_traced(x):
+    def step(v, training):
+        if training:
+            return v * 0.5
+        return v
+
+    return jax.make_jaxpr(step)(x, True)
+
+
+def _in_axes_dict_short_a_key(x):
+    return jax.vmap(lambda p: p["w"] + p["b"], in_axes=({"w": 0},))({"w": x, "b": x})
+
+
+def _std_unbiased(x):
+    return jnp.std(x, unbiased=True)
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_clamp_like_torch, "Use jnp.clip.", "jax-numpy"),
+        (_values_and_indices, "jnp.argmin(x, axis=...)", "numpy-differences"),
+        (_dot_general_one_pair, "lax.dot_general(a, b, (((0,), (0,)), ((), ())))", "dot-general"),
+        (_conv_stride_as_int, "(1,) for one axis", "lax-vs-jnp"),
+        (_pool_one_axis_of_two, "(1, 2) (the last axes), or (2, 1)", "reductions"),
+        (_lax_sort_reversed, "jnp.flip(x_sorted, axis)", "numpy-differences"),
+        (_select_of_three_by_bool, "which.astype(jnp.int32)", "select-where"),
+        (_vjp_rules_never_given, "f.defvjp(fwd, bwd)", "custom-vjp"),
+        (_jvp_one_tangent_for_two, "jnp.zeros_like(y)", "jvp"),
+        (_a_fourth_device, "jax.devices()[0]", "devices"),
+        (_training_flag_traced, "static_argnames=('training',)", "static-args"),
+        (_in_axes_dict_short_a_key, "'b': None", "in-axes"),
+        (_std_unbiased, "Write ddof= (not unbiased=)", "jax-numpy"),
         (_torch_dim, "Write axis= (not dim=): jnp.cumsum(a, axis=None", "jax-numpy"),
         (_method_keepdim, "Write keepdims= (not keepdim=): x.max(axis=None", "jax-numpy"),
         (_too_many_for_where, "jnp.where(condition, x=None, y=None, size=None", "jax-numpy"),

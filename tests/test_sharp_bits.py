@@ -86,6 +86,20 @@ def test_a_global_numpy_buffer_written_while_tracing_is_a_side_effect_not_a_cons
     _HOST_LOG[:] = 0.0
 
 
+def _take_past_the_end(x):
+    picked = jnp.take(x, jnp.array([0, 9]))
+    return picked.sum()
+
+
+def test_an_index_array_written_in_the_function_is_checked_inside_jnp_calls():
+    # jnp.take is a jit of its own: the index reaches its gather through a nested jaxpr
+    notes = js.trace(_take_past_the_end, jnp.ones(4)).data["notes"]
+    first = _take_past_the_end.__code__.co_firstlineno
+    assert [(n["kind"], n["line"] - first) for n in notes] == [("out-of-bounds", 1)]
+    assert "index 9 is out of bounds for axis 0 of size 4" in notes[0]["text"]
+    assert js.trace(_take_past_the_end, jnp.ones(10)).data["notes"] == []
+
+
 def test_unrolled_loop_says_how_many():
     def long(x):
         for _ in range(60):

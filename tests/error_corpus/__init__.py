@@ -101,6 +101,8 @@ def load() -> list[Case]:
         round6,
         round7,
         round8,
+        round9,
+        round10,
         shapes_dtypes,
         silent,
         tracer_values,

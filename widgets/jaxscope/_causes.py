@@ -41,6 +41,13 @@ def _value_type(message: str) -> str:
     return (m.group(1) or m.group(2)).rsplit(".", 1)[-1] if m else ""
 
 
+# argument names that say "a Python flag", not data
+_FLAG_NAMES = (
+    r"(is_|use_|do_|with_)?(train|training|deterministic|inference|evaluate|eval|test|debug|"
+    r"verbose|causal|normalize|reverse|flag|enabled?|stochastic|dropout|return_\w+)"
+)
+
+
 def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tuple[str, str, str]:
     """A tracer (or an array of several values) asked for one Python True/False."""
     code = line.strip()
@@ -53,6 +60,17 @@ def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tup
             "select-where",
         )
     what = f"{subject} is a tracer: under jit only its shape and dtype are known, not its value"
+    flag = re.search(r"depends on the value of the argument (\w+)\.", message)
+    if flag and "bool[]" in message and re.fullmatch(_FLAG_NAMES, flag.group(1)):
+        name = flag.group(1)
+        return (
+            f"{name} looks like a Python flag (True/False), but as an argument of the jitted "
+            "function it is traced, so Python cannot branch on it while tracing.",
+            f"Mark it static so each value compiles its own version: jax.jit(f, "
+            f"static_argnames=({name!r},)) (or static_argnums); flax and equinox layers take "
+            "such flags as Python bools.",
+            "static-args",
+        )
     if _has_call(code, "min", "max"):
         return (
             f"{what}. Python's min() and max() compare their arguments with `<`, which needs a "
@@ -216,8 +234,9 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
             f"{subject} is a tracer: float()/int() would need its value, which under jit is "
             "not known while tracing (only its shape and dtype are).",
             "Drop the float()/int() conversion and keep it an array: x.astype(jnp.float32) "
-            "(or jnp.asarray(x, float)) converts the dtype; if it is a setting rather than "
-            "data, mark it static (static_argnums).",
+            "(or jnp.asarray(x, float)) converts the dtype; to log a Python number, return "
+            "the array and convert it outside jit, after the call (float(out)); if it is a "
+            "setting rather than data, mark it static (static_argnums).",
             "static-vs-traced",
         )
     for method in ("item()", "tolist()"):
@@ -267,6 +286,16 @@ def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
         )
     if kind == "str" or "is not a valid JAX type" in message:
         name = f"static_argnames=({path.group(1)!r},)" if path else "static_argnames"
+        given = re.search(r"\bjax\.(grad|value_and_grad|jacrev|jacfwd|hessian|vmap)\(", line)
+        if given and "returned a value" not in message:
+            return (
+                f"An argument given to jax.{given.group(1)} holds a {kind or 'non-array'} leaf; "
+                "JAX transforms every leaf of its arguments, and this one is not an array.",
+                "Keep Python values out of the transformed arguments: pass them separately (a "
+                "static argument of the jitted step) or close over them with functools.partial; "
+                "keep only arrays in the params tree.",
+                "pytree-gradients",
+            )
         if "returned a value" in message or (
             "return" in line and "Error interpreting argument" not in message
         ):
@@ -420,6 +449,66 @@ def _calling_convention_rule(
     both = re.search(r"(static_argn\w+) and (donate_argn\w+) cannot intersect", message)
     if both:
         return _donate_static_rule(both.group(2), code, message)
+    window = re.search(
+        r"got operand shape \(([\d, ]*)\) with window_dimensions \(([\d, ]*)\)", message
+    )
+    if window:
+        rank, given = len(_ints(window.group(1))), _ints(window.group(2))
+        extra = rank - len(given)
+        if extra == 2:  # a batch of images: pool the spatial axes, channels last or first
+            choices = f"{(1, *given, 1)} for NHWC, {(1, 1, *given)} for NCHW"
+        elif extra > 0:
+            choices = f"{(1,) * extra + given} (the last axes), or {given + (1,) * extra}"
+        else:
+            choices = f"{given[-rank:]}"
+        return (
+            f"lax.reduce_window needs one window size (and one stride) per axis of the "
+            f"operand, which has {rank} axes; {given} gives {len(given)}.",
+            f"Give every axis a size, 1 for axes not pooled: {choices} (strides likewise).",
+            "reductions",
+        )
+    unpacked = re.match(r"\s*\w+\s*,\s*\w+\s*=\s*(?:jnp|jax\.numpy)\.(\w+)\(", code)
+    if unpacked and "values to unpack" in message:
+        fn = unpacked.group(1)
+        arg = {"max": "argmax", "min": "argmin", "sort": "argsort"}.get(fn)
+        fix = (
+            f"Ask for each separately: values = jnp.{fn}(x, axis=...), indices = "
+            f"jnp.{arg}(x, axis=...) (or lax.top_k(x, k) for both)."
+            if arg
+            else f"Keep the one array jnp.{fn} returns (y = jnp.{fn}(...)) and index it."
+        )
+        return (
+            f"jnp.{fn} returns one array (PyTorch's {fn} returns values and indices), so "
+            "unpacking it splits its first axis.",
+            fix,
+            "numpy-differences",
+        )
+    dims = re.search(r"dot_general\(\s*[\w.]+\s*,\s*[\w.]+\s*,\s*(\(.*\))\s*\)\s*$", code)
+    if dims and "values to unpack" in message:
+        return (
+            "lax.dot_general's dimension_numbers is a pair of pairs, ((lhs_contract, "
+            "rhs_contract), (lhs_batch, rhs_batch)), and the batch pair is missing.",
+            f"Add empty batch dimensions: lax.dot_general(a, b, ({dims.group(1)}, ((), ())))",
+            "dot-general",
+        )
+    if "'int' object is not iterable" in message and re.search(r"\blax\.\w+\(", code):
+        return (
+            "lax functions take a sequence where NumPy takes one number for every axis "
+            "(strides, dilations, window sizes, shapes), and got a bare int.",
+            "Write one entry per spatial axis as a tuple: (1,) for one axis, (1, 1) for two "
+            "(e.g. window_strides=(1,)).",
+            "lax-vs-jnp",
+        )
+    devices = re.search(r"(jax\.(?:local_)?devices\([^)]*\))\[(\d+)\]", code)
+    if devices and isinstance(exc, IndexError):
+        return (
+            f"{devices.group(1)} lists fewer than {int(devices.group(2)) + 1} devices on this "
+            "machine.",
+            "Use one that exists, jax.devices()[0] (len(jax.devices()) says how many); to try "
+            "multi-device code on a CPU, start with jax.config.update('jax_num_cpu_devices', 8) "
+            "(or XLA_FLAGS=--xla_force_host_platform_device_count=8) before JAX runs.",
+            "devices",
+        )
     twice = re.search(r"has duplicate entries for `(\w+)`", message)
     if twice:
         axis = twice.group(1)
@@ -459,7 +548,50 @@ def _calling_convention_rule(
 
 
 # PyTorch's (and Python's) names for arguments that jax.numpy and jax.random spell NumPy's way
-_NUMPY_NAMES = {"dim": "axis", "keepdim": "keepdims", "size": "shape", "axes": "axis"}
+_NUMPY_NAMES = {
+    "dim": "axis",
+    "keepdim": "keepdims",
+    "size": "shape",
+    "axes": "axis",
+    "unbiased": "ddof",
+    "mean": "loc",
+    "std": "scale",
+}
+# keywords of other libraries that JAX has no parameter for: what to do instead
+_NO_SUCH_OPTION = {
+    "descending": "sort ascending and reverse the result: jnp.flip(jnp.sort(x, axis), axis) "
+    "(x_sorted[::-1] for 1-D), or sort -x",
+    "reverse": "sort ascending and reverse the result: jnp.flip(x_sorted, axis)",
+    "inplace": "JAX arrays are immutable: use the returned array (x = f(x))",
+    "device": "create the array, then place it: jax.device_put(x, jax.devices()[0])",
+    "requires_grad": "JAX differentiates functions, not arrays: jax.grad(f)(x)",
+    "out": "JAX returns a new array: y = f(x) (there is no out= buffer)",
+}
+# PyTorch (and NumPy-module) names that jax.numpy spells otherwise
+_JNP_ALIASES = {
+    "cat": "jnp.concatenate",
+    "clamp": "jnp.clip",
+    "masked_fill": "jnp.where(mask, value, x)",
+    "numel": "x.size",
+    "unsqueeze": "jnp.expand_dims",
+    "permute": "jnp.transpose",
+    "view": "jnp.reshape",
+    "tensor": "jnp.array",
+    "from_numpy": "jnp.asarray",
+    "randn": "jax.random.normal(key, shape)",
+    "rand": "jax.random.uniform(key, shape)",
+    "randint": "jax.random.randint(key, shape, minval, maxval)",
+    "random": "jax.random (with explicit keys: jax.random.normal(key, shape))",
+    "manual_seed": "jax.random.key(seed)",
+    "mm": "jnp.matmul",
+    "bmm": "jnp.matmul",
+    "t": "x.T",
+    "chunk": "jnp.split",
+    "gather": "jnp.take_along_axis",
+    "argwhere": "jnp.argwhere",
+    "nonzero": "jnp.nonzero",
+    "flip": "jnp.flip",
+}
 
 
 def _callee(exc: BaseException, code: str, name: str) -> tuple[str, Any] | None:
@@ -513,12 +645,19 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
     )
     signature = f"{spelled}({shown[:160] + ', ...' if len(shown) > 160 else shown})"
     bad = m.group(3)
+    if bad in _NO_SUCH_OPTION and bad not in [p.name for p in params]:
+        return (
+            f"{spelled} takes no {bad}= (another library's option).",
+            f"Instead, {_NO_SUCH_OPTION[bad]}.",
+            "numpy-differences",
+        )
     if bad:
         names = [p.name for p in params]
         meant = _NUMPY_NAMES.get(bad) if _NUMPY_NAMES.get(bad) in names else None
         meant = meant or next(iter(difflib.get_close_matches(bad, names, n=1, cutoff=0.5)), "")
+        hint = " (ddof=1 divides by n - 1, PyTorch's unbiased=True)" if meant == "ddof" else ""
         fix = (
-            f"Write {meant}= (not {bad}=): {signature}."
+            f"Write {meant}= (not {bad}=){hint}: {signature}."
             if meant
             else f"{spelled} has no {bad}= parameter; its signature is {signature}."
         )
@@ -527,6 +666,8 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
             why += " (that is PyTorch's name; JAX follows NumPy)"
     else:
         fix = f"Call it as its signature says: {signature}."
+        if any(p.name.endswith("treedef") for p in params):
+            fix += " A treedef comes from an example tree: jax.tree.structure(tree)."
         why = f"The call does not fit {spelled}'s parameters: {first}"
     numpy_like = (
         spelled.startswith(("jnp.", "jax.numpy."))
@@ -534,6 +675,28 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
         and not (spelled.startswith(("jax.", "lax.", "random.", "optax.", "nn.", "eqx.", "nnx.")))
     )
     return why + ".", fix, "jax-numpy" if numpy_like else ""
+
+
+def _missing_arguments_rule(exc: BaseException, first: str) -> tuple[str, str, str] | None:
+    """A function that no rule knows was called without arguments it requires: name them."""
+    missing = re.search(
+        r"([\w.<>]+)\(\) missing \d+ required (positional|keyword-only) arguments?: (.+)$", first
+    )
+    if not missing or not isinstance(exc, TypeError):
+        return None
+    owner, _, names = missing.groups()
+    own = {frame.name for frame in traceback.extract_tb(exc.__traceback__)}
+    if "<lambda>" in owner or owner.split(".")[0] in own:
+        return None  # the learner's own function, called by JAX: the call site says more
+    names = re.findall(r"'(\w+)'", names)
+    called = owner.replace(".<locals>.", ".").replace(".__init__", "")
+    them = "it" if len(names) == 1 else "them"
+    return (
+        f"{called} needs {', '.join(names)}, and the call does not give {them}.",
+        "Pass " + ", ".join(f"{n}=..." for n in names) + f" to the call ({called} "
+        f"requires {them} on every call).",
+        "",
+    )
 
 
 def _choice_rule(exc: BaseException, message: str, code: str) -> tuple[str, str, str] | None:
@@ -572,6 +735,20 @@ def _choice_rule(exc: BaseException, message: str, code: str) -> tuple[str, str,
             "",
         )
     return None
+
+
+def _sampler_shape(message: str, code: str) -> str:
+    """``", here (3, 2)"``: the shape asked for (the one written on the line), followed by the
+    parameters' shape."""
+    shapes = [
+        t.replace(" ", "") for t in re.findall(r"\(([\d, ]*)\)", message.partition("shapes=")[2])
+    ]
+    written = code.replace(" ", "")
+    asked = [t for t in shapes if f"({t})" in written]
+    if len(shapes) != 2 or len(asked) != 1:
+        return ""
+    other = shapes[1 - shapes.index(asked[0])]
+    return f", here {_ints(asked[0]) + _ints(other)}"
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -923,6 +1100,18 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "out-axes",
             )
         )
+    missing = _missing_keys(message) if "in_axes specification" in message else []
+    if missing:
+        entries = ", ".join(f"{k!r}: None" for k in missing)
+        return done(
+            (
+                "An in_axes dict must have the argument's keys (it is a prefix of its pytree), "
+                f"and it lacks {', '.join(map(repr, missing))}.",
+                f"Give every key an entry, e.g. add {entries} (or 0 to map it), or use one int or "
+                "None for the whole dict.",
+                "in-axes",
+            )
+        )
     mismatch = r"pytree structure error|Dict key mismatch"
     if "out_axes specification must be a tree prefix" in message:
         return done(
@@ -964,7 +1153,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "key-impls",
             )
         )
-    if "key_data" in message or "PRNG key" in message:
+    if ("key_data" in message or "PRNG key" in message) and "nnx.rnglib.Rngs" not in message:
         return done(
             (
                 "A random function was given something that is not a PRNG key (an int seed, or "
@@ -1212,7 +1401,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
         r"cannot reshape|Cannot concatenate|contracting dimensions|same shape"
     )
     if isinstance(exc, (TypeError, ValueError)) and re.search(shape_patterns, message, re.I):
-        sampler = re.search(r"random\.(\w+)\(.*\bshape\s*=", code)
+        sampler = re.search(r"random\.(\w+)\(.*(\bshape\s*=|,\s*\(\d+,?[\d, ]*\)\s*[,)])", code)
         if sampler and "broadcast" in message.lower():
             return done(
                 (
@@ -1223,7 +1412,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                         "shape=(n, *logits.shape[:-1]) (categorical drops the axis it samples "
                         "along)"
                         if sampler.group(1) == "categorical"
-                        else "e.g. shape=(n, *p.shape)"
+                        else f"e.g. shape=(n, *p.shape){_sampler_shape(message, code)}"
                     )
                     + ", or leave shape out for one draw per parameter.",
                     "samplers",
@@ -1250,6 +1439,9 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "transpose or add an axis with x[:, None] so that they broadcast."
             )
         return done((f"The shapes do not fit together: {first}", fix, "broadcasting-reshaping"))
+    rule = _missing_arguments_rule(exc, first)
+    if rule:
+        return done(rule)
     explanation = first[:300] if first else f"{name} was raised."
     return name, explanation, "", ""
 
@@ -1263,6 +1455,21 @@ def _libraries(exc: BaseException) -> set[str]:
         if m:
             found.add(m.group(1))
     return found
+
+
+def library_concept(exc: BaseException, code: str) -> str:
+    """The concept of the model or optimizer library whose code raised ``exc``, else ``""``."""
+    libs = _libraries(exc)
+    if "flax" in libs:
+        nnx = "nnx" in code or any(
+            "/nnx/" in frame.filename for frame in traceback.extract_tb(exc.__traceback__)
+        )
+        return "flax-nnx" if nnx else "flax-linen"
+    order = (("equinox", "equinox"), ("haiku", "haiku"), ("optax", "optimizers"))
+    found = [c for lib, c in order if lib in libs]
+    if found:
+        return found[0]
+    return "checkpointing" if "orbax" in libs else ""
 
 
 # habits from PyTorch and NumPy that JAX arrays do not have: attribute -> (fix, concept)
@@ -1536,11 +1743,122 @@ def _library_and_line_rule(
             "Map the model over the batch: jax.vmap(model)(xs).",
             "equinox",
         )
+    return _module_attribute_rule(first) or _model_library_rule(exc, message, first, code, libs)
+
+
+def _names_a_module(exc: BaseException, code: str, library: str = "equinox") -> bool:
+    """True when a name on the learner's line is an object of a ``library`` class (an
+    eqx.Module given to a plain JAX transformation, say)."""
+    for name in set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", code)):
+        value = _frame_value(exc, name)
+        if any(c.__module__.split(".")[0] == library for c in type(value).__mro__):
+            return True
+    return False
+
+
+def _module_attribute_rule(first: str) -> tuple[str, str, str] | None:
+    """A name a JAX module does not have: PyTorch's spelling of it, or the closest it has."""
+    import difflib
+    import sys
+
+    m = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", first)
+    module = sys.modules.get(m.group(1)) if m else None
+    if module is None or not m.group(1).startswith("jax"):
+        return None
+    name = m.group(2)
+    short = m.group(1).replace("jax.numpy", "jnp")
+    meant = _JNP_ALIASES.get(name) if short == "jnp" else None
+    if not meant:
+        close = difflib.get_close_matches(
+            name, [n for n in dir(module) if not n.startswith("_")], n=1
+        )
+        meant = f"{short}.{close[0]}" if close else ""
+    return (
+        f"{short} has no {name}"
+        + (" (that is PyTorch's name)" if name in _JNP_ALIASES else "")
+        + ".",
+        f"Use {meant}." if meant else f"Look the function up in the {short} docs.",
+        "jax-numpy" if short == "jnp" else "",
+    )
+
+
+def _model_library_rule(
+    exc: BaseException, message: str, first: str, code: str, libs: set[str]
+) -> tuple[str, str, str] | None:
+    """Causes told by the model or optimizer library whose code raised: layouts a layer
+    expects, keys a library asks for, optimizer states and labels."""
+    if "lhs feature dimension size" in first and libs & {"flax", "equinox", "haiku"}:
+        if "equinox" in libs:
+            return (
+                "Equinox's convolutions take one example, channels first, (C, H, W): this "
+                "input's channel axis is elsewhere (channels last, or a batch axis in front).",
+                "Move the channels first, x.transpose(2, 0, 1) (jnp.moveaxis(x, -1, 0)), and "
+                "map over a batch with jax.vmap(conv).",
+                "equinox",
+            )
+        return (
+            "Flax and Haiku convolutions take channels last, (N, H, W, C), and this input has "
+            "its channels elsewhere (PyTorch's NCHW layout).",
+            "Transpose NCHW images to NHWC first: x.transpose(0, 2, 3, 1) "
+            "(jnp.moveaxis(x, 1, -1)).",
+            "flax-nnx" if "flax" in libs else "haiku",
+        )
+    if "subdtype of <class 'numpy.integer'>" in first and "integer_labels" in code:
+        return (
+            "softmax_cross_entropy_with_integer_labels takes class ids (integers, one per "
+            "example), and these labels are floats: one-hot rows or probabilities.",
+            "For one-hot labels call optax.softmax_cross_entropy(logits, labels); or turn them "
+            "into ids first: labels.argmax(-1).",
+            "losses",
+        )
+    if "indices and arr must have the same number of dimensions" in first and "labels" in code:
+        return (
+            "Integer labels must be one id per example, shape (N,), and these have an extra "
+            "axis (N, 1).",
+            "Drop it: labels.squeeze(-1) (or labels.ravel(), labels[:, 0]).",
+            "losses",
+        )
+    attr = re.search(r"'(EmptyState|tuple)' object has no attribute '(\w+)'", first)
+    if attr and ("optax" in libs or "state" in code):
+        if attr.group(1) == "EmptyState":
+            return (
+                f"This optimizer state is an EmptyState (a stateless transformation's): it "
+                f"came from another optimizer than the one reading .{attr.group(2)}.",
+                "Build the state with the optimizer that updates it: opt_state = "
+                "optimizer.init(params), using the same optimizer object.",
+                "init-update-apply",
+            )
+        return (
+            f"An optax state is a tuple of the states of its chained transformations, so "
+            f".{attr.group(2)} is not on the tuple itself.",
+            f"Index the transformation's state first, opt_state[0].{attr.group(2)} for adam, "
+            f"or search the tree: optax.tree_utils.tree_get(opt_state, {attr.group(2)!r}).",
+            "init-update-apply",
+        )
+    if re.search(r"object has no attribute '(fast|slow)'", first):
+        return (
+            "optax.lookahead keeps two copies of the parameters, fast and slow, and was given "
+            "plain parameters.",
+            "Wrap them: params = optax.LookaheadParams.init_synced(params), and take "
+            "params.fast (or .slow) where you need the weights.",
+            "optimizers",
+        )
+    if "is not a valid JAX type" in first and ("equinox" in libs or _names_a_module(exc, code)):
+        return (
+            "An Equinox model holds non-array leaves (activation functions, Python values), "
+            "and a plain JAX transformation tries to trace every leaf.",
+            "Use Equinox's filtered transformations, eqx.filter_grad / eqx.filter_jit / "
+            "eqx.filter_value_and_grad, or split it: eqx.partition(model, eqx.is_array).",
+            "equinox",
+        )
     return None
 
 
 def _missing_keys(message: str) -> list[str]:
     """The dict keys the full tree has and the prefix lacks, from a pytree structure error."""
+    diff = re.search(r"symmetric difference on key sets is\s*\n\s*(.+)", message)
+    if diff:
+        return sorted(diff.group(1).replace(",", " ").strip(" '\"").split())
     lists = re.findall(r"keys \[([^\]]*)\]", message)
     if len(lists) < 2:
         return []
@@ -1649,6 +1967,66 @@ _MESSAGE_RULES = (
         "Convert first, x.astype(jnp.float32), or call the jnp version (e.g. jnp.exp), which "
         "promotes integers to float.",
         "lax-vs-jnp",
+    ),
+    (
+        r"select with boolean `which` cannot have > 2 cases",
+        "lax.select_n with a boolean `which` picks between two cases only (False: the first, "
+        "True: the second).",
+        "For three or more cases pass an integer index, which.astype(jnp.int32) (0, 1, 2, ...), "
+        "or nest jnp.where calls.",
+        "select-where",
+    ),
+    (
+        r"No VJP defined for custom_vjp function",
+        "A jax.custom_vjp function needs its forward and backward rules before it is "
+        "differentiated, and none were given.",
+        "Define fwd(x) -> (out, residuals) and bwd(residuals, g) -> a tuple of cotangents, "
+        "then attach them: f.defvjp(fwd, bwd).",
+        "custom-vjp",
+    ),
+    (
+        r"No JVP defined for custom_jvp function",
+        "A jax.custom_jvp function needs its JVP rule before it is differentiated.",
+        "Attach one with @f.defjvp on a function of (primals, tangents) returning "
+        "(primal_out, tangent_out).",
+        "custom-jvp",
+    ),
+    (
+        r"primal and tangent arguments to jax\.jvp must have the same tree structure",
+        "jax.jvp takes one tangent per primal, in the same structure (a tuple of the same length).",
+        "Give each primal its tangent, with zeros for the ones held fixed: jax.jvp(f, (x, y), "
+        "(dx, jnp.zeros_like(y))).",
+        "jvp",
+    ),
+    (
+        r"Module instance is frozen outside of setup",
+        "A Linen module is frozen once set up: __call__ cannot store values on self.",
+        "Keep it a local variable and return it, or record it with self.sow('intermediates', "
+        "'name', value) and read it from apply(..., mutable=['intermediates']).",
+        "flax-linen",
+    ),
+    (
+        r"must pass a non-None PRNGKey to init and/or apply",
+        "The Haiku function draws random numbers (dropout, a sampler), so init and apply need "
+        "a key, and None was given.",
+        "Pass a key: f.apply(params, jax.random.key(0), x) (split a fresh one each step); "
+        "without randomness, transform with hk.without_apply_rng instead.",
+        "haiku",
+    ),
+    (
+        r"Dropout requires a key when running in non-deterministic mode",
+        "Equinox's Dropout draws a random mask, so it needs a key in training mode.",
+        "Pass one: dropout(x, key=subkey) (split a fresh key per call), or turn it off for "
+        "evaluation with inference=True (eqx.nn.inference_mode(model)).",
+        "stateful-layers",
+    ),
+    (
+        r"unexpected PRNG key type <class 'flax\.nnx\.rnglib\.Rngs'>",
+        "An nnx.Rngs is a collection of key streams, not a key, and a random function was "
+        "given the whole object.",
+        "Draw a key from a stream: rngs() or rngs.params() (rngs.dropout() for dropout), and "
+        "pass that.",
+        "flax-nnx",
     ),
     (
         r"no available implicit dtype promotion path.*8-bit floats",
@@ -1847,13 +2225,6 @@ _MESSAGE_RULES = (
         "Make the bounds integers: lax.fori_loop(0, int(n), body, init) for a Python number, "
         "n.astype(jnp.int32) for a traced one.",
         "fori-loop",
-    ),
-    (
-        r"reduce_window got the wrong number of window_dimensions",
-        "lax.reduce_window needs one window size (and one stride) per axis of the operand.",
-        "Give every axis a size, 1 for axes not pooled: (1, 2, 2, 1) pools 2x2 over height "
-        "and width of an NHWC batch (the strides likewise).",
-        "reductions",
     ),
     (
         r"overflow was encountered while parsing an argument|too large to convert to int32",

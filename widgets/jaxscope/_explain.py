@@ -16,7 +16,7 @@ import sys
 import sysconfig
 from typing import Any
 
-from ._causes import classify
+from ._causes import classify, library_concept
 
 _CELL_RE = re.compile(r"ipykernel_\d+[/\\]\d+\.py$|[/\\]ipython-input-")
 _PATH_RE = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s:'\"()<>]*[/\\]([^\s:'\"()<>/\\]+\.py)")
@@ -169,16 +169,22 @@ def _spellings(api: str) -> tuple[str, ...]:
 
 
 _ADVICE_RE = re.compile(
-    r"\b(?:try using|try |use |consider|instead|you can|pass |set |call |make sure|should)\b",
+    r"\b(?:try using|try |use |consider|instead|you can|pass |set |call |make sure|should|"
+    r"might need|replace|wrap |annotate|did you mean)",
     re.I,
 )
 
 
 def _jax_advice(message: str) -> str:
-    """JAX's own advice in ``message``, for a cause no rule knows: its sentences that say what
-    to do ("try using x.astype(int)", "You can define a context mesh via ..."), at most two."""
-    text = re.sub(r"\s+", " ", message.split("The error occurred while tracing")[0])
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", text)
+    """The library's own advice in ``message``, for a cause no rule knows: its sentences that say
+    what to do ("try using x.astype(int)", "You might need to replace ... with ..."), at most
+    two; a numbered list of options is kept whole (each option with its code)."""
+    text = message.split("The error occurred while tracing")[0]
+    options = re.findall(r"^\s*\d\.\s+(.+?)(?=^\s*\d\.\s|\Z)", text, re.M | re.S)
+    if len(options) > 1:
+        said = [re.sub(r"\s+", " ", o).strip().rstrip(":") for o in options[:4]]
+        return "Options: " + " | ".join(o for o in said if "http" not in o)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", re.sub(r"\s+", " ", text))
     advice = [
         s.strip()
         for s in sentences[1:]  # the first says what went wrong
@@ -305,12 +311,27 @@ def _within(code: Any, site: tuple[str, int]) -> bool:
     return site[0] == code.co_filename and first <= site[1] <= last
 
 
-def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
+# the concept that teaches a JAX namespace as a whole, for a fix no row of it teaches
+_NAMESPACE_CONCEPTS = (
+    (r"(?<![\w.])(jnp|jax\.numpy)\.\w", "jax-numpy"),
+    (r"(?<![\w.])(jax\.)?random\.\w", "samplers"),
+    (r"(?<![\w.])jax\.tree(_util)?\.\w", "tree-map"),
+    (r"(?<![\w.])(jax\.)?scipy\.\w", "scipy-linalg"),
+    (r"(?<![\w.])(jax\.)?lax\.\w", "lax-vs-jnp"),
+)
+
+
+def _namespace_concept(line: str) -> str:
+    return next((c for pattern, c in _NAMESPACE_CONCEPTS if re.search(pattern, line)), "")
+
+
+def explain(exc: BaseException, fn: Any = None, rename: Any = None) -> dict[str, str]:
     """Explain ``exc`` raised while tracing or running ``fn``: the error's name (a leak found by
     ``jax.checking_leaks`` is an ``UnexpectedTracerError``), what happened in plain words, the fix
     for this cause, the cheat-sheet concept id that teaches it and where in the learner's code;
     ``general`` is true when no rule knew the cause and the fix is JAX's own advice and the
-    cheat-sheet row of the function called."""
+    cheat-sheet row of the function called. ``rename`` maps JAX's message to the learner's
+    names (js.trace wraps the function, so JAX names the wrapper's parameters)."""
     result: dict[str, Any] = {
         "name": "",
         "explanation": "",
@@ -320,7 +341,7 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
         "general": False,
     }
     try:
-        message = clean_message(safe_str(exc))
+        message = clean_message((rename or str)(safe_str(exc)))
     except Exception:  # noqa: BLE001
         message = ""
     try:
@@ -338,8 +359,7 @@ def explain(exc: BaseException, fn: Any = None) -> dict[str, str]:
             result["general"] = bool(fix)
         elif not concept and line:  # a fix no concept teaches: the row of the function called
             concept = (_cheatsheet_fix(line, message) or ("", ""))[1]
-        if not concept and re.search(r"(?<![\w.])jnp\.\w", line):
-            concept = "jax-numpy"  # the jax.numpy API as a whole
+        concept = concept or library_concept(exc, line) or _namespace_concept(line)
         site = leak_site(safe_str(exc)) if concept == "leaked-tracers" else None
         if site:
             explanation += f" It was stored at {short_path(site[0])}:{site[1]}."

@@ -492,7 +492,9 @@ def _oob_notes(closed: Any, loc: Any) -> list[dict]:
 
     notes = []
 
-    def walk(j: Any, known: dict) -> None:
+    def walk(j: Any, known: dict, line: int | None = None) -> None:
+        """``line``: the learner's line of the nested jit being walked (its equations were
+        traced inside JAX's own function and carry no line of the learner's)."""
         for eqn in j.eqns:
             vals = [v.val if isinstance(v, Literal) else known.get(v) for v in eqn.invars]
             name = eqn.primitive.name
@@ -507,7 +509,7 @@ def _oob_notes(closed: Any, loc: Any) -> list[dict]:
                     notes.append(
                         _note(
                             "out-of-bounds",
-                            loc.line_of_eqn(eqn),
+                            loc.line_of_eqn(eqn) or line,
                             "This index is fixed at trace time and " + text,
                             "Check the index against x.shape; to choose the behaviour, use "
                             "x.at[i].get(mode='fill', fill_value=...) or .set(..., mode='drop' "
@@ -523,16 +525,33 @@ def _oob_notes(closed: Any, loc: Any) -> list[dict]:
                         out = None
                     if out is not None:
                         known[eqn.outvars[0]] = out
+            inner = eqn.params.get("jaxpr") if name in ("pjit", "jit") else None
+            if inner is not None:  # a nested jit (jnp.take is one): its inputs are known too
+                seen = {
+                    v: x for v, x in zip(inner.jaxpr.invars, vals, strict=False) if x is not None
+                }
+                inside = {**known_consts(inner), **seen}
+                walk(inner.jaxpr, inside, loc.line_of_eqn(eqn) or line)
+                for out, res in zip(eqn.outvars, inner.jaxpr.outvars, strict=False):
+                    value = res.val if isinstance(res, Literal) else inside.get(res)
+                    if value is not None:
+                        known[out] = value  # what the nested jit computed from known inputs
+                continue
             for sub in jaxprs_in_params(eqn.params):
-                walk(sub, {})
+                walk(sub, {}, loc.line_of_eqn(eqn) or line)
 
+    import jax
     import numpy as np
 
-    consts = {}
-    for v, c in zip(closed.jaxpr.constvars, closed.consts, strict=False):
-        if isinstance(c, np.ndarray | np.generic) and c.size <= 4096:
-            consts[v] = c  # NumPy index arrays written in the function
-    walk(closed.jaxpr, consts)
+    def known_consts(c: Any) -> dict:
+        """The small index arrays a jaxpr closes over (written in the function: NumPy or jnp)."""
+        out = {}
+        for v, x in zip(c.jaxpr.constvars, c.consts, strict=False):
+            if isinstance(x, np.ndarray | np.generic | jax.Array) and np.size(x) <= 4096:
+                out[v] = np.asarray(x)
+        return out
+
+    walk(closed.jaxpr, known_consts(closed))
     return notes
 
 

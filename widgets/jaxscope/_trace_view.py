@@ -176,7 +176,7 @@ def _error_data(
     frames: list[tuple[str, int]],
     rename: Any = lambda text: text,
 ) -> dict[str, Any]:
-    info = explain(exc, fn)
+    info = explain(exc, fn, rename)
     lines = clean_message(safe_str(exc)).splitlines()
     if lines and lines[0].startswith("Leaked trace"):
         lines = [ln for ln in lines if "referred to by" not in ln]
