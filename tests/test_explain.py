@@ -617,9 +617,41 @@ def _std_unbiased(x):
     return jnp.std(x, unbiased=True)
 
 
+def _bias_per_row(x):
+    return jnp.ones((3, 2)) + x
+
+
+def _features_on_the_wrong_axis(x):
+    w, h = jnp.ones((2, 3)), x[None]
+    return h @ w
+
+
+def _params_times_a_rate(x):
+    params = {"w": x, "b": x[0]}
+    return params * 0.5
+
+
+def _vector_indexed_twice(x):
+    return x[1, 2]
+
+
+def _inverse_of_a_vector(x):
+    return jnp.linalg.inv(x)
+
+
+def _words_in_an_array(x):
+    return jnp.array(["cat", "dog"])
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_bias_per_row, "x[:, None] (shape (3, 1))", "broadcasting-reshaping"),
+        (_features_on_the_wrong_axis, "h @ w.T", "broadcasting-reshaping"),
+        (_params_times_a_rate, "jax.tree.map(lambda p: p * 0.1, params)", "tree-map"),
+        (_vector_indexed_twice, "one index per axis", "indexing"),
+        (_inverse_of_a_vector, "(n, n) matrix", "scipy-linalg"),
+        (_words_in_an_array, "integer ids", "array-creation"),
         (_clamp_like_torch, "Use jnp.clip.", "jax-numpy"),
         (_values_and_indices, "jnp.argmin(x, axis=...)", "numpy-differences"),
         (_dot_general_one_pair, "lax.dot_general(a, b, (((0,), (0,)), ((), ())))", "dot-general"),

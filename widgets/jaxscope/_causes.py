@@ -449,6 +449,23 @@ def _calling_convention_rule(
     both = re.search(r"(static_argn\w+) and (donate_argn\w+) cannot intersect", message)
     if both:
         return _donate_static_rule(both.group(2), code, message)
+    if "cannot select an axis to squeeze out" in message and _has_call(code, "jax.pmap"):
+        import jax
+
+        return (
+            "jax.pmap maps over devices, one slice of the mapped axis per device, and the axis "
+            f"is longer than the {jax.device_count()} device(s) here.",
+            "For a batch on one device use jax.vmap; to spread work over devices, reshape to "
+            "(jax.device_count(), -1, ...) first, or use jax.shard_map with a mesh.",
+            "pmap",
+        )
+    if "cannot select an axis to squeeze out" in message and "squeeze" in code:
+        return (
+            "jnp.squeeze removes only axes of size 1, and the axis named is longer.",
+            "Name an axis of size 1 (check x.shape), or call jnp.squeeze(x) without axis to drop "
+            "every size-1 axis; to take one entry of a longer axis, index it: x[0].",
+            "broadcasting-reshaping",
+        )
     window = re.search(
         r"got operand shape \(([\d, ]*)\) with window_dimensions \(([\d, ]*)\)", message
     )
@@ -1424,7 +1441,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "axis to let JAX work it out, e.g. x.reshape(-1, 2)."
             )
         elif "contracting" in message:
-            fix = (
+            fix = _matmul_advice(exc, code) or (
                 "The inner sizes of a matrix product must match: check both shapes and "
                 "transpose one (w.T) or swap the operands."
             )
@@ -1434,7 +1451,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "or reshape first); jnp.stack needs exactly the same shape."
             )
         else:
-            fix = (
+            fix = _broadcast_advice(message) or (
                 "Check each operand's .shape (js.trace shows them line by line); reshape, "
                 "transpose or add an axis with x[:, None] so that they broadcast."
             )
@@ -1444,6 +1461,77 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
         return done(rule)
     explanation = first[:300] if first else f"{name} was raised."
     return name, explanation, "", ""
+
+
+def _broadcast_advice(message: str) -> str:
+    """How to make two shapes JAX refused to broadcast fit, worked out from the shapes."""
+    found = re.search(r"broadcasting:?\s*(?:shapes=)?\[?\(([\d, ]*)\),\s*\(([\d, ]*)\)", message)
+    if not found:
+        return ""
+    a, b = _ints(found.group(1)), _ints(found.group(2))
+    short, long = sorted((a, b), key=len)
+    if len(short) < len(long) and short == long[: len(short)]:
+        k = len(long) - len(short)
+        new = short + (1,) * k
+        index = (
+            "[:, None]" if len(short) == 1 and k == 1 else "[..., " + ", ".join(["None"] * k) + "]"
+        )
+        return (
+            f"The {short} operand matches the leading axes of the {long} one, but NumPy's rule "
+            f"aligns trailing axes: add axes at its end, x{index} (shape {new}), or "
+            f"x.reshape({new}), to broadcast along the rest."
+        )
+    if len(a) == len(b) == 2 and a == b[::-1]:
+        return (
+            f"One operand is the other's transpose ({a} and {b}): use x.T (or jnp.swapaxes) on "
+            "one of them."
+        )
+    if len(a) == len(b) == 1:
+        return (
+            f"Two vectors of lengths {a[0]} and {b[0]} (check each .shape): for every pair, an "
+            f"outer product of shape ({a[0]}, {b[0]}), write x[:, None] * y (x reshaped to "
+            f"({a[0]}, 1)); elementwise needs equal lengths (slice or pad one)."
+        )
+    width = max(len(a), len(b))
+    pa, pb = (1,) * (width - len(a)) + a, (1,) * (width - len(b)) + b
+    clash = [i - width for i in range(width) if 1 not in (pa[i], pb[i]) and pa[i] != pb[i]]
+    if not clash:
+        return ""
+    axes = ", ".join(f"axis {i}: {pa[i]} vs {pb[i]}" for i in clash)
+    return (
+        f"Aligned from the right, the sizes clash at {axes}: each pair must be equal or 1; "
+        "reshape, transpose or add an axis with x[:, None] so that they broadcast."
+    )
+
+
+def _matmul_advice(exc: BaseException, code: str) -> str:
+    """Which operand of a matrix product to transpose, from the operands' own shapes."""
+    pair = re.search(
+        r"([\w.]+)\s*@\s*([\w.]+)|\b(?:jnp\.)?(?:dot|matmul)\(\s*([\w.]+)\s*,\s*([\w.]+)", code
+    )
+    if not pair:
+        return ""
+    left, right = [g for g in pair.groups() if g][:2]
+    shapes = []
+    for name in (left, right):
+        head, *rest = name.split(".")
+        value = _frame_value(exc, head)
+        for part in rest:
+            value = getattr(value, part, None)
+        shapes.append(getattr(value, "shape", None))
+    a, b = shapes
+    if not a or not b or len(a) < 1 or len(b) < 1:
+        return ""
+    inner = b[-2] if len(b) >= 2 else b[0]
+    said = (
+        f"{left} has shape {tuple(a)} and {right} shape {tuple(b)}: the inner sizes {a[-1]} and "
+        f"{inner}"
+    )
+    if len(b) >= 2 and a[-1] == b[-1]:
+        return f"{said} differ; {right}'s last axis matches, so transpose it: {left} @ {right}.T."
+    if len(a) >= 2 and a[-2] == inner:
+        return f"{said} differ; {left}'s first axis matches, so transpose it: {left}.T @ {right}."
+    return f"{said} must be equal: check which axis holds the features."
 
 
 def _libraries(exc: BaseException) -> set[str]:
@@ -1967,6 +2055,52 @@ _MESSAGE_RULES = (
         "Convert first, x.astype(jnp.float32), or call the jnp version (e.g. jnp.exp), which "
         "promotes integers to float.",
         "lax-vs-jnp",
+    ),
+    (
+        r"Too many indices: array is (\d)-dimensional, but (\d+) were indexed",
+        "The array has fewer axes than the indices given (a vector indexed like a matrix).",
+        "Give one index per axis it has (check x.shape and x.ndim): x[i] for a vector; to make "
+        "a column first, x[:, None]; a batch axis may be missing (vmap maps it away).",
+        "indexing",
+    ),
+    (
+        r"must have shape \[\.\.\., n, n\]",
+        "This linear-algebra function takes square matrices (the last two axes equal), and got "
+        "another shape.",
+        "Pass an (n, n) matrix (a batch of them as (..., n, n)); reshape a flat vector with "
+        "x.reshape(n, n), or for a least-squares solve of a non-square system use "
+        "jnp.linalg.lstsq.",
+        "scipy-linalg",
+    ),
+    (
+        r"Einstein sum subscript '(\w*)' does not contain the correct number of indices",
+        "An einsum subscript needs one letter per axis of its operand, and one of them has "
+        "another number of axes.",
+        "Write one letter per axis ('i' for a vector, 'ij' for a matrix, 'bij' for a batch of "
+        "them): check each operand's x.ndim, or add the axis it lacks with x[None].",
+        "dot-general",
+    ),
+    (
+        r"data type '\w+' not understood|with dtype <U\d+ is not a valid JAX array type",
+        "JAX arrays hold numbers and booleans only: strings cannot be put in an array.",
+        "Keep strings on the Python side: map them to integer ids first (ids = "
+        "jnp.array([vocab[w] for w in words])), and pass those.",
+        "array-creation",
+    ),
+    (
+        r"JAX only supports number, bool, and string dtypes, got dtype (float128|complex256|"
+        r"longdouble|clongdouble)",
+        "JAX has no extended-precision (128-bit) floats.",
+        "Use jnp.float64 (with jax.config.update('jax_enable_x64', True)), or float32.",
+        "default-dtypes-x64",
+    ),
+    (
+        r"unsupported operand type\(s\) for [^:]+: '(dict|\w+)' and '(dict|\w+)'(?<=dict')|"
+        r"unsupported operand type\(s\) for [^:]+: 'dict'",
+        "Arithmetic does not reach inside a dict: a tree of parameters is not an array.",
+        "Apply it to every leaf with jax.tree.map: jax.tree.map(lambda p: p * 0.1, params), or "
+        "for two trees jax.tree.map(lambda p, g: p - lr * g, params, grads).",
+        "tree-map",
     ),
     (
         r"select with boolean `which` cannot have > 2 cases",
