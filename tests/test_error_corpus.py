@@ -110,8 +110,10 @@ def test_the_corpus_is_big_enough_and_its_expectations_are_real():
 # its held half before any change, and the same after the rules for its tune half. Batches 9
 # (model and optimizer libraries, training loops) and 10 (the API with NumPy and PyTorch habits)
 # measured 24/24 and 1/24, 29/29 and 7/29 before any change; 3/24 and 8/29 after the rules for
-# their tune halves. The floor is the sum of the blind measures: 249/252, 99/252.
-TARGETS = {"tune": (0.97, 0.90), "held": (249 / 252, 99 / 252)}
+# their tune halves. Batches 11 (small real models with the libraries) and 12 (questions from
+# issue trackers) measured 28/30 and 14/30, 29/29 and 15/29 before any rule was written for them.
+# The floor is the sum of the blind measures: 306/311, 128/311.
+TARGETS = {"tune": (0.97, 0.90), "held": (306 / 311, 128 / 311)}
 
 
 @pytest.mark.parametrize("half", ["tune", "held"])

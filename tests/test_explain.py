@@ -643,9 +643,96 @@ def _words_in_an_array(x):
     return jnp.array(["cat", "dog"])
 
 
+def _pair_carry_from_one_array(x):
+    def cell(carry, v):
+        return (carry + v, carry), carry
+
+    return jax.lax.scan(cell, jnp.zeros(()), x)
+
+
+def _scalar_carry_unpacked(x):
+    def cell(carry, v):
+        h, c = carry
+        return (h + v, c), h
+
+    return jax.lax.scan(cell, jnp.zeros(()), x)
+
+
+def _feature_map_not_flattened(x):
+    fmap = jnp.ones((2, 4, 4, 3))
+    return fmap @ jnp.ones((48, 5))
+
+
+def _step_given_the_optimizer(x):
+    def step(w, optimizer):
+        return w - optimizer["update"](w)
+
+    return jax.jit(step)(x, {"update": jnp.sin})
+
+
+def _one_key_from_a_split(x):
+    keys = jax.random.split(jax.random.key(0))
+    return jax.random.uniform(keys, (3,))
+
+
+def _mask_for_a_leaf_given_the_tree(x):
+    params = {"w": x, "b": x}
+    return (lambda p: p.ndim > 1)(params)
+
+
+def _grads_mapped_over_params_too(x):
+    def loss(w, xi):
+        return jnp.sum(w * xi)
+
+    weights, batch = jnp.ones(2), jnp.ones((5, 2))
+    return jax.vmap(jax.grad(loss))(weights, batch)
+
+
+def _old_tree_multimap(x):
+    return jax.tree_multimap(jnp.add, x, x)
+
+
+def _at_on_a_numpy_array(x):
+    import numpy as np
+
+    return np.zeros(3).at[0].set(x[0])
+
+
+def _rate_by_traced_step(x):
+    rates = {0: 1.0, 1: 0.5}
+    return rates[x.astype(int)[0]]
+
+
+def _key_carry_split_kept(x):
+    def step(k, _):
+        return jax.random.split(k), None
+
+    return jax.lax.scan(step, jax.random.key(0), None, length=2)
+
+
+def _pairs_mapped_to_their_leaves(x):
+    def width(pair):
+        lo, hi = pair
+        return hi - lo
+
+    return jax.tree.map(width, {"a": (x[0], x[1])})
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_old_tree_multimap, "Use jax.tree.map.", "tree-map"),
+        (_at_on_a_numpy_array, "jnp.asarray(buf)", "immutable-arrays"),
+        (_rate_by_traced_step, "jnp.array([v0, v1, v2])[i]", "static-vs-traced"),
+        (_key_carry_split_kept, "key, subkey = jax.random.split(key)", "split"),
+        (_pairs_mapped_to_their_leaves, "is_leaf=lambda x: isinstance(x, tuple)", "tree-map"),
+        (_pair_carry_from_one_array, "init must be a pair (tuple) too", "scan"),
+        (_scalar_carry_unpacked, "(h0, c0)", "scan"),
+        (_feature_map_not_flattened, "x.reshape(x.shape[0], -1)", "broadcasting-reshaping"),
+        (_step_given_the_optimizer, "static_argnames=('optimizer',)", "static-args"),
+        (_one_key_from_a_split, "k1, k2 = jax.random.split(key)", "split"),
+        (_mask_for_a_leaf_given_the_tree, "jax.tree.map(lambda x: x.ndim > 1, tree)", "tree-map"),
+        (_grads_mapped_over_params_too, "in_axes=(None, 0)", "per-example-gradients"),
         (_bias_per_row, "x[:, None] (shape (3, 1))", "broadcasting-reshaping"),
         (_features_on_the_wrong_axis, "h @ w.T", "broadcasting-reshaping"),
         (_params_times_a_rate, "jax.tree.map(lambda p: p * 0.1, params)", "tree-map"),
@@ -744,12 +831,12 @@ def test_fix_for_this_cause(fn, fix, concept):
 
 def test_a_cause_no_rule_knows_gets_the_cheat_sheet_row_of_the_function_called():
     def f(x):
-        return jax.lax.dynamic_slice(x, (0, 0), (2,))
+        return jax.lax.dynamic_update_slice(x, jnp.ones((2, 2)), (0,))
 
     info = explain(caught(f, X3), f)
     assert info["concept"] == "dynamic-slicing", info
-    assert info["fix"].startswith("Check how jax.lax.dynamic_slice is called (cheat sheet, ")
-    assert "For example: " in info["fix"] and "dynamic_slice(" in info["fix"].split("example")[1]
+    assert info["fix"].startswith("Check how jax.lax.dynamic_update_slice is called (cheat sheet, ")
+    assert "For example: " in info["fix"] and "slice(" in info["fix"].split("example")[1]
     assert info["general"] and coach_hint(caught(f, X3), f) == ""  # an exercise's hint says more
     assert not explain(caught(_float_index, X3), _float_index)["general"]
 

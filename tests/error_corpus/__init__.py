@@ -103,6 +103,8 @@ def load() -> list[Case]:
         round8,
         round9,
         round10,
+        round11,
+        round12,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -253,6 +253,19 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
     return _shape_size_fix(code, subject, "A size or Python value")
 
 
+# the types of functions a learner may pass where JAX traces arrays
+_CALLABLE_TYPES = {
+    "function",
+    "method",
+    "builtin_function_or_method",
+    "partial",
+    "ufunc",
+    "PjitFunction",
+    "custom_jvp",
+    "custom_vjp",
+}
+
+
 def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
     """A non-array value where JAX traces arrays (arguments, operands, results)."""
     kind = _value_type(message) or (re.search(r"'<(\w+) object", message) or [None, ""])[1]
@@ -274,6 +287,16 @@ def _not_array_rule(message: str, line: str) -> tuple[str, str, str] | None:
             "Pass the values as an array or a tuple of arrays instead: jnp.asarray(list(it)) or "
             "jnp.stack([...]) (a list comprehension instead of a generator).",
             op.group(1).replace("_", "-") if op else "jax-numpy",
+        )
+    if kind in _CALLABLE_TYPES and path:
+        root = path.group(1)
+        return (
+            f"{root} holds functions (an optimizer's init/update, a model's apply), and jit "
+            "traces every argument as arrays.",
+            f"Close over it (define the step where {root} is in scope, or bind it with "
+            f"functools.partial(step, {root})), or mark it static: jax.jit(step, "
+            f"static_argnames=({root!r},)).",
+            "static-args",
         )
     field = re.search(r"at path (\w+)\.(\w+)", message)
     if field and kind == "str":
@@ -466,6 +489,29 @@ def _calling_convention_rule(
             "every size-1 axis; to take one entry of a longer axis, index it: x[0].",
             "broadcasting-reshaping",
         )
+    frames = traceback.extract_tb(exc.__traceback__)
+    mapped = any(re.search(r"tree_util|[/\\]tree\.py", f.filename) for f in frames)
+    if "iteration over a 0-d array" in message and (mapped or re.search(r"tree\.map", code)):
+        return (
+            "jax.tree.map went down to the leaves, the arrays inside your tuples, while the "
+            "function expects the tuples themselves (pairs are pytree nodes, not leaves).",
+            "Stop at the pairs: jax.tree.map(f, tree, is_leaf=lambda x: isinstance(x, tuple)).",
+            "tree-map",
+        )
+    if (
+        isinstance(exc, (AttributeError, TypeError, ValueError))
+        and mapped
+        and any(f.name == "__init__" and "site-packages" not in f.filename for f in frames)
+    ):
+        return (
+            "JAX rebuilt your pytree class through __init__ with placeholder leaves (objects or "
+            "None, not arrays), as jax.tree.map, vmap and tracing do, and __init__ checked or "
+            "used them as arrays.",
+            "Rebuild without __init__ in tree_unflatten: obj = cls.__new__(cls) and set the "
+            "fields (object.__setattr__ for frozen classes); keep validation out of __init__, "
+            "or skip it when the leaves are not arrays.",
+            "custom-nodes",
+        )
     window = re.search(
         r"got operand shape \(([\d, ]*)\) with window_dimensions \(([\d, ]*)\)", message
     )
@@ -584,6 +630,27 @@ _NO_SUCH_OPTION = {
     "requires_grad": "JAX differentiates functions, not arrays: jax.grad(f)(x)",
     "out": "JAX returns a new array: y = f(x) (there is no out= buffer)",
 }
+# APIs JAX removed or moved: old name -> what to use now
+_MOVED_APIS = {
+    "tree_map": "jax.tree.map",
+    "tree_multimap": "jax.tree.map",
+    "tree_leaves": "jax.tree.leaves",
+    "tree_flatten": "jax.tree.flatten",
+    "tree_unflatten": "jax.tree.unflatten",
+    "tree_structure": "jax.tree.structure",
+    "tree_reduce": "jax.tree.reduce",
+    "tree_transpose": "jax.tree.transpose",
+    "xla_computation": "jax.jit(f).lower(*args) (.as_text() for the IR, .compile() to run)",
+    "host_callback": "jax.debug.print / jax.debug.callback (or jax.experimental.io_callback)",
+    "id_tap": "jax.debug.callback",
+    "id_print": "jax.debug.print",
+    "maps": "jax.shard_map with a mesh (jax.make_mesh)",
+    "pjit": "jax.jit (it takes in_shardings / out_shardings)",
+    "optimizers": "optax (optax.adam(1e-3) etc.)",
+    "stax": "flax.nnx or equinox",
+    "index_update": "x.at[i].set(v)",
+    "index_add": "x.at[i].add(v)",
+}
 # PyTorch (and NumPy-module) names that jax.numpy spells otherwise
 _JNP_ALIASES = {
     "cat": "jnp.concatenate",
@@ -636,7 +703,7 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
     import inspect
 
     m = re.match(
-        r"(\w+)\(\) (got an unexpected keyword argument '(\w+)'|missing \d+ required "
+        r"(?:[\w<>]+\.)*(\w+)\(\) (got an unexpected keyword argument '(\w+)'|missing \d+ required "
         r"(?:positional|keyword-only) arguments?|takes .* positional arguments? but|got "
         r"multiple values for argument)",
         first,
@@ -645,18 +712,21 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
     if not found:
         return None
     spelled, fn = found
+    method_of = None
     try:
         params = list(inspect.signature(fn).parameters.values())
         if all(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
             # an array method forwards to the jax.numpy function of its name, minus the array
             import jax.numpy as jnp
 
-            forwarded = inspect.signature(getattr(jnp, m.group(1).lstrip("_")))
-            params = list(forwarded.parameters.values())[1:]
+            method_of = inspect.signature(getattr(jnp, m.group(1).lstrip("_")))
+            params = list(method_of.parameters.values())[1:]
     except (TypeError, ValueError, AttributeError):
         return None
     shown = ", ".join(
-        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+        (f"{p.name}=..." if p.kind == p.KEYWORD_ONLY else p.name)
+        if p.default is inspect.Parameter.empty
+        else f"{p.name}={p.default!r}"
         for p in params
         if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     )
@@ -686,11 +756,7 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
         if any(p.name.endswith("treedef") for p in params):
             fix += " A treedef comes from an example tree: jax.tree.structure(tree)."
         why = f"The call does not fit {spelled}'s parameters: {first}"
-    numpy_like = (
-        spelled.startswith(("jnp.", "jax.numpy."))
-        or "." in spelled
-        and not (spelled.startswith(("jax.", "lax.", "random.", "optax.", "nn.", "eqx.", "nnx.")))
-    )
+    numpy_like = spelled.startswith(("jnp.", "jax.numpy.")) or method_of is not None
     return why + ".", fix, "jax-numpy" if numpy_like else ""
 
 
@@ -830,6 +896,38 @@ def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
         )
     if "carry" not in message:
         return None
+    kinds = re.search(
+        r"carry(?: \w+)? is an? <class '[\w.]*?(\w+)'> but .* carry output is an? "
+        r"<class '[\w.]*?(\w+)'>",
+        message,
+    )
+    if kinds and "same pytree structure" in message:
+        given, returned = kinds.groups()
+        if returned == "tuple" and given not in ("tuple", "list", "dict") and "Array" not in given:
+            return (
+                f"The loop body returns a plain tuple, but the carry is a {given}: the types "
+                "must match, not only the fields.",
+                f"Return a {given}: {given}(...) with the new fields (state._replace(...) for a "
+                "NamedTuple).",
+                "scan" if "scan" in message else "while-loop",
+            )
+        return (
+            f"The loop body returns a carry of another structure than it was given: it starts "
+            f"as {'an array' if 'Array' in given else 'a ' + given} and comes back as "
+            f"{'an array' if 'Array' in returned else 'a ' + returned}.",
+            "Give the carry the same structure on both sides: if the body returns a pair (c, h), "
+            "init must be a pair (tuple) too, e.g. (jnp.zeros(n), jnp.zeros(n)) (a recurrent "
+            "cell's initialize_carry builds it); a list stays a list, a tuple a tuple.",
+            "scan" if "scan" in message else "while-loop" if "while" in message else "fori-loop",
+        )
+    if re.search(r"has type key<\w+>\[\] but .* has type key<\w+>\[\d+\]", message):
+        return (
+            "The carry is one key, and the body returns an array of keys (what "
+            "jax.random.split gives).",
+            "Keep one key as the carry: key, subkey = jax.random.split(key), draw with subkey, "
+            "and return key (not the pair).",
+            "split",
+        )
     if "fori_loop" in line:
         return (
             f"The body of lax.fori_loop returns a carry of another dtype or shape than the "
@@ -959,7 +1057,14 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
         return done(_shape_size_fix(code, subject, "A shape"))
     if "must be static integers" in message or "slice indices must have static" in message:
         m = re.search(r"\[\s*(\w+)\s*:\s*\1\s*\+\s*(\w+)\s*\]", code)
-        if m:
+        update = re.search(r"\.at\[\s*(\w+)\s*:[^\]]*\]\.set\((.+)\)", code)
+        if update:
+            fix = (
+                "Write a fixed-size block at a traced start with lax.dynamic_update_slice(x, "
+                f"block, ({update.group(1)},)), where block has the static size of the window "
+                "(jnp.zeros(size)); or mask: jnp.where(window_mask, value, x)."
+            )
+        elif m:
             fix = (
                 "Slice a fixed size from a traced start with "
                 f"lax.dynamic_slice(x, ({m.group(1)},), ({m.group(2)},)) (or "
@@ -1441,9 +1546,14 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "axis to let JAX work it out, e.g. x.reshape(-1, 2)."
             )
         elif "contracting" in message:
-            fix = _matmul_advice(exc, code) or (
-                "The inner sizes of a matrix product must match: check both shapes and "
-                "transpose one (w.T) or swap the operands."
+            fix = (
+                _matmul_advice(exc, code)
+                or _unflattened_advice(message)
+                or (
+                    "The inner sizes of a matrix product must match: check both shapes and "
+                    "transpose one (w.T) or swap the operands; for a layer, its in_features "
+                    "must match the size of its input's last axis."
+                )
             )
         elif "concatenate" in message or "same shape" in message:
             fix = (
@@ -1498,9 +1608,29 @@ def _broadcast_advice(message: str) -> str:
     if not clash:
         return ""
     axes = ", ".join(f"axis {i}: {pa[i]} vs {pb[i]}" for i in clash)
+    longer = a if len(a) >= len(b) else b
+    pos = len(longer) + clash[0]
     return (
         f"Aligned from the right, the sizes clash at {axes}: each pair must be equal or 1; "
-        "reshape, transpose or add an axis with x[:, None] so that they broadcast."
+        "reshape, transpose or add an axis with x[:, None] so that they broadcast; if one was "
+        f"cut or built to a length, take that length from the other: x.shape[{pos}] "
+        f"({longer[pos]})."
+    )
+
+
+def _unflattened_advice(message: str) -> str:
+    """A contracting size that is a multiple of the other: features not flattened first."""
+    sizes = re.search(r"got \((\d+),\) and \((\d+),\)", message)
+    if not sizes:
+        return ""
+    small, big = sorted(int(v) for v in sizes.groups())
+    if small < 2 or big % small or big == small:
+        return ""
+    return (
+        f"The sizes {small} and {big} must match: a layer's in_features must equal the size of "
+        f"its input's last axis. If a feature map was not flattened ({big} = {small} x "
+        f"{big // small}), flatten it first, x.reshape(x.shape[0], -1); otherwise size the "
+        "layer for the input it gets."
     )
 
 
@@ -1784,7 +1914,7 @@ def _library_and_line_rule(
             kind,
         )
     if "vmap got inconsistent sizes" in message:
-        return _inconsistent_sizes(message, code)
+        return _inconsistent_sizes(exc, message, code)
     if "tree_map tree" in message and "pytree structure error" in message and "optax" in libs:
         if "apply_updates" in code:
             return (
@@ -1849,12 +1979,30 @@ def _module_attribute_rule(first: str) -> tuple[str, str, str] | None:
     import difflib
     import sys
 
-    m = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", first)
-    module = sys.modules.get(m.group(1)) if m else None
-    if module is None or not m.group(1).startswith("jax"):
+    m = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", first) or re.match(
+        r"cannot import name '(\w+)' from '([\w.]+)'", first
+    )
+    if m and first.startswith("cannot import"):
+        name, where = m.groups()
+    elif m:
+        where, name = m.groups()
+    else:
         return None
-    name = m.group(2)
-    short = m.group(1).replace("jax.numpy", "jnp")
+    if where.startswith("jax") and name in _MOVED_APIS:
+        return (
+            f"{where}.{name} was removed from JAX (or moved).",
+            f"Use {_MOVED_APIS[name]}.",
+            "tree-map"
+            if name.startswith("tree")
+            else {"host_callback": "io-callback", "id_tap": "io-callback"}.get(name, "")
+            or {"id_print": "debug-print", "xla_computation": "aot", "maps": "shard-map"}.get(
+                name, ""
+            ),
+        )
+    module = sys.modules.get(where)
+    if module is None or not where.startswith("jax"):
+        return None
+    short = where.replace("jax.numpy", "jnp")
     meant = _JNP_ALIASES.get(name) if short == "jnp" else None
     if not meant:
         close = difflib.get_close_matches(
@@ -1875,6 +2023,17 @@ def _model_library_rule(
 ) -> tuple[str, str, str] | None:
     """Causes told by the model or optimizer library whose code raised: layouts a layer
     expects, keys a library asks for, optimizer states and labels."""
+    immutable = re.search(r'collection "(\w+)" is immutable', first)
+    if immutable:
+        c = immutable.group(1)
+        return (
+            f"A Linen layer (such as BatchNorm) updates its {c!r} collection while training, "
+            "and apply was not told it may change.",
+            f"Let apply return the update: out, updates = model.apply(variables, x, "
+            f"mutable=['{c}']), and keep updates['{c}'] for the next step (or run in "
+            "evaluation mode, use_running_average=True).",
+            "stateful-layers",
+        )
     if "lhs feature dimension size" in first and libs & {"flax", "equinox", "haiku"}:
         if "equinox" in libs:
             return (
@@ -1931,7 +2090,16 @@ def _model_library_rule(
             "params.fast (or .slow) where you need the weights.",
             "optimizers",
         )
-    if "is not a valid JAX type" in first and ("equinox" in libs or _names_a_module(exc, code)):
+    not_array = "is not a valid JAX type" in first or "Error interpreting argument" in first
+    if not_array and ("equinox" in libs or _names_a_module(exc, code)):
+        if re.search(r"\bjax\.vmap\(", code):
+            return (
+                "jax.vmap maps every argument, the Equinox model too, and the model holds "
+                "non-array leaves (activation functions) that cannot be mapped.",
+                "Share the model across the batch: jax.vmap(f, in_axes=(None, 0, 0))(model, xs, "
+                "ys), or eqx.filter_vmap(f, in_axes=(None, 0, 0)).",
+                "per-example-gradients",
+            )
         return (
             "An Equinox model holds non-array leaves (activation functions, Python values), "
             "and a plain JAX transformation tries to trace every leaf.",
@@ -1954,22 +2122,42 @@ def _missing_keys(message: str) -> list[str]:
     return sorted(full - short)
 
 
-def _inconsistent_sizes(message: str, code: str) -> tuple[str, str, str]:
+# argument names that say "parameters, the same for every example", not data
+_PARAM_NAMES = r"(w|W|params?|weights?|bias|kernel|theta|model|state|coeffs?)\d?"
+
+
+def _inconsistent_sizes(exc: BaseException, message: str, code: str) -> tuple[str, str, str]:
     """vmap's mapped axes differ in size: name the odd arguments and the in_axes that leaves
-    them unmapped, where the call on the line shows the arguments."""
-    odd = re.findall(r"one axis had size \d+: axis \d+ of argument (\w+)", message)
+    them unmapped, where the call on the line (or the mapped function's own parameters, which
+    JAX's message names) shows the arguments."""
+    import inspect
+
+    odd = list(
+        dict.fromkeys(re.findall(r"one axis had size \d+: axis \d+ of argument (\w+)", message))
+    )
+    if "most axes" not in message:  # two sizes, one argument each: the parameters are odd
+        odd = [o for o in odd if re.fullmatch(_PARAM_NAMES, o)] if len(odd) == 2 else []
+        odd = odd if len(odd) == 1 else []
     call = re.search(r"\)\(([\w\s,]+)\)\s*$", code)
     fix = (
         "Give mapped arguments the same size along their in_axes axis; use in_axes=None for an "
         "argument that should not be mapped (in_axes=(0, None))."
     )
+    mapped = re.search(r"vmap\((?:jax\.(?:grad|value_and_grad)\()?(\w+)", code)
+    fn = _frame_value(exc, mapped.group(1)) if mapped else None
+    try:
+        params = list(inspect.signature(fn).parameters) if callable(fn) else []
+    except (TypeError, ValueError):
+        params = []
     if odd and call:
         names = [a.strip() for a in call.group(1).split(",") if a.strip()]
+        if len(params) == len(names) and all(o in params for o in odd):
+            names = params  # JAX names the mapped function's parameters
         axes = ["None" if any(n == o or n.rstrip("s") == o for o in odd) else "0" for n in names]
         if "None" in axes and "0" in axes:
             fix = (
-                f"{', '.join(odd)} is the same for every example (parameters, not data): do not "
-                f"map it, in_axes=({', '.join(axes)})."
+                f"{', '.join(odd)} has another size: it is the same for every example "
+                f"(parameters, not data), so do not map it: in_axes=({', '.join(axes)})."
             )
     return (
         "vmap maps every argument along one axis, and the mapped axes have different sizes.",
@@ -2128,9 +2316,125 @@ _MESSAGE_RULES = (
     (
         r"primal and tangent arguments to jax\.jvp must have the same tree structure",
         "jax.jvp takes one tangent per primal, in the same structure (a tuple of the same length).",
-        "Give each primal its tangent, with zeros for the ones held fixed: jax.jvp(f, (x, y), "
-        "(dx, jnp.zeros_like(y))).",
+        "Give each primal its tangent, in the same structure (a dict of params takes a dict of "
+        "tangents: jax.tree.map(jnp.ones_like, params)), with zeros for the ones held fixed: "
+        "jax.jvp(f, (x, y), (dx, jnp.zeros_like(y))).",
         "jvp",
+    ),
+    (
+        r"unhashable type: '\w*Tracer'",
+        "A traced value was used as a dict key or set member: Python needs its concrete value "
+        "to hash it.",
+        "Put the values in an array and index it: jnp.array([v0, v1, v2])[i] (jnp.asarray of "
+        "the dict's values in key order); for functions, lax.switch(i, [f0, f1, f2], x).",
+        "static-vs-traced",
+    ),
+    (
+        r"Invalid mixing of symbolic scopes",
+        "Symbolic dimensions made by separate export.symbolic_shape calls live in separate "
+        "scopes, and one export cannot mix them.",
+        "Create them in one call, a, b = export.symbolic_shape('a, b'), or pass the same "
+        "scope= to each call.",
+        "export",
+    ),
+    (
+        r"Length of slice indices must match number of operand dimensions",
+        "lax.dynamic_slice (and dynamic_update_slice) take one start index per dimension of "
+        "the operand.",
+        "Give a start per dimension, (r, 0) for a 2-D array (with slice sizes for both), or "
+        "use lax.dynamic_slice_in_dim(x, r, size, axis=0) for one axis.",
+        "dynamic-slicing",
+    ),
+    (
+        r"'numpy\.ndarray' object has no attribute 'at'",
+        "x.at[...] exists on JAX arrays only, and this is a NumPy array.",
+        "Make it a JAX array first, jnp.asarray(buf) (or build it with jnp.zeros, not np.zeros), "
+        "then buf.at[i].set(v); with NumPy, assign in place: buf[i] = v.",
+        "immutable-arrays",
+    ),
+    (
+        r"assignment destination is read-only",
+        "np.asarray of a JAX array gives a read-only view of its buffer, and it was written to.",
+        "Take a writable copy, np.array(x) (copy=True), or update the JAX array itself: "
+        "x = x.at[i].set(v).",
+        "host-device-transfer",
+    ),
+    (
+        r"iteration over a 0-d array",
+        "A scalar (0-d) array was unpacked or looped over: it has no items (often a carry "
+        "started as one array and unpacked as a pair, h, c = carry).",
+        "Give it the structure you unpack: start the carry as a tuple, (h0, c0) = "
+        "(jnp.zeros(n), jnp.zeros(n)); index arrays with x[i], and loop over values with "
+        "lax.scan.",
+        "scan",
+    ),
+    (
+        r"`deterministic` is False, but no `rngs` argument was provided to Dropout",
+        "nnx.Dropout in training mode draws a random mask and has no key stream to draw it from.",
+        "Give it rngs: nnx.Dropout(rate, rngs=rngs) in __init__ (or rngs= when calling it); "
+        "for evaluation switch it off with model.eval() (deterministic=True).",
+        "stateful-layers",
+    ),
+    (
+        r"Missing required argument `wrt`",
+        "nnx.Optimizer must be told which variables it updates.",
+        "Pass them: nnx.Optimizer(model, tx, wrt=nnx.Param).",
+        "train-state",
+    ),
+    (
+        r"Cannot mutate \w+ from a different trace level",
+        "An NNX module was closed over by a JAX transformation (jax.jit, jax.grad, ...) and "
+        "changed inside it: its variables belong to the outer trace.",
+        "Pass the model as an argument of an NNX transformation, nnx.jit / nnx.grad (which "
+        "carry its state in and out), or nnx.split it and nnx.merge inside a jax.jit.",
+        "flax-nnx",
+    ),
+    (
+        r"invalid shape in fixed-type tuple",
+        "A tuple of arrays of different shapes went where one array was expected: often a "
+        "function that returns a pair (apply with mutable=, value_and_grad, has_aux, scan) "
+        "used as one value.",
+        "Unpack the pair first, e.g. logits, updates = model.apply(..., mutable=[...]), and "
+        "use the array you need.",
+        "stateful-layers",
+    ),
+    (
+        r"All `hk\.Module`s must be initialized inside an `hk\.transform`",
+        "Haiku modules hold no parameters themselves: they are built and called only inside "
+        "a function given to hk.transform.",
+        "Wrap the code that builds and calls them: f = hk.transform(lambda x: hk.Linear(4)(x)); "
+        "params = f.init(key, x); f.apply(params, key, x).",
+        "haiku",
+    ),
+    (
+        r"Apply must be called with an RNG as the second argument",
+        "A function from hk.transform takes a key as apply's second argument, before the inputs.",
+        "Call f.apply(params, rng, x) (rng may be None without randomness), or transform with "
+        "hk.without_apply_rng(hk.transform(fn)) to drop it.",
+        "haiku",
+    ),
+    (
+        r"accepts a single key, but was given a key array of shape",
+        "A sampler takes one key, and was given an array of keys (what jax.random.split returns).",
+        "Take one key from it, keys[0], or unpack the split: k1, k2 = jax.random.split(key); "
+        "for one draw per key, jax.vmap(lambda k: jax.random.normal(k, shape))(keys).",
+        "split",
+    ),
+    (
+        r"'(dict|list|tuple)' object has no attribute '(ndim|shape|dtype|size|T)'",
+        "This value is a container (a pytree of arrays), not an array, so it has no array "
+        "attributes.",
+        "Map over its leaves: jax.tree.map(lambda x: x.ndim > 1, tree); an Optax mask callable "
+        "gets the whole params tree and must return such a tree.",
+        "tree-map",
+    ),
+    (
+        r"(\w*TrainState)\.__init__\(\) got an unexpected keyword argument '(\w+)'",
+        "flax's TrainState has fields for params, the optimizer and a step only: other state "
+        "(batch_stats, a key) needs a field of its own.",
+        "Subclass it with the field: class TrainState(train_state.TrainState): batch_stats: "
+        "Any, then TrainState.create(..., batch_stats=...).",
+        "train-state",
     ),
     (
         r"Module instance is frozen outside of setup",

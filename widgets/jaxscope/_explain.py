@@ -187,7 +187,8 @@ def _jax_advice(message: str) -> str:
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z`])", re.sub(r"\s+", " ", text))
     advice = [
         s.strip()
-        for s in sentences[1:]  # the first says what went wrong
+        # the first says what went wrong, unless it is all there is ("If ... then use ...")
+        for s in (sentences[1:] if len(sentences) > 1 else sentences)
         if _ADVICE_RE.search(s) and "http" not in s and len(s) < 300
     ]
     return " ".join(advice[:2])
