@@ -718,9 +718,49 @@ def _pairs_mapped_to_their_leaves(x):
     return jax.tree.map(width, {"a": (x[0], x[1])})
 
 
+def _third_axis_of_a_vector(x):
+    return jnp.zeros(x.shape[2])
+
+
+def _torch_name_for_a_weight(x):
+    params = {"linear": {"w": x, "b": x}}
+    return params["linear"]["weight"] * 2
+
+
+class _Dense:
+    def __init__(self, x):
+        self.kernel = x
+
+
+def _attribute_of_another_name(x):
+    layer = _Dense(x)
+    return layer.weight @ x
+
+
+def _numpy_never_imported(x):
+    return jnpx.sum(x)  # noqa: F821 - the mistake this case shows
+
+
+def _rows_of_two_lengths(x):
+    return jnp.array([[1.0, 2.0], [3.0]])
+
+
+def _helper_without_return(x):
+    def scale(v):
+        v * 2
+
+    return scale(x)[0]
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_third_axis_of_a_vector, "check x.ndim", "broadcasting-reshaping"),
+        (_torch_name_for_a_weight, "did you mean 'w'?", "params-as-pytrees"),
+        (_attribute_of_another_name, "Did you mean layer.kernel?", ""),
+        (_numpy_never_imported, "Did you mean jnp?", ""),
+        (_rows_of_two_lengths, "Pad the rows to one length", "array-creation"),
+        (_helper_without_return, "return result", ""),
         (_old_tree_multimap, "Use jax.tree.map.", "tree-map"),
         (_at_on_a_numpy_array, "jnp.asarray(buf)", "immutable-arrays"),
         (_rate_by_traced_step, "jnp.array([v0, v1, v2])[i]", "static-vs-traced"),

@@ -760,6 +760,137 @@ def _signature_rule(exc: BaseException, first: str, code: str) -> tuple[str, str
     return why + ".", fix, "jax-numpy" if numpy_like else ""
 
 
+# names learners use without importing them: the import that defines each
+_IMPORTS = {
+    "jnp": "import jax.numpy as jnp",
+    "np": "import numpy as np",
+    "jax": "import jax",
+    "lax": "from jax import lax",
+    "random": "from jax import random",
+    "optax": "import optax",
+    "nnx": "from flax import nnx",
+    "nn": "import flax.linen as nn",
+    "eqx": "import equinox as eqx",
+    "hk": "import haiku as hk",
+    "partial": "from functools import partial",
+    "functools": "import functools",
+    "P": "from jax.sharding import PartitionSpec as P",
+    "NamedSharding": "from jax.sharding import NamedSharding",
+    "checkify": "from jax.experimental import checkify",
+    "pl": "from jax.experimental import pallas as pl",
+}
+
+
+# what one library calls a parameter that another names differently (PyTorch, Flax, Haiku...)
+_PARAM_ALIASES = {
+    "weight": ("w", "kernel", "W", "embedding"),
+    "kernel": ("w", "weight", "W"),
+    "w": ("kernel", "weight", "W"),
+    "bias": ("b", "offset"),
+    "b": ("bias",),
+    "scale": ("gamma", "weight"),
+    "gamma": ("scale", "weight"),
+    "beta": ("bias", "offset"),
+    "offset": ("beta", "bias"),
+    "running_mean": ("mean",),
+    "running_var": ("var",),
+}
+
+
+def _closest_name(name: str, names: list[str]) -> str:
+    """The name in ``names`` that ``name`` most likely meant: another library's spelling of
+    the same parameter, else the closest spelling."""
+    import difflib
+
+    alias = next((a for a in _PARAM_ALIASES.get(name, ()) if a in names), "")
+    return alias or next(iter(difflib.get_close_matches(name, names, n=1, cutoff=0.4)), "")
+
+
+def _python_error_rule(exc: BaseException, first: str, code: str) -> tuple[str, str, str] | None:
+    """Plain Python errors in code around JAX, told by the learner's own values: an axis a
+    shape lacks, a dict key or attribute that is not there (the closest that is), a name
+    never imported, None where a value was meant, ragged nested lists."""
+    import difflib
+
+    axis = re.search(r"([\w.]+)\.shape\[(-?\d+)\]", code)
+    if isinstance(exc, IndexError) and "tuple index out of range" in first and axis:
+        value = _frame_value(exc, axis.group(1).split(".")[0])
+        shape = getattr(value, "shape", None) if "." not in axis.group(1) else None
+        has = (
+            f"has shape {tuple(shape)}, {len(shape)} axes"
+            if shape is not None
+            else "has fewer axes"
+        )
+        return (
+            f"{axis.group(1)} {has}, so {axis.group(1)}.shape[{axis.group(2)}] does not exist.",
+            f"Index an axis it has (check {axis.group(1)}.ndim); under jax.vmap each example has "
+            "one axis less than the batch, so count axes per example (or use shape[-1] for the "
+            "last).",
+            "broadcasting-reshaping",
+        )
+    if isinstance(exc, KeyError):
+        chain = re.search(r"([A-Za-z_]\w*)((?:\[['\"][^'\"]+['\"]\])+)", code)
+        value = _frame_value(exc, chain.group(1)) if chain else None
+        missing = str(exc.args[0]) if exc.args else ""
+        for key in re.findall(r"\[['\"]([^'\"]+)['\"]\]", chain.group(2) if chain else ""):
+            if not isinstance(value, dict):
+                break
+            if key == missing:
+                keys = [str(k) for k in value]
+                close = _closest_name(key, keys)
+                hint = f" (did you mean {close!r}?)" if close else ""
+                return (
+                    f"The dict has no key {key!r}: its keys are {keys}.",
+                    f"Use one of its keys{hint}; print jax.tree_util.keystr paths, or "
+                    "jax.tree_util.tree_map_with_path, to see a params tree's names.",
+                    "params-as-pytrees",
+                )
+            value = value.get(key)
+    attr = re.match(r"'(\w+)' object has no attribute '(\w+)'", first)
+    if isinstance(exc, AttributeError) and attr and attr.group(1) != "NoneType":
+        owner = re.search(rf"([A-Za-z_][\w]*)\.{attr.group(2)}\b", code)
+        value = _frame_value(exc, owner.group(1)) if owner else None
+        names = [n for n in dir(value) if not n.startswith("_")] if value is not None else []
+        close = _closest_name(attr.group(2), names)
+        if value is not None and type(value).__name__ == attr.group(1) and names:
+            return (
+                f"{owner.group(1)} (a {attr.group(1)}) has no attribute {attr.group(2)!r}.",
+                (f"Did you mean {owner.group(1)}.{close}? " if close else "")
+                + f"Its attributes: {', '.join(names[:12])}.",
+                "",
+            )
+    name = re.match(r"name '(\w+)' is not defined", first)
+    if isinstance(exc, NameError) and name:
+        n = name.group(1)
+        if n in _IMPORTS:
+            return (f"{n} is used but never imported.", f"Add the import: {_IMPORTS[n]}.", "")
+        seen = set()
+        for frame in traceback.walk_tb(exc.__traceback__):
+            seen |= set(frame[0].f_globals) | set(frame[0].f_locals)
+        close = difflib.get_close_matches(n, sorted(seen), n=1, cutoff=0.7)
+        if close:
+            return (f"No name {n!r} is defined here.", f"Did you mean {close[0]}?", "")
+    if "inhomogeneous shape" in first or "setting an array element with a sequence" in first:
+        return (
+            "Nested lists of different lengths (ragged data) cannot become one array: every row "
+            "must have the same length.",
+            "Pad the rows to one length (and keep a mask of the real entries), or keep a Python "
+            "list of arrays; jnp.stack and jnp.array need equal shapes.",
+            "array-creation",
+        )
+    if re.match(
+        r"'NoneType' object (is not (subscriptable|callable|iterable)|has no attribute)", first
+    ):
+        return (
+            "A value here is None: most often a function that forgot its return statement (it "
+            "returns None), or an optional argument or attribute left unset.",
+            "Find where the value comes from and return or set it: a function that computes a "
+            "result must end with `return result`.",
+            "",
+        )
+    return None
+
+
 def _missing_arguments_rule(exc: BaseException, first: str) -> tuple[str, str, str] | None:
     """A function that no rule knows was called without arguments it requires: name them."""
     missing = re.search(
@@ -1566,7 +1697,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "transpose or add an axis with x[:, None] so that they broadcast."
             )
         return done((f"The shapes do not fit together: {first}", fix, "broadcasting-reshaping"))
-    rule = _missing_arguments_rule(exc, first)
+    rule = _missing_arguments_rule(exc, first) or _python_error_rule(exc, first, code)
     if rule:
         return done(rule)
     explanation = first[:300] if first else f"{name} was raised."
