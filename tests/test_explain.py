@@ -875,7 +875,11 @@ def test_a_cause_no_rule_knows_gets_the_cheat_sheet_row_of_the_function_called()
 
     info = explain(caught(f, X3), f)
     assert info["concept"] == "dynamic-slicing", info
-    assert info["fix"].startswith("Check how jax.lax.dynamic_update_slice is called (cheat sheet, ")
+    # what JAX's message says must hold comes first, then the row of the function called
+    assert info["fix"].startswith(
+        "Make the call meet what JAX requires: dynamic_update_slice update must have the same rank"
+    )
+    assert "Check how jax.lax.dynamic_update_slice is called (cheat sheet, " in info["fix"]
     assert "For example: " in info["fix"] and "slice(" in info["fix"].split("example")[1]
     assert info["general"] and coach_hint(caught(f, X3), f) == ""  # an exercise's hint says more
     assert not explain(caught(_float_index, X3), _float_index)["general"]

@@ -194,6 +194,24 @@ def _jax_advice(message: str) -> str:
     return " ".join(advice[:2])
 
 
+_REQUIREMENT_RE = re.compile(
+    r"(?:(?<=^)|(?<=[.:;] ))(?:(?![.:;] )[^\n])*?\b(?:must|should|has to|have to|requires?|"
+    r"expects?|expected|only (?:supports?|accepts?))\b(?:(?!\. |; )[^\n])*",
+    re.I,
+)
+
+
+def _requirement(message: str) -> str:
+    """What JAX's message says must hold ("update must have the same rank as operand"), as the
+    first step of a fix no rule knows: the condition to make true on this line."""
+    text = re.sub(r"\s+", " ", message.split("The error occurred while tracing")[0])
+    found = _REQUIREMENT_RE.search(text)
+    if not found or len(found.group(0)) > 240 or "http" in found.group(0):
+        return ""
+    said = found.group(0).strip(" ,.")
+    return f"Make the call meet what JAX requires: {said[0].lower() + said[1:]}."
+
+
 def _cheatsheet_fix(line: str, message: str) -> tuple[str, str] | None:
     """(fix, concept) from the cheat-sheet row of the JAX function called on ``line``, for a
     cause no rule knows: how that function is meant to be called, in the row's own words."""
@@ -353,7 +371,7 @@ def explain(exc: BaseException, fn: Any = None, rename: Any = None) -> dict[str,
         line = _source_line(exc, fn) if result["where"] else ""
         name, explanation, fix, concept = classify(exc, message, line)
         if not fix:  # no rule knows the cause: JAX's own advice and the cheat sheet's row
-            advice = _jax_advice(message)
+            advice = _jax_advice(message) or _requirement(message)
             row = _cheatsheet_fix(line, message) if line else None
             fix = " ".join(filter(None, (advice, row and row[0])))
             concept = row[1] if row else concept
