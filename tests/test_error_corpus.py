@@ -112,8 +112,9 @@ def test_the_corpus_is_big_enough_and_its_expectations_are_real():
 # measured 24/24 and 1/24, 29/29 and 7/29 before any change; 3/24 and 8/29 after the rules for
 # their tune halves. Batches 11 (small real models with the libraries) and 12 (questions from
 # issue trackers) measured 28/30 and 14/30, 29/29 and 15/29 before any rule was written for them.
-# The floor is the sum of the blind measures: 306/311, 128/311.
-TARGETS = {"tune": (0.97, 0.90), "held": (306 / 311, 128 / 311)}
+# Batches 13 (the JAX docs' teaching pages) and 14 (the training libraries' gotchas) measured
+# 21/21 and 14/21, 22/22 and 11/22. The floor is the sum of the blind measures: 349/354, 153/354.
+TARGETS = {"tune": (0.97, 0.90), "held": (349 / 354, 153 / 354)}
 
 
 @pytest.mark.parametrize("half", ["tune", "held"])

@@ -752,9 +752,29 @@ def _helper_without_return(x):
     return scale(x)[0]
 
 
+def _tuple_used_as_the_array(x):
+    out = jax.value_and_grad(lambda v: (v**2).sum())(x)
+    return out.mean()
+
+
+def _schedule_scaled_like_a_number(x):
+    def schedule(step):
+        return 0.1 * 0.9**step
+
+    return -schedule * x
+
+
+def _leaf_sizes_of_a_model(x):
+    model = {"w": x, "act": jnp.tanh}
+    return sum(leaf.size for leaf in jax.tree.leaves(model))
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_tuple_used_as_the_array, "Unpack it first", ""),
+        (_schedule_scaled_like_a_number, "lr = schedule(step)", "schedules"),
+        (_leaf_sizes_of_a_model, "isinstance(x, jax.Array)", "params-as-pytrees"),
         (_third_axis_of_a_vector, "check x.ndim", "broadcasting-reshaping"),
         (_torch_name_for_a_weight, "did you mean 'w'?", "params-as-pytrees"),
         (_attribute_of_another_name, "Did you mean layer.kernel?", ""),

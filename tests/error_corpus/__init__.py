@@ -105,6 +105,8 @@ def load() -> list[Case]:
         round10,
         round11,
         round12,
+        round13,
+        round14,
         shapes_dtypes,
         silent,
         tracer_values,

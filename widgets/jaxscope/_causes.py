@@ -847,6 +847,18 @@ def _python_error_rule(exc: BaseException, first: str, code: str) -> tuple[str, 
                 )
             value = value.get(key)
     attr = re.match(r"'(\w+)' object has no attribute '(\w+)'", first)
+    array_like = ("mean", "sum", "max", "min", "reshape", "astype", "item", "ndim", "T", "at")
+    if isinstance(exc, AttributeError) and attr and attr.group(1) in ("tuple", "list"):
+        if attr.group(2) in array_like:
+            return (
+                f"This value is a {attr.group(1)}, not an array: a function returned several "
+                "values together (checkify gives (err, out), value_and_grad (value, grads), "
+                "has_aux ((loss, aux), grads), apply with mutable= (out, updates), "
+                "jax.random.split an array of keys).",
+                "Unpack it first, e.g. err, out = checkify.checkify(f)(x) (then err.throw() to "
+                "raise), and use the array you need.",
+                "",
+            )
     if isinstance(exc, AttributeError) and attr and attr.group(1) != "NoneType":
         owner = re.search(rf"([A-Za-z_][\w]*)\.{attr.group(2)}\b", code)
         value = _frame_value(exc, owner.group(1)) if owner else None
@@ -870,6 +882,43 @@ def _python_error_rule(exc: BaseException, first: str, code: str) -> tuple[str, 
         close = difflib.get_close_matches(n, sorted(seen), n=1, cutoff=0.7)
         if close:
             return (f"No name {n!r} is defined here.", f"Did you mean {close[0]}?", "")
+    factory = (
+        re.match(
+            r"(normal|uniform|truncated_normal|lecun_normal|lecun_uniform|he_normal|he_uniform|"
+            r"glorot_normal|glorot_uniform|xavier_normal|xavier_uniform|kaiming_normal|"
+            r"kaiming_uniform|variance_scaling|orthogonal|constant|delta_orthogonal)\(\) takes",
+            first,
+        )
+        or re.match(r"'function' object is not subscriptable", first)
+        and "init" in code
+    )
+    if factory:
+        name = factory.group(1) if factory.re.groups else "normal"
+        return (
+            f"Initializers such as {name} are factories: {name}() returns the initializer, a "
+            "function of (key, shape, dtype), and the factory itself was passed.",
+            f"Call it first: kernel_init=nn.initializers.{name}() (with its options, e.g. "
+            "normal(stddev=0.02)).",
+            "flax-linen" if "nnx" not in code else "flax-nnx",
+        )
+    if re.match(
+        r"(bad operand type for unary .|unsupported operand type\(s\) for .+): .*'function'", first
+    ):
+        return (
+            "A function was used as a number: a learning-rate schedule (or a model's apply) "
+            "is a function of the step, not a value.",
+            "Call it first: lr = schedule(step) (optax passes the step count itself when the "
+            "schedule is given to the optimizer: optax.adam(schedule)).",
+            "schedules",
+        )
+    if isinstance(exc, AttributeError) and re.search(r"tree(_util)?\.(tree_)?leaves\(", code):
+        return (
+            "Not every leaf of this tree is an array: models also hold functions, ints and "
+            "other Python values as leaves.",
+            "Keep the arrays only: jax.tree.leaves(eqx.filter(model, eqx.is_array)), or "
+            "[x for x in jax.tree.leaves(tree) if isinstance(x, jax.Array)].",
+            "params-as-pytrees",
+        )
     if "inhomogeneous shape" in first or "setting an array element with a sequence" in first:
         return (
             "Nested lists of different lengths (ragged data) cannot become one array: every row "
@@ -2055,6 +2104,14 @@ def _library_and_line_rule(
                 "optax.apply_updates(params, updates).",
                 "init-update-apply",
             )
+        if re.search(r"with 1 child keys\s*\n\s*params\s*\n", message):
+            return (
+                "The parameters were given with their collection around them, {'params': ...} "
+                "(the whole variables dict), where the parameters themselves were expected.",
+                "Take the collection out: params=variables['params'] (in TrainState.create, "
+                "tx.init and apply_gradients alike).",
+                "train-state",
+            )
         missing = _missing_keys(message)
         example = ", ".join(f"{k!r}: False" for k in missing) or "'b': False"
         return (
@@ -2154,6 +2211,82 @@ def _model_library_rule(
 ) -> tuple[str, str, str] | None:
     """Causes told by the model or optimizer library whose code raised: layouts a layer
     expects, keys a library asks for, optimizer states and labels."""
+    stream = re.search(r"No RngStream named '(\w+)' found in Rngs", first)
+    if stream:
+        name = stream.group(1)
+        return (
+            f"The layer draws from the {name!r} stream of its nnx.Rngs, and the Rngs has no "
+            "stream of that name.",
+            f"Give the Rngs that stream, nnx.Rngs(params=0, {name}=1), or build it as "
+            "nnx.Rngs(0), whose default stream serves every name.",
+            "stateful-layers",
+        )
+    needs = re.search(r'needs PRNG for "(\w+)"', first)
+    if needs:
+        name = needs.group(1)
+        return (
+            f"A Linen layer draws random numbers from the {name!r} stream, and apply was not "
+            "given a key for it.",
+            f"Pass it by name: model.apply(variables, x, rngs={{'{name}': key}}) (a fresh key "
+            "each step), or run the layer deterministically for evaluation.",
+            "stateful-layers",
+        )
+    if re.search(r"Tracer has no attribute '?(params|dropout|default|noise)", first) or (
+        "nnx" in code and re.search(r"has no attribute '?(params|dropout|default)", first)
+    ):
+        return (
+            "An NNX layer takes its random streams as an nnx.Rngs object, and was given a bare "
+            "key.",
+            "Wrap the key: rngs=nnx.Rngs(key) (or nnx.Rngs(0), nnx.Rngs(params=key)).",
+            "flax-nnx",
+        )
+    if "only accessible from inside 'init' or 'apply'" in first:
+        return (
+            "Submodules defined in setup() exist only while the module is bound to its "
+            "variables, inside init or apply.",
+            "Run it through apply, model.apply(variables, x, method=lambda m, x: m.encoder(x)) "
+            "(or method=Model.encode), or bind the variables first: "
+            "model.bind(variables).encoder(x).",
+            "flax-linen",
+        )
+    if "state argument does not appear valid" in first:
+        return (
+            "A function from hk.transform_with_state takes its state after the params: "
+            "apply(params, state, rng, x).",
+            "Call f.apply(params, state, rng, x), which returns (out, state); init returns "
+            "(params, state).",
+            "haiku",
+        )
+    if re.search(r"Input to `\w+` needs to have rank \d", message) and "equinox" in libs:
+        return (
+            "Equinox layers act on one example (no batch axis), and this input has a batch "
+            "axis in front.",
+            "Map the layer over the batch: jax.vmap(layer)(x) (eqx.filter_vmap for a model).",
+            "equinox",
+        )
+    if "make_with_state(" in code and "__call__() missing" in first:
+        return (
+            "eqx.nn.make_with_state takes the layer's class and its arguments, and builds the "
+            "layer and its state itself; it was given a layer already built.",
+            "Pass the class: model, state = eqx.nn.make_with_state(eqx.nn.BatchNorm)(3, "
+            "axis_name='batch').",
+            "stateful-layers",
+        )
+    if "_LeafWrapper" in first:
+        return (
+            "eqx.tree_at's where function must only select the part to replace, lambda m: "
+            "m.weight; it computed with it instead.",
+            "Select, then give the new value: eqx.tree_at(lambda m: m.weight, model, new), or "
+            "compute from the old one with replace_fn=lambda w: w * 0.5.",
+            "equinox",
+        )
+    if "self.param(" in code and re.search(r"self\.param\(\s*['\"]\w+['\"]\s*,\s*jnp\.", code):
+        return (
+            "self.param takes an initializer, a function of (key, *shape), not an array.",
+            "Pass the initializer and the shape: self.param('b', nn.initializers.zeros, (3,)), "
+            "or a function: self.param('b', lambda key: jnp.zeros(3)).",
+            "flax-linen",
+        )
     immutable = re.search(r'collection "(\w+)" is immutable', first)
     if immutable:
         c = immutable.group(1)

@@ -170,7 +170,7 @@ def _spellings(api: str) -> tuple[str, ...]:
 
 _ADVICE_RE = re.compile(
     r"\b(?:try using|try |use |consider|instead|you can|pass |set |call |make sure|should|"
-    r"might need|replace|wrap |annotate|did you mean)",
+    r"might need|replace|wrap |annotate|did you mean|add |remember|for reference)",
     re.I,
 )
 
@@ -384,8 +384,17 @@ def explain(exc: BaseException, fn: Any = None, rename: Any = None) -> dict[str,
             explanation += f" It was stored at {short_path(site[0])}:{site[1]}."
         site = site or return_site(safe_str(exc))
         code = code_of(fn)
-        if site and (code is None or _within(code, site)):
-            # JAX raised after the trace: point at the store or the return in fn instead
+        frames = learner_frames(exc, fn)
+        used_in_fn = (  # a leaked tracer used later in fn (not the leak checker's report)
+            "Leaked trace" not in message
+            and concept == "leaked-tracers"
+            and code is not None
+            and bool(frames)
+            and _within(code, frames[-1])
+        )
+        if site and (code is None or _within(code, site)) and not used_in_fn:
+            # JAX raised after the trace: point at the store or the return in fn instead (a
+            # leaked tracer used later in fn is pointed at where it is used; the store is named)
             result["where"] = f"{short_path(site[0])}:{site[1]}"
         result.update(name=name, explanation=explanation, fix=fix, concept=concept)
     except Exception:  # noqa: BLE001 - explaining must never raise

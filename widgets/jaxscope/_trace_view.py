@@ -283,8 +283,11 @@ def trace_model(
         closed, out_shape, outer_error = run(check_leaks=True)
         if outer_error is not None and outer_error["concept"] == "leaked-tracers":
             # the leak check stopped the trace: trace again without it, for the annotations
+            own = record["error"]
             closed, out_shape, _ = run(check_leaks=False)
-            record["error"] = None
+            # a function that fails by itself leaves tracers behind, which is all the leak
+            # checker saw: its own failure is the error to report
+            record["error"] = own
         if outer_error is not None and outer_error["type"] == "KeyReuseError" and closed is None:
             # the checker rejects the finished trace: trace without it to find the second draw
             with jax.debug_key_reuse(False):
