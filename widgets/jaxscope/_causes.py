@@ -2111,6 +2111,13 @@ _MESSAGE_RULES = (
         "default-dtypes-x64",
     ),
     (
+        r"unsupported operand type\(s\) for [^:]+: 'dict' and 'dict'",
+        "Arithmetic does not reach inside a dict: two trees of parameters are not arrays.",
+        "Combine them leaf by leaf with jax.tree.map over both trees: jax.tree.map(lambda p, g: "
+        "p - lr * g, params, grads) (the trees must have the same structure).",
+        "multi-tree-ops",
+    ),
+    (
         r"unsupported operand type\(s\) for [^:]+: '(dict|\w+)' and '(dict|\w+)'(?<=dict')|"
         r"unsupported operand type\(s\) for [^:]+: 'dict'",
         "Arithmetic does not reach inside a dict: a tree of parameters is not an array.",
