@@ -772,9 +772,25 @@ def _leaf_sizes_of_a_model(x):
     return sum(leaf.size for leaf in jax.tree.leaves(model))
 
 
+def _take_that_raises(x):
+    return jnp.take(x, jnp.array([0, 5]), mode="raise")
+
+
+def _walkers_on_one_key(x):
+    key = jax.random.key(0)
+    return jax.vmap(lambda k: jax.random.normal(k, (2,)))(key)
+
+
+def _loop_while_any_error(x):
+    return jax.lax.while_loop(lambda v: v > 0.1, lambda v: v / 2, x)
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_take_that_raises, "mode='clip'", "out-of-bounds"),
+        (_walkers_on_one_key, "keys = jax.random.split(key, n)", "keys-vmap-jit"),
+        (_loop_while_any_error, "jnp.all(err > tol)", "while-loop"),
         (_tuple_used_as_the_array, "Unpack it first", ""),
         (_schedule_scaled_like_a_number, "lr = schedule(step)", "schedules"),
         (_leaf_sizes_of_a_model, "isinstance(x, jax.Array)", "params-as-pytrees"),

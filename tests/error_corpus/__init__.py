@@ -107,6 +107,8 @@ def load() -> list[Case]:
         round12,
         round13,
         round14,
+        round15,
+        round16,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -164,6 +164,9 @@ def _numpy_fix(line: str, subject: str) -> tuple[str, str, str]:
     if indexed and not m:
         return _index_fix(indexed)
     call = f"jnp.{m.group(1)}(...)" if m else "the jnp.* function of the same name"
+    sci = re.search(r"\b(?:scipy|sp)\.(special|stats|linalg|signal|ndimage)\.(\w+)", line)
+    if sci:
+        call = f"jax.scipy.{sci.group(1)}.{sci.group(2)}(...) (SciPy itself needs real numbers)"
     return (
         f"{subject} is a tracer, and NumPy needs real numbers, which do not exist while JAX "
         "traces the function (np.asarray, np.* functions, .tolist()).",
@@ -193,7 +196,8 @@ def _shape_size_fix(line: str, subject: str, what: str) -> tuple[str, str, str]:
         f"{what} ({subject}) is traced, but a shape or size must be a concrete Python integer "
         "while tracing: under jit every array shape follows from shapes alone.",
         f"Mark {subject} static (static_argnums / static_argnames) so it stays a Python int, or "
-        "take sizes from x.shape (static); np.prod(x.shape) gives a total size." + also,
+        "take sizes from x.shape (static: x.shape[0], len(x), x.size); np.prod(x.shape) gives a "
+        "total size." + also,
         "static-args",
     )
 
@@ -1249,6 +1253,20 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "in-axes",
             )
         )
+    if (
+        "vmap was requested to map its argument along axis" in message
+        and re.search(r"\bkey\b", code)
+        and "is only 0" in message
+    ):
+        return done(
+            (
+                "vmap was given one key to map over: a key is a scalar, with no batch axis.",
+                "Split it into one key per example and map over those: keys = "
+                "jax.random.split(key, n), then jax.vmap(walk)(keys, ...); or pass the key "
+                "unmapped with in_axes=None if every example may share it.",
+                "keys-vmap-jit",
+            )
+        )
     if "vmap was requested to map its argument along axis" in message:
         scalar = "is only 0" in message
         return done(
@@ -2126,6 +2144,29 @@ _MESSAGE_RULES = (
         "tree-map",
     ),
     (
+        r"map_coordinates currently requires order<=1",
+        "JAX's map_coordinates interpolates only to order 1: nearest (order=0) or linear "
+        "(order=1); cubic splines are not implemented.",
+        "Use order=1 (linear) or order=0 (nearest); for smoother results sample a finer grid "
+        "or fit the spline yourself.",
+        "scipy-linalg",
+    ),
+    (
+        r"The 'raise' mode to jnp\.take is not supported",
+        "Under jit JAX cannot raise on an out-of-bounds index (the values are not known), so "
+        "jnp.take has no mode='raise'.",
+        "Choose what happens instead: mode='clip' (clamp) or mode='fill' with fill_value=...; "
+        "to fail on bad indices, check them with jax.experimental.checkify.",
+        "out-of-bounds",
+    ),
+    (
+        r"object of type 'generator' has no len\(\)",
+        "A generator went where JAX needs a sequence: it has no length and is consumed once.",
+        "Make it a list first, [x * s for s in scales] (a list comprehension, not a generator), "
+        "then jnp.stack(...) it.",
+        "jax-numpy",
+    ),
+    (
         r"select with boolean `which` cannot have > 2 cases",
         "lax.select_n with a boolean `which` picks between two cases only (False: the first, "
         "True: the second).",
@@ -2397,7 +2438,9 @@ _MESSAGE_RULES = (
         r"cond_fun must return a boolean scalar",
         "lax.while_loop's cond_fun returned a number, not a boolean: the loop runs while the "
         "condition is true, and only a comparison says that.",
-        "Return a boolean scalar from cond_fun: compare, e.g. lambda s: s[1] > 0 (not s[1]).",
+        "Return a boolean scalar from cond_fun: compare, e.g. lambda s: s[1] > 0 (not s[1]); "
+        "for an array of conditions reduce it to one, jnp.all(err > tol) / jnp.any(...) (or "
+        "jnp.max(jnp.abs(err)) > tol).",
         "while-loop",
     ),
     (

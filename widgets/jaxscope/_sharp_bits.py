@@ -281,6 +281,21 @@ def _free_value_notes(fn: Any, code: Any, changed: set[str]) -> list[dict]:
     for name, line, value in free_reads(fn, code):
         if name in written:
             continue
+        for attr, attr_line in _attributes_read(code, name):
+            held = getattr(value, attr, None) if hasattr(value, "__dict__") else None
+            if isinstance(held, (jax.Array, np.ndarray)) and not isinstance(value, np.ndarray):
+                notes.append(
+                    _note(
+                        "constant",
+                        attr_line or line,
+                        f"`{name}.{attr}` (array {held.dtype}{list(held.shape)}) is read from an "
+                        "object outside the function: JAX bakes its current value into the "
+                        "trace as a constant, so a later change to it is not seen by the "
+                        "compiled function.",
+                        f"Pass {name}.{attr} (or the whole object, as a pytree) as an argument.",
+                        "closed-over-constants",
+                    )
+                )
         if isinstance(value, collections.abc.Iterator):
             notes.append(
                 _note(
@@ -315,6 +330,18 @@ def _free_value_notes(fn: Any, code: Any, changed: set[str]) -> list[dict]:
                 )
             )
     return notes
+
+
+def _attributes_read(code: Any, name: str) -> list[tuple[str, int]]:
+    """``(attribute, line)`` for each ``name.attribute`` that ``code`` reads, first reads."""
+    found: dict[str, int] = {}
+    for c in _codes(code):
+        ins = list(dis.get_instructions(c))
+        for a, b in zip(ins, ins[1:], strict=False):
+            loads = ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF")
+            if a.opname in loads and a.argval == name and b.opname == "LOAD_ATTR":
+                found.setdefault(b.argval, b.positions.lineno if b.positions else 0)
+    return list(found.items())
 
 
 def _loops(tree: ast.AST | None, offset: int) -> list[tuple[int, int]]:
@@ -580,7 +607,19 @@ def _first_use(src: tuple[list[str], int] | None, name: str) -> int | None:
     if src is None:
         return None
     lines, start = src
-    for n, text in enumerate(lines[1:], start=start + 1):
+    body = 1
+    for i, text in enumerate(lines):  # skip decorators and the signature: the body comes after
+        if text.lstrip().startswith(("def ", "async def ")):
+            body = next(
+                (
+                    j + 1
+                    for j in range(i, len(lines))
+                    if lines[j].split("#")[0].rstrip().endswith(":")
+                ),
+                i + 1,
+            )
+            break
+    for n, text in enumerate(lines[body:], start=start + body):
         if re.search(rf"\b{re.escape(name)}\b", text):
             return n
     return start

@@ -258,6 +258,7 @@ def trace_model(
         except Exception as exc:  # noqa: BLE001 - the learner's error becomes the view
             import traceback
 
+            exc = _underlying(exc)
             frames = [(f.f_code.co_filename, ln) for f, ln in traceback.walk_tb(exc.__traceback__)]
             record["error"] = _error_data(exc, fn, loc, frames, rename)
             traceback.clear_frames(exc.__traceback__)
@@ -273,6 +274,7 @@ def trace_model(
                 closed, shape = jax.make_jaxpr(traced, return_shape=True)(dyn_args, dyn_kwargs)
             return closed, shape, None
         except Exception as exc:  # noqa: BLE001 - e.g. a leak found, or a non-array result
+            exc = _underlying(exc)
             frames = [(f.f_code.co_filename, ln) for f, ln in traceback.walk_tb(exc.__traceback__)]
             data = _error_data(exc, fn, loc, frames, rename)
             traceback.clear_frames(exc.__traceback__)
@@ -393,6 +395,15 @@ def trace_model(
         "note": note,
         "notes": notes,
     }
+
+
+def _underlying(exc: BaseException) -> BaseException:
+    """The error to report for ``exc``: when the leak checker raised while another error was
+    propagating, it only saw the tracers that error left behind, so the other error."""
+    inner = exc.__context__
+    if isinstance(inner, Exception) and "Leaked trace" in str(exc):
+        return inner
+    return exc
 
 
 @contextlib.contextmanager
