@@ -17,6 +17,7 @@ import traceback
 
 from ._causes_calls import (
     _choice_rule,
+    _dotted_value,
     _frame_value,
     _missing_arguments_rule,
     _module_attribute_rule,
@@ -1462,11 +1463,7 @@ def _matmul_advice(exc: BaseException, code: str) -> str:
     left, right = [g for g in pair.groups() if g][:2]
     shapes = []
     for name in (left, right):
-        head, *rest = name.split(".")
-        value = _frame_value(exc, head)
-        for part in rest:
-            value = getattr(value, part, None)
-        shapes.append(getattr(value, "shape", None))
+        shapes.append(getattr(_dotted_value(exc, name), "shape", None))
     a, b = shapes
     if not a or not b or len(a) < 1 or len(b) < 1:
         return ""

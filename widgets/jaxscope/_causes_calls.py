@@ -89,13 +89,7 @@ def _callee(exc: BaseException, code: str, name: str) -> tuple[str, Any] | None:
     for spelled in re.findall(r"([A-Za-z_][\w.]*)\(", code):
         if spelled.rsplit(".", 1)[-1] != name.lstrip("_"):
             continue
-        head, *rest = spelled.split(".")
-        obj = _frame_value(exc, head)
-        try:
-            for part in rest:
-                obj = getattr(obj, part)
-        except AttributeError:
-            continue
+        obj = _dotted_value(exc, spelled)
         if callable(obj):
             return spelled, obj
     return None
@@ -459,3 +453,13 @@ def _frame_value(exc: BaseException, name: str) -> object:
             found = scope[name]
         tb = tb.tb_next
     return found
+
+
+def _dotted_value(exc: BaseException, dotted: str) -> object:
+    """The object ``a.b.c`` names in the learner's frame (``a`` looked up by
+    :func:`_frame_value`, then its attributes), else None."""
+    head, *rest = dotted.split(".")
+    value = _frame_value(exc, head)
+    for part in rest:
+        value = getattr(value, part, None)
+    return value

@@ -175,11 +175,16 @@ _ADVICE_RE = re.compile(
 )
 
 
+def _own_words(message: str) -> str:
+    """``message`` without the paragraph JAX appends on where it was tracing."""
+    return message.split("The error occurred while tracing")[0]
+
+
 def _jax_advice(message: str) -> str:
     """The library's own advice in ``message``, for a cause no rule knows: its sentences that say
     what to do ("try using x.astype(int)", "You might need to replace ... with ..."), at most
     two; a numbered list of options is kept whole (each option with its code)."""
-    text = message.split("The error occurred while tracing")[0]
+    text = _own_words(message)
     options = re.findall(r"^\s*\d\.\s+(.+?)(?=^\s*\d\.\s|\Z)", text, re.M | re.S)
     if len(options) > 1:
         said = [re.sub(r"\s+", " ", o).strip().rstrip(":") for o in options[:4]]
@@ -204,7 +209,7 @@ _REQUIREMENT_RE = re.compile(
 def _requirement(message: str) -> str:
     """What JAX's message says must hold ("update must have the same rank as operand"), as the
     first step of a fix no rule knows: the condition to make true on this line."""
-    text = re.sub(r"\s+", " ", message.split("The error occurred while tracing")[0])
+    text = re.sub(r"\s+", " ", _own_words(message))
     found = _REQUIREMENT_RE.search(text)
     if not found or len(found.group(0)) > 240 or "http" in found.group(0):
         return ""

@@ -284,18 +284,8 @@ def _free_value_notes(fn: Any, code: Any, changed: set[str]) -> list[dict]:
         for attr, attr_line in _attributes_read(code, name):
             held = getattr(value, attr, None) if hasattr(value, "__dict__") else None
             if isinstance(held, (jax.Array, np.ndarray)) and not isinstance(value, np.ndarray):
-                notes.append(
-                    _note(
-                        "constant",
-                        attr_line or line,
-                        f"`{name}.{attr}` (array {held.dtype}{list(held.shape)}) is read from an "
-                        "object outside the function: JAX bakes its current value into the "
-                        "trace as a constant, so a later change to it is not seen by the "
-                        "compiled function.",
-                        f"Pass {name}.{attr} (or the whole object, as a pytree) as an argument.",
-                        "closed-over-constants",
-                    )
-                )
+                what = f"array {held.dtype}{list(held.shape)}"
+                notes.append(_constant_note(f"{name}.{attr}", what, attr_line or line, "an object"))
         if isinstance(value, collections.abc.Iterator):
             notes.append(
                 _note(
@@ -317,28 +307,33 @@ def _free_value_notes(fn: Any, code: Any, changed: set[str]) -> list[dict]:
                 if hasattr(value, "shape")
                 else f"{type(value).__name__} {value!r}"
             )
-            notes.append(
-                _note(
-                    "constant",
-                    line,
-                    f"`{name}` ({what}) is read from outside the function: JAX bakes its "
-                    "current value into the trace as a constant, so a later change to it is "
-                    "not seen by the compiled function.",
-                    f"Pass {name} as an argument (traced, so new values are used without "
-                    "recompiling).",
-                    "closed-over-constants",
-                )
-            )
+            notes.append(_constant_note(name, what, line))
     return notes
+
+
+def _constant_note(name: str, what: str, line: int | None, held_by: str = "") -> dict:
+    """A value read from outside the traced function (``held_by`` an object, say) and baked into
+    the trace as a constant."""
+    where = f"from {held_by} outside the function" if held_by else "from outside the function"
+    return _note(
+        "constant",
+        line,
+        f"`{name}` ({what}) is read {where}: JAX bakes its current value into the trace as a "
+        "constant, so a later change to it is not seen by the compiled function.",
+        f"Pass {name} (or the whole object, as a pytree) as an argument."
+        if held_by
+        else f"Pass {name} as an argument (traced, so new values are used without recompiling).",
+        "closed-over-constants",
+    )
 
 
 def _attributes_read(code: Any, name: str) -> list[tuple[str, int]]:
     """``(attribute, line)`` for each ``name.attribute`` that ``code`` reads, first reads."""
+    loads = ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF")
     found: dict[str, int] = {}
     for c in _codes(code):
         ins = list(dis.get_instructions(c))
         for a, b in zip(ins, ins[1:], strict=False):
-            loads = ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF")
             if a.opname in loads and a.argval == name and b.opname == "LOAD_ATTR":
                 found.setdefault(b.argval, b.positions.lineno if b.positions else 0)
     return list(found.items())

@@ -256,17 +256,21 @@ def trace_model(
         try:
             return fn(*full, **kw)
         except Exception as exc:  # noqa: BLE001 - the learner's error becomes the view
-            import traceback
-
-            exc = _underlying(exc)
-            frames = [(f.f_code.co_filename, ln) for f, ln in traceback.walk_tb(exc.__traceback__)]
-            record["error"] = _error_data(exc, fn, loc, frames, rename)
-            traceback.clear_frames(exc.__traceback__)
+            record["error"] = captured(exc)
             return None
+
+    def captured(exc: BaseException) -> dict[str, Any]:
+        """The view's error data for ``exc`` (the error under a leak report), its frames freed."""
+        import traceback
+
+        exc = _underlying(exc)
+        frames = [(f.f_code.co_filename, ln) for f, ln in traceback.walk_tb(exc.__traceback__)]
+        data = _error_data(exc, fn, loc, frames, rename)
+        traceback.clear_frames(exc.__traceback__)
+        return data
 
     def run(check_leaks: bool) -> tuple[Any, Any, dict | None]:
         import contextlib
-        import traceback
 
         leaks = _checking_leaks() if check_leaks else contextlib.nullcontext()
         try:
@@ -274,11 +278,7 @@ def trace_model(
                 closed, shape = jax.make_jaxpr(traced, return_shape=True)(dyn_args, dyn_kwargs)
             return closed, shape, None
         except Exception as exc:  # noqa: BLE001 - e.g. a leak found, or a non-array result
-            exc = _underlying(exc)
-            frames = [(f.f_code.co_filename, ln) for f, ln in traceback.walk_tb(exc.__traceback__)]
-            data = _error_data(exc, fn, loc, frames, rename)
-            traceback.clear_frames(exc.__traceback__)
-            return None, None, data
+            return None, None, captured(exc)
 
     watch = _sharp_bits.Watch(fn, code)
     with _ArgWatcher(code, record["inner"]), watch:
