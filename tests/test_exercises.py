@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import jax
@@ -65,7 +66,7 @@ def _interactive(monkeypatch):
 def test_definition_is_complete(ex):
     m = re.fullmatch(r"t(\d\d)-([a-z0-9-]+)-(\d+)", ex.id)
     assert m and m.group(2) == ex.concept and int(m.group(1)) == ex.table
-    assert ex.title and ex.hints
+    assert ex.title and ex.hint
     assert "NotImplementedError" in ex.starting_code
     assert any(answer_file(p) == (ex.id, "wrong") for p in WRONG), "no wrong answer recorded"
     assert exercises.get(ex.id) is ex
@@ -73,7 +74,29 @@ def test_definition_is_complete(ex):
 
 def test_a_record_needs_one_way_to_check():
     with pytest.raises(ValueError, match="exactly one of checker= and spec="):
-        exercises.Exercise(id="t01-x-1", title="x", hints=("",))
+        exercises.Exercise(id="t01-x-1")
+
+
+WORDS = sorted((ROOT / "widgets" / "jaxscope" / "exercises").glob("t[0-9][0-9].toml"))
+
+
+@pytest.mark.parametrize("path", WORDS, ids=lambda p: p.stem)
+def test_words_files_hold_only_what_their_module_uses(path):
+    """Each [id] table of tNN.toml is an exercise of tNN.py with a title and a hint, and each
+    [mistakes] hint is one that tNN.py names: no stray, misspelt or dead prose."""
+    words = tomllib.loads(path.read_text(encoding="utf-8"))
+    mistakes = words.pop("mistakes", {})
+    assert set(words) == {ex.id for ex in EXERCISES if ex.table == int(path.stem[1:])}
+    assert all(set(texts) == {"title", "hint"} for texts in words.values()), words
+    named = re.findall(r'HINT\["([a-z0-9_]+)"\]', path.with_suffix(".py").read_text())
+    assert set(mistakes) == set(named)
+
+
+def test_words_are_read_with_their_whitespace_collapsed():
+    wrapped = tomllib.loads((ROOT / "widgets/jaxscope/exercises/t07.toml").read_text())
+    hint = exercises.get("t07-grad-1").spec.on_error[0].hint
+    assert "\n" in wrapped["mistakes"]["non_scalar"] and "\n" not in hint and "  " not in hint
+    assert hint == " ".join(wrapped["mistakes"]["non_scalar"].split())
 
 
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")

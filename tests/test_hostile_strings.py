@@ -19,7 +19,7 @@ from jax.sharding import NamedSharding
 from jax.sharding import PartitionSpec as P
 
 import jaxscope as js
-from jaxscope import _cheatsheet, _device_info, _exercises, _explorer
+from jaxscope import _cheatsheet, _device_info, _exercises, _explorer, exercises
 from jaxscope._errors import error_panel
 
 PAYLOADS = (
@@ -225,12 +225,8 @@ def test_cheatsheet_table_and_explorer_escape_concept_text(hostile_sheet):
 
 
 def test_check_escapes_messages_and_hints(monkeypatch):
-    real_get = _exercises.get
-
-    def hostile_get(exercise_id):
-        return dataclasses.replace(real_get(exercise_id), title=EVIL, hints=(EVIL,))
-
-    monkeypatch.setattr(_exercises, "get", hostile_get)
+    monkeypatch.setattr(exercises.Exercise, "title", property(lambda self: EVIL))
+    monkeypatch.setattr(exercises.Exercise, "hint", property(lambda self: EVIL))
     monkeypatch.delenv(_exercises.STRICT_ENV, raising=False)
     monkeypatch.delenv(_exercises.PROGRESS_ENV, raising=False)
 

@@ -117,7 +117,7 @@ def evaluate(exercise_id: str, answer: Any) -> dict[str, str]:
             message=failure.message,
             expected=failure.expected,
             yours=failure.yours,
-            hint=failure.hint or ex.hints[0],
+            hint=failure.hint or ex.hint,
         )
     except NotImplementedError:
         result.update(status=NOT_ATTEMPTED, message="your answer still raises NotImplementedError")
@@ -126,7 +126,7 @@ def evaluate(exercise_id: str, answer: Any) -> dict[str, str]:
         result.update(
             status=FAILED,
             message=f"checking your answer raised {type(exc).__name__}: {said}",
-            hint=ex.hints[0],
+            hint=ex.hint,
         )
     return result
 

@@ -1,8 +1,9 @@
 """The exercise registry: one module per cheat-sheet table (``t01`` ...), each defining exercises.
 
 An :class:`Exercise` is one record: the inputs and the JAX semantics that
-:func:`~._support.run_record` checks, hints, and a bespoke ``checker`` only where a record cannot
-say it. The prompt and the reference solution live in the notebook only: the solution cell of
+:func:`~._support.run_record` checks, and a bespoke ``checker`` only where a record cannot say
+it. Its words (title, hint, the hints for known mistakes) are prose in ``tNN.toml`` beside the
+module. The prompt and the reference solution live in the notebook only: the solution cell of
 ``notebooks/NN-slug.md`` is the reference, its ``def`` line the signature (which makes the stub)
 and its check cell names the answer. Wrong and other correct answers live in
 ``tests/exercise_answers/``. ``get(id)`` finds one; ``all_exercises()`` lists them in curriculum
@@ -19,7 +20,7 @@ from functools import cache, cached_property
 from importlib import import_module
 from typing import Any
 
-from ._support import CheckFailure, NotAttempted, Spec, run_record, stub_for
+from ._support import CheckFailure, NotAttempted, Spec, run_record, stub_for, words_of
 
 __all__ = [
     "CheckFailure",
@@ -46,11 +47,10 @@ def _table_modules() -> list[str]:
 class Exercise:
     """One self-checking exercise, trained on one cheat-sheet concept: either a ``spec`` that the
     shared runner checks, or a bespoke ``checker``. ``call`` and ``stub`` are given only where the
-    solution's own definition does not show how the answer is called (a class, a jitted lambda)."""
+    solution's own definition does not show how the answer is called (a class, a jitted lambda).
+    Its title and hint are the ``[id]`` table of the module's ``tNN.toml``."""
 
     id: str
-    title: str
-    hints: tuple[str, ...]
     checker: Callable[[Any], None] | None = None
     spec: Spec | None = None
     call: str = ""
@@ -59,6 +59,24 @@ class Exercise:
     def __post_init__(self) -> None:
         if (self.checker is None) == (self.spec is None):
             raise ValueError(f"exercise {self.id!r} needs exactly one of checker= and spec=")
+
+    @property
+    def title(self) -> str:
+        return self._words["title"]
+
+    @property
+    def hint(self) -> str:
+        """The hint for a failure that no known mistake explains."""
+        return self._words["hint"]
+
+    @cached_property
+    def _words(self) -> dict[str, str]:
+        words = words_of(f"t{self.table:02d}")
+        if self.id not in words:
+            raise LookupError(
+                f"exercise {self.id!r} has no [{self.id}] table in t{self.table:02d}.toml"
+            )
+        return words[self.id]
 
     @cached_property
     def _cell(self) -> Any:

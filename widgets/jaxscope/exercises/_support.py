@@ -11,10 +11,12 @@ import functools
 import inspect
 import io
 import re
+import tomllib
 import types
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -283,6 +285,24 @@ def stub_for(signature: str) -> str:
 def normal(seed: int, shape: tuple[int, ...], dtype: Any = jnp.float32) -> jax.Array:
     """Standard normal test input drawn from ``jax.random.key(seed)``."""
     return jax.random.normal(jax.random.key(seed), shape, dtype)
+
+
+@cache
+def words_of(table: str) -> dict[str, Any]:
+    """The prose of ``tNN.toml`` (``table`` is ``"t07"``), each text's whitespace collapsed:
+    ``{exercise_id: {"title": ..., "hint": ...}, "mistakes": {key: hint}}``."""
+    path = Path(__file__).with_name(f"{table}.toml")
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    return {
+        name: {key: " ".join(text.split()) for key, text in texts.items()}
+        for name, texts in data.items()
+    }
+
+
+def hints_of(module: str) -> dict[str, str]:
+    """The ``[mistakes]`` hints of a table module (``__name__``), by key."""
+    return words_of(module.rpartition(".")[2]).get("mistakes", {})
 
 
 # --- exercise records and their runner ----------------------------------------------------------

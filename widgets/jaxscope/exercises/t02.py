@@ -11,7 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, OnError, OnResult, Spec, all_eqns, normal
+from ._support import CheckFailure, OnError, OnResult, Spec, all_eqns, hints_of, normal
+
+HINT = hints_of(__name__)
 
 
 def _contained(fn: Any) -> Any:
@@ -41,34 +43,19 @@ def _not_jax(got: Any, *args: Any) -> bool:
 
 # --- creating arrays ------------------------------------------------------------------------
 
-_GRID_HINT_ARANGE = (
-    "jnp.arange(start, stop, step) stops *before* stop, so 1.0 is missing (and float steps "
-    "round unpredictably). jnp.linspace(0.0, 1.0, n) gives exactly n points, both ends included."
-)
-_GRID_HINT_STEP = (
-    "n points from 0 to 1 inclusive are n - 1 steps apart: the spacing is 1 / (n - 1), not "
-    "1 / n. jnp.linspace(0.0, 1.0, n) does the arithmetic for you."
-)
-_GRID_HINT_INT = (
-    "The values must be float32: jnp.arange(n) is int32, and integer division rounds. "
-    "Use jnp.linspace(0.0, 1.0, n)."
-)
-
 
 _GRID = Exercise(
     id="t02-array-creation-1",
-    title="Evenly spaced points, both ends included",
-    hints=("One constructor takes a start, a stop and a number of points.",),
     spec=Spec(
         cases=lambda: [(5,), (2,), (11,), (101,)],
         jit={"static_argnums": 0},
         on_result=(
-            OnResult("build it with jax.numpy, not numpy or a list", when=_not_jax),
-            OnResult(_GRID_HINT_ARANGE, when=lambda got, n: got.shape != (n,)),
+            OnResult(HINT["build_with_numpy"], when=_not_jax),
+            OnResult(HINT["grid_arange"], when=lambda got, n: got.shape != (n,)),
             OnResult(
-                _GRID_HINT_INT, when=lambda got, n: not jnp.issubdtype(got.dtype, jnp.floating)
+                HINT["grid_int"], when=lambda got, n: not jnp.issubdtype(got.dtype, jnp.floating)
             ),
-            OnResult(_GRID_HINT_STEP, when=lambda got, n: float(got[-1]) != 1.0),
+            OnResult(HINT["grid_step"], when=lambda got, n: float(got[-1]) != 1.0),
         ),
         arrays=True,
     ),
@@ -76,24 +63,9 @@ _GRID = Exercise(
 
 # --- host and device transfers --------------------------------------------------------------
 
-_XFER_HINT_NUMPY = (
-    "That ran in NumPy on the host and returned a float64 NumPy array. Move the batch to the "
-    "device once (jax.device_put(batch) or jnp.asarray(batch)) and compute with jnp."
-)
-_XFER_HINT_GET = (
-    "jax.device_get (like np.asarray) copies the result back to host memory. Return the "
-    "jax.Array: the next step of the pipeline runs on the device, so keep the data there."
-)
-_XFER_HINT_INPLACE = (
-    "`batch -= ...` changed the caller's NumPy array in place. Copy it to the device first and "
-    "build new arrays from there."
-)
-
 
 _XFER = Exercise(
     id="t02-host-device-transfer-1",
-    title="Standardise a NumPy batch on the device",
-    hints=("jax.device_put copies host data to the device; jnp operations then run there.",),
     spec=Spec(
         cases=lambda: [
             (np.random.default_rng(0).normal(3.0, 2.0, size=shape),) for shape in ((8,), (4, 5))
@@ -101,31 +73,23 @@ _XFER = Exercise(
         wrap=_contained,
         on_result=(
             OnResult(
-                _XFER_HINT_NUMPY,
+                HINT["xfer_numpy"],
                 when=lambda got, b: (
                     isinstance(got, np.ndarray | np.generic) and got.dtype == np.float64
                 ),
             ),
-            OnResult(_XFER_HINT_GET, when=lambda got, b: isinstance(got, np.ndarray | np.generic)),
-            OnResult(_XFER_HINT_NUMPY, when=_not_jax),
+            OnResult(
+                HINT["xfer_get"], when=lambda got, b: isinstance(got, np.ndarray | np.generic)
+            ),
+            OnResult(HINT["xfer_numpy"], when=_not_jax),
         ),
         rtol=1e-4,
-        mutated_hint=_XFER_HINT_INPLACE,
+        mutated_hint=HINT["xfer_inplace"],
         arrays=True,
     ),
 )
 
 # --- default dtypes and 64-bit mode ---------------------------------------------------------
-
-_X64_HINT_CAST = (
-    "With 64-bit mode off, JAX quietly turns float64 requests into float32 (it only warns). "
-    "Turn it on for this computation only: `with jax.enable_x64(True): ...`."
-)
-_X64_HINT_EARLY = "convert the NumPy values inside the 64-bit block, so they are never float32"
-_X64_HINT_GLOBAL = (
-    "jax.config.update('jax_enable_x64', True) switches 64-bit mode on for the whole process "
-    "and leaves it on. Use the scoped `with jax.enable_x64(True):` so it ends with your function."
-)
 
 
 def _keeps_x64_mode(fn: Any, ref: Any) -> None:
@@ -141,7 +105,7 @@ def _keeps_x64_mode(fn: Any, ref: Any) -> None:
         raise CheckFailure(
             f"precise_sum left 64-bit mode switched {'on' if after else 'off'} for the whole "
             "process",
-            hint=_X64_HINT_GLOBAL,
+            hint=HINT["x64_global"],
             expected=f"jax_enable_x64 still {before} afterwards",
             yours=f"jax_enable_x64 = {after}",
         )
@@ -149,19 +113,15 @@ def _keeps_x64_mode(fn: Any, ref: Any) -> None:
 
 _X64 = Exercise(
     id="t02-default-dtypes-x64-1",
-    title="A float64 sum without changing global config",
-    hints=("`jax.enable_x64(True)` is a context manager: 64-bit only inside the `with` block.",),
     spec=Spec(
         cases=lambda: [(np.random.default_rng(1).normal(0.0, 1.0, size=1000) + 1e4,)],
         wrap=_contained,
         on_result=(
+            OnResult(HINT["do_sum_with"], when=_not_jax),
             OnResult(
-                "do the sum with jnp inside the 64-bit block and return its result", when=_not_jax
+                HINT["x64_cast"], when=lambda got, v: got.dtype != np.float64 or got.shape != ()
             ),
-            OnResult(
-                _X64_HINT_CAST, when=lambda got, v: got.dtype != np.float64 or got.shape != ()
-            ),
-            OnResult(_X64_HINT_EARLY, when=lambda got, v: True),
+            OnResult(HINT["x64_early"], when=lambda got, v: True),
         ),
         rtol=1e-12,
         arrays=True,
@@ -171,17 +131,9 @@ _X64 = Exercise(
 
 # --- type promotion and weak types ----------------------------------------------------------
 
-_PROMO_HINT_STRONG = (
-    "A strongly typed float32 operand (jnp.float32(0.5), np.float32, a NumPy array) or a cast "
-    "with .astype(jnp.float32) turns a bfloat16 or float16 input into float32. Multiply by a "
-    "plain Python float: it is weakly typed and takes the input's dtype."
-)
-
 
 _PROMO = Exercise(
     id="t02-type-promotion-1",
-    title="Scale an array without changing its dtype",
-    hints=("A Python float is weakly typed: it adapts to the array's dtype.",),
     spec=Spec(
         cases=lambda: [
             (normal(seed, (2, 3), dtype),)
@@ -190,8 +142,8 @@ _PROMO = Exercise(
         jit={},
         wrap=_contained,
         on_result=(
-            OnResult("use jnp operations", when=_not_jax),
-            OnResult(_PROMO_HINT_STRONG, when=lambda got, x: got.dtype != x.dtype),
+            OnResult(HINT["use_jnp_operations"], when=_not_jax),
+            OnResult(HINT["promo_strong"], when=lambda got, x: got.dtype != x.dtype),
         ),
         rtol=1e-2,
         arrays=True,
@@ -200,29 +152,7 @@ _PROMO = Exercise(
 
 # --- bfloat16 and float16 -------------------------------------------------------------------
 
-_LOWP_HINT_OVERFLOW = (
-    "float16 tops out at 65504, so squaring values in the hundreds gives inf. Cast to float32 "
-    "*before* squaring and summing: x.astype(jnp.float32)."
-)
-_LOWP_HINT_LATE_CAST = (
-    "Casting the result is too late: the squares (or their sum) already overflowed to inf in "
-    "float16. Cast the input to float32 first, then square and sum."
-)
 
-
-_LOWP_HINT_BF16 = (
-    "bfloat16 has float32's range, so nothing overflows, but only about 3 significant digits: "
-    "the sum comes out inaccurate. Square and sum in float32: x.astype(jnp.float32)."
-)
-_LOWP_HINT_CAST_BACK = (
-    "You squared and summed in float32, then turned the result back into float16, which "
-    "overflows to inf above 65504. Return the float32 sum as it is."
-)
-_LOWP_HINT_DTYPE = "Return a float32 scalar: compute in float32 and don't cast the result."
-_LOWP_HINT_FORMULA = (
-    "Return one float32 number, the sum of the squares: square every entry, then add all the "
-    "squares up: jnp.sum(x32 * x32)."
-)
 _PRODUCTS = {"integer_pow", "mul", "square", "pow", "dot_general"}
 
 
@@ -240,8 +170,6 @@ def _product_dtypes(fn) -> set[str]:
 
 _LOWP = Exercise(
     id="t02-low-precision-1",
-    title="Sum of squares of a float16 array without overflow",
-    hints=("Do the arithmetic that can overflow in float32, not in float16.",),
     spec=Spec(
         cases=lambda: [
             (jnp.array([300.0, -200.0, 1.5], jnp.float16),),
@@ -252,27 +180,27 @@ _LOWP = Exercise(
         wrap=_contained,
         # what went wrong, judged from dtypes: of the result, of the products the answer computes
         on_result=(
-            OnResult("use jnp operations", when=_not_jax),
+            OnResult(HINT["use_jnp_operations"], when=_not_jax),
             OnResult(
-                _LOWP_HINT_LATE_CAST,
+                HINT["lowp_late_cast"],
                 when=lambda got, x: (
                     got.dtype == jnp.float32 and not bool(jnp.all(jnp.isfinite(got)))
                 ),
             ),
             OnResult(
-                _LOWP_HINT_OVERFLOW,
+                HINT["lowp_overflow"],
                 when=lambda *a: True,
                 answer=lambda fn: "float16" in _product_dtypes(fn),
             ),
             OnResult(
-                _LOWP_HINT_BF16,
+                HINT["lowp_bf16"],
                 when=lambda *a: True,
                 answer=lambda fn: "bfloat16" in _product_dtypes(fn),
             ),
-            OnResult(_LOWP_HINT_BF16, when=lambda got, x: got.dtype == jnp.bfloat16),
-            OnResult(_LOWP_HINT_CAST_BACK, when=lambda got, x: got.dtype == jnp.float16),
-            OnResult(_LOWP_HINT_DTYPE, when=lambda got, x: got.dtype != jnp.float32),
-            OnResult(_LOWP_HINT_FORMULA, when=lambda *a: True),
+            OnResult(HINT["lowp_bf16"], when=lambda got, x: got.dtype == jnp.bfloat16),
+            OnResult(HINT["lowp_cast_back"], when=lambda got, x: got.dtype == jnp.float16),
+            OnResult(HINT["lowp_dtype"], when=lambda got, x: got.dtype != jnp.float32),
+            OnResult(HINT["lowp_formula"], when=lambda *a: True),
         ),
         rtol=1e-3,
         arrays=True,
@@ -281,31 +209,19 @@ _LOWP = Exercise(
 
 # --- broadcasting and reshaping -------------------------------------------------------------
 
-_BCAST_HINT_ROWWISE = (
-    "x - y subtracts row i of y from row i of x (it only works when both have n rows) and "
-    "gives n numbers, not an (n, m) table. Insert axes so the shapes broadcast to (n, m, d): "
-    "x[:, None, :] - y[None, :, :]."
-)
-_BCAST_HINT_AXIS = (
-    "Sum over the feature axis (the last one, d) after broadcasting to (n, m, d), so that the "
-    "(n, m) pairs remain: jnp.sum(diff ** 2, axis=-1)."
-)
-
 
 _BCAST = Exercise(
     id="t02-broadcasting-reshaping-1",
-    title="Pairwise squared distances by broadcasting",
-    hints=("Shapes (n, 1, d) and (1, m, d) broadcast to (n, m, d).",),
     spec=Spec(
         cases=lambda: [
             (normal(n, (n, d)), normal(10 + m, (m, d)))
             for n, m, d in ((4, 4, 3), (3, 5, 2), (1, 2, 4))
         ],
         jit={},
-        on_error=(OnError(_BCAST_HINT_ROWWISE, words=("broadcast", "Incompatible shapes")),),
+        on_error=(OnError(HINT["bcast_rowwise"], words=("broadcast", "Incompatible shapes")),),
         on_result=(
-            OnResult(_BCAST_HINT_ROWWISE, when=lambda got, x, y: _shape(got) == (len(x),)),
-            OnResult(_BCAST_HINT_AXIS, when=lambda got, x, y: _shape(got) != (len(x), len(y))),
+            OnResult(HINT["bcast_rowwise"], when=lambda got, x, y: _shape(got) == (len(x),)),
+            OnResult(HINT["bcast_axis"], when=lambda got, x, y: _shape(got) != (len(x), len(y))),
         ),
         rtol=1e-4,
     ),

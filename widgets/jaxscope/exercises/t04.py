@@ -22,24 +22,18 @@ from ._support import (
     all_eqns,
     attempt,
     describe,
+    hints_of,
     primitive_names,
 )
 
-_NUMPY_HINT = (
-    "NumPy's random numbers come from hidden global state: they ignore the key, can't be "
-    "reproduced, and turn into constants under jit. Draw with jax.random from the key you get."
-)
+HINT = hints_of(__name__)
+
 _NUMPY_ERROR = OnError(
-    _NUMPY_HINT, (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError)
+    HINT["numpy"], (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError)
 )
 _NUMPY_RESULT = OnResult(
-    _NUMPY_HINT,
+    HINT["numpy"],
     when=lambda got, *args: any(isinstance(v, np.ndarray) for v in jax.tree.leaves(got)),
-)
-_FIXED_KEY_HINT = (
-    "Your result ignores the key argument: a key made from a fixed seed (`jax.random.key(0)` "
-    "inside the function, or a key made once outside it) gives the same numbers whatever key "
-    "you are given. Split the key you get."
 )
 
 
@@ -78,19 +72,6 @@ def _over_keys(fn: Any, n: int, label: str, *rest: Any) -> np.ndarray:
 
 # --- split ----------------------------------------------------------------------------------
 
-_SPLIT_HINT_SAME = (
-    "`w` and `b` were both drawn from `key` itself, so their random bits are the same: "
-    "split first (`key_w, key_b = jax.random.split(key)`) and give each draw its own key."
-)
-_SPLIT_HINT_UNIFORM = (
-    "b should be uniform over the whole interval [0, 1): mean 0.5, std 0.29. "
-    "jax.random.uniform(k, (2,)) draws exactly that (its default range is [0, 1))."
-)
-_SPLIT_HINT_PARENT = (
-    "You split `key` but then still drew from `key`: once a key has been split it is spent. "
-    "Draw only from the new keys split returned."
-)
-
 
 def _splits(fn: Any) -> bool:
     """Whether ``fn(key)`` calls jax.random.split at all."""
@@ -106,7 +87,7 @@ def _params_drawn_right(fn: Any, ref: Any) -> None:
     if not np.all((b >= 0) & (b < 1)):
         raise CheckFailure(
             "init_params: b should be uniform in [0, 1)",
-            hint="jax.random.uniform(k, (2,))",
+            hint=HINT["random_uniform_k"],
             yours=describe(b),
         )
     many = _over_keys(fn, 2000, "jax.vmap(init_params)")
@@ -115,63 +96,37 @@ def _params_drawn_right(fn: Any, ref: Any) -> None:
     if abs(b.mean() - 0.5) > 0.02 or abs(b.std() - 0.2887) > 0.02:
         raise CheckFailure(
             "over 2000 keys, b is not uniform in [0, 1)",
-            hint=_SPLIT_HINT_UNIFORM,
+            hint=HINT["split_uniform"],
             expected="mean 0.50, std 0.29 (roughly)",
             yours=f"mean {b.mean():.2f}, std {b.std():.2f}",
         )
-    _uncorrelated(w[:, 0, 0], b[:, 0], "over 2000 keys, w[0, 0] and b[0]", _SPLIT_HINT_SAME)
+    _uncorrelated(w[:, 0, 0], b[:, 0], "over 2000 keys, w[0, 0] and b[0]", HINT["split_same"])
 
 
 _SPLIT = Exercise(
     id="t04-split-1",
-    title="One key per parameter",
-    hints=("Split the key into as many keys as you have draws, then use only the new keys.",),
     spec=Spec(
         cases=lambda: [(jax.random.key(0),)],
         rtol=None,
         jit={},
         arrays=True,
         key_reuse=True,
-        keyed=_FIXED_KEY_HINT,
+        keyed=HINT["fixed_key"],
         on_error=(
-            OnError(_SPLIT_HINT_PARENT, (jax.errors.KeyReuseError,), answer=_splits),
-            OnError(_SPLIT_HINT_SAME, (jax.errors.KeyReuseError,)),
+            OnError(HINT["split_parent"], (jax.errors.KeyReuseError,), answer=_splits),
+            OnError(HINT["split_same"], (jax.errors.KeyReuseError,)),
             _NUMPY_ERROR,
         ),
         on_result=(
             _NUMPY_RESULT,
-            OnResult('return {"w": ..., "b": ...}', when=lambda got, *a: not isinstance(got, dict)),
-            OnResult("pass the shapes: jax.random.normal(k, (3, 2)), jax.random.uniform(k, (2,))"),
+            OnResult(HINT["return_w_b"], when=lambda got, *a: not isinstance(got, dict)),
+            OnResult(HINT["pass_shapes_random"]),
         ),
         extra=_params_drawn_right,
     ),
 )
 
 # --- fold_in --------------------------------------------------------------------------------
-
-_FOLD_HINT_IGNORES_STEP = (
-    "Every step got the same noise: the step number never reached the key. "
-    "`jax.random.fold_in(key, step)` gives each step its own key."
-)
-_FOLD_HINT_NEW_SEED = (
-    "`jax.random.key(step)` starts a brand-new stream from the step number and throws away the "
-    "key you were given, so two runs with different keys share their noise. Derive from the "
-    "key instead: `jax.random.fold_in(key, step)`."
-)
-_FOLD_HINT_SPLIT_TRACED = (
-    "`jax.random.split(key, n)` needs a concrete Python int for n, but under jit `step` is "
-    "traced. `jax.random.fold_in(key, step)` accepts a traced integer."
-)
-_FOLD_HINT_RUNS_OUT = (
-    "Steps 1000000 and 1000001 gave the same noise: your keys run out for large steps "
-    "(indexing a fixed batch `jax.random.split(key, N)[step]` clamps every step >= N to the "
-    "last key). `jax.random.fold_in(key, step)` gives every step its own key."
-)
-_FOLD_HINT_DRIFT = (
-    "Your noise drifts with the step number: the step went into the values instead of the key. "
-    "Keep the noise standard normal and fold the step into the key: "
-    "jax.random.normal(jax.random.fold_in(key, step), (4,))."
-)
 
 
 def _differs_by_step(fn: Any, steps: tuple[int, int], hint: str) -> None:
@@ -187,8 +142,8 @@ def _differs_by_step(fn: Any, steps: tuple[int, int], hint: str) -> None:
 
 def _noise_per_step(fn: Any, ref: Any) -> None:
     """Each step its own noise, large steps too; over 1000 steps standard normal, no drift."""
-    _differs_by_step(fn, (0, 1), _FOLD_HINT_IGNORES_STEP)
-    _differs_by_step(fn, (10**6, 10**6 + 1), _FOLD_HINT_RUNS_OUT)
+    _differs_by_step(fn, (0, 1), HINT["fold_ignores_step"])
+    _differs_by_step(fn, (10**6, 10**6 + 1), HINT["fold_runs_out"])
     many = attempt(
         jax.vmap(fn, in_axes=(None, 0)),
         jax.random.key(0),
@@ -199,14 +154,12 @@ def _noise_per_step(fn: Any, ref: Any) -> None:
     steps = np.arange(1000, dtype=np.float64)
     trends = (_corr(steps, rows.mean(axis=1)), _corr(steps, np.abs(rows).mean(axis=1)))
     drift = max((abs(c) for c in trends if not np.isnan(c)), default=0.0)
-    hint = _FOLD_HINT_DRIFT if drift > 0.5 else "draw with jax.random.normal"
+    hint = HINT["fold_drift"] if drift > 0.5 else "draw with jax.random.normal"
     _standard_normal(rows, "noise over 1000 steps", hint)
 
 
 _FOLD_IN = Exercise(
     id="t04-fold-in-1",
-    title="Per-step noise with fold_in",
-    hints=("`jax.random.fold_in(key, data)` mixes an integer (traced or not) into a key.",),
     spec=Spec(
         cases=lambda: [(jax.random.key(0), jnp.int32(s)) for s in range(4)],
         rtol=None,
@@ -214,44 +167,27 @@ _FOLD_IN = Exercise(
         jit={},
         arrays=True,
         compiles_once=True,
-        compiles_hint="keep `step` a traced integer: fold it into the key, don't branch on it",
+        compiles_hint=HINT["keep_step_traced"],
         key_reuse=True,
-        keyed=_FOLD_HINT_NEW_SEED,
+        keyed=HINT["fold_new_seed"],
         on_error=(
             OnError(
-                _FOLD_HINT_SPLIT_TRACED,
+                HINT["fold_split_traced"],
                 (jax.errors.ConcretizationTypeError, TypeError),
                 ("concrete", "Concret", "shape", "num"),
             ),
             OnError(
-                "derive a fresh key with fold_in and draw once from it",
+                HINT["derive_fresh_key"],
                 (jax.errors.KeyReuseError,),
             ),
             _NUMPY_ERROR,
         ),
-        on_result=(_NUMPY_RESULT, OnResult("jax.random.normal(k, (4,))")),
+        on_result=(_NUMPY_RESULT, OnResult(HINT["random_normal_k"])),
         extra=_noise_per_step,
     ),
 )
 
 # --- never reuse a key ----------------------------------------------------------------------
-
-_WALK_HINT_SAME = (
-    "Every step of your walk is the same number: the loop draws from the same key each time. "
-    "Split inside the loop: `key, sub = jax.random.split(key)`, then draw from `sub`."
-)
-_WALK_HINT_BEFORE = (
-    "Your walk starts with 0, so you recorded the position before taking the step: entry i is "
-    "the position *after* i + 1 steps. Add the step to x first, then append x."
-)
-_WALK_HINT_SUM = (
-    "You returned the steps themselves: entry i must be the position, the sum of the first "
-    "i + 1 steps. Add each step to a running `x` (or take jnp.cumsum of the steps)."
-)
-_WALK_HINT_CARRY = (
-    "Inside the loop you split `key` into `key, sub` but drew from `key`, the one you carry "
-    "to the next split: that key is used twice. Draw from `sub`, carry `key`."
-)
 
 
 def _walk_steps(walk: Any) -> np.ndarray:
@@ -275,7 +211,7 @@ def _walks_right(fn: Any, ref: Any) -> None:
     if walk[0] == 0.0:
         raise CheckFailure(
             "random_walk(key, 6) starts with 0.0",
-            hint=_WALK_HINT_BEFORE,
+            hint=HINT["walk_before"],
             expected="the position after the first step",
             yours=describe(walk),
         )
@@ -283,9 +219,9 @@ def _walks_right(fn: Any, ref: Any) -> None:
     inc = _walk_steps(positions)
     spread = inc.std(axis=0)
     if np.all(np.abs(positions.std(axis=0) - 1) < 0.15):
-        hint = _WALK_HINT_SUM
+        hint = HINT["walk_sum"]
     elif spread[0] < 0.15:
-        hint = _WALK_HINT_BEFORE
+        hint = HINT["walk_before"]
     else:
         hint = "each step is jax.random.normal(sub)"
     if not np.all(np.abs(spread - 1) <= 0.15):
@@ -296,53 +232,32 @@ def _walks_right(fn: Any, ref: Any) -> None:
             yours="std " + ", ".join(f"{v:.2f}" for v in spread),
         )
     _standard_normal(inc, "steps over 1000 walks", hint)
-    _uncorrelated(inc[:, 0], inc[:, 1], "over 1000 walks, step 1 and step 2", _WALK_HINT_SAME)
+    _uncorrelated(inc[:, 0], inc[:, 1], "over 1000 walks, step 1 and step 2", HINT["walk_same"])
 
 
 _REUSE = Exercise(
     id="t04-key-reuse-1",
-    title="A random walk without reusing keys",
-    hints=(
-        "Carry one key through the loop; each iteration splits it into the key to carry and "
-        "a subkey to draw from.",
-    ),
     spec=Spec(
         cases=lambda: [(jax.random.key(0), 6), (jax.random.key(0), 3)],
         rtol=None,
         jit={"static_argnums": (1,)},
         arrays=True,
         key_reuse=True,
-        keyed=_FIXED_KEY_HINT,
+        keyed=HINT["fixed_key"],
         on_error=(
-            OnError(_WALK_HINT_SAME, (jax.errors.KeyReuseError,), answer=_steps_all_equal),
-            OnError(_WALK_HINT_CARRY, (jax.errors.KeyReuseError,)),
+            OnError(HINT["walk_same"], (jax.errors.KeyReuseError,), answer=_steps_all_equal),
+            OnError(HINT["walk_carry"], (jax.errors.KeyReuseError,)),
             _NUMPY_ERROR,
         ),
         on_result=(
             _NUMPY_RESULT,
-            OnResult("stack the positions: jnp.stack(positions) or jnp.cumsum(steps)"),
+            OnResult(HINT["stack_positions_jnp"]),
         ),
         extra=_walks_right,
     ),
 )
 
 # --- keys under jit and vmap ----------------------------------------------------------------
-
-_VMAP_HINT_SHARED = (
-    "Every row got the same noise: one key was shared by the whole batch "
-    "(`in_axes=(None, 0)`). Split it into one key per row, "
-    "`jax.random.split(key, xs.shape[0])`, and map over the keys too."
-)
-_VMAP_HINT_CONST = (
-    "Your noise ignores the key argument: a key made once outside the function (or from a "
-    "fixed seed inside it) becomes a constant, and every call draws the same numbers. Use "
-    "the key you are given."
-)
-_VMAP_HINT_NO_VMAP = (
-    "Draw the noise through jax.vmap, one key per row: `keys = jax.random.split(key, "
-    "xs.shape[0])`, then `jax.vmap(add_noise)(keys, xs)`. One draw of shape xs.shape (or a "
-    "Python loop over rows) is not what this exercise practises."
-)
 
 
 def _draws_from_a_batch_of_keys(fn: Any, key: jax.Array, xs: jax.Array) -> bool:
@@ -365,14 +280,14 @@ def _noise_per_row(fn: Any, ref: Any) -> None:
     if np.allclose(noise, noise[0]):
         raise CheckFailure(
             "every row got the same noise",
-            hint=_VMAP_HINT_SHARED,
+            hint=HINT["vmap_shared"],
             expected="different noise in each row",
             yours=f"noise row {describe(jnp.asarray(noise[0]))} 5 times",
         )
     if not _draws_from_a_batch_of_keys(fn, key, _ROWS):
         raise CheckFailure(
             "noisy_batch does not draw through jax.vmap from a batch of keys",
-            hint=_VMAP_HINT_NO_VMAP,
+            hint=HINT["vmap_no_vmap"],
             expected="jax.vmap(add_noise)(keys, xs) with one key per row",
             yours="no random draw from a batch of keys in the traced function",
         )
@@ -381,27 +296,24 @@ def _noise_per_row(fn: Any, ref: Any) -> None:
         attempt(jax.jit(fn), jax.random.key(3), big, label="noisy_batch(key, 2000 rows)")
     )
     _standard_normal(drawn, "noise over 2000 rows", "draw each row with jax.random.normal")
-    _uncorrelated(drawn[:-1, 0], drawn[1:, 0], "the noise of neighbouring rows", _VMAP_HINT_SHARED)
+    _uncorrelated(
+        drawn[:-1, 0], drawn[1:, 0], "the noise of neighbouring rows", HINT["vmap_shared"]
+    )
 
 
 _VMAP = Exercise(
     id="t04-keys-vmap-jit-1",
-    title="A batch of keys for a batch of examples",
-    hints=(
-        "`jax.random.split(key, n)` returns a batch of n keys, which vmap maps over like "
-        "any other array.",
-    ),
     spec=Spec(
         cases=lambda: [(jax.random.key(0), _ROWS), (jax.random.key(2), _ROWS + 1)],
         rtol=None,
         jit={},
         arrays=True,
         compiles_once=True,
-        compiles_hint="pass keys as arguments; don't make them from Python values inside",
+        compiles_hint=HINT["pass_keys_as"],
         key_reuse=True,
-        keyed=_VMAP_HINT_CONST,
-        on_error=(OnError(_VMAP_HINT_SHARED, (jax.errors.KeyReuseError,)), _NUMPY_ERROR),
-        on_result=(_NUMPY_RESULT, OnResult("add noise of the shape of one row to each row")),
+        keyed=HINT["vmap_const"],
+        on_error=(OnError(HINT["vmap_shared"], (jax.errors.KeyReuseError,)), _NUMPY_ERROR),
+        on_result=(_NUMPY_RESULT, OnResult(HINT["add_noise_shape"])),
         extra=_noise_per_row,
     ),
 )

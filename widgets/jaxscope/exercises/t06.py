@@ -24,38 +24,14 @@ from ._support import (
     close,
     describe,
     global_values,
+    hints_of,
     normal,
     primitive_names,
 )
 
-# --- make_jaxpr -----------------------------------------------------------------------------
+HINT = hints_of(__name__)
 
-_PRIM_HINT_CALLED = (
-    "make_jaxpr takes the function, not its result: `jax.make_jaxpr(f)(*args)`, not "
-    "`jax.make_jaxpr(f(*args))`."
-)
-_PRIM_HINT_OBJECTS = (
-    "`eqn.primitive` is a Primitive object; its name is `eqn.primitive.name` (a string)."
-)
-_PRIM_HINT_TEXT = (
-    "Searching the printed jaxpr finds names inside other names and parameters; walk "
-    "`closed.jaxpr.eqns` and read `eqn.primitive.name` instead."
-)
-_PRIM_HINT_JIT = (
-    "You traced a jitted version of f: its jaxpr is a single `jit` equation holding all the "
-    "work. Trace f itself: `jax.make_jaxpr(f)(*args)`."
-)
-_PRIM_HINT_NESTED = (
-    "Only the top-level equations count: a nested `jax.jit` is one equation named 'jit'; "
-    "don't walk into the sub-jaxpr it holds."
-)
-_PRIM_HINT_REPEATS = (
-    "Keep one name per equation, repeats included: f computes `sin` twice, so 'sin' appears twice."
-)
-_PRIM_HINT_ORDER = (
-    "The names are right but the order is not: keep the equations in the order of "
-    "`closed.jaxpr.eqns`, without sorting or reversing them."
-)
+# --- make_jaxpr -----------------------------------------------------------------------------
 
 
 def _names(hint: str, test: Callable[..., bool]) -> OnResult:
@@ -71,8 +47,6 @@ def _names(hint: str, test: Callable[..., bool]) -> OnResult:
 
 _MAKE_JAXPR = Exercise(
     id="t06-make-jaxpr-1",
-    title="List a function's primitives",
-    hints=("`jax.make_jaxpr(f)(*args).jaxpr.eqns` lists the equations; each has a `primitive`.",),
     spec=Spec(
         cases=lambda: [
             (lambda x: jnp.sin(x) * 2 + 1, jnp.ones(3)),
@@ -80,47 +54,30 @@ _MAKE_JAXPR = Exercise(
             (lambda x: jnp.sin(x) * jnp.sin(x) + jax.jit(jnp.cos)(x), jnp.ones(3)),
             (lambda x: jnp.exp(-x), 1.0),
         ],
-        on_error=(OnError(_PRIM_HINT_CALLED, (TypeError,), ("callable",)),),
+        on_error=(OnError(HINT["prim_called"], (TypeError,), ("callable",)),),
         on_result=(
             OnResult(
-                "return a list of strings, one per top-level equation",
+                HINT["return_list_strings"],
                 when=lambda got, *args: not isinstance(got, list),
             ),
             OnResult(
-                _PRIM_HINT_OBJECTS,
+                HINT["prim_objects"],
                 when=lambda got, *args: bool(got) and all(isinstance(p, Primitive) for p in got),
             ),
-            _names(_PRIM_HINT_JIT, lambda got, *_: got in (["jit"], ["pjit"])),
+            _names(HINT["prim_jit"], lambda got, *_: got in (["jit"], ["pjit"])),
             _names(
-                _PRIM_HINT_NESTED,
+                HINT["prim_nested"],
                 lambda got, want, f, args: got == primitive_names(jax.make_jaxpr(f)(*args)),
             ),
-            _names(_PRIM_HINT_REPEATS, lambda got, want, *_: got == list(dict.fromkeys(want))),
-            _names(_PRIM_HINT_ORDER, lambda got, want, *_: sorted(got) == sorted(want)),
-            _names(_PRIM_HINT_TEXT, lambda got, want, *_: bool(set(got) - set(want))),
+            _names(HINT["prim_repeats"], lambda got, want, *_: got == list(dict.fromkeys(want))),
+            _names(HINT["prim_order"], lambda got, want, *_: sorted(got) == sorted(want)),
+            _names(HINT["prim_text"], lambda got, want, *_: bool(set(got) - set(want))),
         ),
         wrap=lambda p: lambda *args: (lambda v: list(v) if isinstance(v, tuple) else v)(p(*args)),
     ),
 )
 
 # --- side effects at trace time -------------------------------------------------------------
-
-_COUNT_HINT_CALLS = (
-    "You counted calls, not traces. Put the counter *inside* the function jit traces: its "
-    "Python code runs only while tracing, so the count goes up once per trace."
-)
-_COUNT_HINT_LOOP_JIT = (
-    "Calling jax.jit on a new function object in every iteration gives each one its own cache, "
-    "so every call traces. Wrap the counting function in jax.jit once, before the loop."
-)
-_COUNT_HINT_NOT_TRACED = (
-    "The number is right, but it doesn't come from tracing: JAX traced f a different number of "
-    "times. Call one jitted version of f on every input, in order, and count with a Python side "
-    "effect inside the function jit traces."
-)
-_COUNT_HINT_OFF_BY_ONE = (
-    "Your count is one too many: start the counter at 0, so that each trace adds exactly one."
-)
 
 
 _double = lambda x: x * 2
@@ -149,8 +106,6 @@ def _count(hint: str, test: Callable[..., bool]) -> OnResult:
 
 _SIDE = Exercise(
     id="t06-trace-time-side-effects-1",
-    title="Count traces with a side effect",
-    hints=("A Python statement inside a jitted function runs once per trace, not once per call.",),
     spec=Spec(
         # the first cases have want + 1 != len(inputs): counting calls and starting at 1 differ
         cases=lambda: [
@@ -159,10 +114,12 @@ _SIDE = Exercise(
             (_double, [jnp.ones(3), jnp.zeros(3), jnp.ones(4), jnp.ones(3, jnp.int32)]),
         ],
         on_result=(
-            _count(_COUNT_HINT_LOOP_JIT, lambda c, t, w, n: not close(w, c) and t == n > w),
-            _count(_COUNT_HINT_CALLS, lambda c, t, w, n: not close(w, c) and close(n, c)),
-            _count(_COUNT_HINT_OFF_BY_ONE, lambda c, t, w, n: not close(w, c) and close(t + 1, c)),
-            _count(_COUNT_HINT_NOT_TRACED, lambda c, t, w, n: close(w, c)),
+            _count(HINT["count_loop_jit"], lambda c, t, w, n: not close(w, c) and t == n > w),
+            _count(HINT["count_calls"], lambda c, t, w, n: not close(w, c) and close(n, c)),
+            _count(
+                HINT["count_off_by_one"], lambda c, t, w, n: not close(w, c) and close(t + 1, c)
+            ),
+            _count(HINT["count_not_traced"], lambda c, t, w, n: close(w, c)),
         ),
         wrap=_with_traces,
     ),
@@ -170,13 +127,6 @@ _SIDE = Exercise(
 
 
 # --- leaked tracers -------------------------------------------------------------------------
-
-_LEAK_HINT_GLOBAL = (
-    "Storing an intermediate outside the function (in a global, an object's attribute or a "
-    "closed-over dict) saves a tracer, not numbers: it leaks out of the trace and is useless "
-    "afterwards. Return it: `return out, hidden`."
-)
-_LEAK_HINT_ONLY_OUT = "Return both values as a tuple: `return out, hidden`."
 
 
 def _holds_tracer(value: Any, depth: int = 3) -> bool:
@@ -213,11 +163,11 @@ def _no_tracer_kept(fn: Any) -> None:
         if _holds_tracer(value):
             raise CheckFailure(
                 f"forward stored a tracer in {name!r} while jit traced it",
-                hint=_LEAK_HINT_GLOBAL,
+                hint=HINT["leak_global"],
                 expected="nothing stored outside the function",
                 yours=f"{name} = {describe(value)}",
             )
-    leaked = OnError(_LEAK_HINT_GLOBAL, words=("Leaked trace", "leaked tracer"))
+    leaked = OnError(HINT["leak_global"], words=("Leaked trace", "leaked tracer"))
     with jax.checking_leaks():  # any other way out (slow to explain, so checked last)
         label += " under jax.checking_leaks()"
         hint_for = lambda exc: leaked.hint if leaked.matches(exc, fn) else None
@@ -226,14 +176,12 @@ def _no_tracer_kept(fn: Any) -> None:
 
 _LEAK = Exercise(
     id="t06-leaked-tracers-1",
-    title="Return an intermediate instead of leaking it",
-    hints=("Whatever you want out of a transformed function must leave through its return.",),
     spec=Spec(
         cases=lambda: [(normal(1, (4,)),), (normal(2, (2, 3)),)],
         jit={},
         on_result=(
             OnResult(
-                _LEAK_HINT_ONLY_OUT,
+                HINT["leak_only_out"],
                 when=lambda got, x: not isinstance(got, tuple | list) or len(got) != 2,
             ),
         ),
@@ -244,22 +192,6 @@ _LEAK = Exercise(
 )
 
 # --- closed-over constants ------------------------------------------------------------------
-
-_CONST_HINT_GLOBAL = (
-    "Your function reads a global weight matrix, so the jaxpr holds it as a constant and jit "
-    "bakes its value in. Use the argument `w`."
-)
-_CONST_HINT_NUMPY = (
-    "NumPy needs concrete numbers and `w` is a tracer under jit: use `x @ w` or `jnp.dot`."
-)
-
-_CONST_HINT_TRANSPOSED = (
-    "Your result is transposed: `x @ w` multiplies x of shape (n, 3) by w of shape (3, 2), "
-    "giving (n, 2)."
-)
-_CONST_HINT_DTYPE = (
-    "Keep the dtype: `x @ w` of float32 arrays is float32, so there is nothing to convert."
-)
 
 
 def _all_consts(closed: Any) -> list[Any]:
@@ -272,7 +204,7 @@ def _all_consts(closed: Any) -> list[Any]:
     return found
 
 
-_NUMPY_ERROR = OnError(_CONST_HINT_NUMPY, (jax.errors.TracerArrayConversionError,))
+_NUMPY_ERROR = OnError(HINT["const_numpy"], (jax.errors.TracerArrayConversionError,))
 
 
 def _no_constants(fn: Any) -> None:
@@ -287,7 +219,7 @@ def _no_constants(fn: Any) -> None:
     if consts:
         raise CheckFailure(
             f"the jaxpr of predict has {len(consts)} closed-over constant(s)",
-            hint=_CONST_HINT_GLOBAL,
+            hint=HINT["const_global"],
             expected="no constants: every array comes in as an argument",
             yours=", ".join(describe(c) for c in consts),
         )
@@ -295,19 +227,17 @@ def _no_constants(fn: Any) -> None:
 
 _CONST = Exercise(
     id="t06-closed-over-constants-1",
-    title="Pass weights in, don't close over them",
-    hints=("Arrays a function reads from outside become jaxpr constants; arguments do not.",),
     spec=Spec(
         cases=lambda: [(normal(seed, (3, 2)), normal(2, (4, 3))) for seed in (3, 4)],
         jit={},
         on_error=(_NUMPY_ERROR,),
         on_result=(
             OnResult(
-                _CONST_HINT_TRANSPOSED,
+                HINT["const_transposed"],
                 when=lambda got, w, x: getattr(got, "shape", None) == (w.shape[1], x.shape[0]),
             ),
             OnResult(
-                _CONST_HINT_DTYPE,
+                HINT["const_dtype"],
                 when=lambda got, w, x: getattr(got, "dtype", jnp.float32) != jnp.float32,
             ),
         ),
@@ -316,19 +246,6 @@ _CONST = Exercise(
 )
 
 # --- eval_shape -----------------------------------------------------------------------------
-
-_BYTES_HINT_REAL = (
-    "You ran init_fn for real, allocating every parameter just to count bytes. "
-    "`jax.eval_shape(init_fn, key)` gives ShapeDtypeStructs without computing anything."
-)
-_BYTES_HINT_SIZE = (
-    "That is the number of elements, not bytes: multiply each leaf's `size` by its "
-    "`dtype.itemsize` (bfloat16 is 2 bytes, float32 4)."
-)
-_BYTES_HINT_INT = (
-    "Return an int: the sum of `s.size * s.dtype.itemsize` over the leaves (sizes and itemsizes "
-    "are ints already; don't convert to float)."
-)
 
 
 class _RanForReal(Exception):
@@ -379,17 +296,17 @@ def _bytes_checked(param_bytes: Callable) -> Callable:
 
 _EVAL_SHAPE = Exercise(
     id="t06-eval-shape-1",
-    title="Count parameter bytes without allocating",
-    hints=("`jax.eval_shape(init_fn, key)` returns the same pytree with ShapeDtypeStructs.",),
     spec=Spec(
         cases=lambda: [
             (_make_init(3, 5), jax.random.key(0)),
             (_make_init(64, 10), jax.random.key(0)),
         ],
-        on_error=(OnError(_BYTES_HINT_REAL, (_RanForReal,)),),
+        on_error=(OnError(HINT["bytes_real"], (_RanForReal,)),),
         on_result=(
-            OnResult(_BYTES_HINT_INT, when=lambda got, *args: not _is_int(got)),
-            OnResult(_BYTES_HINT_SIZE, when=lambda got, init_fn, key: close(init_fn.n_elems, got)),
+            OnResult(HINT["bytes_int"], when=lambda got, *args: not _is_int(got)),
+            OnResult(
+                HINT["bytes_size"], when=lambda got, init_fn, key: close(init_fn.n_elems, got)
+            ),
         ),
         wrap=_bytes_checked,
     ),

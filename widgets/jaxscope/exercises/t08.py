@@ -9,7 +9,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import Also, CheckFailure, OnError, OnResult, Spec, normal
+from ._support import Also, CheckFailure, OnError, OnResult, Spec, hints_of, normal
+
+HINT = hints_of(__name__)
 
 
 def _all_shapes(jaxpr: Any) -> set[tuple[int, ...]]:
@@ -47,19 +49,6 @@ def _sequence(got: Any, *args: Any) -> bool:
 
 # --- jvp: Hessian-vector products -----------------------------------------------------------
 
-_HVP_HINT_TUPLE = (
-    "jax.jvp returns a pair (f(x), J·v); the Hessian-vector product is the second element: "
-    "`_, hv = jax.jvp(jax.grad(f), (x,), (v,))`."
-)
-_HVP_HINT_ARGS = (
-    "jax.jvp takes the primals and the tangents as tuples, one entry per argument of the "
-    "function: `jax.jvp(jax.grad(f), (x,), (v,))`."
-)
-_HVP_HINT_HESSIAN = (
-    "The numbers are right, but you built the whole n×n Hessian to multiply it by one vector. "
-    "Push v through the gradient in forward mode instead: `jax.jvp(jax.grad(f), (x,), (v,))`."
-)
-
 
 def _f_quartic(x):
     return jnp.sum(jnp.sin(x) ** 2) + jnp.sum(x**2) ** 2
@@ -71,39 +60,20 @@ def _f_logsumexp(x):
 
 _JVP = Exercise(
     id="t08-jvp-1",
-    title="A Hessian-vector product without the Hessian",
-    hints=(
-        "The Hessian is the Jacobian of the gradient, so H·v is a JVP of `jax.grad(f)` in "
-        "direction v.",
-    ),
     spec=Spec(
         cases=lambda: [
             (f, normal(seed, (n,)), normal(seed + 50, (n,)))
             for f in (_f_quartic, _f_logsumexp)
             for seed, n in ((1, 4), (2, 7))
         ],
-        on_error=(OnError(_HVP_HINT_ARGS, (TypeError,), ("must be tuples or lists",)),),
-        on_result=(OnResult(_HVP_HINT_TUPLE, when=_sequence),),
+        on_error=(OnError(HINT["hvp_args"], (TypeError,), ("must be tuples or lists",)),),
+        on_result=(OnResult(HINT["hvp_tuple"], when=_sequence),),
         rtol=1e-4,
-        extra=_no_matrix(_f_quartic, 48, 48, _HVP_HINT_HESSIAN),
+        extra=_no_matrix(_f_quartic, 48, 48, HINT["hvp_hessian"]),
     ),
 )
 
 # --- vjp: a weighted gradient ---------------------------------------------------------------
-
-_VJP_HINT_TUPLE = (
-    "The function jax.vjp returns gives one cotangent per input of f, in a tuple: unpack it "
-    "with `(g,) = f_vjp(w)`."
-)
-_VJP_HINT_ORDER = (
-    "w lives in the output space of f (shape (m,)), x in the input space (shape (n,)): the "
-    "vector-Jacobian product is w @ J, of shape (n,). Let jax.vjp do it: "
-    "`y, f_vjp = jax.vjp(f, x)` then `f_vjp(w)`."
-)
-_VJP_HINT_JACOBIAN = (
-    "The numbers are right, but you built the whole Jacobian to multiply it by one vector. "
-    "jax.vjp pulls w back without it: `y, f_vjp = jax.vjp(f, x)` then `(g,) = f_vjp(w)`."
-)
 
 
 def _g_mix(x):
@@ -117,11 +87,6 @@ def _g_tanh(x):
 
 _VJP = Exercise(
     id="t08-vjp-1",
-    title="Pull a cotangent back with jax.vjp",
-    hints=(
-        "`y, f_vjp = jax.vjp(f, x)` runs f forwards; `f_vjp(w)` pulls the output cotangent w "
-        "back to the inputs.",
-    ),
     spec=Spec(
         cases=lambda: [
             (f, normal(seed, (n,)), normal(seed + 50, (3,)))
@@ -130,32 +95,22 @@ _VJP = Exercise(
         ],
         on_error=(
             OnError(
-                _VJP_HINT_ORDER, words=("dot_general", "matmul", "shape", "size", "Incompatible")
+                HINT["vjp_order"], words=("dot_general", "matmul", "shape", "size", "Incompatible")
             ),
         ),
         on_result=(
-            OnResult(_VJP_HINT_TUPLE, when=_sequence),
+            OnResult(HINT["vjp_tuple"], when=_sequence),
             OnResult(
-                _VJP_HINT_ORDER, when=lambda got, f, x, w: getattr(got, "shape", 0) != x.shape
+                HINT["vjp_order"], when=lambda got, f, x, w: getattr(got, "shape", 0) != x.shape
             ),
         ),
         rtol=1e-4,
         # _g_tanh holds a (3, n) matrix of its own, so look for a Jacobian with _g_mix only
-        extra=_no_matrix(_g_mix, 7, 3, _VJP_HINT_JACOBIAN),
+        extra=_no_matrix(_g_mix, 7, 3, HINT["vjp_jacobian"]),
     ),
 )
 
 # --- stop_gradient: a TD target -------------------------------------------------------------
-
-_TD_HINT_NO_STOP = (
-    "Your gradient also flows through the target `r + gamma * x_next @ w`, so it moves the "
-    "target towards the prediction. Treat the target as a constant: wrap it in "
-    "`jax.lax.stop_gradient(...)`."
-)
-_TD_HINT_ALL_STOPPED = (
-    "The gradient is zero: stop_gradient was put around the prediction (or the whole loss), "
-    "which makes everything constant. Stop only the target."
-)
 
 
 def _td_no_stop(w, x, r, x_next, gamma):
@@ -164,8 +119,6 @@ def _td_no_stop(w, x, r, x_next, gamma):
 
 _STOP = Exercise(
     id="t08-stop-gradient-1",
-    title="A TD loss whose target does not move",
-    hints=("`jax.lax.stop_gradient(v)` is v going forwards and a constant to differentiation.",),
     spec=Spec(
         cases=lambda: [
             (
@@ -179,28 +132,13 @@ _STOP = Exercise(
         ],
         also=(Also("jax.grad({})", jax.grad, rtol=1e-4),),
         on_result=(
-            OnResult(_TD_HINT_NO_STOP, wrong=lambda ref, *args: jax.grad(_td_no_stop)(*args)),
-            OnResult(_TD_HINT_ALL_STOPPED, wrong=lambda ref, w, *args: jnp.zeros_like(w)),
+            OnResult(HINT["td_no_stop"], wrong=lambda ref, *args: jax.grad(_td_no_stop)(*args)),
+            OnResult(HINT["td_all_stopped"], wrong=lambda ref, w, *args: jnp.zeros_like(w)),
         ),
     ),
 )
 
 # --- custom_jvp: a norm with a finite gradient at zero --------------------------------------
-
-_NORM_HINT_NAIVE = (
-    "The derivative of sqrt at 0 is infinite, and 0 · inf is nan, so the automatic gradient of "
-    "the norm at x = 0 is nan. Decorate with `@jax.custom_jvp` and give a rule whose tangent is "
-    "0 there."
-)
-_NORM_HINT_WHERE = (
-    "The `jnp.where` picks 0 going forwards, but reverse mode still differentiates the branch "
-    "that was not picked, and `dot(x, t) / 0` makes it nan. Make the division itself safe: "
-    "divide by `jnp.where(y == 0, 1.0, y)`."
-)
-_NORM_HINT_NOT_CUSTOM = (
-    "Your gradients are right, but this exercise trains jax.custom_jvp: decorate safe_norm with "
-    "`@jax.custom_jvp` and give it its JVP rule with `@safe_norm.defjvp`."
-)
 
 
 def _norm_inputs() -> list[tuple]:
@@ -228,7 +166,7 @@ def _custom_jvp(fn: Any, ref: Any) -> None:
     if not any(isinstance(f, jax.custom_jvp) for f in (fn, getattr(fn, "__wrapped__", None))):
         raise CheckFailure(
             "safe_norm is not a jax.custom_jvp function",
-            hint=_NORM_HINT_NOT_CUSTOM,
+            hint=HINT["norm_not_custom"],
             expected="a function decorated with @jax.custom_jvp, with a rule from .defjvp",
             yours=f"{type(fn).__name__} {getattr(fn, '__name__', '')}".strip(),
         )
@@ -236,11 +174,6 @@ def _custom_jvp(fn: Any, ref: Any) -> None:
 
 _CUSTOM_JVP = Exercise(
     id="t08-custom-jvp-1",
-    title="A Euclidean norm whose gradient at zero is finite",
-    hints=(
-        "A custom_jvp rule receives (primals, tangents) and returns (output, output tangent); "
-        "grad is derived from it.",
-    ),
     spec=Spec(
         cases=lambda: [*_norm_inputs(), *_zero()],
         also=(
@@ -254,27 +187,14 @@ _CUSTOM_JVP = Exercise(
             Also("jax.jit(jax.grad({}))", lambda f: jax.jit(jax.grad(f)), cases=_zero),
         ),
         on_result=(
-            OnResult(_NORM_HINT_WHERE, when=_not_finite, answer=_finite_tangent_at_zero),
-            OnResult(_NORM_HINT_NAIVE, when=_not_finite),
+            OnResult(HINT["norm_where"], when=_not_finite, answer=_finite_tangent_at_zero),
+            OnResult(HINT["norm_naive"], when=_not_finite),
         ),
         extra=_custom_jvp,
     ),
 )
 
 # --- custom_vjp: gradient reversal ----------------------------------------------------------
-
-_REV_HINT_FORWARD = (
-    "Negating x changes the forward value too. The layer must be the identity going forwards "
-    "and negate only the cotangent in its backward rule: use `jax.custom_vjp`."
-)
-_REV_HINT_TUPLE = (
-    "A custom_vjp backward rule returns a tuple with one cotangent per input of the function: "
-    "`return (-g,)`, not `return -g`."
-)
-_REV_HINT_STOP = (
-    "stop_gradient zeroes the gradient; this layer must pass it back negated. Write a "
-    "`jax.custom_vjp` whose backward rule returns `(-g,)`."
-)
 
 
 def _rev_inputs() -> list[tuple]:
@@ -283,11 +203,6 @@ def _rev_inputs() -> list[tuple]:
 
 _CUSTOM_VJP = Exercise(
     id="t08-custom-vjp-1",
-    title="A gradient-reversal layer",
-    hints=(
-        "custom_vjp needs fwd(x) -> (output, residuals) and bwd(residuals, g) -> a tuple of "
-        "input cotangents.",
-    ),
     # the gradients are taken of losses with a scale s, so a result of one argument is a forward one
     spec=Spec(
         cases=_rev_inputs,
@@ -304,10 +219,10 @@ _CUSTOM_VJP = Exercise(
                 cases=lambda: [(normal(3, (5,)), 1.0)],
             ),
         ),
-        on_error=(OnError(_REV_HINT_TUPLE, (TypeError,), ("bwd",)),),
+        on_error=(OnError(HINT["rev_tuple"], (TypeError,), ("bwd",)),),
         on_result=(
-            OnResult(_REV_HINT_FORWARD, when=lambda got, *args: len(args) == 1),
-            OnResult(_REV_HINT_STOP, when=lambda got, *args: np.allclose(got, 0.0)),
+            OnResult(HINT["rev_forward"], when=lambda got, *args: len(args) == 1),
+            OnResult(HINT["rev_stop"], when=lambda got, *args: np.allclose(got, 0.0)),
         ),
     ),
 )

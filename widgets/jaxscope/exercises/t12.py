@@ -14,7 +14,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import Also, OnError, OnResult, Spec, normal, primitive_names
+from ._support import Also, OnError, OnResult, Spec, hints_of, normal, primitive_names
+
+HINT = hints_of(__name__)
 
 
 def _spmd(cases, axis: str, in_axes: tuple = (0,), **more: Any) -> Spec:
@@ -42,20 +44,6 @@ def _axis_hint(hint: str) -> OnError:
 
 # --- pmap -----------------------------------------------------------------------------------
 
-_PMAP_HINT_RESHAPE = (
-    "pmap maps over axis 0 and needs one row per device, so a flat batch longer than the number "
-    "of devices is refused. Reshape first: x.reshape(jax.local_device_count(), -1)."
-)
-_PMAP_HINT_VMAP = (
-    "The numbers are right but everything ran on one device: vmap (and a plain jnp.sum over an "
-    "axis) vectorise on a single device. jax.pmap runs one copy per device, each on its row."
-)
-_PMAP_HINT_NO_PMAP = (
-    "The sums are right and spread over the devices, but no pmap ran: placing the data with "
-    "device_put or jit's shardings lets XLA split the work. This exercise is about jax.pmap: "
-    "jax.pmap(jnp.sum)(x.reshape(jax.local_device_count(), -1))."
-)
-
 
 def _placed(out: Any) -> tuple[Any, int]:
     """``out`` and how many devices it is spread over (0: one device, as vmap leaves it)."""
@@ -66,68 +54,38 @@ def _placed(out: Any) -> tuple[Any, int]:
 
 _PMAP = Exercise(
     id="t12-pmap-1",
-    title="One chunk per device with pmap",
-    hints=("pmap maps over axis 0: give it an array with one row per device.",),
     spec=Spec(
         cases=lambda: [(normal(s, (jax.local_device_count() * k,)),) for s, k in ((1, 3), (2, 5))],
         wrap=lambda f: lambda x: _placed(f(x)),
-        on_error=(OnError(_PMAP_HINT_RESHAPE, (ValueError, TypeError)),),
+        on_error=(OnError(HINT["pmap_reshape"], (ValueError, TypeError)),),
         on_result=(
-            OnResult(_PMAP_HINT_VMAP, wrong=lambda ref, x: (ref(x)[0], 0)),
+            OnResult(HINT["pmap_vmap"], wrong=lambda ref, x: (ref(x)[0], 0)),
             OnResult(
-                _PMAP_HINT_RESHAPE, when=lambda got, x: 0 < got[1] != jax.local_device_count()
+                HINT["pmap_reshape"], when=lambda got, x: 0 < got[1] != jax.local_device_count()
             ),
         ),
         # in JAX 0.10 pmap traces to a shard_map
-        present={"shard_map": _PMAP_HINT_NO_PMAP},
+        present={"shard_map": HINT["pmap_no_pmap"]},
     ),
 )
 
 # --- psum, pmean --------------------------------------------------------------------------
 
-_CENTER_HINT_LOCAL = (
-    "jnp.mean(x) is the mean of this device's shard only. The mean over the whole batch needs "
-    'the other devices too: jax.lax.pmean(jnp.mean(x), "batch").'
-)
-_CENTER_HINT_PSUM = (
-    "psum adds the devices' values: the sum of the shard means is n_devices times the mean. "
-    "Average with pmean (or divide the psum by the number of devices)."
-)
-_CENTER_HINT_AXIS = (
-    "A collective names the mapped axis it combines over, and that name must be the one pmap "
-    '(or vmap) was given: here axis_name="batch".'
-)
-
 
 _CENTER = Exercise(
     id="t12-collectives-1",
-    title="Center a sharded batch with a global mean",
-    hints=("pmean(value, axis_name) averages a value over every device of the named axis.",),
     spec=_spmd(
         lambda: [(normal(1, (8, 5)) + 3.0,), (normal(2, (4, 3)) + 3.0,)],
         "batch",
-        on_error=(_axis_hint(_CENTER_HINT_AXIS),),
+        on_error=(_axis_hint(HINT["center_axis"]),),
         on_result=(
-            OnResult(_CENTER_HINT_LOCAL, wrong=lambda ref, x: x - jnp.mean(x, 1, keepdims=True)),
-            OnResult(_CENTER_HINT_PSUM, wrong=lambda ref, x: x - x.shape[0] * jnp.mean(x)),
+            OnResult(HINT["center_local"], wrong=lambda ref, x: x - jnp.mean(x, 1, keepdims=True)),
+            OnResult(HINT["center_psum"], wrong=lambda ref, x: x - x.shape[0] * jnp.mean(x)),
         ),
     ),
 )
 
 # --- ppermute -------------------------------------------------------------------------------
-
-_RING_HINT_WRAP = (
-    "A ring closes: the last device sends to device 0. Build the pairs with a modulo, "
-    "[(i, (i + 1) % n) for i in range(n)]; a device nobody sends to receives zeros."
-)
-_RING_HINT_DIRECTION = (
-    "ppermute's pairs are (source, destination). To receive from the left-hand neighbour, "
-    "device i sends to i + 1: pairs (i, (i + 1) % n), not (i, i - 1)."
-)
-_RING_HINT_SIZE = (
-    'Take the ring\'s length from the axis itself, jax.lax.axis_size("ring"), rather than '
-    "writing a number in: the same code must run on any number of devices."
-)
 
 
 def _shifts_a_ring(fn, size: int) -> bool:
@@ -142,50 +100,31 @@ def _shifts_a_ring(fn, size: int) -> bool:
 
 _RING = Exercise(
     id="t12-ppermute-all-gather-1",
-    title="Shift values one step around a ring",
-    hints=("ppermute(x, axis_name, perm) sends x along each (source, destination) pair.",),
     spec=_spmd(
         lambda: [(normal(1, (8, 2)),), (normal(2, (5, 3)),)],
         "ring",
         on_error=(
-            _axis_hint(_CENTER_HINT_AXIS.replace('"batch"', '"ring"')),
+            _axis_hint(HINT["center_axis"].replace('"batch"', '"ring"')),
             # a permutation that fits another ring size: the size was written in
             OnError(
-                _RING_HINT_SIZE,
+                HINT["ring_size"],
                 words=("Permutation doesn't match the axis size",),
                 answer=lambda fn: any(
                     _shifts_a_ring(fn, k) for k in {*range(1, 9), jax.device_count()}
                 ),
             ),
-            OnError(_RING_HINT_WRAP, words=("Permutation doesn't match the axis size",)),
-            OnError(_RING_HINT_SIZE, words=("out of range", "axis size", "perm")),
+            OnError(HINT["ring_wrap"], words=("Permutation doesn't match the axis size",)),
+            OnError(HINT["ring_size"], words=("out of range", "axis size", "perm")),
         ),
         on_result=(
-            OnResult(_RING_HINT_DIRECTION, wrong=lambda ref, x: jnp.roll(x, -1, axis=0)),
-            OnResult(_RING_HINT_WRAP, wrong=lambda ref, x: jnp.roll(x, 1, axis=0).at[0].set(0)),
+            OnResult(HINT["ring_direction"], wrong=lambda ref, x: jnp.roll(x, -1, axis=0)),
+            OnResult(HINT["ring_wrap"], wrong=lambda ref, x: jnp.roll(x, 1, axis=0).at[0].set(0)),
         ),
     ),
 )
 
 # --- data-parallel step ---------------------------------------------------------------------
 
-_DP_HINT_NO_PMEAN = (
-    "Without a collective each device steps with the gradient of its own shard, so the replicas "
-    "of w drift apart. Average the gradients first: g = jax.lax.pmean(g, 'batch')."
-)
-_DP_HINT_PSUM = (
-    "psum adds the devices' gradients, so the step is n_devices times too large. Each device's "
-    "loss is a mean over its shard: average the gradients with pmean."
-)
-_DP_HINT_AXIS = (
-    "The collective's axis name must be the one the step is mapped with: "
-    'pmap(train_step, axis_name="batch", ...), so jax.lax.pmean(g, "batch").'
-)
-_DP_HINT_IN_LOSS = (
-    "You used a collective, but inside the loss that jax.grad differentiates: each device still "
-    "gets the gradient of its own shard. Take the local gradient first, then average the "
-    "gradients: g = jax.lax.pmean(jax.grad(loss)(w), 'batch')."
-)
 _COLLECTIVES = {"psum", "psum_invariant", "pmax", "pmin", "all_gather", "ppermute", "all_to_all"}
 
 
@@ -208,11 +147,6 @@ def _local(ref: Any, w: jax.Array, xs: jax.Array, ys: jax.Array) -> jax.Array:
 
 _DP = Exercise(
     id="t12-data-parallel-step-1",
-    title="Average gradients across devices",
-    hints=(
-        "Compute the local gradient with jax.grad, then combine the devices' gradients with "
-        "a collective over the 'batch' axis.",
-    ),
     spec=_spmd(
         lambda: [
             (normal(seed, (3,)), normal(seed + 1, (n, k, 3)), normal(seed + 2, (n, k)))
@@ -220,12 +154,12 @@ _DP = Exercise(
         ],
         "batch",
         (None, 0, 0),
-        on_error=(_axis_hint(_DP_HINT_AXIS),),
+        on_error=(_axis_hint(HINT["dp_axis"]),),
         on_result=(
-            OnResult(_DP_HINT_IN_LOSS, wrong=_local, answer=_collective),
-            OnResult(_DP_HINT_NO_PMEAN, wrong=_local),
+            OnResult(HINT["dp_in_loss"], wrong=_local, answer=_collective),
+            OnResult(HINT["dp_no_pmean"], wrong=_local),
             OnResult(
-                _DP_HINT_PSUM,
+                HINT["dp_psum"],
                 wrong=lambda r, w, x, y: jnp.broadcast_to(
                     _step(w, x.reshape(-1, 3), y.ravel(), len(x)), (len(x), 3)
                 ),

@@ -24,9 +24,12 @@ from ._support import (
     OnResult,
     Spec,
     describe,
+    hints_of,
     normal,
     primitive_names,
 )
+
+HINT = hints_of(__name__)
 
 
 def _n() -> int:
@@ -104,15 +107,6 @@ def _laid_out(cases, want: tuple, hint, jit: dict | None = None, mesh_hint: str 
 
 # --- meshes ---------------------------------------------------------------------------------
 
-_MESH_HINT_EXPLICIT = (
-    "In JAX 0.10 jax.make_mesh gives Explicit axes unless you say otherwise: pass "
-    "axis_types=(AxisType.Auto, AxisType.Auto), one entry per axis name."
-)
-_MESH_HINT_ONE_TYPE = (
-    "axis_types needs one AxisType per mesh axis: two axes, so "
-    "(AxisType.Auto, AxisType.Auto) (or (AxisType.Auto,) * 2)."
-)
-
 
 def _mesh_facts(mesh: Any) -> Any:
     """A mesh as values: each axis's {name: size} in order, and whether each axis is Auto."""
@@ -131,44 +125,25 @@ def _mesh_cases() -> list[tuple]:
 
 _MESH = Exercise(
     id="t13-mesh-1",
-    title="A mesh with Auto axes",
-    hints=(
-        "jax.make_mesh(shape, names, axis_types=...) builds the mesh; axis_types takes one "
-        "jax.sharding.AxisType per axis.",
-    ),
     spec=Spec(
         cases=_mesh_cases,
         wrap=lambda f: lambda *shape: _mesh_facts(f(*shape)),
-        on_error=(OnError(_MESH_HINT_ONE_TYPE, words=("axis_types",)),),
+        on_error=(OnError(HINT["mesh_one_type"], words=("axis_types",)),),
         on_result=(
             OnResult(
-                "return the mesh itself: jax.make_mesh(shape, names, axis_types=...)",
+                HINT["return_mesh_itself"],
                 when=lambda got, *shape: not isinstance(got, dict) or "auto" not in got,
             ),
             OnResult(
-                "the shape tuple and the names tuple go in the same order: "
-                "jax.make_mesh((n_data, n_model), ('data', 'model'), ...)",
+                HINT["shape_tuple_names"],
                 when=lambda got, a, b: got["axes"] != ({"data": a}, {"model": b}),
             ),
-            OnResult(_MESH_HINT_EXPLICIT),
+            OnResult(HINT["mesh_explicit"]),
         ),
     ),
 )
 
 # --- NamedSharding and device_put -----------------------------------------------------------
-
-_PUT_HINT_COLUMNS = (
-    "A PartitionSpec lists the mesh axis for each array dimension in order: rows are dimension "
-    "0, so P('data', None) splits rows; P(None, 'data') splits columns."
-)
-_PUT_HINT_BARE_SPEC = (
-    "A bare PartitionSpec does not say which devices: wrap it with the mesh, "
-    "jax.device_put(x, NamedSharding(mesh, P('data', None)))."
-)
-_PUT_HINT_NO_SHARDING = (
-    "jnp.asarray and device_put without a sharding put the whole array on one device: pass "
-    "NamedSharding(mesh, P('data', None)) to jax.device_put."
-)
 
 
 def _put_cases() -> list[tuple]:
@@ -179,52 +154,22 @@ def _put_cases() -> list[tuple]:
 
 _PUT = Exercise(
     id="t13-named-sharding-1",
-    title="Split rows over a mesh axis",
-    hints=(
-        "NamedSharding(mesh, spec) says where each block goes; jax.device_put(x, sharding) "
-        "sends it there.",
-    ),
     spec=Spec(
         cases=_put_cases,
         on_error=(
-            OnError(_PUT_HINT_BARE_SPEC, words=("set_mesh", "mesh context")),
-            OnError(_PUT_HINT_COLUMNS, words=("evenly divide",)),
+            OnError(HINT["put_bare_spec"], words=("set_mesh", "mesh context")),
+            OnError(HINT["put_columns"], words=("evenly divide",)),
         ),
         extra=_laid_out(
             _put_cases,
             ("data",),
-            lambda out: _PUT_HINT_NO_SHARDING if _spec(out) is None else _PUT_HINT_COLUMNS,
-            mesh_hint="use the mesh you were given",
+            lambda out: HINT["put_no_sharding"] if _spec(out) is None else HINT["put_columns"],
+            mesh_hint=HINT["use_mesh_you"],
         ),
     ),
 )
 
 # --- computation follows data ---------------------------------------------------------------
-
-_NORM_HINT_KEEPDIMS = (
-    "jnp.linalg.norm(x, axis=1) has shape (rows,), which cannot divide a (rows, cols) matrix "
-    "row by row: keep the reduced axis with keepdims=True, giving (rows, 1)."
-)
-_NORM_HINT_GLOBAL = (
-    "jnp.linalg.norm(x) without axis= is one number for the whole matrix; each row needs its "
-    "own norm: jnp.linalg.norm(x, axis=1, keepdims=True)."
-)
-_NORM_HINT_COLUMNS = (
-    "axis=0 reduces down the columns, so you divided each column by its norm. Each row's norm "
-    "reduces along axis 1: jnp.linalg.norm(x, axis=1, keepdims=True)."
-)
-_NORM_HINT_SQUARED = (
-    "The Euclidean norm is the square root of the sum of squares: dividing by the sum of squares "
-    "itself leaves rows of norm 1 / norm. Use jnp.linalg.norm(x, axis=1, keepdims=True)."
-)
-_NORM_HINT_ROWS = (
-    "Each row must come out with norm 1: divide it by its own Euclidean norm, "
-    "jnp.linalg.norm(x, axis=1, keepdims=True)."
-)
-_NORM_HINT_LAYOUT = (
-    "Each row's norm needs only that row, so the result can stay where the rows are: keep the "
-    "work in jnp on x itself and jit keeps the layout P('data', None)."
-)
 
 
 def _norm_cases() -> list[tuple]:
@@ -239,40 +184,24 @@ def _unit_rows(got: Any, x: jax.Array) -> bool:
 
 _NORM = Exercise(
     id="t13-jit-partitioning-1",
-    title="Row-wise work stays where the rows are",
-    hints=("Reduce along axis 1 and keep that axis so the norms broadcast against the rows.",),
     spec=Spec(
         cases=_norm_cases,
         eager=False,
         jit={},
-        on_error=(OnError(_NORM_HINT_KEEPDIMS, words=("broadcast", "illegally sharded")),),
+        on_error=(OnError(HINT["norm_keepdims"], words=("broadcast", "illegally sharded")),),
         on_result=(
-            OnResult(_NORM_HINT_GLOBAL, wrong=lambda ref, x: x / jnp.linalg.norm(x)),
-            OnResult(_NORM_HINT_COLUMNS, wrong=lambda ref, x: x / jnp.linalg.norm(x, axis=0)),
+            OnResult(HINT["norm_global"], wrong=lambda ref, x: x / jnp.linalg.norm(x)),
+            OnResult(HINT["norm_columns"], wrong=lambda ref, x: x / jnp.linalg.norm(x, axis=0)),
             OnResult(
-                _NORM_HINT_SQUARED, wrong=lambda ref, x: x / jnp.sum(x**2, axis=1, keepdims=True)
+                HINT["norm_squared"], wrong=lambda ref, x: x / jnp.sum(x**2, axis=1, keepdims=True)
             ),
-            OnResult(_NORM_HINT_ROWS, when=lambda got, x: not _unit_rows(got, x)),
+            OnResult(HINT["norm_rows"], when=lambda got, x: not _unit_rows(got, x)),
         ),
-        extra=_laid_out(_norm_cases, ("data",), lambda out: _NORM_HINT_LAYOUT, jit={}),
+        extra=_laid_out(_norm_cases, ("data",), lambda out: HINT["norm_layout"], jit={}),
     ),
 )
 
 # --- resharding -----------------------------------------------------------------------------
-
-_RESHARD_HINT_NONE = (
-    "Under jit the result follows the input, so 2 * x keeps the rows split. Ask for the new "
-    "layout: jax.sharding.reshard(2 * x, NamedSharding(mesh, P(None, 'data')))."
-)
-_RESHARD_HINT_WSC = (
-    "with_sharding_constraint only steers Auto mesh axes; this mesh's axes are Explicit, where "
-    "a layout change is jax.sharding.reshard(value, NamedSharding(mesh, P(None, 'data')))."
-)
-_RESHARD_HINT_BARE = (
-    "A bare PartitionSpec needs a mesh in scope: wrap it as NamedSharding(mesh, P(None, 'data')). "
-    "(`with jax.set_mesh(mesh):` cannot be entered inside jit, and the check jits to_columns; "
-    "inside it, `with jax.sharding.use_abstract_mesh(mesh.abstract_mesh):` can.)"
-)
 
 
 def _reshard_cases() -> list[tuple]:
@@ -284,53 +213,21 @@ def _reshard_cases() -> list[tuple]:
 
 _RESHARD = Exercise(
     id="t13-sharding-constraints-1",
-    title="Change layout inside jit",
-    hints=(
-        "On Explicit axes the sharding is part of the array's type; jax.sharding.reshard "
-        "changes it (XLA adds the all-to-all).",
-    ),
     spec=Spec(
         cases=_reshard_cases,
         eager=False,
         jit={"static_argnums": 1},
         on_error=(
-            OnError(_RESHARD_HINT_WSC, words=("Auto axes",)),
-            OnError(_RESHARD_HINT_BARE, words=("mesh context", "set_mesh")),
+            OnError(HINT["reshard_wsc"], words=("Auto axes",)),
+            OnError(HINT["reshard_bare"], words=("mesh context", "set_mesh")),
         ),
         extra=_laid_out(
-            _reshard_cases, (None, "data"), lambda out: _RESHARD_HINT_NONE, {"static_argnums": 1}
+            _reshard_cases, (None, "data"), lambda out: HINT["reshard_none"], {"static_argnums": 1}
         ),
     ),
 )
 
 # --- shard_map ------------------------------------------------------------------------------
-
-_SMAP_HINT_IN_SPECS = (
-    "in_specs describes how the input is already split: x is sharded P('data'), so "
-    "in_specs=P('data'); each device then gets its own block, not the whole array."
-)
-_SMAP_HINT_NO_PSUM = (
-    "Each device only sums its own block; out_specs=P() promises one replicated value, so "
-    "combine the partial sums across devices with jax.lax.psum(partial, 'data')."
-)
-_SMAP_HINT_PARTIALS = (
-    "With out_specs=P('data') you return the per-device partial sums stacked together, one per "
-    "device: add them up inside with jax.lax.psum(..., 'data') and return a scalar with "
-    "out_specs=P()."
-)
-_SMAP_HINT_NO_SHARD_MAP = (
-    "The result is right, but jit wrote the per-device code for you: this exercise is about "
-    "writing it yourself with jax.shard_map(..., mesh=mesh, in_specs=..., out_specs=...)."
-)
-_SMAP_HINT_OUTSIDE = (
-    "Your shard_map does not produce the answer: the squares or the sum are finished outside it, "
-    "where jit works on the whole array. Do the work per device inside the shard_map (square, "
-    "sum, then jax.lax.psum(..., 'data')) and return its result, with out_specs=P()."
-)
-_SMAP_HINT_SET_MESH = (
-    "`with jax.set_mesh(mesh):` cannot be entered inside jit, and the check also compiles your "
-    "function with jax.jit: give the mesh to shard_map itself, jax.shard_map(..., mesh=mesh, ...)."
-)
 
 
 # collectives that can turn per-device partial sums into a total every device holds
@@ -397,7 +294,7 @@ def _combines(fn: Any, ref: Any) -> None:
     if "shard_map" not in names:
         raise CheckFailure(
             "sum_of_squares does not use shard_map",
-            hint=_SMAP_HINT_NO_SHARD_MAP,
+            hint=HINT["smap_no_shard_map"],
             expected="a shard_map in the jaxpr",
             yours=", ".join(sorted({e.primitive.name for e in closed.jaxpr.eqns})),
         )
@@ -405,7 +302,7 @@ def _combines(fn: Any, ref: Any) -> None:
         raise CheckFailure(
             "the result of sum_of_squares is not the output of a shard_map that combines the "
             "devices' partial sums",
-            hint=_SMAP_HINT_NO_PSUM if _uncombined_total(closed) else _SMAP_HINT_OUTSIDE,
+            hint=HINT["smap_no_psum"] if _uncombined_total(closed) else HINT["smap_outside"],
             expected="x -> shard_map(out_specs=P(), with a psum inside) -> the result",
             yours="primitives: " + ", ".join(sorted(names)),
         )
@@ -413,11 +310,6 @@ def _combines(fn: Any, ref: Any) -> None:
 
 _SMAP = Exercise(
     id="t13-shard-map-1",
-    title="Per-device sums with shard_map",
-    hints=(
-        "Inside shard_map you see one block; a collective such as jax.lax.psum(value, 'data') "
-        "talks to the other devices.",
-    ),
     spec=Spec(
         cases=_smap_cases,
         also=(
@@ -426,11 +318,13 @@ _SMAP = Exercise(
             ),
         ),
         on_error=(
-            OnError(_SMAP_HINT_SET_MESH, words=("set_mesh",)),
-            OnError(_SMAP_HINT_IN_SPECS, words=("in_specs",)),
-            OnError(_SMAP_HINT_NO_PSUM, words=("replicat",)),
+            OnError(HINT["smap_set_mesh"], words=("set_mesh",)),
+            OnError(HINT["smap_in_specs"], words=("in_specs",)),
+            OnError(HINT["smap_no_psum"], words=("replicat",)),
         ),
-        on_result=(OnResult(_SMAP_HINT_PARTIALS, when=lambda got, x, m: np.shape(got) == (_n(),)),),
+        on_result=(
+            OnResult(HINT["smap_partials"], when=lambda got, x, m: np.shape(got) == (_n(),)),
+        ),
         rtol=1e-4,
         extra=_combines,
     ),

@@ -17,31 +17,13 @@ from ._support import (
     all_eqns,
     attempt,
     describe,
+    hints_of,
     normal,
 )
 
-# --- benchmarking ---------------------------------------------------------------------------
+HINT = hints_of(__name__)
 
-_BENCH_HINT_BLOCK = (
-    "JAX returns before the work is done (asynchronous dispatch), so your timer stopped at the "
-    "dispatch. Wait inside the timed region: `jax.block_until_ready(f(x))`."
-)
-_BENCH_HINT_WARMUP = (
-    "The first call pays for tracing and compiling. Call `f(x)` once, untimed (and blocked), "
-    "before you start measuring."
-)
-_BENCH_HINT_MEAN = (
-    "Slow outliers (a compiling first call, a hiccup of the machine) drag a mean up; report "
-    "the median of the timed calls, after a warm-up."
-)
-_BENCH_HINT_MIN = (
-    "That is the fastest call, not the typical one: report the median of the timed calls "
-    "(`statistics.median(times)`)."
-)
-_BENCH_HINT_FLOAT = "return `statistics.median(times)` (or `float(np.median(times))`)"
-_BENCH_HINT_MS = (
-    "Return seconds, not milliseconds: `time.perf_counter()` differences are already in seconds."
-)
+# --- benchmarking ---------------------------------------------------------------------------
 
 _COMPILE_S = 0.3
 # the work of call i takes _RUN_MS[i % 5] ms: any 5 calls in a row have a median of 20 ms, a
@@ -92,21 +74,21 @@ def _times_the_median(fn: Any) -> None:
         raise CheckFailure(
             "time_call should return the median time in seconds, a float",
             yours=describe(got),
-            hint=_BENCH_HINT_FLOAT,
+            hint=HINT["bench_float"],
         )
     if fake.calls < 6:
         raise CheckFailure(
             f"f was called {fake.calls} times for n=5",
-            hint=_BENCH_HINT_WARMUP,
+            hint=HINT["bench_warmup"],
             expected="1 warm-up call + 5 timed calls",
             yours=f"{fake.calls} calls",
         )
     for wrong, hint in (
-        (got > 2.0, _BENCH_HINT_MS),  # the whole check sleeps for under a second
-        (got < 0.004, _BENCH_HINT_BLOCK),  # below the fastest call: only the dispatch was timed
-        (got < _LOW_S, _BENCH_HINT_MIN),
-        (got > _COMPILE_S, _BENCH_HINT_WARMUP),
-        (got > _HIGH_S, _BENCH_HINT_MEAN),
+        (got > 2.0, HINT["bench_ms"]),  # the whole check sleeps for under a second
+        (got < 0.004, HINT["bench_block"]),  # below the fastest call: only the dispatch was timed
+        (got < _LOW_S, HINT["bench_min"]),
+        (got > _COMPILE_S, HINT["bench_warmup"]),
+        (got > _HIGH_S, HINT["bench_mean"]),
     ):
         if wrong:
             raise CheckFailure(
@@ -120,31 +102,16 @@ def _times_the_median(fn: Any) -> None:
 
 _BENCH = Exercise(
     id="t16-benchmarking-1",
-    title="Time a jitted call honestly",
-    hints=("Warm up, block inside the timer, repeat, take the median.",),
     spec=Spec(
         # a real jitted function: its median is a number of seconds, and under one
         cases=lambda: [(jax.jit(lambda v: v * 2), jnp.ones(3))],
-        on_result=(OnResult(_BENCH_HINT_FLOAT, when=lambda got, *a: not isinstance(got, str)),),
+        on_result=(OnResult(HINT["bench_float"], when=lambda got, *a: not isinstance(got, str)),),
         wrap=lambda p: lambda f, x: _under_a_second(p(f, x)),
         before=_times_the_median,
     ),
 )
 
 # --- arithmetic intensity -------------------------------------------------------------------
-
-_AI_HINT_INVERTED = "Arithmetic intensity is flops per byte: `flops / bytes accessed`."
-_AI_HINT_LOWERED = (
-    "`lower(x).cost_analysis()` estimates the program before XLA optimises it, without "
-    "fusion, so it counts every intermediate array as memory traffic. Compile first: "
-    "`jax.jit(f).lower(x).compile().cost_analysis()`."
-)
-
-
-_AI_HINT_ONE_COUNT = (
-    "That is one of the two counts on its own: arithmetic intensity is the ratio "
-    "`cost['flops'] / cost['bytes accessed']`."
-)
 
 
 def _cost(f, x, compiled: bool = True) -> dict:
@@ -179,8 +146,6 @@ class _Named:
 
 _AI = Exercise(
     id="t16-fusion-hlo-1",
-    title="Arithmetic intensity of the compiled program",
-    hints=("`jax.jit(f).lower(x).compile()` gives a Compiled with `.cost_analysis()`.",),
     spec=Spec(
         cases=lambda: [
             (
@@ -191,35 +156,24 @@ _AI = Exercise(
             (_Named("x -> tanh(x) * x + 1", lambda x: jnp.tanh(x) * x + 1), jnp.ones(4096)),
         ],
         on_result=(
-            OnResult(_AI_HINT_INVERTED, when=lambda got, f, x: _near(got, 1 / _ratio(_cost(f, x)))),
             OnResult(
-                _AI_HINT_ONE_COUNT,
+                HINT["ai_inverted"], when=lambda got, f, x: _near(got, 1 / _ratio(_cost(f, x)))
+            ),
+            OnResult(
+                HINT["ai_one_count"],
                 when=lambda got, f, x: _near(
                     got,
                     *(float(v) for k, v in _cost(f, x).items() if k in ("flops", "bytes accessed")),
                 ),
             ),
             OnResult(
-                _AI_HINT_LOWERED, when=lambda got, f, x: _near(got, _ratio(_cost(f, x, False)))
+                HINT["ai_lowered"], when=lambda got, f, x: _near(got, _ratio(_cost(f, x, False)))
             ),
         ),
     ),
 )
 
 # --- mixed precision ------------------------------------------------------------------------
-
-_BF16_HINT_OUT = (
-    "Without `preferred_element_type=jnp.float32` the product of two bfloat16 arrays is "
-    "bfloat16, and so is its accumulation. Ask for float32: "
-    "`jnp.dot(a16, b16, preferred_element_type=jnp.float32)`."
-)
-_BF16_HINT_CAST_AFTER = (
-    "Casting the result to float32 afterwards is too late: the sums were already accumulated "
-    "in bfloat16. Pass `preferred_element_type=jnp.float32` to the matmul itself."
-)
-_BF16_HINT_F32 = (
-    "This multiplies in float32: cast both inputs to bfloat16 first (`a.astype(jnp.bfloat16)`)."
-)
 
 
 def _bf16_dots(fn: Any) -> None:
@@ -233,12 +187,12 @@ def _bf16_dots(fn: Any) -> None:
         if e.primitive.name == "dot_general"
     ]
     if not dots:
-        raise CheckFailure("no matmul (dot_general) in the jaxpr", hint=_BF16_HINT_F32)
+        raise CheckFailure("no matmul (dot_general) in the jaxpr", hint=HINT["bf16_f32"])
     lhs, rhs, out = dots[0]
     if (lhs, rhs) != ("bfloat16", "bfloat16"):
         raise CheckFailure(
             f"the matmul multiplies {lhs} by {rhs}",
-            hint=_BF16_HINT_F32,
+            hint=HINT["bf16_f32"],
             expected="bfloat16 x bfloat16",
             yours=f"{lhs} x {rhs}",
         )
@@ -246,7 +200,7 @@ def _bf16_dots(fn: Any) -> None:
         in_f32 = closed.out_avals[0].dtype == jnp.float32
         raise CheckFailure(
             f"the matmul accumulates and returns {out}",
-            hint=_BF16_HINT_CAST_AFTER if in_f32 else _BF16_HINT_OUT,
+            hint=HINT["bf16_cast_after"] if in_f32 else HINT["bf16_out"],
             expected="dot_general with preferred_element_type=float32",
             yours=f"{out} result" + (", cast to float32 afterwards" if in_f32 else ""),
         )
@@ -255,13 +209,11 @@ def _bf16_dots(fn: Any) -> None:
 def _not_the_f32_product(fn: Any, ref: Any) -> None:
     a, b = normal(1, (16, 32)), normal(2, (32, 8))
     if np.array_equal(np.asarray(fn(a, b)), np.asarray(a @ b)):
-        raise CheckFailure("the result is exactly the float32 product", hint=_BF16_HINT_F32)
+        raise CheckFailure("the result is exactly the float32 product", hint=HINT["bf16_f32"])
 
 
 _BF16 = Exercise(
     id="t16-mixed-precision-1",
-    title="bfloat16 inputs, float32 accumulation",
-    hints=("`jnp.dot(..., preferred_element_type=jnp.float32)` sets the accumulation type.",),
     spec=Spec(
         cases=lambda: [
             (normal(1, (16, 32)), normal(2, (32, 8))),
@@ -276,15 +228,6 @@ _BF16 = Exercise(
 
 # --- rolled loops ---------------------------------------------------------------------------
 
-_LOOP_HINT_PYTHON = (
-    "A Python loop runs while JAX traces, so the jaxpr (and the compiled program) holds 100 "
-    "copies of the body. `lax.fori_loop(0, 100, body, x)` or `lax.scan` keeps one copy."
-)
-_LOOP_HINT_UNROLL = (
-    "`unroll=True` copies the body 100 times again, as a Python loop would: leave unroll at its "
-    "default (or a small number)."
-)
-
 
 def _rolled(fn: Any, ref: Any) -> None:
     closed = jax.make_jaxpr(fn)(jnp.ones(5))
@@ -292,7 +235,7 @@ def _rolled(fn: Any, ref: Any) -> None:
     if n > 20:
         raise CheckFailure(
             f"the jaxpr of sin_100 holds {n} equations ({str(closed).count(' sin ')} sin)",
-            hint=_LOOP_HINT_PYTHON,
+            hint=HINT["loop_python"],
             expected="one loop (scan or while) with one sin inside",
             yours=f"{n} equations",
         )
@@ -300,7 +243,7 @@ def _rolled(fn: Any, ref: Any) -> None:
     if sines > 10:
         raise CheckFailure(
             f"the compiled program holds {sines} sine operations",
-            hint=_LOOP_HINT_UNROLL,
+            hint=HINT["loop_unroll"],
             expected="one sine inside a while loop",
             yours=f"{sines} sines",
         )
@@ -308,8 +251,6 @@ def _rolled(fn: Any, ref: Any) -> None:
 
 _LOOP = Exercise(
     id="t16-loops-compile-time-1",
-    title="Apply sin 100 times without 100 copies",
-    hints=("`lax.fori_loop(lower, upper, body(i, carry), init)` or `lax.scan` roll a loop up.",),
     spec=Spec(cases=lambda: [(normal(1, (5,)),), (normal(2, ()),)], rtol=1e-4, extra=_rolled),
 )
 

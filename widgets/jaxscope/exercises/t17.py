@@ -10,7 +10,19 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import Also, CheckFailure, OnError, OnResult, Spec, attempt, describe, normal
+from ._support import (
+    Also,
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    attempt,
+    describe,
+    hints_of,
+    normal,
+)
+
+HINT = hints_of(__name__)
 
 
 def _host_normal(seed: int, shape: tuple[int, ...]) -> jax.Array:
@@ -71,13 +83,9 @@ def _mlp_linear(ref: Any, *args: Any) -> jax.Array:
 
 _NNX = Exercise(
     id="t17-flax-nnx-1",
-    title="A two-layer MLP in Flax NNX",
     call="MLP(...)",
     stub="class MLP:\n    ...  # your code here\n\n    def __init__(self, *args, **kwargs):\n"
     "        raise NotImplementedError\n",
-    hints=(
-        "An NNX module creates its layers in __init__ (passing rngs on) and uses them in __call__.",
-    ),
     spec=Spec(
         cases=lambda: [(*size, _host_normal(size[3] + 10, (6, size[0]))) for size in _NNX_SIZES],
         before=_mlp_built,
@@ -85,20 +93,14 @@ _NNX = Exercise(
         also=(Also("nnx.jit call of {}", lambda f: partial(f, jit=True)),),
         on_result=(
             OnResult(
-                "Without an activation between them, two Linear layers collapse into one linear "
-                "map. Apply `nnx.relu` to the hidden layer's output before the output layer.",
+                HINT["without_activation_between"],
                 wrong=_mlp_linear,
             ),
             OnResult(
-                "The output layer's result goes out as it is: apply `nnx.relu` to the hidden "
-                "layer only; a relu on the output cuts off every negative output.",
+                HINT["output_layer_s"],
                 wrong=lambda ref, *args: jax.nn.relu(ref(*args)),
             ),
-            OnResult(
-                "The output differs from `out(relu(hidden(x)))` computed with your model's own "
-                "kernels and biases: apply the first layer, `nnx.relu`, then the second layer, "
-                "and nothing else."
-            ),
+            OnResult(HINT["output_differs_from"]),
         ),
         rtol=1e-4,
     ),
@@ -142,50 +144,37 @@ def _eqx_arrays(model: Any) -> Any:
 
 _EQX = Exercise(
     id="t17-equinox-1",
-    title="One gradient step on an Equinox model",
-    hints=("The model is the pytree of parameters: differentiate it with eqx.filter_grad.",),
     spec=Spec(
         cases=_eqx_cases,
         wrap=lambda f: lambda *args: _eqx_arrays(f(*args)),
         on_error=(
             OnError(
-                "An Equinox model also holds things that are not arrays (the activation "
-                "function, ints), and jax.grad refuses them. `eqx.filter_grad(loss)(model)` "
-                "differentiates the array leaves and treats the rest as static.",
+                HINT["equinox_model_also"],
                 words=("not a valid JAX type",),
             ),
             OnError(
-                "The gradient from filter_grad has None where the model has non-array leaves, "
-                "so a jax.tree.map over (model, grads) meets None. Use "
-                "`eqx.apply_updates(model, updates)`, which skips them.",
+                HINT["gradient_from_filter"],
                 words=("NoneType",),
             ),
             OnError(
-                "The model maps one input vector to one output vector, and x is a batch of 16 "
-                "vectors: run the model over the batch with `jax.vmap(model)(x)`.",
+                HINT["model_maps_one"],
                 words=("contracting dimensions",),
             ),
         ),
         on_result=(
             OnResult(
-                "return the new model: `eqx.apply_updates(model, updates)`",
+                HINT["return_new_model"],
                 when=lambda got, model, *a: type(got) is not type(model),
             ),
             OnResult(
-                "Gradient descent steps against the gradient: the updates are `-lr * grads`, so "
-                "the loss goes down.",
+                HINT["gradient_descent_steps"],
                 when=lambda *a: np.isclose(_eqx_step(*a), -1.0, rtol=1e-3),
             ),
             OnResult(
-                "Your step points the right way but has the wrong length: the loss is the mean "
-                "of the squared errors (`jnp.mean`, not a sum), and the update is exactly "
-                "`-lr * grads`.",
+                HINT["your_step_points"],
                 when=lambda *a: _eqx_step(*a) > 0,
             ),
-            OnResult(
-                "The new model differs from `model - lr * grad(loss)(model)`, with loss the mean "
-                "squared error of `jax.vmap(model)(x)` against y."
-            ),
+            OnResult(HINT["new_model_differs"]),
         ),
         rtol=1e-4,
     ),
@@ -233,21 +222,16 @@ def _n_params(model: Any) -> int:
 
 _COUNT = Exercise(
     id="t17-params-as-pytrees-1",
-    title="Count the trainable parameters",
-    hints=("The parameters are a pytree: filter the state to nnx.Param and add up the sizes.",),
     spec=Spec(
         cases=lambda: [(_net(0),), (_net(1, 10, 32, 2),)],
         on_result=(
-            OnResult("return one integer: the total number of trainable parameters", when=_not_int),
+            OnResult(HINT["return_one_integer"], when=_not_int),
             OnResult(
-                "nnx.state(model) holds every variable: the trainable nnx.Param arrays but also "
-                "BatchNorm's running statistics (nnx.BatchStat) and the Dropout RNG state. Count "
-                "only the parameters: `nnx.state(model, nnx.Param)`.",
+                HINT["nnx_state_model"],
                 when=lambda got, model: int(got) > _n_params(model),
             ),
             OnResult(
-                "len(jax.tree.leaves(...)) counts arrays, not numbers: a (4, 8) kernel is one "
-                "leaf but 32 parameters. Add up `leaf.size`.",
+                HINT["len_tree_leaves"],
                 when=lambda got, model: int(got) < 10,  # the models hold 6 parameter arrays
             ),
         ),
@@ -277,18 +261,10 @@ def _twice(f: Any, model: Any, x: jax.Array) -> tuple:
 
 _PREDICT = Exercise(
     id="t17-stateful-layers-1",
-    title="Predict in inference mode",
-    hints=("NNX layers switch between training and inference with model.train() / model.eval().",),
     spec=Spec(
         cases=lambda: [(_trained_net(seed), _host_normal(seed + 50, (5, 4))) for seed in (0, 1)],
         wrap=lambda f: partial(_twice, f),
-        on_result=(
-            OnResult(
-                "In training mode BatchNorm normalises with this batch's statistics (and updates "
-                "its running averages) and Dropout zeroes random units. Switch the model to "
-                "inference mode with `model.eval()` before calling it."
-            ),
-        ),
+        on_result=(OnResult(HINT["in_training_mode"]),),
         rtol=1e-4,
     ),
 )

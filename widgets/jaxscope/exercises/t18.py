@@ -9,11 +9,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import Also, OnError, OnResult, Spec, close, normal
+from ._support import Also, OnError, OnResult, Spec, close, hints_of, normal
+
+HINT = hints_of(__name__)
 
 # an answer that returns something else than an optimiser fails where the check calls .init
 _NOT_OPTIMISER = OnError(
-    "return the optimiser itself (the object with .init and .update)",
+    HINT["return_optimiser_itself"],
     (AttributeError,),
     ("has no attribute 'init'", "has no attribute 'update'"),
 )
@@ -33,24 +35,6 @@ def _updates(opt: Any, params: Any, grads: list[Any], fresh: bool = False) -> li
 
 
 # --- init / update / apply_updates ----------------------------------------------------------
-
-_STEP_HINT_RAW = (
-    "You applied the raw gradients: adding them climbs the loss, and it skips everything the "
-    "optimiser does (learning rate, momentum, weight decay). Apply the `updates` that "
-    "`opt.update` returned: `optax.apply_updates(params, updates)`."
-)
-_STEP_HINT_MINUS = (
-    "Optax updates already point downhill (they carry the minus sign), so they are added, not "
-    "subtracted: `optax.apply_updates(params, updates)`."
-)
-_STEP_HINT_NO_PARAMS = (
-    "adamw's weight decay needs the current parameters: call "
-    "`opt.update(grads, opt_state, params)`."
-)
-_STEP_HINT_STATE = (
-    "Return the new optimiser state that `opt.update` gave you; the old one forgets the "
-    "momentum and the step count."
-)
 
 
 def _step_cases() -> list[tuple]:
@@ -78,28 +62,23 @@ def _neg(tree: Any) -> Any:
 
 _APPLY = Exercise(
     id="t18-init-update-apply-1",
-    title="One optimiser step",
-    hints=(
-        "update(grads, state, params) turns gradients into updates and a new state; "
-        "apply_updates adds the updates to the parameters.",
-    ),
     spec=Spec(
         cases=_step_cases,
         on_error=(
-            OnError(_STEP_HINT_NO_PARAMS, words=("requires the current value of parameters",)),
+            OnError(HINT["step_no_params"], words=("requires the current value of parameters",)),
         ),
         on_result=(
             OnResult(
-                "return the pair (new_params, new_opt_state)",
+                HINT["return_pair_new"],
                 when=lambda got, *a: not (isinstance(got, tuple) and len(got) == 2),
             ),
-            OnResult(_STEP_HINT_RAW, when=lambda got, o, p, s, g: _moved(got, p, g, _neg(g))),
+            OnResult(HINT["step_raw"], when=lambda got, o, p, s, g: _moved(got, p, g, _neg(g))),
             OnResult(
-                _STEP_HINT_MINUS,
+                HINT["step_minus"],
                 when=lambda got, o, p, s, g: _moved(got, p, _neg(o.update(g, s, p)[0])),
             ),
             OnResult(  # the old state, or no optimiser state at all
-                _STEP_HINT_STATE,
+                HINT["step_state"],
                 when=lambda got, o, p, s, g: (
                     jax.tree.structure(got[1]) != jax.tree.structure(s) or close(s, got[1], 1e-4)
                 ),
@@ -110,15 +89,6 @@ _APPLY = Exercise(
 )
 
 # --- chain and clip -------------------------------------------------------------------------
-
-_CLIP_HINT_ORDER = (
-    "optax.chain applies its transformations left to right: put clip_by_global_norm first so "
-    "it clips the raw gradient, then the sgd step."
-)
-_CLIP_HINT_ELEMENTWISE = (
-    "optax.clip cuts each element separately, which changes the gradient's direction. "
-    "clip_by_global_norm rescales all of it together when its norm is too large."
-)
 
 
 def _clip_updates(opt: Any) -> list[Any]:
@@ -138,29 +108,18 @@ def _chain(lr: float, max_norm: float, clip: str = "clip_by_global_norm", swap: 
 
 _CLIP = Exercise(
     id="t18-chain-clip-1",
-    title="Clip the gradient, then step",
-    hints=("optax.chain(a, b) runs a, then b, and is itself an optimiser.",),
     spec=Spec(
         cases=lambda: [(0.1, 1.0), (0.5, 2.0)],
         wrap=lambda f: lambda lr, max_norm: _clip_updates(f(lr, max_norm)),
         on_error=(_NOT_OPTIMISER,),
         on_result=(
-            OnResult(_CLIP_HINT_ORDER, wrong=lambda ref, lr, m: _chain(lr, m, swap=True)),
-            OnResult(_CLIP_HINT_ELEMENTWISE, wrong=lambda ref, lr, m: _chain(lr, m, "clip")),
+            OnResult(HINT["clip_order"], wrong=lambda ref, lr, m: _chain(lr, m, swap=True)),
+            OnResult(HINT["clip_elementwise"], wrong=lambda ref, lr, m: _chain(lr, m, "clip")),
         ),
     ),
 )
 
 # --- schedules ------------------------------------------------------------------------------
-
-_SCHED_HINT_DECAY_STEPS = (
-    "In warmup_cosine_decay_schedule, decay_steps counts the whole schedule, warmup included: "
-    "pass `decay_steps=total`, not `total - warmup`."
-)
-_SCHED_HINT_NO_WARMUP = (
-    "The rate must start at 0 and rise linearly to the peak over the warmup steps: "
-    "`optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total)`."
-)
 
 
 def _rates(sched: Any, warmup: int, total: int) -> np.ndarray:
@@ -179,22 +138,20 @@ def _short_decay(got: np.ndarray, peak: float, warmup: int, total: int) -> bool:
 
 _SCHED = Exercise(
     id="t18-schedules-1",
-    title="Warmup, then cosine decay",
-    hints=("optax.warmup_cosine_decay_schedule does exactly this; read what decay_steps means.",),
     spec=Spec(
         cases=lambda: [(1e-3, 10, 100), (0.5, 20, 60)],
         wrap=lambda f: lambda peak, warmup, total: _rates(f(peak, warmup, total), warmup, total),
         on_error=(
             OnError(
-                "return the schedule, a function of the step count",
+                HINT["return_schedule_function"],
                 (TypeError,),
                 ("object is not callable",),
             ),
         ),
         on_result=(
-            OnResult(_SCHED_HINT_DECAY_STEPS, when=_short_decay),
+            OnResult(HINT["sched_decay_steps"], when=_short_decay),
             OnResult(
-                _SCHED_HINT_NO_WARMUP,
+                HINT["sched_no_warmup"],
                 when=lambda got, peak, w, t: abs(got[0]) > 1e-9 or got[1] > 0.75 * peak,
             ),
         ),
@@ -205,49 +162,25 @@ _SCHED = Exercise(
 
 # --- losses ---------------------------------------------------------------------------------
 
-_LOSS_HINT_MEAN = (
-    "Optax losses return one value per example; jax.grad needs one number. Take the mean: "
-    "`optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()`."
-)
-_LOSS_HINT_SOFTMAX = (
-    "The loss applies log-softmax itself, in a numerically stable way: pass the raw logits, "
-    "not softmax probabilities."
-)
-_LOSS_HINT_ONE_HOT = (
-    "optax.softmax_cross_entropy expects one-hot (or soft) labels of the logits' shape; for "
-    "integer class labels use `optax.softmax_cross_entropy_with_integer_labels`."
-)
-
 
 _LOSS = Exercise(
     id="t18-losses-1",
-    title="Mean cross-entropy from integer labels",
-    hints=("Pick the loss that takes integer labels, and reduce its per-example values.",),
     spec=Spec(
         cases=lambda: [
             (3.0 * normal(seed, (n, c)), jax.random.randint(jax.random.key(seed + 7), (n,), 0, c))
             for seed, n, c in ((0, 8, 3), (1, 5, 10))
         ],
         also=(Also("jax.grad({})", jax.grad),),
-        on_error=(OnError(_LOSS_HINT_ONE_HOT, words=("shape", "broadcast", "Incompatible")),),
+        on_error=(OnError(HINT["loss_one_hot"], words=("shape", "broadcast", "Incompatible")),),
         on_result=(
-            OnResult(_LOSS_HINT_MEAN, when=lambda got, lg, lb: np.shape(got) == lb.shape),
-            OnResult(_LOSS_HINT_SOFTMAX, wrong=lambda ref, lg, lb: ref(jax.nn.softmax(lg), lb)),
+            OnResult(HINT["loss_mean"], when=lambda got, lg, lb: np.shape(got) == lb.shape),
+            OnResult(HINT["loss_softmax"], wrong=lambda ref, lg, lb: ref(jax.nn.softmax(lg), lb)),
         ),
         rtol=1e-4,
     ),
 )
 
 # --- masked ---------------------------------------------------------------------------------
-
-_MASK_HINT_NONE = (
-    "Without a mask adamw decays every parameter, biases included. Pass "
-    "`mask=` a pytree (or a function of params) that is True only for the weight matrices."
-)
-_MASK_HINT_INVERTED = (
-    "Your mask is the wrong way round: True marks the parameters that ARE decayed, so it must "
-    "be True for the matrices (ndim ≥ 2) and False for the biases."
-)
 
 
 def _decay_steps(opt: Any) -> list[Any]:
@@ -268,18 +201,16 @@ def _decayed(got: Any, leaf: str) -> list[bool]:
 
 _MASK = Exercise(
     id="t18-per-param-transforms-1",
-    title="No weight decay on biases",
-    hints=("adamw takes mask=: a pytree of booleans, or a function that builds one from params.",),
     spec=Spec(
         cases=lambda: [(0.1, 0.5), (0.01, 0.1)],
         wrap=lambda f: lambda lr, wd: _decay_steps(f(lr, wd)),
         on_error=(_NOT_OPTIMISER,),
         on_result=(
             OnResult(
-                _MASK_HINT_NONE,
+                HINT["mask_none"],
                 when=lambda got, *a: any(_decayed(got, "bias")) and all(_decayed(got, "kernel")),
             ),
-            OnResult(_MASK_HINT_INVERTED, when=lambda got, *a: any(_decayed(got, "bias"))),
+            OnResult(HINT["mask_inverted"], when=lambda got, *a: any(_decayed(got, "bias"))),
         ),
     ),
 )

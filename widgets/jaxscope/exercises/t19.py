@@ -12,7 +12,19 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import Exercise
-from ._support import CheckFailure, OnError, OnResult, Spec, attempt, close, expect_function, normal
+from ._support import (
+    CheckFailure,
+    OnError,
+    OnResult,
+    Spec,
+    attempt,
+    close,
+    expect_function,
+    hints_of,
+    normal,
+)
+
+HINT = hints_of(__name__)
 
 
 def _regression(seed: int, n: int = 16, d: int = 3) -> tuple[dict, jax.Array, jax.Array]:
@@ -27,20 +39,6 @@ def _mse(params: dict, x: jax.Array, y: jax.Array) -> jax.Array:
 
 
 # --- train step -----------------------------------------------------------------------------
-
-_STEP_HINT_RAW = (
-    "The step ignores the optimiser: it subtracts the raw gradient. Turn the gradients into "
-    "updates with `opt.update(grads, opt_state, params)` and add them with "
-    "`optax.apply_updates(params, updates)`."
-)
-_STEP_HINT_LOSS_AFTER = (
-    "Return the loss that value_and_grad computed for the parameters you were given, not a "
-    "loss recomputed after the update (that costs a second forward pass and is one step off)."
-)
-_STEP_HINT_STATE = (
-    "Return the new optimiser state from opt.update: with the old one Adam's moments and step "
-    "count never advance."
-)
 
 
 def _train_cases() -> list[tuple]:
@@ -73,28 +71,23 @@ def _stale(got: Any, opt: Any, params: Any, state: Any, *data: Any) -> bool:
 
 _TRAIN_STEP = Exercise(
     id="t19-train-step-1",
-    title="A pure train step",
-    hints=(
-        "value_and_grad gives loss and gradients; opt.update turns gradients into updates; "
-        "apply_updates applies them.",
-    ),
     spec=Spec(
         cases=_train_cases,
         wrap=lambda make: lambda opt, *args: _jitted_step(make, opt)(*args),
         on_result=(
             OnResult(
-                "return the triple (new_params, new_opt_state, loss)",
+                HINT["return_triple_new"],
                 when=lambda got, *a: not (isinstance(got, tuple) and len(got) == 3),
             ),
             OnResult(
-                _STEP_HINT_RAW,
+                HINT["step_raw"],
                 when=lambda got, o, p, s, x, y: close(
                     jax.tree.map(jnp.subtract, p, jax.grad(_mse)(p, x, y)), got[0], 1e-4
                 ),
             ),
-            OnResult(_STEP_HINT_STATE, when=_stale),
+            OnResult(HINT["step_state"], when=_stale),
             OnResult(
-                _STEP_HINT_LOSS_AFTER,
+                HINT["step_loss_after"],
                 when=lambda got, o, p, s, x, y: close(_mse(got[0], x, y), got[2]),
             ),
         ),
@@ -103,15 +96,6 @@ _TRAIN_STEP = Exercise(
 )
 
 # --- jit with donation ----------------------------------------------------------------------
-
-_DONATE_HINT_NONE = (
-    "Without donation XLA must keep the old state alive while it writes the new one: twice the "
-    "memory. `jax.jit(step, donate_argnums=0)` lets it reuse the old buffers."
-)
-_DONATE_HINT_BATCH = (
-    "donate_argnums counts positional arguments from 0: the state is argument 0. Donating the "
-    "batch (argument 1) frees the batch, not the state."
-)
 
 
 def _step(state: dict, batch: jax.Array) -> dict:
@@ -135,7 +119,7 @@ def _donates(fn: Any) -> None:
     if not hasattr(compiled, "lower"):
         raise CheckFailure(
             "compile_step(step) did not return a jitted function",
-            hint="return `jax.jit(step, donate_argnums=0)`",
+            hint=HINT["return_jit_step"],
         )
     with warnings.catch_warnings():  # "donated buffers were not usable" belongs to the hint
         warnings.simplefilter("ignore")
@@ -143,19 +127,17 @@ def _donates(fn: Any) -> None:
         lowered = attempt(compiled.lower, *args, label="compiled.lower(state, batch)")
     (state_info, batch_info), _ = lowered.args_info
     if any(info.donated for info in jax.tree.leaves(batch_info)):
-        raise CheckFailure("the batch is donated", hint=_DONATE_HINT_BATCH)
+        raise CheckFailure("the batch is donated", hint=HINT["donate_batch"])
     if not all(info.donated for info in jax.tree.leaves(state_info)):
         raise CheckFailure(
             "the state is not donated",
-            hint=_DONATE_HINT_NONE,
+            hint=HINT["donate_none"],
             expected="every leaf of the state donated (its buffers reused)",
         )
 
 
 _DONATE = Exercise(
     id="t19-jitted-loop-1",
-    title="Jit the step and donate the state",
-    hints=("jax.jit takes donate_argnums: the positions of the arguments whose buffers to reuse.",),
     spec=Spec(
         cases=lambda: [_donate_case()],
         wrap=lambda f: lambda state, batch, nxt: _two_calls(f(_step), state, batch, nxt),
@@ -164,31 +146,6 @@ _DONATE = Exercise(
 )
 
 # --- metrics under jit ----------------------------------------------------------------------
-
-_METRIC_HINT_FLOAT = (
-    "Inside jit the loss is a tracer, not a number, so float() / .item() cannot work (and "
-    "outside jit they would wait for the device on every step). Return arrays from the "
-    "step; convert them with jax.device_get outside, every N steps."
-)
-_METRIC_HINT_COUNT = (
-    "Accuracy is the fraction of correct predictions: `jnp.mean(pred == labels)`, not the "
-    "count `jnp.sum(...)`."
-)
-
-
-_METRIC_HINT_SUM = (
-    "loss differs: it is the mean cross-entropy over the batch (`.mean()`), not the sum, so "
-    "that it does not grow with the batch size."
-)
-_METRIC_HINT_LOSS = (
-    "loss differs: take the mean over the batch of "
-    "`optax.softmax_cross_entropy_with_integer_labels(logits, labels)`, with "
-    "`logits = x @ params['w'] + params['b']`."
-)
-_METRIC_HINT_ACCURACY = (
-    "accuracy differs: it is the fraction of examples whose prediction (the argmax of the "
-    "logits) equals the label: `jnp.mean(jnp.argmax(logits, axis=-1) == labels)`."
-)
 
 
 @jax.jit  # one compilation instead of one per operation: a quicker first check
@@ -222,8 +179,6 @@ def _count(got: Any, params: dict, x: jax.Array, labels: jax.Array) -> bool:
 
 _METRICS = Exercise(
     id="t19-metrics-logging-1",
-    title="Metrics that survive jit",
-    hints=("Keep metrics as JAX arrays inside the function; convert to floats outside jit.",),
     spec=Spec(
         cases=_metric_cases,
         eager=False,
@@ -231,26 +186,26 @@ _METRICS = Exercise(
         # any dtype of the metrics will do: they are compared as float32
         wrap=lambda f: lambda *a: jax.tree.map(lambda v: jnp.asarray(v, jnp.float32), f(*a)),
         on_error=(
-            OnError(_METRIC_HINT_FLOAT, (jax.errors.ConcretizationTypeError,)),
-            OnError(_METRIC_HINT_FLOAT, words=("concrete value", "Abstract tracer")),
+            OnError(HINT["metric_float"], (jax.errors.ConcretizationTypeError,)),
+            OnError(HINT["metric_float"], words=("concrete value", "Abstract tracer")),
         ),
         on_result=(
             OnResult(
-                "return a dict with the keys 'loss' and 'accuracy'",
+                HINT["return_dict_with"],
                 when=lambda got, *a: (
                     not (isinstance(got, dict) and sorted(got) == ["accuracy", "loss"])
                 ),
             ),
             OnResult(
-                _METRIC_HINT_SUM,
+                HINT["metric_sum"],
                 when=lambda got, *a: close(_metrics_ref(*a)["loss_sum"], got["loss"], 1e-4),
             ),
             OnResult(
-                _METRIC_HINT_LOSS,
+                HINT["metric_loss"],
                 when=lambda got, *a: not close(_metrics_ref(*a)["loss"], got["loss"], 1e-4),
             ),
-            OnResult(_METRIC_HINT_COUNT, when=_count),
-            OnResult(_METRIC_HINT_ACCURACY, when=lambda got, *a: True),
+            OnResult(HINT["metric_count"], when=_count),
+            OnResult(HINT["metric_accuracy"], when=lambda got, *a: True),
         ),
         rtol=1e-4,
     ),
@@ -258,20 +213,7 @@ _METRICS = Exercise(
 
 # --- checkpointing --------------------------------------------------------------------------
 
-_CKPT_HINT_EXISTS = (
-    "Orbax refuses to save into a folder that already exists (it would mix two checkpoints). "
-    "Save to a new path inside it, e.g. `os.path.join(directory, 'step_0')`."
-)
 
-
-_CKPT_HINT_RELATIVE = (
-    "Orbax needs an absolute path: save under `directory`, e.g. "
-    "`os.path.join(directory, 'step_0')`."
-)
-_CKPT_HINT_CLOBBER = (
-    "Saving to `directory` itself (with force=True) replaces everything the folder held. Save "
-    "into a new folder inside it: `os.path.join(directory, 'step_0')`."
-)
 _CKPT_MARKER = "notes.txt"  # stands for what the learner's folder held before
 _CKPT_FILES = ("_CHECKPOINT_METADATA", "_METADATA", "manifest.ocdbt")
 
@@ -298,49 +240,38 @@ def _round_trip(fn: Any, state: dict) -> Any:
             raise CheckFailure(
                 f"{label} saved the checkpoint into directory itself"
                 + ("" if os.path.exists(marker) else ", deleting the files it held"),
-                hint=_CKPT_HINT_CLOBBER,
+                hint=HINT["ckpt_clobber"],
                 expected=f"{_CKPT_MARKER} kept, the checkpoint in a new folder inside directory",
                 yours=", ".join(sorted(os.listdir(directory))),
             )
     if not written:
         raise CheckFailure(
             f"{label} wrote nothing into directory",
-            hint="save with ocp.StandardCheckpointer().save(path, state) under directory",
+            hint=HINT["save_with_ocp"],
         )
     if got is state or any(map(lambda a, b: a is b, jax.tree.leaves(got), jax.tree.leaves(state))):
         raise CheckFailure(
             f"{label} returned the state it was given, not the restored one",
-            hint="return what ckpt.restore(path) gives back",
+            hint=HINT["return_what_ckpt"],
         )
     return got
 
 
 _CKPT = Exercise(
     id="t19-checkpointing-1",
-    title="An Orbax round trip",
-    hints=("save, wait_until_finished, then restore from the same path.",),
     spec=Spec(
         cases=lambda: [
             ({"params": {"w": normal(0, (3, 2)), "b": jnp.zeros(2)}, "step": jnp.int32(7)},)
         ],
         wrap=lambda f: lambda state: _round_trip(f, state),
         on_error=(
-            OnError(_CKPT_HINT_EXISTS, words=("already exists",)),
-            OnError(_CKPT_HINT_RELATIVE, words=("should be absolute",)),
+            OnError(HINT["ckpt_exists"], words=("already exists",)),
+            OnError(HINT["ckpt_relative"], words=("should be absolute",)),
         ),
     ),
 )
 
 # --- reproducibility ------------------------------------------------------------------------
-
-_KEY_HINT_SAME = (
-    "Every step drew its mask from the same key, so every step drops the same units. Give "
-    "each step its own key: `jax.random.fold_in(key, step)`."
-)
-_KEY_HINT_RATE = (
-    "rate is the probability of DROPPING a unit; bernoulli(k, p) is True with probability p, "
-    "so a keep-mask needs `p = 1 - rate`."
-)
 
 
 _FRESH = "steps differ"
@@ -374,29 +305,26 @@ def _lacks(fact: str) -> Any:
 
 _MASKS = Exercise(
     id="t19-reproducibility-1",
-    title="A fresh dropout mask every step",
-    hints=("One key per step, derived from the root key and the step number.",),
     spec=Spec(
         cases=lambda: [(jax.random.key(3), 6, (64, 32), 0.25)],
         wrap=lambda f: lambda *args: _mask_facts(f, *args),
         on_result=(
             OnResult(
-                "return a boolean array of shape (n_steps, *shape)",
+                HINT["return_boolean_array"],
                 when=lambda got, *a: len(got) == 1,
             ),
-            OnResult(_KEY_HINT_SAME, when=_lacks(_FRESH)),
-            OnResult(_KEY_HINT_RATE, when=lambda got, *a: got[_RATE]),
+            OnResult(HINT["key_same"], when=_lacks(_FRESH)),
+            OnResult(HINT["key_rate"], when=lambda got, *a: got[_RATE]),
             OnResult("", when=_lacks(_KEPT)),
             OnResult(
-                "draw only from JAX keys derived from `key`: no NumPy or global randomness",
+                HINT["draw_only_from"],
                 when=_lacks(_REPEATS),
             ),
             OnResult(
-                "derive step i's key from key and i alone, e.g. jax.random.fold_in(key, i), so "
-                "a resumed or longer run repeats the same masks",
+                HINT["derive_step_i"],
                 when=_lacks(_PREFIX),
             ),
-            OnResult("use the key you are given", when=_lacks(_KEYED)),
+            OnResult(HINT["use_key_you"], when=_lacks(_KEYED)),
         ),
     ),
 )
