@@ -785,9 +785,73 @@ def _loop_while_any_error(x):
     return jax.lax.while_loop(lambda v: v > 0.1, lambda v: v / 2, x)
 
 
+def _norm_tangent_not_summed(x):
+    @jax.custom_jvp
+    def sq_norm(v):
+        return jnp.sum(v**2)
+
+    sq_norm.defjvp(lambda p, t: (sq_norm(p[0]), 2 * p[0] * t[0]))
+    return jax.grad(sq_norm)(x)
+
+
+def _host_value_from_debug_callback(x):
+    offset = jax.debug.callback(lambda: None)
+    return x + offset
+
+
+def _index_or_value_branches(x):
+    return jax.lax.cond(x[0] > 0, lambda: jnp.int32(0), lambda: x.max())
+
+
+def _tolerance_carry_becomes_a_vector(x):
+    def body(state):
+        v, _ = state
+        new = v / 2
+        return new, jnp.abs(new - v)
+
+    return jax.lax.while_loop(lambda s: s[1] > 1e-3, body, (x, jnp.inf))[0]
+
+
+def _scan_inputs_and_next_targets(x):
+    seq = jnp.arange(5.0)
+    return jax.lax.scan(lambda c, ab: (c + ab[0] * ab[1], None), 0.0, (seq, seq[1:]))
+
+
+def _fori_body_returns_the_loss_too(x):
+    def body(i, w):
+        loss = jnp.sum(w**2)
+        return w - 0.1 * 2 * w, loss
+
+    return jax.lax.fori_loop(0, 3, body, x)
+
+
+def _fori_body_without_return(x):
+    def body(i, w):
+        w = w * 2
+
+    return jax.lax.fori_loop(0, 3, body, x)
+
+
+def _contract_the_wrong_axis(x):
+    a, b = jnp.ones((2, 3, 4)), jnp.ones((2, 5, 4))
+    return jax.lax.dot_general(a, b, (((2,), (1,)), ((0,), (0,))))
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_norm_tangent_not_summed, "jnp.sum(grad * t)", "custom-jvp"),
+        (
+            _host_value_from_debug_callback,
+            "jax.pure_callback(fn, jax.ShapeDtypeStruct",
+            "pure-callback",
+        ),
+        (_index_or_value_branches, "use argmax", "cond"),
+        (_tolerance_carry_becomes_a_vector, "jnp.max(jnp.abs(x_new - x))", "while-loop"),
+        (_scan_inputs_and_next_targets, "pair x[:-1] with x[1:]", "scan"),
+        (_fori_body_returns_the_loss_too, "start from (params, 0.0)", "fori-loop"),
+        (_fori_body_without_return, "return new_carry", "fori-loop"),
+        (_contract_the_wrong_axis, "dimension_numbers=(((2,), (2,)), ((0,), (0,)))", "dot-general"),
         (_take_that_raises, "mode='clip'", "out-of-bounds"),
         (_walkers_on_one_key, "keys = jax.random.split(key, n)", "keys-vmap-jit"),
         (_loop_while_any_error, "jnp.all(err > tol)", "while-loop"),
@@ -966,6 +1030,14 @@ def test_a_jitted_function_returning_a_string_points_at_its_return():
     line = int(info["where"].rsplit(":", 1)[1])
     assert line == outer.__code__.co_firstlineno + 4, info  # the return inside f
     assert "Return only arrays" in info["fix"]
+
+
+def test_a_compiled_executable_called_with_another_shape_is_told_to_compile_again():
+    compiled = jax.jit(lambda v: v * 2).lower(jnp.ones((4, 2))).compile()
+    with pytest.raises(TypeError) as caught_exc:
+        compiled(jnp.ones((3, 2)))
+    info = explain(caught_exc.value, compiled)
+    assert info["concept"] == "aot" and ".lower(batch).compile()" in info["fix"], info
 
 
 def test_a_donated_array_read_again_is_explained_on_both_dispatch_paths():

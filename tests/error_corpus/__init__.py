@@ -109,6 +109,7 @@ def load() -> list[Case]:
         round14,
         round15,
         round16,
+        round17,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -34,7 +34,7 @@ def _subject(message: str) -> str:
     return m.group(1).strip() if m else "this value"
 
 
-_CALL_RE = r"(?<![\w.]){}\("
+_CALL_RE = r"(?<![\w.])(?:jax\.)?{}\("  # lax.scan( and jax.lax.scan( alike
 _INDEXED_RE = r"([A-Za-z_][\w.]*)\[([^\]]*)\]"
 _ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][\w.]*)\[(.+?)\]\s*([-+*/]?)=\s*(.+?)\s*$")
 _AT_METHOD = {"": "set", "+": "add", "-": "subtract", "*": "multiply", "/": "divide"}
@@ -687,27 +687,114 @@ def _donate_static_rule(donate: str, code: str, message: str) -> tuple[str, str,
     )
 
 
-def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
+def _branch_lines(exc: BaseException, message: str) -> list[str]:
+    """The source lines of the branches a lax.cond message names (``true_fun is <lambda> at
+    file:line``; the file found in the traceback when the message shortens its path)."""
+    import linecache
+
+    files = {f.filename for f in traceback.extract_tb(exc.__traceback__)}
+    out = []
+    for path, n in re.findall(r"\w+_fun is .+? at (.+):(\d+)", message):
+        full = next((f for f in files if f == path or f.endswith("/" + path)), path)
+        out.append(linecache.getline(full, int(n)).strip())
+    return out
+
+
+def _dot_general_fix(exc: BaseException, code: str) -> str:
+    """dimension_numbers that contract axes of equal size, worked out from the operands' shapes
+    in the learner's frame and the literal dimension numbers on the line, else ''."""
+    import ast
+
+    call = re.search(r"dot_general\((.*)\)", code)
+    try:
+        node = ast.parse(f"f({call.group(1)})", mode="eval").body if call else None
+        lhs, rhs, dims = node.args[:3] if node is not None else (None, None, None)
+        ((lc, rc), (lb, rb)) = ast.literal_eval(dims)
+    except (SyntaxError, ValueError, TypeError, AttributeError):
+        return ""
+    if not (isinstance(lhs, ast.Name) and isinstance(rhs, ast.Name)):
+        return ""
+    shapes = [getattr(_frame_value(exc, n.id), "shape", None) for n in (lhs, rhs)]
+    if None in shapes or len(lc) != len(rc):
+        return ""
+    lshape, rshape = shapes
+    free = [a for a in range(len(rshape)) if a not in rb]
+    chosen = []
+    for a in lc:
+        match = [b for b in free if rshape[b] == lshape[a] and b not in chosen]
+        if len(match) != 1:
+            return ""
+        chosen.append(match[0])
+    numbers = f"(({tuple(lc)}, {tuple(chosen)}), ({tuple(lb)}, {tuple(rb)}))"
+    return (
+        f"{lhs.id} has shape {tuple(lshape)} and {rhs.id} {tuple(rshape)}: contract axes of "
+        f"equal size, dimension_numbers={numbers} (axis {', '.join(map(str, chosen))} of "
+        f"{rhs.id}), or write the product with jnp.einsum, which names each axis."
+    )
+
+
+def _loop_type_rule(exc: BaseException, message: str, line: str) -> tuple[str, str, str] | None:
     """lax control flow whose branches or carry disagree in shape or dtype."""
     detail = next((ln.strip() for ln in message.splitlines() if "has type" in ln), "")
     detail = f" ({detail})" if detail else ""
     if "cond branches" in message or "true_fun and false_fun" in message:
+        fix = (
+            "Make both branches return the same shape and dtype (astype, pad, or jnp.zeros_like "
+            "for a neutral value); for per-element choices use jnp.where."
+        )
+        reduced = re.search(r"\b(max|min)\(", " ".join(_branch_lines(exc, message)))
+        if reduced and re.search(
+            r"has type u?int\d+\[\].*has type float\d+\[\]|has type "
+            r"float\d+\[\].*has type u?int\d+\[\]",
+            detail,
+        ):
+            which = reduced.group(1)
+            fix = (
+                f"One branch gives an integer (an index) and the other the float {which} "
+                f"itself: if the branch is meant to pick an index, use arg{which} "
+                f"(jnp.arg{which}(q) is the position of the {which}imum, {which}() its value); "
+                "otherwise cast one branch with astype so both dtypes match."
+            )
         return (
             f"The branches of lax.cond return different shapes or dtypes{detail}: both are "
             "compiled, and the result must have one type.",
-            "Make both branches return the same shape and dtype (astype, pad, or jnp.zeros_like "
-            "for a neutral value); for per-element choices use jnp.where.",
+            fix,
             "cond",
         )
     if "carry" not in message:
         return None
     kinds = re.search(
-        r"carry(?: \w+)? is an? <class '[\w.]*?(\w+)'> but .* carry output is an? "
+        r"carry(?: \w+)?(?: [\w\[\].]+)? is an? <class '[\w.]*?(\w+)'> but .* carry output is an? "
         r"<class '[\w.]*?(\w+)'>",
         message,
     )
     if kinds and "same pytree structure" in message:
         given, returned = kinds.groups()
+        loop = (
+            "fori-loop"
+            if "loop_carry" in message or "fori_loop" in line
+            else "while-loop"
+            if "while" in message
+            else "scan"
+        )
+        if returned == "NoneType":
+            return (
+                "The loop body returns None where it was given a carry: it has no return "
+                "statement (or one path through it returns nothing).",
+                "End the body with `return new_carry`, of the same structure as the carry it "
+                "was given.",
+                loop,
+            )
+        if returned == "tuple" and (given == "dict" or "Array" in given) and loop != "scan":
+            what = "an array" if "Array" in given else "a dict"
+            return (
+                f"The loop body returns a tuple where its carry is {what}: most often the new "
+                "carry and one value more (a loss, a metric), which the loop has nowhere to keep.",
+                "Return only the new carry, or carry the extra value too: start from "
+                "(params, 0.0) and return (params, loss); to keep a value from every step, use "
+                "lax.scan(step, params, xs), whose body returns (carry, per_step_value).",
+                loop,
+            )
         if returned == "tuple" and given not in ("tuple", "list", "dict") and "Array" not in given:
             return (
                 f"The loop body returns a plain tuple, but the carry is a {given}: the types "
@@ -723,7 +810,7 @@ def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
             "Give the carry the same structure on both sides: if the body returns a pair (c, h), "
             "init must be a pair (tuple) too, e.g. (jnp.zeros(n), jnp.zeros(n)) (a recurrent "
             "cell's initialize_carry builds it); a list stays a list, a tuple a tuple.",
-            "scan" if "scan" in message else "while-loop" if "while" in message else "fori-loop",
+            loop,
         )
     if re.search(r"has type key<\w+>\[\] but .* has type key<\w+>\[\d+\]", message):
         return (
@@ -732,6 +819,24 @@ def _loop_type_rule(message: str, line: str) -> tuple[str, str, str] | None:
             "Keep one key as the carry: key, subkey = jax.random.split(key), draw with subkey, "
             "and return key (not the pair).",
             "split",
+        )
+    grown = re.search(r"has type (\w+)\[\] but .* has type \1\[[\d,]+\]", message)
+    if grown and "while_loop" in message:
+        return (
+            f"A carry that starts as one number comes back as an array{detail}: an error or "
+            "tolerance kept in a while_loop's carry must stay one number, since the condition "
+            "must give one boolean.",
+            "Reduce it to one number in the body, e.g. jnp.max(jnp.abs(x_new - x)) or "
+            "jnp.linalg.norm(x_new - x); if you mean one value per element, start it with that "
+            "shape (jnp.full_like(x, jnp.inf)) and test jnp.any(err > tol) in the condition.",
+            "while-loop",
+        )
+    if grown:
+        return (
+            f"A carry that starts as one number comes back as an array{detail}.",
+            "Start the carry with the shape the body returns (jnp.zeros_like(x), jnp.zeros(n)), "
+            "or reduce it to one number in the body (jnp.sum, jnp.max) if that is what it holds.",
+            "fori-loop" if "fori_loop" in line or "loop_carry" in message else "scan",
         )
     if "fori_loop" in line:
         return (
@@ -977,7 +1082,8 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             (
                 "The axes a dot_general (or einsum) contracts must have the same size, and "
                 "these do not.",
-                "Pick axes of equal size in dimension_numbers: ((lhs_contracting, "
+                _dot_general_fix(exc, code)
+                or "Pick axes of equal size in dimension_numbers: ((lhs_contracting, "
                 "rhs_contracting), (lhs_batch, rhs_batch)), e.g. ((1,), (0,)) for a matrix "
                 "product; check both shapes.",
                 "dot-general",
@@ -1117,7 +1223,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "at-set",
             )
         )
-    loop_rule = _loop_type_rule(message, line)
+    loop_rule = _loop_type_rule(exc, message, line)
     if loop_rule:
         return done(loop_rule)
     m = re.match(r"lax\.(\w+) requires arguments to have the same dtypes, got (\w+), (\w+)", first)
@@ -1168,11 +1274,22 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             )
         )
     if "different leading axis sizes" in message:
+        sizes = sorted(set(_ints(message.partition("sizes:")[2])))
+        shifted = (
+            f" Lengths {sizes[0]} and {sizes[1]} are one apart, as when inputs and next-step "
+            "targets come from one sequence: pair x[:-1] with x[1:] (cut the longer one with "
+            "[:-1])."
+            if len(sizes) == 2 and sizes[1] - sizes[0] == 1
+            else f" Cut them to one length, e.g. x[:{sizes[0]}]."
+            if sizes
+            else ""
+        )
         return done(
             (
-                "lax.scan walks its xs along the leading axis, and they have different lengths.",
+                "lax.scan walks its xs along the leading axis, and they have different lengths"
+                + (f" ({', '.join(map(str, sizes))})." if sizes else "."),
                 "Give every array in xs the same leading size (the number of steps); pass "
-                "constants through the carry or a closure instead of xs.",
+                "constants through the carry or a closure instead of xs." + shifted,
                 "scan",
             )
         )
@@ -1333,7 +1450,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "jax-numpy",
             )
         )
-    if "unsupported operand type" in message and "Tracer" in message:
+    if "unsupported operand type" in message and "Tracer" in message and "None" not in message:
         return done(_shape_size_fix(code, subject, "A repeat count"))
     if "cannot interpret" in message or "cannot be interpreted as an integer" in message:
         return done(_shape_size_fix(code, subject, "A size"))
@@ -2599,6 +2716,25 @@ _MESSAGE_RULES = (
         "where an input gets no gradient, (g,) for a single input (or mark a non-array input "
         "with nondiff_argnums).",
         "custom-vjp",
+    ),
+    (
+        r"Argument types differ from the types for which this computation was compiled",
+        "A compiled executable (jax.jit(f).lower(...).compile()) runs only on the shapes and "
+        "dtypes it was lowered for, and it was called with others.",
+        "Lower and compile again for the new shape (jax.jit(f).lower(batch).compile(), one "
+        "executable per shape), pad the input to the compiled shape and drop the padded rows "
+        "after, or call jax.jit(f) itself, which compiles a version for each new shape.",
+        "aot",
+    ),
+    (
+        r"Custom JVP rule must produce primal and tangent outputs with corresponding shapes"
+        r".*Expected \w+\[\] \(tangent type of \w+\[\]\) but got \w+\[\d",
+        "A custom_jvp rule's tangent output must have the primal output's shape: here the "
+        "output is one number, and the tangent returned is a whole array, the gradient times "
+        "the input tangent, not yet summed.",
+        "Contract the tangent to the output's shape: the JVP of a function to a scalar is a dot "
+        "product, jnp.sum(grad * t) (or jnp.vdot(grad, t)).",
+        "custom-jvp",
     ),
     (
         r"Custom JVP rule must produce primal and tangent outputs with corresponding shapes",

@@ -326,16 +326,54 @@ def _python_error_rule(exc: BaseException, first: str, code: str) -> tuple[str, 
             "list of arrays; jnp.stack and jnp.array need equal shapes.",
             "array-creation",
         )
-    if re.match(
+    none = re.match(
         r"'NoneType' object (is not (subscriptable|callable|iterable)|has no attribute)", first
-    ):
+    ) or re.match(r"unsupported operand type\(s\) for .+'NoneType'", first)
+    source = _none_source(exc, code) if none else None
+    if source and re.search(r"debug\.(callback|print)\(|io_callback\(", source[1]):
+        name, rhs = source
         return (
-            "A value here is None: most often a function that forgot its return statement (it "
-            "returns None), or an optional argument or attribute left unset.",
+            f"{name} is None: {rhs.partition('(')[0]} runs a function on the host for its effect "
+            "and gives nothing back to the computation.",
+            "To bring a host value back into the computation use jax.pure_callback(fn, "
+            "jax.ShapeDtypeStruct(shape, dtype), *args) (io_callback with a result shape when "
+            "the function has side effects); jax.debug.callback is for printing and logging.",
+            "pure-callback",
+        )
+    if none:
+        came = f" (`{source[0]} = {source[1]}` gave None)" if source else ""
+        return (
+            f"A value here is None{came}: most often a function that forgot its return "
+            "statement (it returns None), or an optional argument or attribute left unset.",
             "Find where the value comes from and return or set it: a function that computes a "
             "result must end with `return result`.",
             "",
         )
+    return None
+
+
+def _none_source(exc: BaseException, code: str) -> tuple[str, str] | None:
+    """``(name, right-hand side)`` for a name on ``code`` that is None in the learner's frame,
+    read from the assignment that set it in that function's source, else None."""
+    import inspect
+
+    tb, frames = exc.__traceback__, []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    names = dict.fromkeys(re.findall(r"(?<![.\w])([A-Za-z_]\w*)", code))
+    for frame in reversed(frames):
+        for name in names:
+            if name not in frame.f_locals or frame.f_locals[name] is not None:
+                continue
+            try:
+                lines, _ = inspect.getsourcelines(frame.f_code)
+            except (OSError, TypeError):
+                continue
+            for ln in lines:
+                assigned = re.match(rf"\s*{name}\s*=\s*(.+)", ln)
+                if assigned:
+                    return name, assigned.group(1).strip()
     return None
 
 

@@ -68,6 +68,13 @@ def expect_function(answer: Any, signature: str, returned_by: str = "") -> Calla
     return answer
 
 
+_OWN_FRAME = re.compile(
+    r"The error occurred while tracing the function \S+ at "
+    + re.escape(str(Path(__file__).resolve().parent.parent))
+    + r"\S* for \w+\.\s*"
+)
+
+
 def attempt(fn: Callable, *args: Any, label: str, hint_for: HintFor | None = None) -> Any:
     """Call ``fn(*args)``; a ``NotImplementedError`` means not attempted, the verdict of a check
     run inside (a ``wrap`` calling :func:`expect_function`) passes through, any other error fails
@@ -80,7 +87,8 @@ def attempt(fn: Callable, *args: Any, label: str, hint_for: HintFor | None = Non
         raise
     except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
         hint = (hint_for(exc) if hint_for else None) or coach_hint(exc, fn)
-        text = re.sub(r" at 0x[0-9a-fA-F]+", "", first_lines(str(exc), 2))  # no addresses
+        said = re.sub(_OWN_FRAME, "", str(exc))  # JAX naming the check's own wrapper, not yours
+        text = re.sub(r" at 0x[0-9a-fA-F]+", "", first_lines(said, 2))  # no addresses
         raise CheckFailure(f"{label} raised {type(exc).__name__}: {text}", hint=hint) from None
 
 
