@@ -4,6 +4,7 @@ import os
 
 import jax
 import jax.numpy as jnp
+import jax.scipy.optimize
 import pytest
 
 from jaxscope._errors import error_panel
@@ -837,9 +838,76 @@ def _contract_the_wrong_axis(x):
     return jax.lax.dot_general(a, b, (((2,), (1,)), ((0,), (0,))))
 
 
+def _switch_on_a_cropping_branch(x):
+    img = jnp.ones((6, 6))
+    return jax.lax.switch(1, [lambda m: m, lambda m: m[1:-1, 1:-1]], img)
+
+
+def _rank_by_a_float_index(x):
+    k = jnp.floor(x.sum())
+    return jnp.take_along_axis(jnp.sort(x), k[None], axis=0)
+
+
+def _grad_of_params_and_counter(x):
+    params, state = {"w": x}, {"count": jnp.int32(0)}
+    return jax.grad(lambda p, s: jnp.sum(p["w"] ** 2), argnums=(0, 1))(params, state)
+
+
+def _legacy_key_seeded_again(x):
+    rng = jax.random.PRNGKey(0)
+    return jax.random.normal(jax.random.PRNGKey(rng), (2,))
+
+
+def _debug_print_given_an_fstring(x):
+    total = x.sum()
+    jax.debug.print(f"total {total}", total=total)
+    return total
+
+
+def _optimize_never_imported(x):
+    import jax.scipy as jsp
+
+    saved = jsp.__dict__.pop("optimize")  # as in a process where nothing imported it yet
+    try:
+        return jsp.optimize.minimize(lambda w: jnp.sum(w**2), x, method="BFGS").x
+    finally:
+        jsp.optimize = saved
+
+
+def _minimize_given_bare_data(x):
+    data = jnp.stack([x, x])
+    fit = jax.scipy.optimize.minimize(
+        lambda w, d: jnp.sum((d - w) ** 2), x, args=data, method="BFGS"
+    )
+    return fit.x
+
+
+def _checkpoint_static_flag_by_keyword(x):
+    block = jax.checkpoint(lambda h, train: h * 2 if train else h, static_argnums=(1,))
+    return jax.grad(lambda v: jnp.sum(block(v, train=True)))(x)
+
+
+def _first_word_of_a_typed_key(x):
+    key = jax.random.key(0)
+    return jax.random.normal(jax.random.PRNGKey(key[0]), (2,))
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_switch_on_a_cropping_branch, "jnp.pad(y, ...)", "switch"),
+        (_rank_by_a_float_index, "idx.astype(jnp.int32)", "indexing"),
+        (_grad_of_params_and_counter, "leave state out of argnums", "argnums"),
+        (_legacy_key_seeded_again, "key = rng", "random-key"),
+        (
+            _debug_print_given_an_fstring,
+            'jax.debug.print("total {total}", total=total)',
+            "debug-print",
+        ),
+        (_optimize_never_imported, "import jax.scipy.optimize", "scipy-linalg"),
+        (_minimize_given_bare_data, "args=(data,)", "scipy-linalg"),
+        (_checkpoint_static_flag_by_keyword, "block(v, True)", "checkpoint"),
+        (_first_word_of_a_typed_key, "jax.random.key_data(key)", "key-impls"),
         (_norm_tangent_not_summed, "jnp.sum(grad * t)", "custom-jvp"),
         (
             _host_value_from_debug_callback,
@@ -1030,6 +1098,38 @@ def test_a_jitted_function_returning_a_string_points_at_its_return():
     line = int(info["where"].rsplit(":", 1)[1])
     assert line == outer.__code__.co_firstlineno + 4, info  # the return inside f
     assert "Return only arrays" in info["fix"]
+
+
+def test_a_scalar_given_to_pmap_is_told_to_be_static():
+    def relax(x, steps):
+        return x * steps
+
+    with pytest.raises(ValueError) as caught_exc:
+        jax.pmap(relax)(jnp.ones((jax.local_device_count(), 2)), 3)
+    info = explain(caught_exc.value, relax)
+    assert "static_broadcasted_argnums=(1,)" in info["fix"] and info["concept"] == "pmap", info
+
+
+def test_a_layers_own_vmap_advice_becomes_the_vmapped_call():
+    import equinox as eqx
+
+    embed = eqx.nn.Embedding(10, 4, key=jax.random.key(0))
+    tokens = jnp.array([1, 2, 3])
+    info = explain(caught(lambda t: embed(t), tokens), embed)
+    assert "jax.vmap(embed)(t)" in info["fix"], info
+
+
+def test_an_equinox_layer_vmapped_once_over_two_axes_is_told_to_vmap_again():
+    import equinox as eqx
+
+    mix = eqx.nn.Linear(4, 4, key=jax.random.key(0))
+
+    def apply(xs):
+        return jax.vmap(mix)(xs)
+
+    info = explain(caught(apply, jnp.ones((2, 4, 5))), apply)
+    assert "jax.vmap(jax.vmap(mix, in_axes=1, out_axes=1))(xs)" in info["fix"], info
+    assert info["concept"] == "nested-vmap", info
 
 
 def test_a_compiled_executable_called_with_another_shape_is_told_to_compile_again():

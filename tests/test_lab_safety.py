@@ -11,6 +11,8 @@ from pathlib import Path
 
 from jaxscope._lab import lab_command, main
 
+_EMPTY_NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -32,7 +34,7 @@ def test_command_binds_localhost_and_keeps_auth(tmp_path):
     assert "--ServerApp.ip=127.0.0.1" in cmd
     assert not any("token=" in part or "password" in part.lower() for part in cmd)
     assert not any("disable_check_xsrf" in part for part in cmd)
-    assert cmd[-1].endswith("00-start-here.ipynb")
+    assert cmd[-1] == "--LabApp.default_url=/lab/tree/00-start-here.ipynb"
 
 
 def test_kernels_allocate_gpu_memory_on_demand_unless_told_otherwise(tmp_path, monkeypatch):
@@ -54,6 +56,7 @@ def test_missing_workspace_is_a_clear_error(tmp_path, capsys):
 def test_unauthenticated_requests_are_refused(tmp_path):
     workspace = tmp_path / "workspace"
     workspace.mkdir()
+    (workspace / "00-start-here.ipynb").write_text(json.dumps(_EMPTY_NOTEBOOK))
     runtime = tmp_path / "runtime"
     env = dict(
         os.environ,
@@ -85,6 +88,9 @@ def test_unauthenticated_requests_are_refused(tmp_path):
         assert _status(f"{base}/api/contents") == 403
         assert _status(f"{base}/api/contents?token=wrong-{info['token']}") == 403
         assert _status(f"{base}/api/contents?token={info['token']}") == 200
+        # the URL JupyterLab prints opens the first notebook
+        with urllib.request.urlopen(f"{base}/?token={info['token']}", timeout=10) as reply:
+            assert reply.url.split("?")[0] == f"{base}/lab/tree/00-start-here.ipynb"
     finally:
         server.terminate()
         try:

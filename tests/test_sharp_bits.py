@@ -125,6 +125,18 @@ def test_static_number_is_noted_only_when_it_just_changes_constants():
     assert js.trace(scale, jnp.ones(3), 0.5).data["notes"] == []  # traced: no note
 
 
+def test_static_size_that_only_resizes_values_in_between_is_noted_with_a_mask():
+    def mean_of_first(x, n):
+        return jnp.mean(x[:n])
+
+    def first(x, n):
+        return x[:n]  # the result's shape is n: static is right
+
+    (note,) = js.trace(mean_of_first, jnp.ones(8), 5, static_argnums=1).data["notes"]
+    assert note["kind"] == "static" and "jnp.where(jnp.arange(x.shape[0]) < n" in note["fix"]
+    assert js.trace(first, jnp.ones(8), 5, static_argnums=1).data["notes"] == []
+
+
 def test_no_notes_when_tracing_fails():
     def bad(x):
         print(x)

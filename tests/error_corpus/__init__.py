@@ -110,6 +110,7 @@ def load() -> list[Case]:
         round15,
         round16,
         round17,
+        round18,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -687,6 +687,96 @@ def _donate_static_rule(donate: str, code: str, message: str) -> tuple[str, str,
     )
 
 
+def _message_and_line_rule(
+    exc: BaseException, first: str, code: str
+) -> tuple[str, str, str] | None:
+    """Causes known by JAX's message whose fix is the learner's own line, corrected."""
+    if "Unused keyword arguments to `jax.debug.print`" in first:
+        fixed = re.sub(r"(debug\.print\(\s*)[fF]([\"'])", r"\1\2", code)
+        return (
+            "jax.debug.print was given an f-string: Python fills it in once, while tracing, so "
+            "it shows the tracer rather than the value, and the keyword goes unused.",
+            "Drop the f prefix and let jax.debug.print fill the braces at run time: "
+            + (fixed if fixed != code else 'jax.debug.print("x = {x}", x=x)')
+            + ".",
+            "debug-print",
+        )
+    indexed = re.search(r"([\w.]+)\[", code)
+    key = _dotted_value(exc, indexed.group(1)) if indexed and "Too many indices" in first else None
+    if key is not None and _is_typed_key(key):
+        name = indexed.group(1)
+        return (
+            f"{name} is a typed PRNG key (made by jax.random.key): one key is a scalar of a key "
+            "dtype, with no words inside to index.",
+            f"Use the key itself: pass {name} to jax.random (jax.random.bernoulli({name}, p, "
+            f"shape)), split it for more keys, or read its raw uint32 words with "
+            f"jax.random.key_data({name}).",
+            "key-impls",
+        )
+    tuple_arg = re.match(r"(\w+) argument to ([\w.]+) must be a tuple", first)
+    if tuple_arg:
+        arg, fn = tuple_arg.groups()
+        given = re.search(rf"\b{arg}\s*=\s*([\w.]+)", code)
+        value = given.group(1) if given else "value"
+        passed = re.search(rf"{re.escape(fn.rpartition('.')[2])}\(\s*(\w+)\s*,", code)
+        loss = passed.group(1) if passed and passed.group(1) != "lambda" else "f"
+        return (
+            f"{fn} passes {arg} on to the function as extra positional arguments, so {arg} "
+            f"must be a tuple, and it was given one value.",
+            f"Wrap it in a one-element tuple: {arg}=({value},) (the comma makes the tuple), or "
+            f"close over it instead: lambda w: {loss}(w, {value}).",
+            "",
+        )
+    static_kw = re.search(
+        r"`static_argnums` argument to `jax.checkpoint`.*got \(([\d, ]+)\),? "
+        r"while `len\(args\)` = (\d+)",
+        first,
+    )
+    call = re.search(r"(\w+)\(([^()=]*?),\s*(\w+)\s*=\s*([^,()]+)\)", code)
+    if static_kw and call:
+        fn, args, kw, value = call.groups()
+        return (
+            f"jax.checkpoint's static_argnums counts positional arguments only, and {kw} was "
+            f"passed by keyword, so the call has {static_kw.group(2)} positional argument(s).",
+            f"Pass the static argument positionally: {fn}({args}, {value}).",
+            "checkpoint",
+        )
+    pmapped = re.search(r"pytree key path \w+\[(\d+)\].*_internal_pmap_axis_name.*rank 0", first)
+    if pmapped:
+        n = pmapped.group(1)
+        return (
+            f"jax.pmap maps every argument over its leading (device) axis, and argument {n} is "
+            "a scalar, with no axis to split.",
+            f"Mark it static, jax.pmap(f, static_broadcasted_argnums=({n},)), or fix it before "
+            "mapping: jax.pmap(functools.partial(f, n=...)) (in_axes=None broadcasts an array "
+            "instead).",
+            "pmap",
+        )
+    return None
+
+
+def _is_typed_key(value: object) -> bool:
+    import jax
+
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key)
+
+
+def _integer_grad_argument(exc: BaseException, code: str) -> str:
+    """The name of an argument after the first of ``jax.grad(f, argnums=...)(a, b)`` on the
+    line that is a pytree with integer leaves (a state beside the parameters), else ''."""
+    import jax
+    import numpy as np
+
+    call = re.search(r"grad\(.*argnums.*?\)\(([\w\s,]+)\)", code)
+    for name in [n.strip() for n in call.group(1).split(",")][1:] if call else ():
+        value = _frame_value(exc, name)
+        leaves = jax.tree.leaves(value) if isinstance(value, dict | list | tuple) else []
+        if any(np.issubdtype(getattr(leaf, "dtype", np.float32), np.integer) for leaf in leaves):
+            return name
+    return ""
+
+
 def _branch_lines(exc: BaseException, message: str) -> list[str]:
     """The source lines of the branches a lax.cond message names (``true_fun is <lambda> at
     file:line``; the file found in the traceback when the message shortens its path)."""
@@ -737,11 +827,29 @@ def _loop_type_rule(exc: BaseException, message: str, line: str) -> tuple[str, s
     """lax control flow whose branches or carry disagree in shape or dtype."""
     detail = next((ln.strip() for ln in message.splitlines() if "has type" in ln), "")
     detail = f" ({detail})" if detail else ""
-    if "cond branches" in message or "true_fun and false_fun" in message:
+    if (
+        "cond branches" in message
+        or "true_fun and false_fun" in message
+        or ("switch branches" in message)
+    ):
         fix = (
             "Make both branches return the same shape and dtype (astype, pad, or jnp.zeros_like "
             "for a neutral value); for per-element choices use jnp.where."
         )
+        shapes = re.findall(r"has type \w+(\[[\d,]*\])", detail)
+        if "shapes do not match" in detail and len(shapes) == 2 and "[]" in shapes:
+            fix = (
+                f"Make every branch return the same shape: here {shapes[0]} and {shapes[1]}. "
+                "Broadcast the scalar to the array's shape: jnp.full(shape, value) or "
+                "jnp.zeros_like(x) (astype where the dtypes differ too)."
+            )
+        elif "shapes do not match" in detail and len(shapes) == 2:
+            fix = (
+                f"Make every branch return the same shape: here {shapes[0]} and {shapes[1]}. "
+                "Pad the smaller result back (jnp.pad(y, ...)) or resize it "
+                "(jax.image.resize(y, shape, 'bilinear')); a branch whose shape must differ is "
+                "chosen in Python instead, with a static index."
+            )
         reduced = re.search(r"\b(max|min)\(", " ".join(_branch_lines(exc, message)))
         if reduced and re.search(
             r"has type u?int\d+\[\].*has type float\d+\[\]|has type "
@@ -755,11 +863,12 @@ def _loop_type_rule(exc: BaseException, message: str, line: str) -> tuple[str, s
                 f"(jnp.arg{which}(q) is the position of the {which}imum, {which}() its value); "
                 "otherwise cast one branch with astype so both dtypes match."
             )
+        which = "switch" if "switch branches" in message else "cond"
         return (
-            f"The branches of lax.cond return different shapes or dtypes{detail}: both are "
-            "compiled, and the result must have one type.",
+            f"The branches of lax.{which} return different shapes or dtypes{detail}: every "
+            "branch is compiled, and the result must have one type.",
             fix,
-            "cond",
+            which,
         )
     if "carry" not in message:
         return None
@@ -958,7 +1067,9 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "sizes must be integers.",
                 "Make each size an int: int(n), or n // 2 where n / 2 gives a float; a shape "
                 "computed from x.shape stays an int.",
-                "array-creation",
+                "broadcasting-reshaping"
+                if re.search(r"reshape|resize|broadcast_to", code)
+                else "array-creation",
             )
         )
     if "Shapes must be 1D sequences of concrete values" in message or (
@@ -1256,6 +1367,17 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "cond",
             )
         )
+    if re.search(r"indices must be of integer type, got (float|bool)", first):
+        return done(
+            (
+                f"Indices must be integers, and these are {first.rpartition('got ')[2]}: "
+                "jnp.floor, jnp.round and arithmetic with floats give floats, even for whole "
+                "numbers.",
+                "Cast the index to an integer first: idx.astype(jnp.int32) (or "
+                "jnp.floor(v).astype(int)).",
+                "indexing",
+            )
+        )
     if "Index type must be an integer" in message or "index must be" in message.lower():
         return done(
             (
@@ -1329,6 +1451,18 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                 "an integer array (integers have no derivative).",
                 "Pass floats: x.astype(jnp.float32) (or jnp.arange(n, dtype=jnp.float32)).",
                 "jacobians",
+            )
+        )
+    ints = _integer_grad_argument(exc, code) if "grad requires real- or com" in message else ""
+    if ints:
+        return done(
+            (
+                f"jax.grad differentiates every argument in argnums, and {ints} holds integer "
+                "leaves (a step counter, a batch-norm count), which have no gradient.",
+                f"Differentiate only the float parameters: argnums=0 (or leave {ints} out of "
+                "argnums); if the loss also returns the new state, pass has_aux=True and "
+                "return (loss, new_state).",
+                "argnums",
             )
         )
     if "grad requires real- or complex-valued inputs" in message:
@@ -1408,6 +1542,9 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             )
         )
     rule = _calling_convention_rule(exc, message, code)
+    if rule:
+        return done(rule)
+    rule = _message_and_line_rule(exc, first, code)
     if rule:
         return done(rule)
     for pattern, *rule in _MESSAGE_RULES:
@@ -1893,6 +2030,31 @@ def _library_and_line_rule(
             f"Call the model per example under jax.vmap(model, axis_name={named!r}, ...) "
             "(with in_axes for its state), the name the layer was built with.",
             "stateful-layers",
+        )
+    outer = re.search(r"vmap\(([\w.]+)\)\(([\w.]+)\)", code)
+    shape_error = re.search(r"Incompatible shapes|contracting dimensions|dot_general", first)
+    if shape_error and "equinox" in libs and outer:
+        layer, xs = outer.groups()
+        value = _dotted_value(exc, xs)
+        each = getattr(value, "shape", ())[1:]
+        seen = f" (each example has shape {tuple(each)})" if len(each) > 1 else ""
+        return (
+            f"Equinox layers act on one unbatched example (eqx.nn.Linear on one vector), and "
+            f"under jax.vmap({layer}) each example still has more than one axis{seen}.",
+            f"Map over the other axes too: jax.vmap(jax.vmap({layer}, in_axes=1, out_axes=1))"
+            f"({xs}) for features on the first axis of each example, or move the features last "
+            "(jnp.moveaxis) and vmap once per batch axis.",
+            "nested-vmap",
+        )
+    asked = re.search(r"[Uu]se `?jax\.vmap`?", first)
+    call = re.search(r"(?<![\w.])((?:self\.)?[\w.]+)\(([\w.]+)\)", code)
+    if asked and call and "vmap" not in code and libs - {"jax", "jaxlib"}:  # a layer's advice
+        fn, arg = call.groups()
+        return (
+            f"{fn} handles one example (a single value, such as one index), and it was given "
+            f"a whole batch, {arg}.",
+            f"Map it over the batch: jax.vmap({fn})({arg}).",
+            library_concept(exc, code) or "vmap",
         )
     if "contracting dimensions" in first and "equinox" in libs:
         return (
@@ -2751,6 +2913,22 @@ _MESSAGE_RULES = (
         "Give a tuple in argument order, in_axes=(0, None); for a single dict argument wrap "
         "its dict of axes in a tuple: in_axes=({'x': 0, 'w': None},).",
         "in-axes",
+    ),
+    (
+        r"PRNGKey accepts a scalar seed, but was given an array of shape \(2,\)",
+        "jax.random.PRNGKey makes a key from an integer seed, and it was given an array of two "
+        "uint32 words: most often a key already (a legacy PRNGKey is exactly that).",
+        "The argument is already a key: use it directly (key = rng) or split it, "
+        "k1, k2 = jax.random.split(rng); PRNGKey(seed) is only for the integer seed.",
+        "random-key",
+    ),
+    (
+        r"Checkpoint for step \d+ already exists",
+        "A checkpoint manager keeps one checkpoint per step, and this step was saved before; "
+        "force=True does not overwrite it.",
+        "Save under a new step (step + 1, or the number of the step just taken), or "
+        "manager.delete(step) first; manager.all_steps() lists what is kept.",
+        "checkpointing",
     ),
     (
         r"key accepts a scalar seed, but was given an array",

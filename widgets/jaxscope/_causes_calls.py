@@ -465,6 +465,13 @@ def _module_attribute_rule(first: str) -> tuple[str, str, str] | None:
     module = sys.modules.get(where)
     if module is None or not where.startswith("jax"):
         return None
+    if not first.startswith("cannot import") and _is_submodule(f"{where}.{name}"):
+        return (
+            f"{where}.{name} is a submodule that `import {where}` does not load, so the "
+            "attribute is missing until it is imported.",
+            f"Import it first: import {where}.{name} (or from {where} import {name}).",
+            "scipy-linalg" if where.startswith("jax.scipy") else "",
+        )
     short = where.replace("jax.numpy", "jnp")
     meant = _JNP_ALIASES.get(name) if short == "jnp" else None
     if not meant:
@@ -479,6 +486,16 @@ def _module_attribute_rule(first: str) -> tuple[str, str, str] | None:
         f"Use {meant}." if meant else f"Look the function up in the {short} docs.",
         "jax-numpy" if short == "jnp" else "",
     )
+
+
+def _is_submodule(dotted: str) -> bool:
+    """Whether ``dotted`` (``jax.scipy.optimize``) names a module that can be imported."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _frame_value(exc: BaseException, name: str) -> object:

@@ -254,7 +254,26 @@ def _source_line(exc: BaseException, fn: Any) -> str:
     if not frames:
         return ""
     path, line = frames[-1]
-    return linecache.getline(path, line)
+    return _whole_statement(linecache.getlines(path), line)
+
+
+def _whole_statement(lines: list[str], line: int) -> str:
+    """Line ``line`` (1-based) of ``lines``, joined with the lines that follow while its brackets
+    are open: a call split over lines is read whole."""
+    import ast
+
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    depth = sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+    if depth <= 0:
+        return text
+    for end in range(line, min(line + 12, len(lines))):
+        joined = " ".join(ln.strip() for ln in lines[line - 1 : end + 1])
+        try:
+            ast.parse(joined)
+        except SyntaxError:
+            continue
+        return lines[line - 1][: len(text) - len(text.lstrip())] + joined + "\n"
+    return text
 
 
 _TRACED_FN_RE = re.compile(

@@ -25,8 +25,8 @@ def lab_command(workspace: Path, port: int | None = None, open_browser: bool = T
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # Jupyter refuses root without it; auth stays on
-    if (workspace / START).exists():
-        cmd.append(str(workspace / START))
+    if (workspace / START).exists():  # the printed URL and the browser both open it
+        cmd.append(f"--LabApp.default_url=/lab/tree/{START}")
     return cmd
 
 

@@ -596,6 +596,19 @@ def _structure(closed: Any) -> list[tuple[str, str, str]]:
     ]
 
 
+def _only_sizes_differ(closed: Any, other: Any) -> bool:
+    """Whether two traces run the same primitives to results of the same types, and differ
+    only in the shapes of values in between (a static size that a mask could replace)."""
+    if [e.primitive.name for e in _all_eqns(closed)] != [
+        e.primitive.name for e in _all_eqns(other)
+    ]:
+        return False
+    inner = [str([v.aval for v in e.outvars]) for e in _all_eqns(closed)]
+    return closed.out_avals == other.out_avals and inner != [
+        str([v.aval for v in e.outvars]) for e in _all_eqns(other)
+    ]
+
+
 def _first_use(src: tuple[list[str], int] | None, name: str) -> int | None:
     import re
 
@@ -634,6 +647,21 @@ def static_notes(
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         other = retrace(name, value + 1 if isinstance(value, int) else value * 2 + 1)
+        if other is not None and isinstance(value, int) and _only_sizes_differ(closed, other):
+            notes.append(
+                _note(
+                    "static",
+                    _first_use(src, name),
+                    f"`{name}` is static and sets only the size of intermediate values: the "
+                    "result has the same shape for every value, yet each new value traces and "
+                    "compiles again.",
+                    f"Pass {name} traced and mask instead of slicing: keep the full array and "
+                    f"use jnp.where(jnp.arange(x.shape[0]) < {name}, x, 0) (then divide a sum "
+                    f"by {name}); one compiled program serves every value.",
+                    "retracing",
+                )
+            )
+            continue
         if other is None or _structure(other) != base or str(other.jaxpr) == str(closed.jaxpr):
             continue
         notes.append(
