@@ -892,9 +892,86 @@ def _first_word_of_a_typed_key(x):
     return jax.random.normal(jax.random.PRNGKey(key[0]), (2,))
 
 
+def _rate_left_as_text(x):
+    settings = {"rate": "0.5"}
+    return x * settings["rate"]
+
+
+def _initializer_factory_passed_uncalled(x):
+    from flax import nnx
+
+    dense = nnx.Linear(3, 2, kernel_init=jax.nn.initializers.he_normal, rngs=nnx.Rngs(0))
+    return dense(x)
+
+
+def _checkified_result_used_as_the_array(x):
+    from jax.experimental import checkify
+
+    out = checkify.checkify(lambda v: v * 2)(x)
+    return out + 1.0
+
+
+def _draws_per_row_asked_without_rows(x):
+    return jax.random.categorical(jax.random.key(0), jnp.zeros((4, 3)), shape=(7,))
+
+
+def _check_given_an_array_of_conditions(x):
+    from jax.experimental import checkify
+
+    def f(v):
+        checkify.check(v > -1, "too small")
+        return v
+
+    return checkify.checkify(f)(x)[1]
+
+
+def _loop_stopped_with_break(x):
+    for _ in range(10):
+        x = x / 2
+        if x.sum() < 0.1:
+            break
+    return x
+
+
+def _ode_rhs_in_solve_ivp_order(x):
+    from jax.experimental.ode import odeint
+
+    def decay(t, y):
+        return -y
+
+    return odeint(decay, x, jnp.linspace(0.0, 1.0, 4))
+
+
+def _eigh_of_raw_samples(x):
+    data = jnp.ones((4, 3)) * x
+    return jnp.linalg.eigh(data)[1]
+
+
+def _policy_named_by_a_string(x):
+    step = jax.checkpoint(jnp.sin, policy="nothing_saveable")
+    return jax.grad(lambda v: jnp.sum(step(v)))(x)
+
+
 @pytest.mark.parametrize(
     ("fn", "fix", "concept"),
     [
+        (_rate_left_as_text, "float(settings['rate'])", ""),
+        (
+            _initializer_factory_passed_uncalled,
+            "kernel_init=jax.nn.initializers.he_normal()",
+            "flax-nnx",
+        ),
+        (_checkified_result_used_as_the_array, "err, out = checkify.checkify(", "checkify"),
+        (_draws_per_row_asked_without_rows, "here (7, 4)", "samplers"),
+        (_check_given_an_array_of_conditions, "jnp.all(", "checkify"),
+        (_loop_stopped_with_break, "lax.while_loop(cond_fun, body_fun, init)", "while-loop"),
+        (_ode_rhs_in_solve_ivp_order, "def decay(y, t, ...)", "scipy-linalg"),
+        (_eigh_of_raw_samples, "data.T @ data", "scipy-linalg"),
+        (
+            _policy_named_by_a_string,
+            "policy=jax.checkpoint_policies.nothing_saveable",
+            "checkpoint",
+        ),
         (_switch_on_a_cropping_branch, "jnp.pad(y, ...)", "switch"),
         (_rank_by_a_float_index, "idx.astype(jnp.int32)", "indexing"),
         (_grad_of_params_and_counter, "leave state out of argnums", "argnums"),

@@ -16,6 +16,7 @@ import re
 import traceback
 
 from ._causes_calls import (
+    _assigned,
     _choice_rule,
     _dotted_value,
     _frame_value,
@@ -59,6 +60,16 @@ _FLAG_NAMES = (
 )
 
 
+def _next_statement(exc: BaseException, line: str) -> str:
+    """The stripped text of the line after ``line`` in the learner's frame that raised, else ''."""
+    import linecache
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.lineno and (frame.line or "").strip() == line.strip():
+            return linecache.getline(frame.filename, frame.lineno + 1).strip()
+    return ""
+
+
 def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tuple[str, str, str]:
     """A tracer (or an array of several values) asked for one Python True/False."""
     code = line.strip()
@@ -69,6 +80,17 @@ def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tup
             "Compute both results and pick per element with jnp.where(cond, a, b) (lax.select), "
             "or use lax.cond, which vmap turns into a select.",
             "select-where",
+        )
+    if code.startswith(("if ", "elif ")) and _next_statement(exc, line).startswith("break"):
+        return (
+            f"The loop stops early when {subject} says so, but {subject} is traced: how many "
+            "steps run would depend on a value that is not known while tracing, and Python "
+            "cannot decide the `if ... break`.",
+            "Write the loop as lax.while_loop(cond_fun, body_fun, init): the stopping test goes "
+            "in cond_fun (e.g. lambda s: (s.loss >= 1e-3) & (s.step < 100)) and one step in "
+            "body_fun; or run all the steps with lax.fori_loop and freeze the result once done "
+            "with jnp.where.",
+            "while-loop",
         )
     what = f"{subject} is a tracer: under jit only its shape and dtype are known, not its value"
     flag = re.search(r"depends on the value of the argument (\w+)\.", message)
@@ -628,9 +650,8 @@ def _calling_convention_rule(
 def _sampler_shape(message: str, code: str) -> str:
     """``", here (3, 2)"``: the shape asked for (the one written on the line), followed by the
     parameters' shape."""
-    shapes = [
-        t.replace(" ", "") for t in re.findall(r"\(([\d, ]*)\)", message.partition("shapes=")[2])
-    ]
+    listed = re.sub(r"np\.\w+\((\d+)\)", r"\1", message.partition("shapes=")[2])  # np.int64(2)
+    shapes = [t.replace(" ", "") for t in re.findall(r"\(([\d, ]*)\)", listed)]
     written = code.replace(" ", "")
     asked = [t for t in shapes if f"({t})" in written]
     if len(shapes) != 2 or len(asked) != 1:
@@ -713,6 +734,40 @@ def _message_and_line_rule(
             f"jax.random.key_data({name}).",
             "key-impls",
         )
+    ode = re.search(r"\bodeint\(\s*([\w.]+)\s*,", code)
+    func = _dotted_value(exc, ode.group(1)) if ode else None
+    params = _parameter_names(func)
+    if params[:1] in (["t"], ["time"]) and len(params) >= 2:
+        name = ode.group(1)
+        return (
+            f"odeint calls its function as {name}(y, t, *args), state first, and {name} takes "
+            f"({', '.join(params[:2])}): the order of SciPy's solve_ivp, so the time went in as "
+            "the state.",
+            f"Swap the parameters: def {name}({params[1]}, {params[0]}, ...) (odeint's order is "
+            "y, t).",
+            "scipy-linalg",
+        )
+    flat = re.search(r"boolean scalar|incompatible shapes|must be 1-dimensional|1D", first)
+    if flat and re.search(r"\bminimize\(", code) and _raised_in(exc, "scipy/optimize"):
+        return (
+            "jax.scipy.optimize.minimize works on a flat vector of parameters, and x0 has more "
+            "than one axis (its line search compares whole arrays where it needs one number).",
+            "Pass x0.ravel() and reshape inside the loss: minimize(lambda w: loss(w.reshape("
+            "shape)), x0.ravel(), method='BFGS'), then reshape result.x back.",
+            "scipy-linalg",
+        )
+    square = re.search(r"\b(eigh|eigvalsh|cholesky)\(\s*([\w.]+)", code)
+    value = _dotted_value(exc, square.group(2)) if square else None
+    shape = tuple(getattr(value, "shape", ()))
+    if square and len(shape) >= 2 and shape[-1] != shape[-2]:
+        fn, name = square.groups()
+        return (
+            f"{fn} decomposes a square (symmetric) matrix, and {name} has shape {shape}.",
+            f"For the principal axes of samples, decompose their covariance, {name}.T @ {name} "
+            f"(or jnp.cov({name}, rowvar=False)), or take jnp.linalg.svd({name}) directly; a "
+            "square matrix is what eigh expects.",
+            "scipy-linalg",
+        )
     tuple_arg = re.match(r"(\w+) argument to ([\w.]+) must be a tuple", first)
     if tuple_arg:
         arg, fn = tuple_arg.groups()
@@ -753,6 +808,22 @@ def _message_and_line_rule(
             "pmap",
         )
     return None
+
+
+def _parameter_names(fn: object) -> list[str]:
+    import inspect
+
+    try:
+        return list(inspect.signature(fn).parameters) if callable(fn) else []
+    except (TypeError, ValueError):
+        return []
+
+
+def _raised_in(exc: BaseException, part: str) -> bool:
+    """Whether a frame of ``exc``'s traceback is in a file whose path holds ``part``."""
+    return any(
+        part in f.filename.replace("\\", "/") for f in traceback.extract_tb(exc.__traceback__)
+    )
 
 
 def _is_typed_key(value: object) -> bool:
@@ -1605,7 +1676,7 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
                     "Ask for a shape that ends in the parameters' batch shape, "
                     + (
                         "shape=(n, *logits.shape[:-1]) (categorical drops the axis it samples "
-                        "along)"
+                        f"along){_sampler_shape(message, code)}"
                         if sampler.group(1) == "categorical"
                         else f"e.g. shape=(n, *p.shape){_sampler_shape(message, code)}"
                     )
@@ -1877,9 +1948,19 @@ def _library_and_line_rule(
     repeat = re.search(r"for \*: '(tuple|list)' and '\w*Tracer'|non-int of type '\w*Tracer", first)
     seq = not repeat and re.search(
         r"can't multiply sequence by non-int|unsupported operand type\(s\) for [^:]+: "
-        r"('\w+' and )?'(tuple|list)'",
+        r"('\w+' and )?'(tuple|list)'|can only concatenate (tuple|list)",
         first,
     )
+    pair = _assigned(exc, code, lambda v: isinstance(v, tuple)) if seq else None
+    if pair and "checkify" in pair[1]:
+        name = pair[0]
+        return (
+            f"{name} is a pair: a checkified function returns (error, result), not the result "
+            "alone.",
+            f"Unpack it, err, {name} = {pair[1]}, use {name}, and call err.throw() (outside "
+            "jit) to raise a check that failed.",
+            "checkify",
+        )
     if seq:
         grads = "grad" in code
         return (
@@ -2878,6 +2959,14 @@ _MESSAGE_RULES = (
         "where an input gets no gradient, (g,) for a single input (or mark a non-array input "
         "with nondiff_argnums).",
         "custom-vjp",
+    ),
+    (
+        r"takes a scalar pred as argument, got \w+\(bool\[\d",
+        "checkify.check needs one boolean, and the condition is an array of them (one per "
+        "element).",
+        "Reduce it to one: checkify.check(jnp.all(q >= 0), ...) when every element must pass "
+        "(jnp.any when one is enough).",
+        "checkify",
     ),
     (
         r"Argument types differ from the types for which this computation was compiled",

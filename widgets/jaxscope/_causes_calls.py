@@ -211,6 +211,44 @@ def _python_error_rule(exc: BaseException, first: str, code: str) -> tuple[str, 
     never imported, None where a value was meant, ragged nested lists."""
     import difflib
 
+    textual = re.search(
+        r"scalar index|can't multiply sequence|'str'|must be real number, not str", first
+    )
+    numbers = _numeric_strings(exc) if isinstance(exc, TypeError) and textual else []
+    if numbers:
+        where, text = numbers[0]
+        return (
+            f"{where} is the string {text!r}, not a number: a setting read from a config file "
+            "or the command line stays text until it is converted.",
+            f"Convert it where it is read: float({where}) (int(...) for a count).",
+            "",
+        )
+    named = re.search(r"'str' object is not callable", first) and next(
+        (
+            m
+            for src in _learner_sources(exc)
+            for m in re.finditer(r"checkpoint\(.*policy\s*=\s*[\"'](\w+)[\"']", src)
+        ),
+        None,
+    )
+    if named:
+        policy = named.group(1)
+        return (
+            f"jax.checkpoint's policy is a function that decides what to save, and it was given "
+            f"the string {policy!r}.",
+            f"Pass the function itself: policy=jax.checkpoint_policies.{policy} (no quotes; "
+            "the ones that take settings, such as save_only_these_names, are called first).",
+            "checkpoint",
+        )
+    factory = _initializer_factory(exc) if isinstance(exc, TypeError) else ""
+    if factory:
+        return (
+            f"{factory} is not an initializer but a factory of one: it takes the settings (a "
+            "scale, a distribution) and returns the function that draws the weights.",
+            f"Call it and pass what it returns: kernel_init={factory}() (with settings where it "
+            "takes them, e.g. initializers.normal(stddev=0.02)).",
+            "",
+        )
     axis = re.search(r"([\w.]+)\.shape\[(-?\d+)\]", code)
     if isinstance(exc, IndexError) and "tuple index out of range" in first and axis:
         value = _frame_value(exc, axis.group(1).split(".")[0])
@@ -355,6 +393,13 @@ def _python_error_rule(exc: BaseException, first: str, code: str) -> tuple[str, 
 def _none_source(exc: BaseException, code: str) -> tuple[str, str] | None:
     """``(name, right-hand side)`` for a name on ``code`` that is None in the learner's frame,
     read from the assignment that set it in that function's source, else None."""
+    return _assigned(exc, code, lambda value: value is None)
+
+
+def _assigned(exc: BaseException, code: str, test: Any) -> tuple[str, str] | None:
+    """``(name, right-hand side)`` for the first name on ``code`` whose value in a frame of
+    ``exc``'s traceback passes ``test``, read from the assignment that set it in that frame's
+    function, else None."""
     import inspect
 
     tb, frames = exc.__traceback__, []
@@ -364,7 +409,7 @@ def _none_source(exc: BaseException, code: str) -> tuple[str, str] | None:
     names = dict.fromkeys(re.findall(r"(?<![.\w])([A-Za-z_]\w*)", code))
     for frame in reversed(frames):
         for name in names:
-            if name not in frame.f_locals or frame.f_locals[name] is not None:
+            if name not in frame.f_locals or not test(frame.f_locals[name]):
                 continue
             try:
                 lines, _ = inspect.getsourcelines(frame.f_code)
@@ -375,6 +420,66 @@ def _none_source(exc: BaseException, code: str) -> tuple[str, str] | None:
                 if assigned:
                     return name, assigned.group(1).strip()
     return None
+
+
+def _numeric_strings(exc: BaseException) -> list[tuple[str, str]]:
+    """``(where, text)`` for strings that read as numbers among the locals of the learner's
+    frames (outside installed packages), and the values of their dicts: a setting read from a
+    config file or the command line and never converted."""
+    out = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frame, tb = tb.tb_frame, tb.tb_next
+        if re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename):
+            continue
+        for name, value in frame.f_locals.items():
+            items = value.items() if isinstance(value, dict) else [(None, value)]
+            for key, item in items:
+                if isinstance(item, str) and _reads_as_number(item):
+                    out.append((f"{name}[{key!r}]" if key is not None else name, item))
+    return out
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _learner_sources(exc: BaseException) -> list[str]:
+    """The source of each function in ``exc``'s traceback outside installed packages,
+    innermost first."""
+    import inspect
+
+    out = []
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename):
+            continue
+        try:
+            out.append(inspect.getsource(frame.f_code))
+        except (OSError, TypeError):
+            continue
+    return out[::-1]
+
+
+def _initializer_factory(exc: BaseException) -> str:
+    """The dotted name of an initializer factory (``initializers.he_normal``, which takes the
+    scale and returns the initializer) passed without calling it, read from the source of the
+    learner's frames, else ''."""
+    import inspect
+
+    for source in _learner_sources(exc):
+        for dotted in re.findall(r"([\w.]*initializers\.\w+)(?!\w|\s*\()", source):
+            value = _dotted_value(exc, dotted)
+            try:
+                params = list(inspect.signature(value).parameters)
+            except (TypeError, ValueError):
+                continue
+            if params and params[0] != "key":
+                return dotted
+    return ""
 
 
 def _missing_arguments_rule(exc: BaseException, first: str) -> tuple[str, str, str] | None:
