@@ -1241,3 +1241,181 @@ def test_a_donated_array_read_again_is_explained_on_both_dispatch_paths():
         else:
             pytest.fail("a donated array was read without error")
     assert names[1] == "ValueError", names  # the first is RuntimeError unless warmed earlier
+
+
+# --- the model and optimizer libraries' own errors ------------------------------------------------
+
+
+def _linen_net():
+    import flax.linen as nn
+
+    class Net(nn.Module):
+        @nn.compact
+        def __call__(self, v, train):
+            v = nn.Dense(4)(v)
+            v = nn.BatchNorm(use_running_average=not train)(v)
+            return nn.Dropout(0.5, deterministic=not train)(v)
+
+    return Net()
+
+
+def _linen_apply_with_params_only(x):
+    net = _linen_net()
+    variables = net.init(jax.random.key(0), x, train=False)
+    return net.apply({"params": variables["params"]}, x, train=False)
+
+
+def _linen_updates_passed_back_whole(x):
+    net = _linen_net()
+    variables = net.init(jax.random.key(0), x, train=False)
+    params, stats = variables["params"], variables["batch_stats"]
+    rngs = {"dropout": jax.random.key(1)}
+    _, stats = net.apply(
+        {"params": params, "batch_stats": stats}, x, True, rngs=rngs, mutable=["batch_stats"]
+    )
+    return net.apply({"params": params, "batch_stats": stats}, x, train=False)
+
+
+def _linen_dropout_given_a_step(x):
+    net = _linen_net()
+    variables = net.init(jax.random.key(0), x, train=False)
+    step = 3
+    return net.apply(variables, x, True, rngs={"dropout": step}, mutable=["batch_stats"])
+
+
+def _nnx_model():
+    from flax import nnx
+
+    rngs = nnx.Rngs(0)
+    model = nnx.Sequential(nnx.Linear(3, 4, rngs=rngs), nnx.BatchNorm(4, rngs=rngs))
+    model.eval()
+    return model
+
+
+def _nnx_split_params_only(x):
+    from flax import nnx
+
+    graphdef, params = nnx.split(_nnx_model(), nnx.Param)
+    return nnx.merge(graphdef, params)(x)
+
+
+def _nnx_merge_missing_a_state(x):
+    from flax import nnx
+
+    graphdef, params, stats = nnx.split(_nnx_model(), nnx.Param, nnx.BatchStat)
+    return nnx.merge(graphdef, params)(x)
+
+
+def _nnx_metric_without_its_loss(x):
+    from flax import nnx
+
+    metrics = nnx.MultiMetric(loss=nnx.metrics.Average("loss"))
+    metrics.update(values=x)
+    return metrics.compute()
+
+
+def _eqx_inference_mode_dropped(x):
+    import equinox as eqx
+
+    model = eqx.nn.Dropout(0.5)
+    eqx.nn.inference_mode(model)
+    return model(x)
+
+
+def _eqx_model_given_to_optax_apply_updates(x):
+    import equinox as eqx
+    import optax
+
+    model = eqx.nn.MLP(3, 1, 4, 1, key=jax.random.key(0))
+    updates = jax.tree.map(jnp.zeros_like, eqx.filter(model, eqx.is_array))
+    model = optax.apply_updates(model, updates)
+    return model(x)
+
+
+def _haiku_partition_predicate_of_two(x):
+    import haiku as hk
+
+    net = hk.without_apply_rng(hk.transform(lambda v: hk.Linear(2)(v)))
+    params = net.init(jax.random.key(0), x)
+    return hk.data_structures.partition(lambda name, value: True, params)
+
+
+def _haiku_parameter_from_jax_random(x):
+    import haiku as hk
+
+    def forward(v):
+        w = hk.get_parameter("w", [3, 2], init=jax.random.normal)
+        return v @ w
+
+    return hk.transform(forward).init(jax.random.key(0), x)
+
+
+def _haiku_layer_made_inside_the_scan_step(x):
+    import haiku as hk
+
+    def net(xs):
+        def step(h, x_t):
+            h = hk.Linear(3)(x_t + h)
+            return h, h
+
+        return hk.scan(step, jnp.zeros(3), xs)[1]
+
+    return hk.without_apply_rng(hk.transform(net)).init(jax.random.key(0), jnp.ones((2, 3)))
+
+
+def _optax_join_with_one_boundary(x):
+    import optax
+
+    warm = 10
+    schedule = optax.join_schedules(
+        [optax.constant_schedule(0.1), optax.constant_schedule(0.2)], boundaries=warm
+    )
+    return schedule(x.sum())
+
+
+def _optax_float_column_of_labels(x):
+    import optax
+
+    table = jnp.ones((4, 4))
+    return optax.softmax_cross_entropy_with_integer_labels(table[:, :3], table[:, -1])
+
+
+def _optax_labels_flattened(x):
+    import optax
+
+    logits, labels = jnp.ones((2, 5, 7)), jnp.ones((2, 5), jnp.int32)
+    flat = labels.reshape(-1)
+    return optax.softmax_cross_entropy_with_integer_labels(logits, flat)
+
+
+@pytest.mark.parametrize(
+    ("fn", "fix", "concept"),
+    [
+        (_linen_apply_with_params_only, '"batch_stats": batch_stats}', "stateful-layers"),
+        (
+            _linen_updates_passed_back_whole,
+            'batch_stats = updates["batch_stats"]',
+            "stateful-layers",
+        ),
+        (
+            _linen_dropout_given_a_step,
+            'rngs={"dropout": jax.random.fold_in(key, step)}',
+            "stateful-layers",
+        ),
+        (_nnx_split_params_only, "nnx.split(_nnx_model(), nnx.Param, nnx.BatchStat)", "flax-nnx"),
+        (_nnx_merge_missing_a_state, "nnx.merge(graphdef, params, stats)", "flax-nnx"),
+        (_nnx_metric_without_its_loss, "metrics.update(loss=loss, ...)", "metrics-logging"),
+        (_eqx_inference_mode_dropped, "model = eqx.nn.inference_mode(model)", "equinox"),
+        (_eqx_model_given_to_optax_apply_updates, "eqx.apply_updates(model, updates)", "equinox"),
+        (_haiku_partition_predicate_of_two, "lambda module_name, name, value", "haiku"),
+        (_haiku_parameter_from_jax_random, "init=hk.initializers.RandomNormal()", "haiku"),
+        (_haiku_layer_made_inside_the_scan_step, "layer = hk.Linear(...) before hk.scan", "haiku"),
+        (_optax_join_with_one_boundary, "boundaries=[warm]", "schedules"),
+        (_optax_float_column_of_labels, "table[:, -1].astype(jnp.int32)", "losses"),
+        (_optax_labels_flattened, "logits.reshape(-1, logits.shape[-1])", "losses"),
+    ],
+    ids=lambda v: getattr(v, "__name__", "")[:24] if callable(v) else None,
+)
+def test_fix_for_a_library_cause(fn, fix, concept):
+    info = explain(caught(fn, X3), fn)
+    assert fix in info["fix"] and info["concept"] == concept, info

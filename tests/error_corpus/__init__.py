@@ -111,6 +111,7 @@ def load() -> list[Case]:
         round16,
         round17,
         round18,
+        round19,
         shapes_dtypes,
         silent,
         tracer_values,

@@ -20,6 +20,7 @@ from ._causes_calls import (
     _choice_rule,
     _dotted_value,
     _frame_value,
+    _learner_sources,
     _missing_arguments_rule,
     _module_attribute_rule,
     _python_error_rule,
@@ -941,7 +942,7 @@ def _loop_type_rule(exc: BaseException, message: str, line: str) -> tuple[str, s
             fix,
             which,
         )
-    if "carry" not in message:
+    if not re.search(r"\bcarry\b", message):
         return None
     kinds = re.search(
         r"carry(?: \w+)?(?: [\w\[\].]+)? is an? <class '[\w.]*?(\w+)'> but .* carry output is an? "
@@ -2157,11 +2158,223 @@ def _names_a_module(exc: BaseException, code: str, library: str = "equinox") -> 
     return False
 
 
+def _call_arguments(code: str, name: str) -> list[str]:
+    """The source of each positional argument of the call of a function whose name ends with
+    ``name`` on the line ``code``, else []."""
+    import ast
+
+    try:
+        tree = ast.parse(code.strip())
+    except SyntaxError:
+        return []
+    for node in ast.walk(tree):
+        func = getattr(node, "func", None)
+        called = getattr(func, "attr", None) or getattr(func, "id", "")
+        if isinstance(node, ast.Call) and called.endswith(name):
+            return [ast.unparse(a) for a in node.args]
+    return []
+
+
+def _flax_rule(
+    exc: BaseException, first: str, code: str, libs: set[str]
+) -> tuple[str, str, str] | None:
+    """Flax's collections, rngs, filters and metrics, told by its messages (its own words: Flax
+    may hide its frames from the traceback) and the learner's code."""
+    rngs = re.search(r"rngs\s*=\s*\{\s*([\"'])(\w+)\1\s*:\s*([\w.]+)", code)
+    if "rngs`` argument passed to an apply function" in first and rngs:
+        q, stream, given = rngs.groups()
+        return (
+            f"apply's rngs maps each stream to a PRNG key, and {stream!r} was given {given}, "
+            "which is not a key.",
+            f"Pass a key: rngs={{{q}{stream}{q}: jax.random.fold_in(key, {given})}} (a fresh "
+            f"key per step from one base key), or rngs={{{q}{stream}{q}: dropout_key}} split "
+            "from it.",
+            "stateful-layers",
+        )
+    empty = re.search(r'from collection "(\w+)" in "[^"]*" but the collection is empty', first)
+    if empty:
+        coll = empty.group(1)
+        return (
+            f"The model reads its {coll!r} collection (a BatchNorm's running averages), and "
+            "apply was given the parameters only.",
+            f'Pass every collection init made: model.apply({{"params": params, "{coll}": '
+            f"{coll}}}, x, ...) (or apply(variables, x) with the whole dict from init).",
+            "stateful-layers",
+        )
+    missing = re.search(r'No Variable named "\w+" for collection "(\w+)"', first)
+    if missing and any("mutable=" in src for src in _learner_sources(exc)):
+        coll = missing.group(1)
+        return (
+            f"apply(..., mutable=[...]) returns (out, updates), where updates is a dict of "
+            f"collections, {{'{coll}': ...}}; kept whole, it nests {coll!r} once too often "
+            "when it is passed back.",
+            f'Take the collection out: out, updates = model.apply(..., mutable=["{coll}"]), '
+            f'then {coll} = updates["{coll}"].',
+            "stateful-layers",
+        )
+    remainder = "Non-exhaustive filters" in first
+    kinds = list(dict.fromkeys(re.findall(r"\b(\w+)\( # ", str(exc)))) if remainder else []
+    split = re.search(r"(\w+(?:\s*,\s*\w+)*)\s*=\s*(nnx\.split\((.*)\))", code)
+    if kinds and split:
+        call, args = split.group(2), split.group(3)
+        more = ", ".join(f"nnx.{k}" for k in kinds)
+        return (
+            f"nnx.split needs a filter for every kind of state the model holds, and {more} "
+            "matched none of them.",
+            f"Add it: nnx.split({args}, {more}) (and unpack one more state), or end with ... "
+            f"to gather the rest: nnx.split({args}, ...).",
+            "flax-nnx",
+        )
+    merge = re.search(r"nnx\.merge\(([^()]*)\)", code)
+    if merge and "Incorrect number of leaves" in first:
+        given = [a.strip() for a in merge.group(1).split(",")]
+        for src in _learner_sources(exc):
+            parts = re.search(r"(\w+(?:\s*,\s*\w+)+)\s*=\s*nnx\.split\(", src)
+            names = [n.strip() for n in parts.group(1).split(",")] if parts else []
+            if len(names) > len(given):
+                full = ", ".join(given + names[len(given) :])
+                return (
+                    "nnx.merge rebuilds the model from the graphdef and every state that "
+                    f"nnx.split returned, and it was given {len(given) - 1} of "
+                    f"{len(names) - 1}.",
+                    f"Pass them all: nnx.merge({full}).",
+                    "flax-nnx",
+                )
+    keyword = re.search(r"Expected keyword argument '(\w+)'", first)
+    call = re.search(r"([\w.]+\.update)\(", code)
+    if keyword and call:
+        name = keyword.group(1)
+        return (
+            f"The metric reads {name!r} from the keyword arguments of update, and it was not "
+            "passed (a metric takes its inputs by name).",
+            f"Pass it by name: {call.group(1)}({name}={name}, ...).",
+            "metrics-logging",
+        )
+    if re.search(r"expected logits\.ndim==labels\.ndim\+1, got (\d+) and \1", first):
+        return (
+            "Accuracy compares logits with class ids, one fewer axis, and these labels have the "
+            "logits' own rank: one-hot rows.",
+            "Pass class ids: labels.argmax(-1) (jnp.argmax(labels, axis=-1)).",
+            "metrics-logging",
+        )
+    return None
+
+
+_CALLBACK_SIGNATURES = {
+    "data_structures.partition": "predicate(module_name, name, value)",
+    "data_structures.filter": "predicate(module_name, name, value)",
+    "data_structures.map": "fn(module_name, name, value)",
+    "tree.map_with_path": "f(path, leaf, *more_leaves)",
+    "tree_map_with_path": "f(path, leaf, *more_leaves)",
+}
+
+
+def _training_library_rule(
+    exc: BaseException, first: str, code: str, libs: set[str]
+) -> tuple[str, str, str] | None:
+    """Equinox, Haiku and Optax: results thrown away, callbacks of the wrong arity, what an
+    initializer or a schedule receives."""
+    sources = _learner_sources(exc)
+    dropped = next(
+        (
+            m
+            for src in sources
+            for m in re.finditer(
+                r"^\s*((?:eqx\.nn\.inference_mode|eqx\.tree_at|optax\.apply_updates)\((\w+).*\))"
+                r"\s*$",
+                src,
+                re.M,
+            )
+        ),
+        None,
+    )
+    if dropped and libs & {"equinox", "optax"}:
+        call, name = dropped.groups()
+        return (
+            f"{call.partition('(')[0]} returns a new model and leaves {name} as it was "
+            "(Equinox modules are immutable), and its result was thrown away.",
+            f"Keep the result: {name} = {call}.",
+            "equinox",
+        )
+    applied = re.search(r"optax\.apply_updates\(\s*([\w.]+)", code)
+    model = _dotted_value(exc, applied.group(1)) if applied else None
+    if model is not None and type(model).__module__.startswith("equinox"):
+        name = applied.group(1)
+        return (
+            f"{name} is an Equinox module: besides arrays it holds functions and settings, "
+            "whose updates are None, and optax.apply_updates adds every leaf.",
+            f"Use eqx.apply_updates({name}, updates), which updates the arrays and keeps the rest.",
+            "equinox",
+        )
+    arity = re.search(r"\(\) takes (\d+) positional arguments? but (\d+) were given", first)
+    wanted = next((sig for api, sig in _CALLBACK_SIGNATURES.items() if api + "(" in code), "")
+    if arity and wanted:
+        return (
+            f"The library calls this function as {wanted}, with {arity.group(2)} arguments, "
+            f"and it takes {arity.group(1)}.",
+            f"Take them all: lambda {wanted.partition('(')[2].rstrip(')')}: ... (and test the "
+            "ones you need).",
+            "haiku" if "haiku" in libs else "tree-map",
+        )
+    if "get_parameter(" in code and re.search(r"init\s*=\s*jax\.random\.\w+", code):
+        return (
+            "Haiku calls a parameter's init as init(shape, dtype), with no key (it supplies "
+            "the randomness itself), and jax.random functions take a key first.",
+            "Use a Haiku initializer: init=hk.initializers.RandomNormal() (or TruncatedNormal, "
+            "VarianceScaling); hk.next_rng_key() gives a key inside a transform when you need "
+            "one.",
+            "haiku",
+        )
+    created = re.search(r"New parameters were created: \[\('(\w+?)(?:_\d+)?',", first)
+    if created and "haiku" in libs:
+        module = "".join(part.capitalize() for part in created.group(1).split("_"))
+        return (
+            "A Haiku module built inside the step of hk.scan (or a loop) makes new parameters "
+            "at every step, which scan cannot carry.",
+            f"Create the module once, outside the step: layer = hk.{module}(...) before "
+            "hk.scan, and call layer(...) inside it.",
+            "haiku",
+        )
+    bounds = next(
+        (
+            m
+            for src in sources
+            for m in re.finditer(
+                r"join_schedules\((?:.|\n)*?boundaries\s*=\s*([\w.]+)\s*,?\s*\)", src
+            )
+        ),
+        None,
+    )
+    if bounds and "object is not iterable" in first:
+        given = bounds.group(1)
+        return (
+            "optax.join_schedules takes a list of boundaries, one step per join, and it was "
+            "given one number.",
+            f"Pass a list: boundaries=[{given}] (one entry fewer than the schedules).",
+            "schedules",
+        )
+    losses = re.search(r"(softmax_cross_entropy\w*)\(\s*(\w+)\s*,\s*(\w+)", code)
+    if losses and "optax" in libs and re.search(r"axis -?\d+ is out of bounds", first):
+        fn, logits, labels = losses.groups()
+        return (
+            f"{fn} takes logits (..., classes) and labels with the logits' leading axes, and "
+            f"{labels} was reshaped to fewer axes than {logits} has.",
+            f"Keep the shapes matched: drop the reshape and pass ({logits}, {labels}) as "
+            f"(batch, time, classes) and (batch, time), or flatten both, "
+            f"{logits}.reshape(-1, {logits}.shape[-1]) with {labels}.reshape(-1).",
+            "losses",
+        )
+    return None
+
+
 def _model_library_rule(
     exc: BaseException, message: str, first: str, code: str, libs: set[str]
 ) -> tuple[str, str, str] | None:
     """Causes told by the model or optimizer library whose code raised: layouts a layer
     expects, keys a library asks for, optimizer states and labels."""
+    rule = _flax_rule(exc, first, code, libs) or _training_library_rule(exc, first, code, libs)
+    if rule:
+        return rule
     stream = re.search(r"No RngStream named '(\w+)' found in Rngs", first)
     if stream:
         name = stream.group(1)
@@ -2264,6 +2477,20 @@ def _model_library_rule(
             "Transpose NCHW images to NHWC first: x.transpose(0, 2, 3, 1) "
             "(jnp.moveaxis(x, 1, -1)).",
             "flax-nnx" if "flax" in libs else "haiku",
+        )
+    args = _call_arguments(code, "integer_labels")
+    column = len(args) >= 2 and (
+        args[1].endswith("]")
+        or getattr(_dotted_value(exc, args[1]), "ndim", 0)
+        < getattr(_dotted_value(exc, args[0]), "ndim", 0)
+    )
+    if "subdtype of <class 'numpy.integer'>" in first and column:
+        ids = args[1]
+        return (
+            "softmax_cross_entropy_with_integer_labels takes class ids as integers, and these "
+            "are floats: a column of ids read from a float table stays float.",
+            f"Cast them: {ids}.astype(jnp.int32) (ids must be whole numbers in [0, classes)).",
+            "losses",
         )
     if "subdtype of <class 'numpy.integer'>" in first and "integer_labels" in code:
         return (
