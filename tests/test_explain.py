@@ -1419,3 +1419,104 @@ def _optax_labels_flattened(x):
 def test_fix_for_a_library_cause(fn, fix, concept):
     info = explain(caught(fn, X3), fn)
     assert fix in info["fix"] and info["concept"] == concept, info
+
+
+# --- mistakes from the JAX docs' teaching pages ---------------------------------------------------
+
+
+def _chained_bounds_under_vmap(x):
+    return jax.vmap(lambda v: jnp.where(0.0 < v < 2.0, 1, 0))(x)
+
+
+def _factorial_of_a_traced_count(x):
+    import math
+
+    n = jnp.int32(3) + x.astype(jnp.int32)[0]
+    return math.log(math.factorial(n))
+
+
+def _tree_of_shapes_mapped_to_arrays(x):
+    sizes = {"a": (3, 2), "b": (2,)}
+    params = jax.tree.map(lambda s: jnp.zeros(s), sizes)
+    return x @ params["a"]
+
+
+def _node_checking_its_values(x):
+    class Interval:
+        def __init__(self, lo, hi):
+            if jnp.any(lo > hi):
+                raise ValueError("empty interval")
+            self.lo, self.hi = lo, hi
+
+    jax.tree_util.register_pytree_node(
+        Interval, lambda i: ((i.lo, i.hi), None), lambda _, c: Interval(*c)
+    )
+    return jax.jit(lambda i: i.hi - i.lo)(Interval(x, x + 1))
+
+
+def _dataclass_with_a_name_field(x):
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Layer:
+        w: jax.Array
+        name: str
+
+    jax.tree_util.register_dataclass(Layer, data_fields=["w"], meta_fields=[])
+    return Layer(x, "a")
+
+
+def _jacobian_from_one_linearized_call(x):
+    _, push = jax.linearize(jnp.sin, x)
+    return push(jnp.eye(3))
+
+
+def _print_with_a_missing_value(x):
+    total = x.sum()
+    jax.debug.print("step {} total {}", total)  # the step was forgotten
+    return total
+
+
+@pytest.mark.parametrize(
+    ("fn", "fix", "concept"),
+    [
+        (_chained_bounds_under_vmap, "(0.0 < v) & (v < 2.0)", "python-control-flow"),
+        (_factorial_of_a_traced_count, "jax.scipy.special.factorial(k)", "jax-numpy"),
+        (_tree_of_shapes_mapped_to_arrays, "is_leaf=lambda s: isinstance(s, tuple)", "tree-map"),
+        (_node_checking_its_values, "object.__new__(cls)", "custom-nodes"),
+        (_dataclass_with_a_name_field, 'meta_fields=["name"]', "dataclass-nodes"),
+        (_jacobian_from_one_linearized_call, "jax.vmap(f_jvp)(tangents)", "linearize"),
+        (
+            _print_with_a_missing_value,
+            'jax.debug.print("step {} total {}", step, total)',
+            "debug-print",
+        ),
+    ],
+    ids=lambda v: getattr(v, "__name__", "")[:24] if callable(v) else None,
+)
+def test_fix_for_a_docs_mistake(fn, fix, concept):
+    info = explain(caught(fn, X3), fn)
+    assert fix in info["fix"] and info["concept"] == concept, info
+
+
+def test_a_draw_from_a_split_key_names_the_key_split_for_it():
+    def noisy(h, key):
+        k_mask, k_noise = jax.random.split(key)
+        keep = jax.random.bernoulli(key, 0.5, h.shape)
+        return jnp.where(keep, h, 0.0) + jax.random.normal(k_noise, h.shape)
+
+    with jax.debug_key_reuse(True), pytest.raises(jax.errors.KeyReuseError) as caught_exc:
+        noisy(X3, jax.random.key(0))
+    info = explain(caught_exc.value, noisy)
+    assert "jax.random.bernoulli(k_mask, 0.5, h.shape)" in info["fix"], info
+
+
+def test_a_spec_with_more_entries_than_axes_is_cut_to_the_arrays_rank():
+    from jax.sharding import NamedSharding
+    from jax.sharding import PartitionSpec as P
+
+    mesh = jax.make_mesh((1,), ("data",))
+    with pytest.raises(ValueError) as caught_exc:
+        jax.device_put(X3, NamedSharding(mesh, P("data", None)))
+    info = explain(caught_exc.value)
+    assert "P('data')" in info["fix"] and info["concept"] == "partition-spec", info

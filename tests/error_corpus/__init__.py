@@ -112,6 +112,7 @@ def load() -> list[Case]:
         round17,
         round18,
         round19,
+        round20,
         shapes_dtypes,
         silent,
         tracer_values,

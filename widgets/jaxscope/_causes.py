@@ -61,6 +61,43 @@ _FLAG_NAMES = (
 )
 
 
+def _registered_node_init(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised in the ``__init__`` of a class the learner's code registers
+    as a pytree node (which JAX calls with tracers when it unflattens one)."""
+    frames = [
+        frame
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+        if not re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename)
+    ]
+    last = frames[-1] if frames else None  # the learner's innermost frame
+    owner = last.f_locals.get("self") if last and last.f_code.co_name == "__init__" else None
+    name = type(owner).__name__ if owner is not None else ""
+    registered = (
+        rf"register_pytree_node\(\s*{name}\b|register_dataclass\(\s*{name}\b|"
+        rf"register_pytree_(?:node_class|with_keys_class)\s*\n\s*class {name}\b"
+    )
+    return bool(name) and any(re.search(registered, src) for src in _learner_sources(exc))
+
+
+def _chained_comparison(code: str) -> tuple[str, str] | None:
+    """The two halves of a chained comparison (``0 < p < box``) on the line, else None."""
+    import ast
+
+    try:
+        tree = ast.parse(code.strip().rstrip(":").removeprefix("if ").removeprefix("while "))
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 2:
+            a, b, c = node.left, *node.comparators
+            ops = [
+                ast.unparse(ast.Compare(left=x, ops=[op], comparators=[y]))
+                for x, op, y in ((a, node.ops[0], b), (b, node.ops[1], c))
+            ]
+            return ops[0], ops[1]
+    return None
+
+
 def _next_statement(exc: BaseException, line: str) -> str:
     """The stripped text of the line after ``line`` in the learner's frame that raised, else ''."""
     import linecache
@@ -74,6 +111,16 @@ def _next_statement(exc: BaseException, line: str) -> str:
 def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tuple[str, str, str]:
     """A tracer (or an array of several values) asked for one Python True/False."""
     code = line.strip()
+    chained = _chained_comparison(code)
+    if chained:
+        left, right = chained
+        return (
+            "Python reads a chained comparison a < b < c as (a < b) and (b < c), and `and` "
+            "asks each traced side for one Python bool.",
+            f"Combine the two tests elementwise: ({left}) & ({right}) (or "
+            f"jnp.logical_and({left}, {right})).",
+            "python-control-flow",
+        )
     if "BatchTracer" in message:
         return (
             f"{subject} is a vmap tracer: it stands for a whole batch of values, and a Python "
@@ -81,6 +128,15 @@ def _bool_rule(exc: BaseException, message: str, line: str, subject: str) -> tup
             "Compute both results and pick per element with jnp.where(cond, a, b) (lax.select), "
             "or use lax.cond, which vmap turns into a select.",
             "select-where",
+        )
+    if _registered_node_init(exc):
+        return (
+            "JAX rebuilds a custom pytree node with tracers (its unflatten calls the class), so "
+            "a check of the values in __init__ runs while tracing and cannot give a bool.",
+            "Keep __init__ free of value checks: check in a factory (a @classmethod such as "
+            "create(...), or a validate() you call on concrete inputs), and let unflatten build "
+            "the node without __init__: obj = object.__new__(cls), then set the fields.",
+            "custom-nodes",
         )
     if code.startswith(("if ", "elif ")) and _next_statement(exc, line).startswith("break"):
         return (
@@ -200,6 +256,36 @@ def _numpy_fix(line: str, subject: str) -> tuple[str, str, str]:
     )
 
 
+_STATIC_TYPES = {
+    "str",
+    "int",
+    "bool",
+    "float",
+    "tuple",
+    "Callable",
+    "<class 'str'>",
+    "<class 'int'>",
+    "<class 'bool'>",
+    "<class 'float'>",
+}
+_MATH_EQUIVALENTS = {  # math functions whose traced counterpart has another name or home
+    "factorial": "jax.scipy.special.factorial(k) (or gammaln(k + 1) for log k!, from "
+    "jax.scipy.special)",
+    "lgamma": "jax.scipy.special.gammaln(x)",
+    "gamma": "jnp.exp(jax.scipy.special.gammaln(x)) (jax.scipy.special.gamma)",
+    "comb": "jnp.exp(gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)) (gammaln from "
+    "jax.scipy.special)",
+    "erf": "jax.scipy.special.erf(x)",
+    "isqrt": "jnp.floor(jnp.sqrt(x)).astype(int)",
+}
+
+
+def _math_call(code: str) -> str:
+    """The math function called on the line, one with a known traced counterpart first."""
+    called = re.findall(r"\bmath\.(\w+)\(", code)
+    return next((fn for fn in called if fn in _MATH_EQUIVALENTS), called[0] if called else "")
+
+
 def _shape_size_fix(line: str, subject: str, what: str) -> tuple[str, str, str]:
     if re.search(r"jnp\.(prod|size)\(|\.prod\(\)", line):
         return (
@@ -247,11 +333,11 @@ def _concrete_rule(message: str, line: str, subject: str) -> tuple[str, str, str
             "(the output is then one shorter per index), or keep the shape with jnp.where.",
             "masking-where",
         )
-    mm = re.search(r"\bmath\.(\w+)\(", code)
-    if mm:
+    fn = _math_call(code)
+    if fn:
         return (
-            f"math.{mm.group(1)} needs a Python float, and {subject} is a tracer.",
-            f"Use jnp.{mm.group(1)}(x), which works on traced arrays.",
+            f"math.{fn} needs a Python number, and {subject} is a tracer.",
+            f"Use {_MATH_EQUIVALENTS.get(fn, f'jnp.{fn}(x)')}, which works on traced arrays.",
             "jax-numpy",
         )
     jnp_call = re.search(r"\bjnp\.(\w+)\([^()]*?(?:\blen\(|\.(?:size|shape|ndim)\b)", code)
@@ -469,6 +555,19 @@ def _calling_convention_rule(
         names = [n.strip() for n in (have.group(1).split(",") if have else []) if n.strip()]
         names += [n.strip() for n in missing.group(1).split(",")]
         listed = ", ".join(f"'{n.strip(_QUOTES)}'" for n in names)
+        cls = re.search(r"register_dataclass\(\s*(\w+)", code)
+        notes = getattr(_frame_value(exc, cls.group(1)), "__annotations__", {}) if cls else {}
+        absent = [n.strip().strip(_QUOTES) for n in missing.group(1).split(",")]
+        static = [n for n in absent if str(notes.get(n, "")).split(".")[-1] in _STATIC_TYPES]
+        if static and len(static) == len(absent):
+            meta = ", ".join(f'"{n}"' for n in static)
+            return (
+                "register_dataclass must be told about every field, and "
+                f"{', '.join(static)} is not an array but a setting (a {notes[static[0]]}).",
+                f"Make it static: meta_fields=[{meta}] (it becomes part of the tree's "
+                "structure, so jit treats it as a constant).",
+                "dataclass-nodes",
+            )
         return (
             "register_dataclass must be told about every field: each is either a leaf "
             "(data_fields) or static (meta_fields).",
@@ -709,6 +808,29 @@ def _donate_static_rule(donate: str, code: str, message: str) -> tuple[str, str,
     )
 
 
+def _unused_split_key(exc: BaseException, code: str) -> tuple[str, str, str] | None:
+    """A draw from a key that was split, where one of the keys split from it is never used:
+    that key, in the learner's call."""
+    reused = re.search(r"random\.\w+\(\s*(\w+)\s*,", code)
+    if not reused:
+        return None
+    key = reused.group(1)
+    split_re = rf"^\s*([\w, ]+?)\s*=\s*(?:jax\.)?random\.split\(\s*{key}\b"
+    for src in _learner_sources(exc):
+        split = re.search(split_re, src, re.M)
+        children = [c.strip() for c in split.group(1).split(",")] if split else []
+        unused = [c for c in children if len(re.findall(rf"\b{c}\b", src)) == 1]
+        if unused:
+            fixed = code.strip().replace(f"({key},", f"({unused[0]},", 1)
+            return (
+                f"{key} was split, so it is spent, and this line draws from it again; "
+                f"{unused[0]}, split from it for this purpose, is never used.",
+                f"Draw from the new key: {fixed}",
+                "key-reuse",
+            )
+    return None
+
+
 def _message_and_line_rule(
     exc: BaseException, first: str, code: str
 ) -> tuple[str, str, str] | None:
@@ -769,6 +891,48 @@ def _message_and_line_rule(
             "square matrix is what eigh expects.",
             "scipy-linalg",
         )
+    ranked = re.search(
+        r"spec=P\(([^)]*)\).*valid for values of rank at least (\d+), but was applied to a "
+        r"value of rank (\d+)",
+        first,
+    )
+    if ranked and "_internal_pmap_axis_name" not in first:
+        entries, _, rank = ranked.groups()
+        kept = ", ".join(e.strip() for e in entries.split(",")[: int(rank)] if e.strip())
+        return (
+            f"A PartitionSpec has one entry per axis of the array, and this array has {rank} "
+            f"axes while the spec P({entries}) has more.",
+            f"Give one entry per axis: P({kept}) (P() or P(None) replicates it on every device).",
+            "partition-spec",
+        )
+    tangents = re.search(
+        r"Got tangent aval \w+\[([\d,]*)\] for primal aval \w+\[([\d,]*)\]", str(exc)
+    )
+    if tangents and "linearized function" in str(exc):
+        got, want = (t.split(",") if t else [] for t in tangents.groups())
+        if got[1:] == want:
+            return (
+                "The function jax.linearize returns pushes one tangent, of the primal's shape, "
+                f"and it was given a stack of {got[0]} of them.",
+                "Map it over the stack: jax.vmap(f_jvp)(tangents) (jax.vmap(f_jvp)(jnp.eye(n)) "
+                "gives the whole Jacobian, as jax.jacfwd does).",
+                "linearize",
+            )
+    printed = re.search(r"debug\.print\(\s*f?([\"'])(.*?)\1\s*((?:,[^,)]+)*)\)", code)
+    if printed and "index out of range" in first:
+        fmt, given = printed.group(2), [a for a in printed.group(3).split(",") if a.strip()]
+        slots = re.findall(r"(\w+)?\s*\{[^}]*\}", fmt)
+        if len(slots) > len(given):
+            names = [w or f"x{i}" for i, w in enumerate(slots)]
+            return (
+                f"The format has {len(slots)} {{}} placeholders and jax.debug.print was given "
+                f"{len(given)} value(s) to fill them.",
+                f"Pass one value per placeholder, in order: jax.debug.print({printed.group(1)}"
+                f"{fmt}{printed.group(1)}, {', '.join(names)}); or name them, "
+                + ", ".join(f"{{{n}}} with {n}={n}" for n in names[:2])
+                + ".",
+                "debug-print",
+            )
     tuple_arg = re.match(r"(\w+) argument to ([\w.]+) must be a tuple", first)
     if tuple_arg:
         arg, fn = tuple_arg.groups()
@@ -1077,6 +1241,9 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             ),
             "UnexpectedTracerError",
         )
+    unused_key = _unused_split_key(exc, code) if "KeyReuse" in name else None
+    if unused_key:
+        return done(unused_key)
     if isinstance(exc, getattr(errors, "KeyReuseError", ())):
         return done(
             (
@@ -1101,6 +1268,16 @@ def classify(exc: BaseException, message: str, line: str = "") -> tuple[str, str
             )
             rule = (explanation, fix + (" " + rule[1] if "logical" in rule[1] else ""), rule[2])
         return done(rule)
+    mathfn = _math_call(code)
+    if isinstance(exc, errors.TracerIntegerConversionError) and mathfn:
+        return done(
+            (
+                f"math.{mathfn} needs a Python int, and {subject} is a tracer.",
+                f"Use {_MATH_EQUIVALENTS.get(mathfn, f'jnp.{mathfn}(x)')}, "
+                "which works on traced arrays.",
+                "jax-numpy",
+            )
+        )
     if isinstance(exc, errors.TracerIntegerConversionError):
         indexed = _indexed_host_value(code, subject)
         if indexed and not _has_call(code, "range"):
@@ -1952,6 +2129,15 @@ def _library_and_line_rule(
         r"('\w+' and )?'(tuple|list)'|can only concatenate (tuple|list)",
         first,
     )
+    shapes = _tree_of_shapes(exc) if seq else ""
+    if shapes:
+        return (
+            f"jax.tree.map treats a tuple as a node, so each shape in {shapes} was walked into "
+            "and its numbers mapped one by one: the result holds tuples, not arrays.",
+            f"Tell it shapes are leaves: jax.tree.map(f, {shapes}, is_leaf=lambda s: "
+            "isinstance(s, tuple)).",
+            "tree-map",
+        )
     pair = _assigned(exc, code, lambda v: isinstance(v, tuple)) if seq else None
     if pair and "checkify" in pair[1]:
         name = pair[0]
@@ -2156,6 +2342,35 @@ def _names_a_module(exc: BaseException, code: str, library: str = "equinox") -> 
         if any(c.__module__.split(".")[0] == library for c in type(value).__mro__):
             return True
     return False
+
+
+def _tree_of_shapes(exc: BaseException) -> str:
+    """The name of a dict or list of shapes (tuples of ints) that the learner's code maps with
+    jax.tree.map, else ''."""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame, tb = tb.tb_frame, tb.tb_next
+        for name, value in frame.f_locals.items():
+            items = (
+                value.values()
+                if isinstance(value, dict)
+                else value
+                if isinstance(value, list)
+                else ()
+            )
+            shapes = [
+                v
+                for v in items
+                if isinstance(v, tuple) and v and all(isinstance(d, int) for d in v)
+            ]
+            if not shapes or len(shapes) != len(items):
+                continue
+            if any(
+                re.search(rf"tree(?:_util)?\.(?:tree_)?map\(.*\b{name}\b", src)
+                for src in _learner_sources(exc)
+            ):
+                return name
+    return ""
 
 
 def _call_arguments(code: str, name: str) -> list[str]:

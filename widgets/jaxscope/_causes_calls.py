@@ -449,8 +449,8 @@ def _reads_as_number(text: str) -> bool:
 
 
 def _learner_sources(exc: BaseException) -> list[str]:
-    """The source of each function in ``exc``'s traceback outside installed packages,
-    innermost first."""
+    """The source of each function in ``exc``'s traceback outside installed packages, from its
+    ``def`` line (its decorators left out), innermost first."""
     import inspect
 
     out = []
@@ -458,9 +458,11 @@ def _learner_sources(exc: BaseException) -> list[str]:
         if re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename):
             continue
         try:
-            out.append(inspect.getsource(frame.f_code))
+            source = inspect.getsource(frame.f_code)
         except (OSError, TypeError):
             continue
+        body = re.search(r"^[ \t]*(?:async[ \t]+)?def[ \t]", source, re.M)  # past decorators
+        out.append(source[body.start() :] if body else source)
     return out[::-1]
 
 
