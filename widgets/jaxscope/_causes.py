@@ -20,6 +20,7 @@ from ._causes_calls import (
     _choice_rule,
     _dotted_value,
     _frame_value,
+    _learner_frames,
     _learner_sources,
     _missing_arguments_rule,
     _module_attribute_rule,
@@ -64,11 +65,7 @@ _FLAG_NAMES = (
 def _registered_node_init(exc: BaseException) -> bool:
     """Whether ``exc`` was raised in the ``__init__`` of a class the learner's code registers
     as a pytree node (which JAX calls with tracers when it unflattens one)."""
-    frames = [
-        frame
-        for frame, _ in traceback.walk_tb(exc.__traceback__)
-        if not re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename)
-    ]
+    frames = _learner_frames(exc)
     last = frames[-1] if frames else None  # the learner's innermost frame
     owner = last.f_locals.get("self") if last and last.f_code.co_name == "__init__" else None
     name = type(owner).__name__ if owner is not None else ""
@@ -256,18 +253,14 @@ def _numpy_fix(line: str, subject: str) -> tuple[str, str, str]:
     )
 
 
-_STATIC_TYPES = {
-    "str",
-    "int",
-    "bool",
-    "float",
-    "tuple",
-    "Callable",
-    "<class 'str'>",
-    "<class 'int'>",
-    "<class 'bool'>",
-    "<class 'float'>",
-}
+_STATIC_TYPES = {"str", "int", "bool", "float", "tuple", "Callable"}  # settings, not arrays
+
+
+def _type_name(annotation: object) -> str:
+    """``str`` for the annotation ``str`` or ``"str"``, ``Array`` for ``jax.Array``."""
+    return str(getattr(annotation, "__name__", annotation)).split(".")[-1]
+
+
 _MATH_EQUIVALENTS = {  # math functions whose traced counterpart has another name or home
     "factorial": "jax.scipy.special.factorial(k) (or gammaln(k + 1) for log k!, from "
     "jax.scipy.special)",
@@ -558,7 +551,7 @@ def _calling_convention_rule(
         cls = re.search(r"register_dataclass\(\s*(\w+)", code)
         notes = getattr(_frame_value(exc, cls.group(1)), "__annotations__", {}) if cls else {}
         absent = [n.strip().strip(_QUOTES) for n in missing.group(1).split(",")]
-        static = [n for n in absent if str(notes.get(n, "")).split(".")[-1] in _STATIC_TYPES]
+        static = [n for n in absent if _type_name(notes.get(n, "")) in _STATIC_TYPES]
         if static and len(static) == len(absent):
             meta = ", ".join(f'"{n}"' for n in static)
             return (
@@ -2347,9 +2340,8 @@ def _names_a_module(exc: BaseException, code: str, library: str = "equinox") -> 
 def _tree_of_shapes(exc: BaseException) -> str:
     """The name of a dict or list of shapes (tuples of ints) that the learner's code maps with
     jax.tree.map, else ''."""
-    tb = exc.__traceback__
-    while tb is not None:
-        frame, tb = tb.tb_frame, tb.tb_next
+    sources = _learner_sources(exc)
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
         for name, value in frame.f_locals.items():
             items = (
                 value.values()
@@ -2365,10 +2357,7 @@ def _tree_of_shapes(exc: BaseException) -> str:
             ]
             if not shapes or len(shapes) != len(items):
                 continue
-            if any(
-                re.search(rf"tree(?:_util)?\.(?:tree_)?map\(.*\b{name}\b", src)
-                for src in _learner_sources(exc)
-            ):
+            if any(re.search(rf"tree(?:_util)?\.(?:tree_)?map\(.*\b{name}\b", s) for s in sources):
                 return name
     return ""
 

@@ -402,10 +402,7 @@ def _assigned(exc: BaseException, code: str, test: Any) -> tuple[str, str] | Non
     function, else None."""
     import inspect
 
-    tb, frames = exc.__traceback__, []
-    while tb is not None:
-        frames.append(tb.tb_frame)
-        tb = tb.tb_next
+    frames = [frame for frame, _ in traceback.walk_tb(exc.__traceback__)]
     names = dict.fromkeys(re.findall(r"(?<![.\w])([A-Za-z_]\w*)", code))
     for frame in reversed(frames):
         for name in names:
@@ -427,11 +424,7 @@ def _numeric_strings(exc: BaseException) -> list[tuple[str, str]]:
     frames (outside installed packages), and the values of their dicts: a setting read from a
     config file or the command line and never converted."""
     out = []
-    tb = exc.__traceback__
-    while tb is not None:
-        frame, tb = tb.tb_frame, tb.tb_next
-        if re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename):
-            continue
+    for frame in _learner_frames(exc):
         for name, value in frame.f_locals.items():
             items = value.items() if isinstance(value, dict) else [(None, value)]
             for key, item in items:
@@ -448,15 +441,25 @@ def _reads_as_number(text: str) -> bool:
     return True
 
 
+_INSTALLED = re.compile(r"[/\\](site|dist)-packages[/\\]")
+
+
+def _learner_frames(exc: BaseException) -> list[Any]:
+    """The frames of ``exc``'s traceback outside installed packages, outermost first."""
+    return [
+        frame
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+        if not _INSTALLED.search(frame.f_code.co_filename)
+    ]
+
+
 def _learner_sources(exc: BaseException) -> list[str]:
     """The source of each function in ``exc``'s traceback outside installed packages, from its
     ``def`` line (its decorators left out), innermost first."""
     import inspect
 
     out = []
-    for frame, _ in traceback.walk_tb(exc.__traceback__):
-        if re.search(r"[/\\](site|dist)-packages[/\\]", frame.f_code.co_filename):
-            continue
+    for frame in _learner_frames(exc):
         try:
             source = inspect.getsource(frame.f_code)
         except (OSError, TypeError):

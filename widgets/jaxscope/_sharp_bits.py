@@ -596,17 +596,14 @@ def _structure(closed: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def _only_sizes_differ(closed: Any, other: Any) -> bool:
-    """Whether two traces run the same primitives to results of the same types, and differ
-    only in the shapes of values in between (a static size that a mask could replace)."""
-    if [e.primitive.name for e in _all_eqns(closed)] != [
-        e.primitive.name for e in _all_eqns(other)
-    ]:
-        return False
-    inner = [str([v.aval for v in e.outvars]) for e in _all_eqns(closed)]
-    return closed.out_avals == other.out_avals and inner != [
-        str([v.aval for v in e.outvars]) for e in _all_eqns(other)
-    ]
+def _only_sizes_differ(
+    base: list[tuple[str, str, str]], other: list[tuple[str, str, str]], same_result: bool
+) -> bool:
+    """Whether two traces' :func:`_structure` run the same primitives, to results of the same
+    types (``same_result``), and differ only in the shapes of values in between (a static
+    size that a mask could replace)."""
+    names = [prim for prim, _, _ in base] == [prim for prim, _, _ in other]
+    return names and same_result and [a for *_, a in base] != [a for *_, a in other]
 
 
 def _first_use(src: tuple[list[str], int] | None, name: str) -> int | None:
@@ -647,7 +644,11 @@ def static_notes(
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         other = retrace(name, value + 1 if isinstance(value, int) else value * 2 + 1)
-        if other is not None and isinstance(value, int) and _only_sizes_differ(closed, other):
+        shape = _structure(other) if other is not None else None
+        resized = shape is not None and _only_sizes_differ(
+            base, shape, closed.out_avals == other.out_avals
+        )
+        if isinstance(value, int) and resized:
             notes.append(
                 _note(
                     "static",
@@ -662,7 +663,7 @@ def static_notes(
                 )
             )
             continue
-        if other is None or _structure(other) != base or str(other.jaxpr) == str(closed.jaxpr):
+        if shape is None or shape != base or str(other.jaxpr) == str(closed.jaxpr):
             continue
         notes.append(
             _note(
